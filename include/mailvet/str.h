@@ -1,0 +1,55 @@
+/*
+ * mv_str: a read-only view of bytes that belong to someone else (usually the
+ * input buffer or a message arena).  Views are never NUL-terminated; use the
+ * length.  Header and body fields of the message model are views into the
+ * input, so the input buffer must outlive every view taken from it.
+ */
+#ifndef MAILVET_STR_H
+#define MAILVET_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+typedef struct mv_str {
+	const char *p;
+	size_t len;
+} mv_str;
+
+#define MV_STR_NULL ((mv_str){ NULL, 0 })
+/* A view of a string literal: MV_STR_LIT("text"). */
+#define MV_STR_LIT(s) ((mv_str){ (s), sizeof(s) - 1 })
+
+static inline mv_str mv_str_make(const char *p, size_t len)
+{
+	mv_str s = { p, len };
+	return s;
+}
+
+static inline mv_str mv_str_cstr(const char *p)
+{
+	mv_str s = { p, p != NULL ? strlen(p) : 0 };
+	return s;
+}
+
+static inline bool mv_str_empty(mv_str s)
+{
+	return s.len == 0;
+}
+
+/* Case-insensitive (ASCII) comparison with a NUL-terminated string. */
+bool mv_str_eq_ci(mv_str s, const char *cstr);
+bool mv_str_eq(mv_str s, const char *cstr);
+/* True when s starts with prefix, ASCII case-insensitively. */
+bool mv_str_prefix_ci(mv_str s, const char *prefix);
+/* Drops leading and trailing space, tab, CR and LF. */
+mv_str mv_str_trim(mv_str s);
+/* First occurrence of needle (case-insensitive ASCII), or NULL. */
+const char *mv_str_find_ci(mv_str hay, const char *needle);
+
+static inline char mv_ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+}
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * Region allocator for one message.  Blocks are chained; small requests are
+ * carved from the current block, large ones get a block of their own.  The
+ * ceiling counts bytes handed out, so a hostile message that asks for more
+ * than the ceiling gets NULL and a limit symbol, never an OOM kill.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailvet/arena.h"
+
+#define ARENA_ALIGN		16u
+#define ARENA_FIRST_BLOCK	((size_t)16 << 10)
+#define ARENA_MAX_BLOCK		((size_t)1 << 20)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size;		/* usable bytes in data[] */
+	size_t used;
+	_Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+struct mv_arena {
+	struct arena_block *head;	/* current block, newest first */
+	struct arena_block *first;	/* kept across resets */
+	size_t max;
+	size_t used;
+	size_t next_block;
+	void *last;			/* most recent allocation, for in-place growth */
+	int exhausted;
+};
+
+static size_t align_up(size_t n)
+{
+	return (n + (ARENA_ALIGN - 1)) & ~(size_t)(ARENA_ALIGN - 1);
+}
+
+static struct arena_block *block_new(size_t size)
+{
+	struct arena_block *b;
+
+	if (size > SIZE_MAX - sizeof(*b))
+		return NULL;
+	b = malloc(sizeof(*b) + size);
+	if (b == NULL)
+		return NULL;
+	b->next = NULL;
+	b->size = size;
+	b->used = 0;
+	return b;
+}
+
+mv_arena *mv_arena_new(size_t max_bytes)
+{
+	mv_arena *a = calloc(1, sizeof(*a));
+
+	if (a == NULL)
+		return NULL;
+	a->max = max_bytes != 0 ? max_bytes : MV_ARENA_DEFAULT_MAX;
+	a->first = block_new(ARENA_FIRST_BLOCK);
+	if (a->first == NULL) {
+		free(a);
+		return NULL;
+	}
+	a->head = a->first;
+	a->next_block = ARENA_FIRST_BLOCK * 2;
+	return a;
+}
+
+static void free_blocks_except_first(mv_arena *a)
+{
+	struct arena_block *b = a->head;
+
+	while (b != NULL && b != a->first) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+}
+
+void mv_arena_free(mv_arena **arena)
+{
+	mv_arena *a = *arena;
+
+	if (a == NULL)
+		return;
+	free_blocks_except_first(a);
+	free(a->first);
+	free(a);
+	*arena = NULL;
+}
+
+void mv_arena_reset(mv_arena *a)
+{
+	free_blocks_except_first(a);
+	a->first->next = NULL;
+	a->first->used = 0;
+	a->head = a->first;
+	a->used = 0;
+	a->next_block = ARENA_FIRST_BLOCK * 2;
+	a->last = NULL;
+	a->exhausted = 0;
+}
+
+void *mv_arena_alloc(mv_arena *a, size_t size)
+{
+	struct arena_block *b = a->head;
+	void *p;
+
+	if (size == 0)
+		size = 1;
+	if (size > a->max - a->used) {
+		a->exhausted = 1;
+		return NULL;
+	}
+	size = align_up(size);
+	if (b->size - b->used < size) {
+		size_t want = size > a->next_block ? size : a->next_block;
+
+		b = block_new(want);
+		if (b == NULL) {
+			a->exhausted = 1;
+			return NULL;
+		}
+		/* A huge one-off block goes behind the current one so that the
+		 * current block's free space is not wasted. */
+		if (size > a->next_block && a->head->size - a->head->used >= ARENA_ALIGN * 4) {
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+			if (a->next_block < ARENA_MAX_BLOCK)
+				a->next_block *= 2;
+		}
+	}
+	p = b->data + b->used;
+	b->used += size;
+	a->used += size;
+	a->last = p;
+	return p;
+}
+
+void *mv_arena_calloc(mv_arena *a, size_t count, size_t size)
+{
+	void *p;
+
+	if (size != 0 && count > SIZE_MAX / size) {
+		a->exhausted = 1;
+		return NULL;
+	}
+	p = mv_arena_alloc(a, count * size);
+	if (p != NULL)
+		memset(p, 0, count * size);
+	return p;
+}
+
+char *mv_arena_strndup(mv_arena *a, const char *s, size_t n)
+{
+	char *p;
+
+	if (n == SIZE_MAX)
+		return NULL;
+	p = mv_arena_alloc(a, n + 1);
+	if (p == NULL)
+		return NULL;
+	if (n != 0)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void *mv_arena_realloc(mv_arena *a, void *ptr, size_t old_size, size_t new_size)
+{
+	struct arena_block *b = a->head;
+	void *p;
+
+	if (ptr == NULL)
+		return mv_arena_alloc(a, new_size);
+	if (new_size <= old_size)
+		return ptr;
+	/* The newest allocation of the current block can grow in place. */
+	if (ptr == a->last && (unsigned char *)ptr >= b->data &&
+	    (unsigned char *)ptr < b->data + b->size) {
+		size_t start = (size_t)((unsigned char *)ptr - b->data);
+		size_t grow = align_up(new_size) - align_up(old_size);
+
+		if (start + align_up(new_size) <= b->size && grow <= a->max - a->used) {
+			b->used = start + align_up(new_size);
+			a->used += grow;
+			return ptr;
+		}
+	}
+	p = mv_arena_alloc(a, new_size);
+	if (p == NULL)
+		return NULL;
+	memcpy(p, ptr, old_size);
+	return p;
+}
+
+size_t mv_arena_used(const mv_arena *a)
+{
+	return a->used;
+}
+
+int mv_arena_exhausted(const mv_arena *a)
+{
+	return a->exhausted;
+}

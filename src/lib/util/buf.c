@@ -1,0 +1,124 @@
+/*
+ * mv_buf: growable arena-backed buffer with a ceiling.  Growth doubles and
+ * usually happens in place (the buffer is the arena's newest allocation while
+ * it is being written), so building a decoded body costs one copy at most.
+ */
+#include <string.h>
+
+#include "mailvet/arena.h"
+
+void mv_buf_init(mv_buf *buf, mv_arena *arena, size_t max)
+{
+	buf->arena = arena;
+	buf->p = NULL;
+	buf->len = 0;
+	buf->cap = 0;
+	buf->max = max;
+	buf->truncated = 0;
+}
+
+char *mv_buf_reserve(mv_buf *buf, size_t more)
+{
+	size_t need, cap;
+	char *p;
+
+	if (more > buf->max - buf->len || more == (size_t)-1) {
+		buf->truncated = 1;
+		return NULL;
+	}
+	need = buf->len + more + 1;	/* room for the final NUL */
+	if (need <= buf->cap)
+		return buf->p + buf->len;
+	cap = buf->cap != 0 ? buf->cap : 256;
+	while (cap < need)
+		cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
+	if (cap > buf->max + 1)
+		cap = buf->max + 1 > need ? buf->max + 1 : need;
+	p = mv_arena_realloc(buf->arena, buf->p, buf->cap, cap);
+	if (p == NULL) {
+		buf->truncated = 1;
+		return NULL;
+	}
+	buf->p = p;
+	buf->cap = cap;
+	return buf->p + buf->len;
+}
+
+int mv_buf_append(mv_buf *buf, const void *data, size_t len)
+{
+	char *w;
+
+	if (len == 0)
+		return 0;
+	w = mv_buf_reserve(buf, len);
+	if (w == NULL) {
+		size_t room = buf->max > buf->len ? buf->max - buf->len : 0;
+
+		/* Keep what fits, so the caller sees a true prefix. */
+		if (room != 0 && room < len) {
+			w = mv_buf_reserve(buf, room);
+			if (w != NULL) {
+				memcpy(w, data, room);
+				buf->len += room;
+			}
+		}
+		buf->truncated = 1;
+		return -1;
+	}
+	memcpy(w, data, len);
+	buf->len += len;
+	return 0;
+}
+
+int mv_buf_putc(mv_buf *buf, char c)
+{
+	if (buf->len < buf->cap - (buf->cap != 0)) {
+		buf->p[buf->len++] = c;
+		return 0;
+	}
+	return mv_buf_append(buf, &c, 1);
+}
+
+int mv_buf_put_utf8(mv_buf *buf, unsigned long cp)
+{
+	char tmp[4];
+	size_t n;
+
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
+	if (cp < 0x80) {
+		tmp[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		tmp[0] = (char)(0xC0 | (cp >> 6));
+		tmp[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		tmp[0] = (char)(0xE0 | (cp >> 12));
+		tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		tmp[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		tmp[0] = (char)(0xF0 | (cp >> 18));
+		tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		tmp[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	return mv_buf_append(buf, tmp, n);
+}
+
+mv_str mv_buf_finish(mv_buf *buf)
+{
+	mv_str s;
+
+	if (buf->p == NULL) {
+		s.p = "";
+		s.len = 0;
+		return s;
+	}
+	buf->p[buf->len] = '\0';
+	s.p = buf->p;
+	s.len = buf->len;
+	return s;
+}

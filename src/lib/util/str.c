@@ -1,0 +1,64 @@
+/* Helpers on mv_str views: ASCII case folding only, never locale-dependent. */
+#include "mailvet/str.h"
+
+bool mv_str_eq_ci(mv_str s, const char *cstr)
+{
+	size_t i;
+
+	for (i = 0; i < s.len; i++) {
+		if (cstr[i] == '\0' || mv_ascii_lower(s.p[i]) != mv_ascii_lower(cstr[i]))
+			return false;
+	}
+	return cstr[i] == '\0';
+}
+
+bool mv_str_eq(mv_str s, const char *cstr)
+{
+	size_t n = strlen(cstr);
+
+	return n == s.len && (n == 0 || memcmp(s.p, cstr, n) == 0);
+}
+
+bool mv_str_prefix_ci(mv_str s, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; prefix[i] != '\0'; i++) {
+		if (i >= s.len || mv_ascii_lower(s.p[i]) != mv_ascii_lower(prefix[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool is_trim_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+mv_str mv_str_trim(mv_str s)
+{
+	while (s.len != 0 && is_trim_space(s.p[0])) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len != 0 && is_trim_space(s.p[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+const char *mv_str_find_ci(mv_str hay, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	if (n == 0)
+		return hay.p;
+	if (n > hay.len)
+		return NULL;
+	for (i = 0; i + n <= hay.len; i++) {
+		mv_str rest = { hay.p + i, n };
+
+		if (mv_ascii_lower(hay.p[i]) == mv_ascii_lower(needle[0]) && mv_str_eq_ci(rest, needle))
+			return hay.p + i;
+	}
+	return NULL;
+}

@@ -1,0 +1,114 @@
+#include <stdint.h>
+
+#include "mailvet/arena.h"
+#include "test.h"
+
+static void test_arena_alloc_aligned_and_counted(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	char *p = mv_arena_alloc(a, 3), *q = mv_arena_alloc(a, 5);
+
+	CHECK(p != NULL && q != NULL);
+	CHECK(((uintptr_t)q % 16) == 0);
+	CHECK(mv_arena_used(a) == 32);
+	mv_arena_free(&a);
+	CHECK(a == NULL);
+}
+
+static void test_arena_ceiling_refuses_and_flags(void)
+{
+	mv_arena *a = mv_arena_new(1000);
+
+	CHECK(mv_arena_alloc(a, 900) != NULL);
+	CHECK(!mv_arena_exhausted(a));
+	CHECK(mv_arena_alloc(a, 200) == NULL);
+	CHECK(mv_arena_exhausted(a));
+	mv_arena_reset(a);
+	CHECK(!mv_arena_exhausted(a));
+	CHECK(mv_arena_alloc(a, 200) != NULL);
+	mv_arena_free(&a);
+}
+
+static void test_arena_large_blocks(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	char *big = mv_arena_alloc(a, (size_t)8 << 20);
+	char *small = mv_arena_alloc(a, 10);
+
+	CHECK(big != NULL && small != NULL);
+	memset(big, 'x', (size_t)8 << 20);
+	mv_arena_free(&a);
+}
+
+static void test_arena_realloc_grows_in_place(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	char *p = mv_arena_alloc(a, 16), *q;
+
+	memcpy(p, "0123456789abcdef", 16);
+	q = mv_arena_realloc(a, p, 16, 64);
+	CHECK(q == p);
+	CHECK(memcmp(q, "0123456789abcdef", 16) == 0);
+	(void)mv_arena_alloc(a, 1);
+	q = mv_arena_realloc(a, p, 64, 128);
+	CHECK(q != p && memcmp(q, "0123456789abcdef", 16) == 0);
+	mv_arena_free(&a);
+}
+
+static void test_buf_ceiling_keeps_prefix(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	mv_buf b;
+	mv_str s;
+
+	mv_buf_init(&b, a, 5);
+	CHECK(mv_buf_append(&b, "abc", 3) == 0);
+	CHECK(mv_buf_append(&b, "defg", 4) == -1);
+	CHECK(b.truncated);
+	s = mv_buf_finish(&b);
+	CHECK_STR(s, "abcde");
+	CHECK(s.p[s.len] == '\0');
+	mv_arena_free(&a);
+}
+
+static void test_buf_utf8(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	mv_buf b;
+
+	mv_buf_init(&b, a, 100);
+	mv_buf_put_utf8(&b, 0x41);
+	mv_buf_put_utf8(&b, 0xE9);
+	mv_buf_put_utf8(&b, 0x20AC);
+	mv_buf_put_utf8(&b, 0x1F600);
+	mv_buf_put_utf8(&b, 0xD800);
+	CHECK_STR(mv_buf_finish(&b), "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xEF\xBF\xBD");
+	mv_arena_free(&a);
+}
+
+static void test_buf_many_putc(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	mv_buf b;
+	int i;
+
+	mv_buf_init(&b, a, 100000);
+	for (i = 0; i < 100000; i++)
+		mv_buf_putc(&b, (char)('a' + i % 26));
+	CHECK(b.len == 100000 && !b.truncated);
+	CHECK(mv_buf_putc(&b, 'z') == -1 && b.truncated);
+	CHECK(b.p[25] == 'z' && b.p[26] == 'a');
+	mv_arena_free(&a);
+}
+
+int main(void)
+{
+	RUN(test_arena_alloc_aligned_and_counted);
+	RUN(test_arena_ceiling_refuses_and_flags);
+	RUN(test_arena_large_blocks);
+	RUN(test_arena_realloc_grows_in_place);
+	RUN(test_buf_ceiling_keeps_prefix);
+	RUN(test_buf_utf8);
+	RUN(test_buf_many_putc);
+	return test_summary();
+}
