@@ -189,7 +189,11 @@ static bool split_name(mv_str tok, struct raw_param *rp)
 	if (star == tok.len)
 		return star != 0;
 	k = star + 1;
-	if (k < tok.len && tok.p[k] >= '0' && tok.p[k] <= '9') {
+	if (k == tok.len) {
+		rp->ext = true;		/* "name*" */
+		return star != 0;
+	}
+	if (tok.p[k] >= '0' && tok.p[k] <= '9') {
 		idx = 0;
 		while (k < tok.len && tok.p[k] >= '0' && tok.p[k] <= '9') {
 			if (idx < 100000)
@@ -201,7 +205,7 @@ static bool split_name(mv_str tok, struct raw_param *rp)
 		rp->ext = true;
 		k++;
 	}
-	if (k != tok.len || star == 0)
+	if (k != tok.len || star == 0 || idx < 0)
 		return false;
 	rp->section = idx > 100000 ? 100000 : (int)idx;
 	return true;
