@@ -143,7 +143,8 @@ int cli_mbox_split(const char *data, size_t len, cli_message_fn fn, void *ctx)
 		}
 		p = memchr(line, '\n', (size_t)(end - line));
 	}
-	rc |= fn(ctx, start, (size_t)(end - start), ++index);
+	/* A file holding one message is named as the file itself. */
+	rc |= fn(ctx, start, (size_t)(end - start), index == 0 ? 0 : index + 1);
 	return rc;
 }
 

@@ -60,7 +60,12 @@ int scan_structure(struct mv_report *report)
 			continue;
 		def = mv_symbol_def(problem_symbols[i].sym);
 		part = first_part_with(msg, problem_symbols[i].problem);
-		if (part != NULL)
+		if (part != NULL && part->charset.len != 0)
+			rc = mv_report_add(report, problem_symbols[i].sym, "part %u (%.*s/%.*s, charset \"%.*s\"): %s",
+					   part->id, (int)part->ctype.type.len, part->ctype.type.p,
+					   (int)part->ctype.subtype.len, part->ctype.subtype.p,
+					   scan_snippet_len(part->charset, 40), part->charset.p, def->description);
+		else if (part != NULL)
 			rc = mv_report_add(report, problem_symbols[i].sym, "part %u (%.*s/%.*s): %s", part->id,
 					   (int)part->ctype.type.len, part->ctype.type.p,
 					   (int)part->ctype.subtype.len, part->ctype.subtype.p, def->description);
