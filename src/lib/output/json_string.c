@@ -29,8 +29,12 @@ static size_t utf8_seq_len(const unsigned char *p, size_t left)
 int mv_json_string(mv_buf *out, mv_str s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s.p, *end = p + s.len;
+	const unsigned char *p = (const unsigned char *)s.p, *end;
 	int rc = mv_buf_putc(out, '"');
+
+	if (s.len == 0)
+		return rc | mv_buf_putc(out, '"');
+	end = p + s.len;
 
 	while (p < end) {
 		const unsigned char *run = p;
