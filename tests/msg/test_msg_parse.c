@@ -214,6 +214,10 @@ static void test_cte_parsing(void)
 	CHECK_INT(msg->root->cte, MV_CTE_BASE64);
 	CHECK_STR(mv_part_decoded(msg, msg->root), "foo");
 	mv_msg_free(&msg);
+	/* Found by fuzz_msg: an empty value was read past its end. */
+	msg = parse("Content-Transfer-Encoding: ");
+	CHECK_INT(msg->root->cte, MV_CTE_UNKNOWN);
+	mv_msg_free(&msg);
 	msg = parse("Content-Transfer-Encoding: x-gzip64\n\nabc");
 	CHECK_INT(msg->root->cte, MV_CTE_UNKNOWN);
 	CHECK(msg->problems & MV_PROB_UNKNOWN_CTE);

@@ -73,7 +73,7 @@ static enum mv_cte cte_parse(mv_str v, unsigned *problems)
 	       v.p[n] != '\r' && v.p[n] != '\n')
 		n++;
 	v.len = n;
-	if (v.p[0] == '"' && v.len >= 2 && v.p[v.len - 1] == '"') {
+	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
 		v.p++;
 		v.len -= 2;
 	}
