@@ -110,6 +110,7 @@ struct mv_msg {
 	struct mv_part *root;		/* the message itself: its headers are the message headers */
 	struct mv_part **parts;		/* all parts in preorder; parts[0] == root */
 	unsigned n_parts;
+	unsigned parts_cap;
 	unsigned problems;		/* enum mv_problem, for the whole message (union of parts') */
 	size_t decoded_total;		/* text bytes decoded so far, against max_decoded_bytes */
 

@@ -1,0 +1,85 @@
+/* Read access to the message model: header lookup and part predicates. */
+#include <strings.h>
+
+#include "msg/msg_internal.h"
+
+const char *mv_cte_name(enum mv_cte cte)
+{
+	switch (cte) {
+	case MV_CTE_7BIT:
+		return "7bit";
+	case MV_CTE_8BIT:
+		return "8bit";
+	case MV_CTE_BINARY:
+		return "binary";
+	case MV_CTE_QP:
+		return "quoted-printable";
+	case MV_CTE_BASE64:
+		return "base64";
+	case MV_CTE_UUENCODE:
+		return "x-uuencode";
+	case MV_CTE_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+const struct mv_header *mv_part_header(const struct mv_part *part, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < part->n_headers; i++) {
+		if (mv_str_eq_ci(part->headers[i].name, name))
+			return &part->headers[i];
+	}
+	return NULL;
+}
+
+const struct mv_header *mv_part_header_next(const struct mv_part *part, const struct mv_header *prev)
+{
+	unsigned i;
+
+	for (i = (unsigned)(prev - part->headers) + 1; i < part->n_headers; i++) {
+		if (part->headers[i].name.len == prev->name.len &&
+		    strncasecmp(part->headers[i].name.p, prev->name.p, prev->name.len) == 0)
+			return &part->headers[i];
+	}
+	return NULL;
+}
+
+unsigned mv_part_header_count(const struct mv_part *part, const char *name)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < part->n_headers; i++) {
+		if (mv_str_eq_ci(part->headers[i].name, name))
+			n++;
+	}
+	return n;
+}
+
+bool mv_part_is_multipart(const struct mv_part *part)
+{
+	return mv_str_eq(part->ctype.type, "multipart");
+}
+
+bool mv_part_is_message(const struct mv_part *part)
+{
+	/* An encoded message/rfc822 (not allowed by RFC 2046 5.2.1) cannot be parsed in place. */
+	if (part->cte == MV_CTE_BASE64 || part->cte == MV_CTE_QP || part->cte == MV_CTE_UUENCODE)
+		return false;
+	return mv_str_eq(part->ctype.type, "message") &&
+	       (mv_str_eq(part->ctype.subtype, "rfc822") || mv_str_eq(part->ctype.subtype, "global") ||
+		mv_str_eq(part->ctype.subtype, "news"));
+}
+
+bool mv_part_is_attachment(const struct mv_part *part)
+{
+	return mv_str_eq(part->disposition.type, "attachment") ||
+	       (part->filename.len != 0 && !mv_str_eq(part->disposition.type, "inline"));
+}
+
+bool mv_part_is_text(const struct mv_part *part)
+{
+	return part->children == NULL && mv_str_eq(part->ctype.type, "text") && !mv_part_is_attachment(part);
+}

@@ -1,0 +1,40 @@
+/* Decoded views of the top-level fields every scan needs: Subject and From. */
+#include "msg/msg_internal.h"
+
+mv_str mv_msg_decode_header(struct mv_msg *msg, mv_str raw)
+{
+	mv_buf out;
+
+	mv_buf_init(&out, msg->arena, msg->limits.max_header_value);
+	if (mv_rfc2047_decode(raw, &out) == MV_CHARSET_TRUNCATED || out.truncated)
+		msg->problems |= MV_PROB_HEADER_VALUE;
+	return mv_buf_finish(&out);
+}
+
+mv_str mv_msg_subject(struct mv_msg *msg)
+{
+	const struct mv_header *h;
+
+	if (!msg->subject_done) {
+		msg->subject_done = true;
+		h = mv_part_header(msg->root, "Subject");
+		msg->subject = h != NULL ? mv_msg_decode_header(msg, h->value) : MV_STR_NULL;
+	}
+	return msg->subject;
+}
+
+const struct mv_addr *mv_msg_from(struct mv_msg *msg)
+{
+	const struct mv_header *h;
+	struct mv_addr *list = NULL;
+
+	if (!msg->from_done) {
+		msg->from_done = true;
+		h = mv_part_header(msg->root, "From");
+		if (h != NULL && mv_addr_parse_list(msg->arena, h->value, 1, &list) > 0)
+			msg->from = list[0];
+		else
+			msg->from.flags = MV_ADDR_BAD;
+	}
+	return msg->from.address.len != 0 || msg->from.name.len != 0 ? &msg->from : NULL;
+}

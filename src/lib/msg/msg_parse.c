@@ -1,0 +1,117 @@
+/*
+ * mv_msg_parse(): the entry point of the message model.  Skips an mbox
+ * "From " line, indexes the top-level header section and hands the body to
+ * the MIME tree parser.  Problems of all parts are gathered in msg->problems.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "msg/msg_internal.h"
+
+/* Fields that RFC 5322 3.6 allows at most once. */
+static const char *const single_fields[] = {
+	"From", "Sender", "Subject", "Date", "Message-ID", "To", "Reply-To", "In-Reply-To",
+};
+
+static void check_duplicates(struct mv_msg *msg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(single_fields) / sizeof(single_fields[0]); i++) {
+		if (mv_part_header_count(msg->root, single_fields[i]) > 1) {
+			msg->problems |= MV_PROB_DUP_HEADER;
+			return;
+		}
+	}
+}
+
+static void check_line_ends(struct mv_msg *msg)
+{
+	/* Sample the header section: that is where mixed line ends matter. */
+	mv_str h = msg->root->header_raw;
+	const char *p = h.p, *end = h.p + h.len;
+	unsigned crlf = 0, lf = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (nl == NULL)
+			break;
+		if (nl > h.p && nl[-1] == '\r')
+			crlf++;
+		else
+			lf++;
+		p = nl + 1;
+	}
+	if (crlf != 0 && lf != 0)
+		msg->problems |= MV_PROB_MIXED_EOL;
+}
+
+int mv_msg_parse(const char *buf, size_t len, const struct mv_limits *limits, struct mv_msg **msg_r)
+{
+	struct mv_limits lim = { 0 };
+	mv_arena *arena;
+	struct mv_msg *msg;
+	const char *p = buf, *end, *body;
+	unsigned i;
+
+	*msg_r = NULL;
+	if (limits != NULL)
+		lim = *limits;
+	mv_limits_fill(&lim);
+	/* Decoded text, HTML results and links all live in the arena; bound it. */
+	arena = mv_arena_new(lim.max_decoded_bytes * 4 + ((size_t)64 << 20));
+	if (arena == NULL)
+		goto fail;
+	msg = mv_arena_calloc(arena, 1, sizeof(*msg));
+	if (msg == NULL)
+		goto fail;
+	msg->arena = arena;
+	msg->limits = lim;
+	if (len > lim.max_message_bytes) {
+		msg->problems |= MV_PROB_MESSAGE_SIZE;
+		len = lim.max_message_bytes;
+	}
+	end = buf + len;
+	if (len >= 5 && memcmp(buf, "From ", 5) == 0) {
+		p = msg_next_line(buf, end);
+		msg->mbox_from = mv_str_make(buf, (size_t)(p - buf));
+	}
+	msg->raw = mv_str_make(p, (size_t)(end - p));
+	msg->root = mv_arena_calloc(arena, 1, sizeof(*msg->root));
+	if (msg->root == NULL)
+		goto fail;
+	msg->parts = mv_arena_alloc(arena, 8 * sizeof(*msg->parts));
+	if (msg->parts == NULL)
+		goto fail;
+	msg->parts_cap = 8;
+	msg->parts[msg->n_parts++] = msg->root;
+	body = msg_headers_parse(msg, msg->root, p, end);
+	if (body == NULL)
+		goto fail;
+	if (msg->root->n_headers == 0)
+		msg->root->problems |= MV_PROB_NO_HEADERS;
+	if (msg_mime_parse(msg, msg->root, body, end) < 0)
+		goto fail;
+	check_duplicates(msg);
+	check_line_ends(msg);
+	for (i = 0; i < msg->n_parts; i++)
+		msg->problems |= msg->parts[i]->problems;
+	*msg_r = msg;
+	return 0;
+fail:
+	mv_arena_free(&arena);
+	errno = ENOMEM;
+	return -1;
+}
+
+void mv_msg_free(struct mv_msg **msg)
+{
+	mv_arena *arena;
+
+	if (*msg == NULL)
+		return;
+	arena = (*msg)->arena;
+	mv_arena_free(&arena);
+	*msg = NULL;
+}

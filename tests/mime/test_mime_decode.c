@@ -1,0 +1,134 @@
+/* Transfer decoders: RFC 4648 10 vectors, RFC 2045 6.7 rules, uuencode(1) output, and garbage. */
+#include <stdlib.h>
+
+#include "mailvet/msg.h"
+#include "mime/mime_decode.h"
+#include "test.h"
+
+typedef size_t (*decoder_fn)(const char *, size_t, char *, unsigned *);
+
+struct decode_case {
+	const char *in;
+	const char *out;
+	unsigned problems;
+};
+
+static void run_cases(decoder_fn fn, const struct decode_case *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(cases[i].in);
+		char *out = malloc(len + 4);
+		unsigned problems = 0, counted_problems = 0;
+		size_t got = fn(cases[i].in, len, out, &problems);
+		size_t counted = fn(cases[i].in, len, NULL, &counted_problems);
+		mv_str view = { out, got };
+
+		CHECK_STR(view, cases[i].out);
+		CHECK_INT(problems, cases[i].problems);
+		/* Counting mode must agree with decoding mode. */
+		CHECK_INT(counted, got);
+		CHECK_INT(counted_problems, problems);
+		free(out);
+	}
+}
+
+static void test_base64_rfc4648_vectors(void)
+{
+	static const struct decode_case cases[] = {
+		{ "", "", 0 },
+		{ "Zg==", "f", 0 },
+		{ "Zm8=", "fo", 0 },
+		{ "Zm9v", "foo", 0 },
+		{ "Zm9vYg==", "foob", 0 },
+		{ "Zm9vYmE=", "fooba", 0 },
+		{ "Zm9vYmFy", "foobar", 0 },
+	};
+
+	run_cases(mime_base64_decode, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_base64_lenient(void)
+{
+	static const struct decode_case cases[] = {
+		{ "Zm9v\r\nYmFy\r\n", "foobar", 0 },		/* line breaks */
+		{ "Zm9v YmFy\t", "foobar", 0 },			/* white space */
+		{ "Zm9vYg", "foob", 0 },				/* missing padding */
+		{ "Zm9vY", "foo", MV_PROB_BAD_BASE64 },		/* a lone sextet */
+		{ "Zm9v!YmFy", "foobar", MV_PROB_BAD_BASE64 },	/* garbage skipped */
+		{ "Zm\x80" "9vYmFy", "foobar", MV_PROB_BAD_BASE64 },
+		{ "-_-_", "", MV_PROB_BAD_BASE64 },		/* base64url is not base64 */
+	};
+
+	run_cases(mime_base64_decode, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_qp_rfc2045_rules(void)
+{
+	static const struct decode_case cases[] = {
+		{ "caf=C3=A9", "caf\xC3\xA9", 0 },
+		{ "caf=c3=a9", "caf\xC3\xA9", 0 },		/* lower-case hex, as readers accept */
+		{ "soft=\r\nbreak", "softbreak", 0 },
+		{ "soft=\nbreak", "softbreak", 0 },
+		{ "soft= \t\r\nbreak", "softbreak", 0 },	/* transport padding after '=' */
+		{ "end=", "end", 0 },
+		{ "line\r\nnext", "line\r\nnext", 0 },
+		{ "a=3Db", "a=b", 0 },
+		{ "100% =ZZ off", "100% =ZZ off", MV_PROB_BAD_QP },
+		{ "x=4", "x=4", MV_PROB_BAD_QP },
+		{ "=", "", 0 },
+	};
+
+	run_cases(mime_qp_decode, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_uuencode(void)
+{
+	/* uuencode(1) output for the 12 bytes "hello world\n". */
+	static const struct decode_case cases[] = {
+		{ "begin 644 hello.txt\n,:&5L;&\\@=V]R;&0*\n`\nend\n", "hello world\n", 0 },
+		{ "junk before\r\nbegin 600 x\r\n,:&5L;&\\@=V]R;&0*\r\n`\r\nend\r\n", "hello world\n", 0 },
+		{ "begin 644 cut\n,:&5L;&\\@=V]R;&0*\n", "hello world\n", MV_PROB_BAD_UUENCODE },
+		{ "no begin line at all\n", "", MV_PROB_BAD_UUENCODE },
+		{ "begin 644 short\n,:&5L\nend\n", "hel", MV_PROB_BAD_UUENCODE },
+	};
+
+	run_cases(mime_uu_decode, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_base64_round_trip_all_bytes(void)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char raw[256 * 3];
+	char enc[256 * 4 + 64], dec[256 * 3 + 3];
+	size_t i, n = 0, got;
+	unsigned problems = 0;
+
+	for (i = 0; i < sizeof(raw); i++)
+		raw[i] = (unsigned char)(i * 7 + 3);
+	for (i = 0; i < sizeof(raw); i += 3) {
+		unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 | raw[i + 2];
+
+		enc[n++] = alphabet[v >> 18];
+		enc[n++] = alphabet[(v >> 12) & 63];
+		enc[n++] = alphabet[(v >> 6) & 63];
+		enc[n++] = alphabet[v & 63];
+		if (i % 57 == 54)
+			enc[n++] = '\n';
+	}
+	got = mime_base64_decode(enc, n, dec, &problems);
+	CHECK_INT(got, sizeof(raw));
+	CHECK(memcmp(dec, raw, sizeof(raw)) == 0);
+	CHECK_INT(problems, 0);
+}
+
+int main(void)
+{
+	RUN(test_base64_rfc4648_vectors);
+	RUN(test_base64_lenient);
+	RUN(test_qp_rfc2045_rules);
+	RUN(test_uuencode);
+	RUN(test_base64_round_trip_all_bytes);
+	return test_summary();
+}
