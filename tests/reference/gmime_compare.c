@@ -291,31 +291,73 @@ static void mv_view(const char *buf, size_t len, struct view *v)
 
 /* Output. */
 
-static void put_escaped(const char *s)
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629), or 0. */
+static size_t utf8_len(const unsigned char *s)
 {
-	size_t n = 0;
+	size_t n, i;
+	unsigned long cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * Prints a value on one line, as valid UTF-8: backslash, tab and newline
+ * escaped, other controls (C1 included, they are invisible) as \xHH or
+ * \u00HH, and bytes that are not UTF-8 as \xHH so that broken output shows.
+ */
+static void put_escaped(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = 0, len;
 
 	if (s == NULL) {
 		fputs("(none)", stdout);
 		return;
 	}
-	for (; *s != '\0'; s++, n++) {
-		unsigned char c = (unsigned char)*s;
-
+	for (; *s != '\0'; s += len, n++) {
 		if (n == MAX_SHOW) {
 			fputs("...", stdout);
 			return;
 		}
-		if (c == '\\')
+		len = utf8_len(s);
+		if (len == 0) {
+			printf("\\x%02x", *s);
+			len = 1;
+		} else if (*s == '\\') {
 			fputs("\\\\", stdout);
-		else if (c == '\t')
+		} else if (*s == '\t') {
 			fputs("\\t", stdout);
-		else if (c == '\n')
+		} else if (*s == '\n') {
 			fputs("\\n", stdout);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\x%02x", c);
-		else
-			putchar(c);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			printf("\\x%02x", *s);
+		} else if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0) {
+			printf("\\u%04x", s[1]);
+		} else {
+			fwrite(s, 1, len, stdout);
+		}
 	}
 }
 
