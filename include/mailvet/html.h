@@ -30,6 +30,7 @@ enum mv_html_flag {
 	MV_HTML_META_REFRESH = 1u << 6,	/* <meta http-equiv=refresh> (its URL is a link too) */
 	MV_HTML_LIMIT_LINKS = 1u << 7,	/* more anchors/images/forms than max_items */
 	MV_HTML_BAD_SYNTAX = 1u << 8,	/* a tokenizer parse error was seen (unclosed tag, EOF in tag...) */
+	MV_HTML_LIMIT_VALUE = 1u << 9,	/* an attribute value (64 KiB) or a text result was cut at its ceiling */
 };
 
 enum mv_html_link_kind {

@@ -7,6 +7,7 @@
 #ifndef MAILVET_LIMITS_H
 #define MAILVET_LIMITS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct mv_limits {
@@ -33,5 +34,24 @@ struct mv_limits {
 
 /* Replaces every 0 field with its default. */
 void mv_limits_fill(struct mv_limits *limits);
+
+/*
+ * The limits as a typed table, for command-line options, configuration files
+ * and `mailvet limits`: one row per field, with bounds.
+ */
+struct mv_limit_def {
+	const char *name;		/* "max-mime-depth" */
+	size_t offset;			/* offsetof(struct mv_limits, ...) */
+	bool is_size_t;			/* size_t field (else unsigned) */
+	unsigned long long min, max;
+	const char *description;
+};
+
+const struct mv_limit_def *mv_limit_defs(size_t *count_r);
+/*
+ * Sets the named limit from text ("64", "4M", "1G": K/M/G are binary units).
+ * Returns 0, or -1 with *error_r set to a static message.
+ */
+int mv_limits_set(struct mv_limits *limits, const char *name, const char *value, const char **error_r);
 
 #endif

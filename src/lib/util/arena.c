@@ -72,9 +72,10 @@ static void free_blocks_except_first(mv_arena *a)
 {
 	struct arena_block *b = a->head;
 
-	while (b != NULL && b != a->first) {
+	while (b != NULL) {
 		struct arena_block *next = b->next;
-		free(b);
+		if (b != a->first)
+			free(b);
 		b = next;
 	}
 }

@@ -1,0 +1,110 @@
+/*
+ * Multi-byte and stateful charsets through iconv.  Each thread keeps a small
+ * round-robin cache of descriptors keyed by charset, reset before each use;
+ * iconv_open() costs far more than a header's conversion.  A byte iconv
+ * rejects becomes U+FFFD and conversion resumes at the next byte; an
+ * incomplete sequence at the end becomes one U+FFFD.  Nothing is dropped
+ * silently (no //IGNORE).  The descriptors are closed at thread exit.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "charset/charset_int.h"
+
+#define CD_CACHE 8
+#define OUT_CHUNK 4096
+
+struct cd_slot {
+	const struct charset_desc *desc;
+	iconv_t cd;		/* (iconv_t)-1: iconv does not know the charset */
+};
+
+static _Thread_local struct cd_slot cd_cache[CD_CACHE];
+static _Thread_local unsigned cd_next;
+static _Thread_local bool cd_registered;
+static pthread_key_t cd_key;
+static pthread_once_t cd_once = PTHREAD_ONCE_INIT;
+static bool cd_key_ok;
+
+static void cd_cache_close(void *arg)
+{
+	struct cd_slot *slots = arg;
+	unsigned i;
+
+	for (i = 0; i < CD_CACHE; i++) {
+		if (slots[i].desc != NULL && slots[i].cd != (iconv_t)-1)
+			iconv_close(slots[i].cd);
+		slots[i].desc = NULL;
+	}
+}
+
+static void cd_key_init(void)
+{
+	cd_key_ok = pthread_key_create(&cd_key, cd_cache_close) == 0;
+}
+
+static iconv_t cd_get(const struct charset_desc *desc)
+{
+	struct cd_slot *s;
+	unsigned i;
+
+	for (i = 0; i < CD_CACHE; i++) {
+		if (cd_cache[i].desc == desc)
+			return cd_cache[i].cd;
+	}
+	if (!cd_registered) {
+		pthread_once(&cd_once, cd_key_init);
+		if (cd_key_ok)
+			(void)pthread_setspecific(cd_key, cd_cache);
+		cd_registered = true;
+	}
+	s = &cd_cache[cd_next];
+	cd_next = (cd_next + 1) % CD_CACHE;
+	if (s->desc != NULL && s->cd != (iconv_t)-1)
+		iconv_close(s->cd);
+	s->desc = desc;
+	s->cd = iconv_open("UTF-8", desc->name);
+	return s->cd;
+}
+
+enum mv_charset_status charset_iconv_to_utf8(const struct charset_desc *desc, mv_str in, mv_buf *out)
+{
+	static const char repl[] = "\xEF\xBF\xBD";
+	char obuf[OUT_CHUNK], *ip = (char *)(uintptr_t)in.p, *op;
+	size_t il = in.len, ol, r;
+	bool replaced = false;
+	iconv_t cd = cd_get(desc);
+	int err;
+
+	if (cd == (iconv_t)-1) {
+		/* The platform's iconv lacks it: better a guess than nothing. */
+		return charset_guess_to_utf8(in, out) == MV_CHARSET_TRUNCATED ?
+			MV_CHARSET_TRUNCATED : MV_CHARSET_UNKNOWN;
+	}
+	(void)iconv(cd, NULL, NULL, NULL, NULL);
+	while (il > 0) {
+		op = obuf;
+		ol = sizeof(obuf);
+		r = iconv(cd, &ip, &il, &op, &ol);
+		err = errno;
+		if (charset_append(out, obuf, (size_t)(op - obuf)) < 0)
+			return MV_CHARSET_TRUNCATED;
+		if (r != (size_t)-1 || err == E2BIG)
+			continue;
+		if (charset_append(out, repl, 3) < 0)
+			return MV_CHARSET_TRUNCATED;
+		replaced = true;
+		if (err == EINVAL)
+			break;	/* incomplete sequence at the end */
+		ip++;		/* EILSEQ (or anything else): skip one byte */
+		il--;
+	}
+	op = obuf;
+	ol = sizeof(obuf);
+	(void)iconv(cd, NULL, NULL, &op, &ol);
+	if (charset_append(out, obuf, (size_t)(op - obuf)) < 0)
+		return MV_CHARSET_TRUNCATED;
+	return replaced ? MV_CHARSET_REPLACED : MV_CHARSET_OK;
+}

@@ -1,0 +1,311 @@
+/*
+ * RFC 5322 3.3 date-time with the obsolete forms of 4.3 and what real mail
+ * writes instead: optional day name, 1- or 2-digit day, 2- and 3-digit years,
+ * optional seconds, numeric and named zones, military zones (read as -0000,
+ * RFC 5322 4.3: their sign was published wrong), comments anywhere, asctime
+ * ("Tue Jun 18 11:23:45 2002") and ISO 8601 ("2002-06-18 11:23:45").  The
+ * epoch is computed with days-from-civil, never with the C library's local
+ * time or locale.
+ */
+#include <stdint.h>
+
+#include "mailvet/hdr.h"
+
+#include "hdr/hdr_lex.h"
+
+#define DATE_MAX_TOKENS 24
+
+enum dtok_kind { DT_END = 0, DT_NUM, DT_ALPHA, DT_SEP };
+
+struct dtok {
+	enum dtok_kind kind;
+	const char *p;
+	size_t len;
+	long num;	/* DT_NUM: value (at most 9 digits are read) */
+};
+
+static const char *const month_names[12] = {
+	"january", "february", "march", "april", "may", "june",
+	"july", "august", "september", "october", "november", "december",
+};
+static const char *const day_names[7] = {
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+};
+
+/* Splits the value into numbers, letter runs and single separators; CFWS is dropped. */
+static unsigned tokenize(mv_str raw, struct dtok *t, unsigned max)
+{
+	const char *p = raw.p, *end = raw.p + raw.len;
+	unsigned n = 0;
+	bool bad = false;
+
+	while (n < max) {
+		while (p < end && (hdr_is(*p, HDR_C_WSP) || *p == '(')) {
+			if (*p == '(')
+				p = hdr_skip_comment(p, end, &bad);
+			else
+				p++;
+		}
+		if (p >= end)
+			break;
+		t[n].p = p;
+		t[n].num = 0;
+		if (hdr_is(*p, HDR_C_DIGIT)) {
+			t[n].kind = DT_NUM;
+			while (p < end && hdr_is(*p, HDR_C_DIGIT)) {
+				if (p - t[n].p < 9)
+					t[n].num = t[n].num * 10 + (*p - '0');
+				p++;
+			}
+		} else if (hdr_is(*p, HDR_C_ALPHA)) {
+			t[n].kind = DT_ALPHA;
+			while (p < end && hdr_is(*p, HDR_C_ALPHA))
+				p++;
+		} else {
+			t[n].kind = DT_SEP;
+			p++;
+		}
+		t[n].len = (size_t)(p - t[n].p);
+		n++;
+	}
+	t[n].kind = DT_END;
+	t[n].p = p;
+	t[n].len = 0;
+	return n;
+}
+
+static bool is_sep(const struct dtok *t, char c)
+{
+	return t->kind == DT_SEP && t->p[0] == c;
+}
+
+/* A 3-letter abbreviation or the full name, case-insensitively; index or -1. */
+static int name_index(const struct dtok *t, const char *const *names, int n)
+{
+	int i;
+
+	if (t->kind != DT_ALPHA || t->len < 3)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (t->len == 3) {
+			if (mv_ascii_lower(t->p[0]) == names[i][0] && mv_ascii_lower(t->p[1]) == names[i][1] &&
+			    mv_ascii_lower(t->p[2]) == names[i][2])
+				return i;
+		} else if (mv_str_eq_ci(mv_str_make(t->p, t->len), names[i])) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* Named zones of RFC 5322 4.3 (and UTC, Z); minutes east of UTC. */
+static bool zone_name(const struct dtok *t, int *zone_r)
+{
+	static const struct {
+		const char *name;
+		int minutes;
+	} zones[] = {
+		{ "UT", 0 }, { "GMT", 0 }, { "UTC", 0 }, { "Z", 0 },
+		{ "EST", -300 }, { "EDT", -240 }, { "CST", -360 }, { "CDT", -300 },
+		{ "MST", -420 }, { "MDT", -360 }, { "PST", -480 }, { "PDT", -420 },
+	};
+	mv_str s = mv_str_make(t->p, t->len);
+	size_t i;
+
+	if (t->kind != DT_ALPHA)
+		return false;
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		if (mv_str_eq_ci(s, zones[i].name)) {
+			*zone_r = zones[i].minutes;
+			return true;
+		}
+	}
+	/* Military zones: RFC 5322 4.3 says treat them as -0000 (unknown). */
+	if (t->len == 1 && mv_ascii_lower(t->p[0]) != 'j') {
+		*zone_r = 0;
+		return true;
+	}
+	return false;
+}
+
+/* "+hhmm", "-hh", "+hh:mm"; advances *i.  Returns false when not a numeric zone. */
+static bool zone_numeric(const struct dtok *t, unsigned *i, int *zone_r)
+{
+	unsigned k = *i;
+	long hh, mm = 0;
+	int sign;
+
+	if (!is_sep(&t[k], '+') && !is_sep(&t[k], '-'))
+		return false;
+	sign = t[k].p[0] == '-' ? -1 : 1;
+	if (t[k + 1].kind != DT_NUM)
+		return false;
+	if (t[k + 1].len == 4) {
+		hh = t[k + 1].num / 100;
+		mm = t[k + 1].num % 100;
+		k += 2;
+	} else if (t[k + 1].len <= 2) {
+		hh = t[k + 1].num;
+		k += 2;
+		if (is_sep(&t[k], ':') && t[k + 1].kind == DT_NUM && t[k + 1].len == 2) {
+			mm = t[k + 1].num;
+			k += 2;
+		}
+	} else {
+		return false;
+	}
+	*i = k;
+	/* Out-of-range offsets are unreadable, taken as -0000. */
+	*zone_r = (hh <= 23 && mm <= 59) ? sign * (int)(hh * 60 + mm) : 0;
+	return true;
+}
+
+/* Optional zone at t[*i]: numeric, named, or a name followed by a numeric offset. */
+static int read_zone(const struct dtok *t, unsigned *i)
+{
+	int zone = 0;
+
+	if (zone_numeric(t, i, &zone))
+		return zone;
+	if (zone_name(&t[*i], &zone)) {
+		(*i)++;
+		(void)zone_numeric(t, i, &zone);	/* "GMT+0200" */
+	} else if (t[*i].kind == DT_ALPHA) {
+		(*i)++;		/* an unknown name ("CEST") reads as -0000 */
+	}
+	return zone;
+}
+
+/* HH:MM[:SS] with white space allowed around the colons (obs-time). */
+static bool read_time(const struct dtok *t, unsigned *i, long *h, long *m, long *s)
+{
+	unsigned k = *i;
+
+	if (t[k].kind != DT_NUM || t[k].len > 2 || !is_sep(&t[k + 1], ':') ||
+	    t[k + 2].kind != DT_NUM || t[k + 2].len != 2)
+		return false;
+	*h = t[k].num;
+	*m = t[k + 2].num;
+	*s = 0;
+	k += 3;
+	if (is_sep(&t[k], ':') && t[k + 1].kind == DT_NUM && t[k + 1].len == 2) {
+		*s = t[k + 1].num;
+		k += 2;
+	}
+	*i = k;
+	return true;
+}
+
+/* RFC 5322 4.3: 2-digit years below 50 are 20xx, others 19xx; 3-digit years add 1900. */
+static long full_year(const struct dtok *t)
+{
+	if (t->len <= 2)
+		return t->num < 50 ? 2000 + t->num : 1900 + t->num;
+	if (t->len == 3)
+		return 1900 + t->num;
+	return t->len == 4 ? t->num : -1;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(long y, long m, long d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static long month_days(long y, long m)
+{
+	static const unsigned char mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return 29;
+	return mdays[m - 1];
+}
+
+int mv_date_parse(mv_str raw, int64_t *time_r, int *zone_minutes_r)
+{
+	struct dtok t[DATE_MAX_TOKENS + 1];
+	unsigned i = 0;
+	long year = -1, mon = -1, day = -1, h = 0, m = 0, s = 0;
+	int zone = 0;
+
+	(void)tokenize(raw, t, DATE_MAX_TOKENS);
+	if (t[0].kind == DT_NUM && t[0].len == 4 && (is_sep(&t[1], '-') || is_sep(&t[1], '/')) &&
+	    t[2].kind == DT_NUM && t[2].len <= 2 && is_sep(&t[3], t[1].p[0]) &&
+	    t[4].kind == DT_NUM && t[4].len <= 2) {
+		/* ISO 8601-ish: 2002-06-18[T| ]11:23:45[zone] */
+		year = t[0].num;
+		mon = t[2].num;
+		day = t[4].num;
+		i = 5;
+		if (t[i].kind == DT_ALPHA && t[i].len == 1 && mv_ascii_lower(t[i].p[0]) == 't')
+			i++;
+		if (!read_time(t, &i, &h, &m, &s))
+			return -1;
+		zone = read_zone(t, &i);
+	} else {
+		int first_mon;
+
+		if (name_index(&t[i], day_names, 7) >= 0) {
+			i++;
+			if (is_sep(&t[i], ','))
+				i++;
+		}
+		if (t[i].kind == DT_NUM && t[i].len <= 2) {
+			/* RFC 5322: day month year time zone; "18-Jun-2002" too. */
+			day = t[i++].num;
+			if (is_sep(&t[i], '-') || is_sep(&t[i], '/'))
+				i++;
+			mon = name_index(&t[i], month_names, 12) + 1;
+			if (mon == 0)
+				return -1;
+			i++;
+			if (is_sep(&t[i], '-') || is_sep(&t[i], '/'))
+				i++;
+			if (t[i].kind != DT_NUM)
+				return -1;
+			year = full_year(&t[i++]);
+			if (!read_time(t, &i, &h, &m, &s))
+				return -1;
+			zone = read_zone(t, &i);
+		} else {
+			first_mon = name_index(&t[i], month_names, 12);
+			if (first_mon < 0)
+				return -1;
+			mon = first_mon + 1;
+			/* asctime "Jun 18 11:23:45 [zone] 2002", or "Jun 18 2002 11:23:45 [zone]" */
+			i++;
+			if (t[i].kind != DT_NUM || t[i].len > 2)
+				return -1;
+			day = t[i++].num;
+			if (is_sep(&t[i], ','))
+				i++;
+			if (read_time(t, &i, &h, &m, &s)) {
+				zone = read_zone(t, &i);
+				if (t[i].kind != DT_NUM)
+					return -1;
+				year = full_year(&t[i++]);
+			} else {
+				if (t[i].kind != DT_NUM)
+					return -1;
+				year = full_year(&t[i++]);
+				if (!read_time(t, &i, &h, &m, &s))
+					return -1;
+				zone = read_zone(t, &i);
+			}
+		}
+	}
+	if (year < 1900 || year > 9999 || mon < 1 || mon > 12 || day < 1 ||
+	    day > month_days(year, mon) || h > 23 || m > 59 || s > 60)
+		return -1;
+	*time_r = days_from_civil(year, mon, day) * 86400 + h * 3600 + m * 60 + s -
+		(int64_t)zone * 60;
+	*zone_minutes_r = zone;
+	return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * RFC 5322 3.6.4 msg-id, with the obsolete CFWS inside it (4.5.4: "<1234 @
+ * local(blah) .machine .example>") and without brackets.  Only the first id
+ * of a list is returned (In-Reply-To and References callers split lists
+ * themselves).
+ */
+#include "mailvet/hdr.h"
+
+#include "hdr/hdr_lex.h"
+
+mv_str mv_msgid_parse(mv_arena *arena, mv_str raw)
+{
+	const char *p = raw.p, *end = raw.p + raw.len, *q;
+	bool bad = false, bracket;
+	mv_buf out;
+
+	while (p < end && (hdr_is(*p, HDR_C_WSP) || *p == '(')) {
+		if (*p == '(')
+			p = hdr_skip_comment(p, end, &bad);
+		else
+			p++;
+	}
+	bracket = p < end && *p == '<';
+	if (bracket)
+		p++;
+	mv_buf_init(&out, arena, raw.len);
+	while (p < end) {
+		if (*p == '>' || (!bracket && (*p == '<' || *p == '(')))
+			break;
+		if (*p == '(' && bracket) {
+			p = hdr_skip_comment(p, end, &bad);
+		} else if (hdr_is(*p, HDR_C_WSP)) {
+			/* Without brackets, white space ends the id. */
+			if (!bracket)
+				break;
+			p++;
+		} else if (*p == '"') {
+			q = hdr_skip_quoted(p, end, '"', &bad);
+			(void)mv_buf_append(&out, p, (size_t)(q - p));
+			p = q;
+		} else {
+			/* A run of ordinary bytes in one copy. */
+			for (q = p; q < end && !hdr_is(*q, HDR_C_WSP) && *q != '>' && *q != '<' &&
+			     *q != '(' && *q != '"'; q++)
+				;
+			if (q == p)
+				q++;	/* a '<' inside brackets: keep it */
+			(void)mv_buf_append(&out, p, (size_t)(q - p));
+			p = q;
+		}
+	}
+	if (out.len == 0)
+		return mv_str_make("", 0);
+	return mv_buf_finish(&out);
+}

@@ -1,0 +1,233 @@
+/*
+ * Internals of the HTML module: the parser state shared by the tokenizer
+ * (html_tokenizer.c), character references (html_entities.c), the element
+ * stack and tag actions (html_tree.c), style analysis (html_style.c) and the
+ * result builders (html_result.c).  Nothing here is public.
+ */
+#ifndef MV_HTML_INTERNAL_H
+#define MV_HTML_INTERNAL_H
+
+#include <stdint.h>
+
+#include "mailvet/arena.h"
+#include "mailvet/html.h"
+
+#define HTML_MAX_DEPTH		256		/* element stack; deeper elements are folded into the top */
+#define HTML_MAX_TAG_NAME	32		/* longer names are kept cut and match no known tag */
+#define HTML_MAX_ATTR_NAME	16		/* longest attribute we act on is 10 bytes */
+#define HTML_MAX_VALUE		((size_t)64 << 10)	/* one attribute value; past it the value is cut */
+#define HTML_MAX_VALUES		((size_t)1 << 20)	/* all kept attribute values of one tag */
+#define HTML_MAX_REF		32		/* alphanumerics of a named reference (longest name is 31) */
+#define HTML_MAX_RAW_NAME	16		/* end tag name buffered inside raw text */
+
+/* --- named character references (html_entities_table.c is generated) --- */
+
+struct html_entity {
+	const char *name;	/* with the ';' when the name has one */
+	const char *value;	/* UTF-8 */
+	unsigned char name_len;
+	unsigned char value_len;
+};
+
+extern const struct html_entity html_entities[];
+extern const unsigned html_entities_count;
+extern const unsigned html_entities_legacy_max;
+
+const struct html_entity *html_entity_find(const char *name, size_t len);
+/* WHATWG numeric reference rules: 0, surrogates, > 0x10FFFF -> U+FFFD; C1 -> windows-1252. */
+uint32_t html_numeric_ref_map(uint32_t cp);
+/* Encodes cp as UTF-8 into out (4 bytes room); returns the length. */
+size_t html_utf8_encode(uint32_t cp, char *out);
+
+/* --- tags and attributes (html_tags.c) --- */
+
+enum html_tag_flag {
+	TF_VOID = 1u << 0,	/* never has content, never pushed */
+	TF_BREAK = 1u << 1,	/* start and end make a line break in the text */
+	TF_SPACE = 1u << 2,	/* start and end separate words (table cells) */
+	TF_CLOSES_P = 1u << 3,	/* a start tag closes an open <p> */
+	TF_SCOPE = 1u << 4,	/* implied closes and end tags do not search past it */
+	TF_SPECIAL = 1u << 5,	/* an unmatched inline end tag does not search past it */
+};
+
+enum html_raw {
+	RAW_NONE,
+	RAW_TITLE,	/* RCDATA into result.title */
+	RAW_TEXT,	/* raw text that is shown (textarea, xmp, plaintext) */
+	RAW_DROP,	/* raw text that is not shown (script, style, iframe, ...) */
+};
+
+enum html_tag_id {
+	TAG_UNKNOWN = 0,
+	TAG_A, TAG_APPLET, TAG_AREA, TAG_BASE, TAG_BODY, TAG_BR, TAG_BUTTON, TAG_DD,
+	TAG_DT, TAG_EMBED, TAG_FONT, TAG_FORM, TAG_FRAME, TAG_HTML, TAG_IFRAME, TAG_IMG,
+	TAG_LI, TAG_LINK, TAG_META, TAG_NOEMBED, TAG_NOFRAMES, TAG_OBJECT, TAG_OL,
+	TAG_OPTION, TAG_P, TAG_PLAINTEXT, TAG_SCRIPT, TAG_STYLE, TAG_TABLE, TAG_TD,
+	TAG_TEMPLATE, TAG_TEXTAREA, TAG_TH, TAG_TITLE, TAG_TR, TAG_UL, TAG_XMP,
+	TAG_OTHER_KNOWN,	/* a known tag with flags but no action of its own */
+	TAG_COUNT
+};
+
+struct html_tag_info {
+	const char *name;
+	unsigned char id;	/* enum html_tag_id */
+	unsigned char raw;	/* enum html_raw */
+	unsigned char flags;	/* enum html_tag_flag */
+};
+
+/* NULL for a tag we have no rule for. */
+const struct html_tag_info *html_tag_lookup(const char *name, size_t len);
+
+enum html_attr {
+	ATTR_HREF, ATTR_SRC, ATTR_ALT, ATTR_ACTION, ATTR_STYLE, ATTR_HIDDEN,
+	ATTR_BACKGROUND, ATTR_CONTENT, ATTR_HTTP_EQUIV, ATTR_COLOR, ATTR_BGCOLOR,
+	ATTR_DATA,
+	ATTR_COUNT,
+	ATTR_NONE = ATTR_COUNT
+};
+
+/* ATTR_NONE for an attribute we ignore. */
+int html_attr_lookup(const char *name, size_t len);
+
+/* --- style analysis (html_style.c) --- */
+
+#define HTML_COLOR_UNSET	0xFFFFFFFFu
+#define HTML_COLOR_TRANSPARENT	0x01000000u
+
+/* The visual state an element passes to its descendants. */
+struct html_level {
+	uint32_t key;		/* tag id, or a hash of an unknown tag's name */
+	uint32_t fg;		/* effective text colour, HTML_COLOR_UNSET if none given */
+	uint32_t bg;		/* effective background colour (the nearest one set) */
+	unsigned char id;	/* enum html_tag_id */
+	unsigned char flags;	/* enum html_tag_flag */
+	unsigned char hidden;	/* display:none, opacity 0, hidden attribute...: no descendant can undo it */
+	unsigned char vis;	/* visibility:hidden; a descendant's visibility:visible undoes it */
+	unsigned char tiny;	/* font-size 0 or 1px; a descendant's absolute font-size undoes it */
+	unsigned char drop;	/* content is not rendered at all (template) */
+};
+
+/* True when text at this level cannot be seen (hidden, or colour on equal background). */
+int html_level_hidden(const struct html_level *lv);
+
+/* Applies an inline style attribute: may set lv->hidden, lv->fg, lv->bg. */
+void html_style_apply(struct html_level *lv, const char *style, size_t len);
+/* A colour value (CSS or legacy attribute); HTML_COLOR_UNSET when not understood. */
+uint32_t html_color_parse(const char *s, size_t len, int legacy);
+
+/* --- text collection (html_result.c) --- */
+
+struct html_collect {
+	mv_buf buf;
+	unsigned char pending;	/* separator owed before the next word: 0, 1 space, 2 line break */
+	unsigned char cut;	/* text was lost to the ceiling or the arena */
+};
+
+void html_collect_init(struct html_collect *c, mv_arena *arena, size_t max);
+/* Appends text, collapsing ASCII white space runs into the pending separator. */
+void html_collect(struct html_collect *c, const char *s, size_t n);
+void html_collect_sep(struct html_collect *c, unsigned char sep);
+
+/* --- the parser --- */
+
+/* Tokenizer states (HTML 13.2.5); the tree switches to the raw text ones. */
+enum html_state {
+	ST_DATA, ST_RCDATA, ST_RAWTEXT, ST_PLAINTEXT,
+	ST_TAG_OPEN, ST_END_TAG_OPEN, ST_TAG_NAME,
+	ST_RAW_LT, ST_RAW_END_OPEN, ST_RAW_END_NAME,
+	ST_BEFORE_ATTR_NAME, ST_ATTR_NAME, ST_AFTER_ATTR_NAME, ST_BEFORE_ATTR_VALUE,
+	ST_ATTR_VALUE_DQ, ST_ATTR_VALUE_SQ, ST_ATTR_VALUE_UNQ, ST_AFTER_ATTR_VALUE_Q,
+	ST_SELF_CLOSING,
+	ST_MDO, ST_MDO_DASH, ST_BOGUS_COMMENT,
+	ST_COMMENT_START, ST_COMMENT_START_DASH, ST_COMMENT, ST_COMMENT_END_DASH,
+	ST_COMMENT_END, ST_COMMENT_END_BANG,
+	ST_CHARREF, ST_NAMED_REF, ST_NUMERIC_REF, ST_HEX_START, ST_DEC_START, ST_HEX, ST_DEC,
+	ST_EOF
+};
+
+enum html_sink {
+	SINK_DROP,
+	SINK_VISIBLE,
+	SINK_HIDDEN,
+	SINK_TITLE,
+};
+
+struct html_attr_slot {
+	uint32_t off;
+	uint32_t len;
+	unsigned char set;
+};
+
+struct mv_html_parser {
+	mv_arena *arena;
+	size_t max_bytes;
+	size_t fed;
+	unsigned max_items;
+	unsigned flags;
+	int done;
+
+	/* tokenizer */
+	unsigned char state;
+	unsigned char return_state;	/* where a character reference goes back to */
+	unsigned char raw_state;	/* RCDATA, RAWTEXT or PLAINTEXT while in raw text */
+	const char *raw_tag;		/* name of the element whose end tag ends the raw text */
+	unsigned char tag_is_end;
+	unsigned char tag_self_closing;
+	unsigned char tag_long;
+	unsigned char attr_long;
+	char tag_name[HTML_MAX_TAG_NAME];
+	unsigned tag_len;
+	char attr_name[HTML_MAX_ATTR_NAME];
+	unsigned attr_len;
+	int cur_attr;			/* slot receiving the value, or ATTR_NONE */
+	struct html_attr_slot attrs[ATTR_COUNT];
+	mv_buf values;			/* values of the current tag's kept attributes */
+	char raw_name[HTML_MAX_RAW_NAME];	/* "</name" seen so far inside raw text */
+	unsigned raw_len;
+	char ref[HTML_MAX_REF + 2];	/* named reference so far, or "#x" for numeric */
+	unsigned ref_len;
+	uint32_t ref_cp;
+
+	/* element stack; stack[0] is the document */
+	struct html_level stack[HTML_MAX_DEPTH];
+	unsigned depth;
+	unsigned open_count[TAG_COUNT];
+	unsigned char sink;		/* enum html_sink for text now */
+	unsigned char raw;		/* enum html_raw of the open raw text element */
+	unsigned char title_seen;
+
+	/* results */
+	struct html_collect text;
+	struct html_collect hidden;
+	struct html_collect title;
+	struct html_collect atext;	/* text of the open anchor */
+	struct html_collect aalt;	/* "[alt]" of images in the open anchor */
+	int anchor_link;		/* index in links of the open anchor, or -1 */
+	unsigned anchor_level;		/* stack index of that <a> */
+	unsigned char anchor_hidden;
+	struct mv_html_link *links;
+	unsigned n_links;
+	unsigned cap_links;
+	unsigned n_tags;
+	unsigned char base_set;
+	mv_str base_href;
+};
+
+/* Text from the tokenizer (data, RCDATA, raw text, decoded references). */
+void html_emit_text(struct mv_html_parser *p, const char *s, size_t n);
+/* A complete tag token: name in tag_name, kept attributes in attrs/values. */
+void html_tree_start_tag(struct mv_html_parser *p);
+void html_tree_end_tag(struct mv_html_parser *p);
+void html_tree_eof(struct mv_html_parser *p);
+void html_update_sink(struct mv_html_parser *p);
+
+/* A kept attribute of the current tag, or a NULL view. */
+mv_str html_attr_get(const struct mv_html_parser *p, int attr);
+/* Adds a link (href trimmed and copied); returns its index or -1 (limit, empty href, memory). */
+int html_link_add(struct mv_html_parser *p, enum mv_html_link_kind kind, mv_str href, mv_str text,
+		  int hidden);
+/* Closes the open anchor: its text is set from atext (or aalt when atext is empty). */
+void html_anchor_close(struct mv_html_parser *p);
+void html_result_fill(struct mv_html_parser *p, struct mv_html_result *result);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * What the HTML module hands back: collapsed text (visible, hidden, title,
+ * anchor texts) and the link list.  Text is collapsed as it arrives, in the
+ * same pass as the tokenizer's scan: a run of ASCII white space becomes one
+ * pending separator that is written only before the next word, so the
+ * results never start or end with white space and split input collapses
+ * exactly like whole input.
+ */
+#include <string.h>
+
+#include "html/html_internal.h"
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+void html_collect_init(struct html_collect *c, mv_arena *arena, size_t max)
+{
+	mv_buf_init(&c->buf, arena, max);
+	c->pending = 0;
+	c->cut = 0;
+}
+
+void html_collect_sep(struct html_collect *c, unsigned char sep)
+{
+	if (sep > c->pending)
+		c->pending = sep;
+}
+
+static void collect_putc(struct html_collect *c, char ch)
+{
+	if (c->buf.len >= c->buf.max || mv_buf_putc(&c->buf, ch) != 0)
+		c->cut = 1;
+}
+
+/* Near the ceiling: byte by byte, so that exactly the prefix that fits is kept. */
+static void collect_slow(struct html_collect *c, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (is_space((unsigned char)s[i])) {
+			html_collect_sep(c, 1);
+			continue;
+		}
+		if (c->pending != 0) {
+			if (c->buf.len != 0)
+				collect_putc(c, c->pending == 2 ? '\n' : ' ');
+			c->pending = 0;
+		}
+		collect_putc(c, s[i]);
+	}
+}
+
+void html_collect(struct html_collect *c, const char *s, size_t n)
+{
+	char *w, *start;
+	size_t i;
+
+	if (n == 0)
+		return;
+	/* At most n bytes plus one separator come out of n bytes in. */
+	if (n + 1 > c->buf.max - c->buf.len) {
+		collect_slow(c, s, n);
+		return;
+	}
+	start = mv_buf_reserve(&c->buf, n + 1);
+	if (start == NULL) {
+		c->buf.truncated = 0;
+		collect_slow(c, s, n);
+		return;
+	}
+	w = start;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (is_space(ch)) {
+			if (c->pending == 0)
+				c->pending = 1;
+			continue;
+		}
+		if (c->pending != 0) {
+			if (c->buf.len != 0 || w != start)
+				*w++ = c->pending == 2 ? '\n' : ' ';
+			c->pending = 0;
+		}
+		*w++ = (char)ch;
+	}
+	c->buf.len += (size_t)(w - start);
+}
+
+void html_emit_text(struct mv_html_parser *p, const char *s, size_t n)
+{
+	switch (p->sink) {
+	case SINK_VISIBLE:
+		html_collect(&p->text, s, n);
+		if (p->anchor_link >= 0 && !p->anchor_hidden)
+			html_collect(&p->atext, s, n);
+		break;
+	case SINK_HIDDEN:
+		html_collect(&p->hidden, s, n);
+		if (p->anchor_link >= 0 && p->anchor_hidden)
+			html_collect(&p->atext, s, n);
+		break;
+	case SINK_TITLE:
+		html_collect(&p->title, s, n);
+		break;
+	default:
+		break;
+	}
+}
+
+mv_str html_attr_get(const struct mv_html_parser *p, int attr)
+{
+	const struct html_attr_slot *slot = &p->attrs[attr];
+
+	if (!slot->set)
+		return MV_STR_NULL;
+	if (slot->len == 0)
+		return MV_STR_LIT("");
+	return mv_str_make(p->values.p + slot->off, slot->len);
+}
+
+static mv_str trim(mv_str s)
+{
+	while (s.len != 0 && is_space((unsigned char)s.p[0])) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len != 0 && is_space((unsigned char)s.p[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+static mv_str arena_copy(mv_arena *arena, mv_str s)
+{
+	char *copy = mv_arena_strndup(arena, s.p != NULL ? s.p : "", s.len);
+
+	if (copy == NULL)
+		return MV_STR_LIT("");
+	return mv_str_make(copy, s.len);
+}
+
+int html_link_add(struct mv_html_parser *p, enum mv_html_link_kind kind, mv_str href, mv_str text,
+		  int hidden)
+{
+	struct mv_html_link *link;
+
+	href = trim(href);
+	if (href.len == 0)
+		return -1;
+	if (p->n_links >= p->max_items) {
+		p->flags |= MV_HTML_LIMIT_LINKS;
+		return -1;
+	}
+	if (p->n_links == p->cap_links) {
+		unsigned cap = p->cap_links != 0 ? p->cap_links * 2 : 16;
+		struct mv_html_link *links;
+
+		if (cap > p->max_items)
+			cap = p->max_items;
+		links = mv_arena_realloc(p->arena, p->links, p->cap_links * sizeof(*links),
+					 cap * sizeof(*links));
+		if (links == NULL)
+			return -1;
+		p->links = links;
+		p->cap_links = cap;
+	}
+	link = &p->links[p->n_links];
+	link->kind = kind;
+	link->href = arena_copy(p->arena, href);
+	link->text = arena_copy(p->arena, trim(text));
+	link->hidden = hidden != 0;
+	return (int)p->n_links++;
+}
+
+static void collect_reset(struct html_collect *c)
+{
+	c->buf.len = 0;
+	c->buf.truncated = 0;
+	c->pending = 0;
+}
+
+void html_anchor_close(struct mv_html_parser *p)
+{
+	struct html_collect *src = p->atext.buf.len != 0 ? &p->atext : &p->aalt;
+
+	if (p->anchor_link < 0)
+		return;
+	if (p->atext.cut)
+		p->flags |= MV_HTML_LIMIT_VALUE;
+	p->links[p->anchor_link].text = arena_copy(p->arena, mv_str_make(src->buf.p, src->buf.len));
+	p->anchor_link = -1;
+	collect_reset(&p->atext);
+	collect_reset(&p->aalt);
+	p->atext.cut = 0;
+}
+
+void html_result_fill(struct mv_html_parser *p, struct mv_html_result *result)
+{
+	memset(result, 0, sizeof(*result));
+	if (p->text.cut || p->hidden.cut || p->title.cut)
+		p->flags |= MV_HTML_LIMIT_VALUE;
+	result->text = mv_buf_finish(&p->text.buf);
+	result->hidden_text = mv_buf_finish(&p->hidden.buf);
+	result->title = mv_buf_finish(&p->title.buf);
+	if (result->hidden_text.len != 0)
+		p->flags |= MV_HTML_HIDDEN_TEXT;
+	result->base_href = p->base_set ? p->base_href : MV_STR_LIT("");
+	result->links = p->links;
+	result->n_links = p->n_links;
+	result->n_tags = p->n_tags;
+	result->flags = p->flags;
+}

@@ -1,0 +1,772 @@
+/*
+ * The WHATWG HTML tokenizer (HTML Living Standard 13.2.5) as a resumable
+ * state machine.  All state lives in the parser, so input can be split at
+ * any byte: a partial tag keeps only its name (32 bytes), the kept attribute
+ * values (64 KiB each) and a named reference (32 bytes).  Runs of plain text,
+ * attribute values and comments are scanned with a class table and handed on
+ * in one call; every other state takes one byte at a time.
+ *
+ * Simplifications, none of which changes the text a reader sees in mail:
+ * DOCTYPE and CDATA are skipped like bogus comments (both end at the first
+ * '>'); script content is RAWTEXT (no script data escape states); CR is not
+ * normalized (it is white space in text and stripped from URLs later).
+ */
+#include <string.h>
+
+#include "html/html_internal.h"
+
+
+/* Byte classes: which bytes end a fast run in each state. */
+#define S_DATA	0x01	/* < & NUL */
+#define S_RAW	0x02	/* < NUL */
+#define S_DQ	0x04	/* " & NUL */
+#define S_SQ	0x08	/* ' & NUL */
+#define S_UNQ	0x10	/* white space & > NUL */
+#define S_SPACE	0x20	/* HTML ASCII white space */
+
+static const unsigned char byte_class[256] = {
+	[0] = S_DATA | S_RAW | S_DQ | S_SQ | S_UNQ,
+	['<'] = S_DATA | S_RAW,
+	['&'] = S_DATA | S_DQ | S_SQ | S_UNQ,
+	['"'] = S_DQ,
+	['\''] = S_SQ,
+	['>'] = S_UNQ,
+	[' '] = S_UNQ | S_SPACE,
+	['\t'] = S_UNQ | S_SPACE,
+	['\n'] = S_UNQ | S_SPACE,
+	['\f'] = S_UNQ | S_SPACE,
+	['\r'] = S_UNQ | S_SPACE,
+};
+
+static const char replacement[] = "\xEF\xBF\xBD";
+
+static int is_space(int c)
+{
+	return c >= 0 && (byte_class[c] & S_SPACE) != 0;
+}
+
+static int is_alpha(int c)
+{
+	return (unsigned)((c | 0x20) - 'a') < 26u;
+}
+
+static int is_digit(int c)
+{
+	return (unsigned)(c - '0') < 10u;
+}
+
+static int hex_value(int c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if ((unsigned)((c | 0x20) - 'a') < 6u)
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+static size_t scan(const unsigned char *s, size_t i, size_t n, unsigned char mask)
+{
+	while (i < n && (byte_class[s[i]] & mask) == 0)
+		i++;
+	return i;
+}
+
+static void bad(struct mv_html_parser *p)
+{
+	p->flags |= MV_HTML_BAD_SYNTAX;
+}
+
+static void emit_cstr(struct mv_html_parser *p, const char *s)
+{
+	html_emit_text(p, s, strlen(s));
+}
+
+/* --- tags and attributes --- */
+
+static void tag_begin(struct mv_html_parser *p, int is_end)
+{
+	unsigned i;
+
+	p->tag_is_end = (unsigned char)is_end;
+	p->tag_self_closing = 0;
+	p->tag_len = 0;
+	p->tag_long = 0;
+	p->cur_attr = ATTR_NONE;
+	for (i = 0; i < ATTR_COUNT; i++)
+		p->attrs[i].set = 0;
+	p->values.len = 0;
+}
+
+static void tag_name_add(struct mv_html_parser *p, int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		c += 'a' - 'A';
+	if (p->tag_len < HTML_MAX_TAG_NAME)
+		p->tag_name[p->tag_len++] = (char)c;
+	else
+		p->tag_long = 1;
+}
+
+static void attr_begin(struct mv_html_parser *p)
+{
+	p->attr_len = 0;
+	p->attr_long = 0;
+	p->cur_attr = ATTR_NONE;
+}
+
+static void attr_name_add(struct mv_html_parser *p, int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		c += 'a' - 'A';
+	if (p->attr_len < HTML_MAX_ATTR_NAME)
+		p->attr_name[p->attr_len++] = (char)c;
+	else
+		p->attr_long = 1;
+}
+
+/* The name is complete: keep the value only for attributes we act on, first one wins. */
+static void attr_name_done(struct mv_html_parser *p)
+{
+	int id = ATTR_NONE;
+
+	if (!p->attr_long && !p->tag_is_end)
+		id = html_attr_lookup(p->attr_name, p->attr_len);
+	if (id != ATTR_NONE && !p->attrs[id].set) {
+		p->attrs[id].set = 1;
+		p->attrs[id].off = (uint32_t)p->values.len;
+		p->attrs[id].len = 0;
+		p->cur_attr = id;
+	} else {
+		p->cur_attr = ATTR_NONE;
+	}
+}
+
+static void attr_append(struct mv_html_parser *p, const char *s, size_t n)
+{
+	struct html_attr_slot *slot;
+	size_t before;
+
+	if (p->cur_attr == ATTR_NONE || n == 0)
+		return;
+	slot = &p->attrs[p->cur_attr];
+	if (n > HTML_MAX_VALUE - slot->len) {
+		n = HTML_MAX_VALUE - slot->len;
+		p->flags |= MV_HTML_LIMIT_VALUE;
+	}
+	before = p->values.len;
+	mv_buf_append(&p->values, s, n);
+	slot->len += (uint32_t)(p->values.len - before);
+	if (p->values.len - before != n)
+		p->flags |= MV_HTML_LIMIT_VALUE;
+}
+
+static void tag_emit(struct mv_html_parser *p)
+{
+	p->state = ST_DATA;
+	if (p->tag_is_end)
+		html_tree_end_tag(p);
+	else
+		html_tree_start_tag(p);
+}
+
+static void tag_eof(struct mv_html_parser *p)
+{
+	/* 13.2.5.8 and following: EOF in a tag drops the tag. */
+	bad(p);
+	p->state = ST_EOF;
+}
+
+/* --- character references (13.2.5.72-80) --- */
+
+static int in_attribute(const struct mv_html_parser *p)
+{
+	return p->return_state == ST_ATTR_VALUE_DQ || p->return_state == ST_ATTR_VALUE_SQ ||
+	       p->return_state == ST_ATTR_VALUE_UNQ;
+}
+
+static void ref_out(struct mv_html_parser *p, const char *s, size_t n)
+{
+	if (in_attribute(p))
+		attr_append(p, s, n);
+	else
+		html_emit_text(p, s, n);
+}
+
+static void ref_start(struct mv_html_parser *p, unsigned char return_state)
+{
+	p->return_state = return_state;
+	p->state = ST_CHARREF;
+}
+
+/*
+ * The named reference in p->ref has ended at c (-1 for EOF).  Finds the
+ * longest name that matches: the whole run with c == ';', else a prefix that
+ * is a legacy name (those have no ';' and are at most 6 bytes).  Returns 1
+ * when c was consumed (the ';' of the name).
+ */
+static int named_ref_end(struct mv_html_parser *p, int c)
+{
+	const struct html_entity *e = NULL;
+	size_t k = 0;
+	int semi = 0;
+
+	if (c == ';') {
+		p->ref[p->ref_len] = ';';
+		e = html_entity_find(p->ref, p->ref_len + 1);
+		if (e != NULL) {
+			k = p->ref_len;
+			semi = 1;
+		}
+	}
+	if (e == NULL) {
+		k = p->ref_len < html_entities_legacy_max ? p->ref_len : html_entities_legacy_max;
+		for (; k > 0; k--) {
+			e = html_entity_find(p->ref, k);
+			if (e != NULL)
+				break;
+		}
+	}
+	if (e != NULL && !semi && in_attribute(p)) {
+		/* 13.2.5.73: in attributes, "&amp=" and "&ampx" stay as written. */
+		int next = k < p->ref_len ? (unsigned char)p->ref[k] : c;
+
+		if (next == '=' || is_alpha(next) || is_digit(next))
+			e = NULL;
+	}
+	if (e == NULL) {
+		ref_out(p, "&", 1);
+		ref_out(p, p->ref, p->ref_len);
+		return 0;
+	}
+	if (!semi)
+		bad(p);
+	ref_out(p, e->value, e->value_len);
+	ref_out(p, p->ref + k, p->ref_len - k);
+	return semi;
+}
+
+static void numeric_ref_end(struct mv_html_parser *p)
+{
+	char out[4];
+	uint32_t cp = html_numeric_ref_map(p->ref_cp);
+
+	ref_out(p, out, html_utf8_encode(cp, out));
+}
+
+/* --- the states, one byte (or EOF as -1) at a time; returns 0 to reconsume c --- */
+
+static int step(struct mv_html_parser *p, int c)
+{
+	switch (p->state) {
+	case ST_DATA:
+		if (c < 0)
+			p->state = ST_EOF;
+		else if (c == '<')
+			p->state = ST_TAG_OPEN;
+		else if (c == '&')
+			ref_start(p, ST_DATA);
+		else if (c != 0) {	/* the tree builder drops NUL in body text */
+			char ch = (char)c;
+
+			html_emit_text(p, &ch, 1);
+		}
+		return 1;
+	case ST_RCDATA:
+	case ST_RAWTEXT:
+	case ST_PLAINTEXT:
+		if (c < 0)
+			p->state = ST_EOF;
+		else if (c == '<' && p->state != ST_PLAINTEXT)
+			p->state = ST_RAW_LT;
+		else if (c == '&' && p->state == ST_RCDATA)
+			ref_start(p, ST_RCDATA);
+		else if (c == 0)
+			emit_cstr(p, replacement);
+		else {
+			char ch = (char)c;
+
+			html_emit_text(p, &ch, 1);
+		}
+		return 1;
+	case ST_TAG_OPEN:
+		if (c == '!') {
+			p->state = ST_MDO;
+			return 1;
+		}
+		if (c == '/') {
+			p->state = ST_END_TAG_OPEN;
+			return 1;
+		}
+		if (is_alpha(c)) {
+			tag_begin(p, 0);
+			p->state = ST_TAG_NAME;
+			return 0;
+		}
+		bad(p);
+		if (c == '?') {
+			p->state = ST_BOGUS_COMMENT;
+			return 0;
+		}
+		emit_cstr(p, "<");
+		p->state = ST_DATA;
+		return 0;
+	case ST_END_TAG_OPEN:
+		if (is_alpha(c)) {
+			tag_begin(p, 1);
+			p->state = ST_TAG_NAME;
+			return 0;
+		}
+		bad(p);
+		if (c == '>') {
+			p->state = ST_DATA;
+			return 1;
+		}
+		if (c < 0) {
+			emit_cstr(p, "</");
+			p->state = ST_DATA;
+			return 0;
+		}
+		p->state = ST_BOGUS_COMMENT;
+		return 0;
+	case ST_TAG_NAME:
+		if (c < 0)
+			tag_eof(p);
+		else if (is_space(c))
+			p->state = ST_BEFORE_ATTR_NAME;
+		else if (c == '/')
+			p->state = ST_SELF_CLOSING;
+		else if (c == '>')
+			tag_emit(p);
+		else
+			tag_name_add(p, c);
+		return 1;
+	case ST_RAW_LT:
+		if (c == '/') {
+			p->raw_len = 0;
+			p->state = ST_RAW_END_OPEN;
+			return 1;
+		}
+		emit_cstr(p, "<");
+		p->state = p->raw_state;
+		return 0;
+	case ST_RAW_END_OPEN:
+		if (is_alpha(c)) {
+			tag_begin(p, 1);
+			p->state = ST_RAW_END_NAME;
+			return 0;
+		}
+		emit_cstr(p, "</");
+		p->state = p->raw_state;
+		return 0;
+	case ST_RAW_END_NAME:
+		if (is_alpha(c) && p->raw_len < HTML_MAX_RAW_NAME) {
+			p->raw_name[p->raw_len++] = mv_ascii_lower((char)c);
+			tag_name_add(p, c);
+			return 1;
+		}
+		if ((is_space(c) || c == '/' || c == '>') && p->raw_tag != NULL &&
+		    strlen(p->raw_tag) == p->raw_len && memcmp(p->raw_tag, p->raw_name, p->raw_len) == 0) {
+			/* An appropriate end tag (13.2.5.11). */
+			if (c == '>')
+				tag_emit(p);
+			else
+				p->state = c == '/' ? ST_SELF_CLOSING : ST_BEFORE_ATTR_NAME;
+			return 1;
+		}
+		emit_cstr(p, "</");
+		html_emit_text(p, p->raw_name, p->raw_len);
+		p->state = p->raw_state;
+		return 0;
+	case ST_BEFORE_ATTR_NAME:
+		if (is_space(c))
+			return 1;
+		if (c == '/' || c == '>' || c < 0) {
+			p->state = ST_AFTER_ATTR_NAME;
+			return 0;
+		}
+		attr_begin(p);
+		p->state = ST_ATTR_NAME;
+		if (c == '=') {
+			bad(p);
+			attr_name_add(p, c);
+			return 1;
+		}
+		return 0;
+	case ST_ATTR_NAME:
+		if (is_space(c) || c == '/' || c == '>' || c < 0) {
+			attr_name_done(p);
+			p->state = ST_AFTER_ATTR_NAME;
+			return 0;
+		}
+		if (c == '=') {
+			attr_name_done(p);
+			p->state = ST_BEFORE_ATTR_VALUE;
+			return 1;
+		}
+		attr_name_add(p, c);
+		return 1;
+	case ST_AFTER_ATTR_NAME:
+		if (c < 0)
+			tag_eof(p);
+		else if (is_space(c))
+			;
+		else if (c == '/')
+			p->state = ST_SELF_CLOSING;
+		else if (c == '=')
+			p->state = ST_BEFORE_ATTR_VALUE;
+		else if (c == '>')
+			tag_emit(p);
+		else {
+			attr_begin(p);
+			p->state = ST_ATTR_NAME;
+			return 0;
+		}
+		return 1;
+	case ST_BEFORE_ATTR_VALUE:
+		if (is_space(c))
+			return 1;
+		if (c == '"')
+			p->state = ST_ATTR_VALUE_DQ;
+		else if (c == '\'')
+			p->state = ST_ATTR_VALUE_SQ;
+		else if (c == '>') {
+			bad(p);
+			tag_emit(p);
+		} else {
+			p->state = ST_ATTR_VALUE_UNQ;
+			return 0;
+		}
+		return 1;
+	case ST_ATTR_VALUE_DQ:
+	case ST_ATTR_VALUE_SQ:
+		if (c < 0)
+			tag_eof(p);
+		else if (c == (p->state == ST_ATTR_VALUE_DQ ? '"' : '\''))
+			p->state = ST_AFTER_ATTR_VALUE_Q;
+		else if (c == '&')
+			ref_start(p, p->state);
+		else if (c == 0)
+			attr_append(p, replacement, 3);
+		else {
+			char ch = (char)c;
+
+			attr_append(p, &ch, 1);
+		}
+		return 1;
+	case ST_ATTR_VALUE_UNQ:
+		if (c < 0)
+			tag_eof(p);
+		else if (is_space(c))
+			p->state = ST_BEFORE_ATTR_NAME;
+		else if (c == '&')
+			ref_start(p, ST_ATTR_VALUE_UNQ);
+		else if (c == '>')
+			tag_emit(p);
+		else if (c == 0)
+			attr_append(p, replacement, 3);
+		else {
+			char ch = (char)c;
+
+			attr_append(p, &ch, 1);
+		}
+		return 1;
+	case ST_AFTER_ATTR_VALUE_Q:
+	case ST_SELF_CLOSING:
+		if (c < 0) {
+			tag_eof(p);
+			return 1;
+		}
+		if (c == '>') {
+			if (p->state == ST_SELF_CLOSING)
+				p->tag_self_closing = 1;
+			tag_emit(p);
+			return 1;
+		}
+		if (p->state == ST_AFTER_ATTR_VALUE_Q) {
+			if (is_space(c)) {
+				p->state = ST_BEFORE_ATTR_NAME;
+				return 1;
+			}
+			if (c == '/') {
+				p->state = ST_SELF_CLOSING;
+				return 1;
+			}
+		}
+		bad(p);
+		p->state = ST_BEFORE_ATTR_NAME;
+		return 0;
+	case ST_MDO:
+		/* 13.2.5.42: only "--" matters; DOCTYPE and CDATA end at '>' like a bogus comment. */
+		if (c == '-') {
+			p->state = ST_MDO_DASH;
+			return 1;
+		}
+		p->state = ST_BOGUS_COMMENT;
+		return 0;
+	case ST_MDO_DASH:
+		if (c == '-') {
+			p->state = ST_COMMENT_START;
+			return 1;
+		}
+		bad(p);
+		p->state = ST_BOGUS_COMMENT;
+		return 0;
+	case ST_BOGUS_COMMENT:
+		if (c < 0)
+			p->state = ST_EOF;
+		else if (c == '>')
+			p->state = ST_DATA;
+		return 1;
+	case ST_COMMENT_START:
+	case ST_COMMENT_START_DASH:
+		if (c == '-') {
+			p->state = p->state == ST_COMMENT_START ? ST_COMMENT_START_DASH : ST_COMMENT_END;
+			return 1;
+		}
+		if (c == '>') {
+			/* "<!-->" and "<!--->" (abrupt-closing-of-empty-comment) */
+			bad(p);
+			p->state = ST_DATA;
+			return 1;
+		}
+		p->state = ST_COMMENT;
+		return 0;
+	case ST_COMMENT:
+		if (c < 0) {
+			bad(p);
+			p->state = ST_EOF;
+		} else if (c == '-') {
+			p->state = ST_COMMENT_END_DASH;
+		}
+		return 1;
+	case ST_COMMENT_END_DASH:
+		if (c == '-') {
+			p->state = ST_COMMENT_END;
+			return 1;
+		}
+		p->state = ST_COMMENT;
+		return 0;
+	case ST_COMMENT_END:
+		if (c == '>')
+			p->state = ST_DATA;
+		else if (c == '!')
+			p->state = ST_COMMENT_END_BANG;
+		else if (c != '-') {
+			p->state = ST_COMMENT;
+			return 0;
+		}
+		return 1;
+	case ST_COMMENT_END_BANG:
+		if (c == '-') {
+			p->state = ST_COMMENT_END_DASH;
+			return 1;
+		}
+		if (c == '>') {
+			bad(p);	/* "--!>" (incorrectly-closed-comment) still closes it */
+			p->state = ST_DATA;
+			return 1;
+		}
+		p->state = ST_COMMENT;
+		return 0;
+	case ST_CHARREF:
+		if (is_alpha(c) || is_digit(c)) {
+			p->ref_len = 0;
+			p->state = ST_NAMED_REF;
+			return 0;
+		}
+		if (c == '#') {
+			p->state = ST_NUMERIC_REF;
+			return 1;
+		}
+		ref_out(p, "&", 1);
+		p->state = p->return_state;
+		return 0;
+	case ST_NAMED_REF:
+		if ((is_alpha(c) || is_digit(c)) && p->ref_len < HTML_MAX_REF) {
+			p->ref[p->ref_len++] = (char)c;
+			return 1;
+		}
+		p->state = p->return_state;
+		return named_ref_end(p, c);
+	case ST_NUMERIC_REF:
+		p->ref_cp = 0;
+		if (c == 'x' || c == 'X') {
+			p->ref[0] = (char)c;
+			p->state = ST_HEX_START;
+			return 1;
+		}
+		p->state = ST_DEC_START;
+		return 0;
+	case ST_HEX_START:
+	case ST_DEC_START:
+		if (p->state == ST_HEX_START ? hex_value(c) >= 0 : is_digit(c)) {
+			p->state = p->state == ST_HEX_START ? ST_HEX : ST_DEC;
+			return 0;
+		}
+		bad(p);
+		ref_out(p, "&#", 2);
+		if (p->state == ST_HEX_START)
+			ref_out(p, p->ref, 1);
+		p->state = p->return_state;
+		return 0;
+	case ST_HEX:
+	case ST_DEC: {
+		int v = p->state == ST_HEX ? hex_value(c) : (is_digit(c) ? c - '0' : -1);
+
+		if (v >= 0) {
+			uint32_t base = p->state == ST_HEX ? 16 : 10;
+
+			/* Saturate: anything past 0x10FFFF maps to U+FFFD anyway. */
+			p->ref_cp = p->ref_cp > 0x10FFFF ? 0x110000 : p->ref_cp * base + (uint32_t)v;
+			return 1;
+		}
+		numeric_ref_end(p);
+		p->state = p->return_state;
+		if (c == ';')
+			return 1;
+		bad(p);
+		return 0;
+	}
+	case ST_EOF:
+	default:
+		return 1;
+	}
+}
+
+/* Runs the machine over n bytes; the text-like states take whole runs at a time. */
+static void run(struct mv_html_parser *p, const unsigned char *s, size_t n)
+{
+	size_t i = 0, j;
+
+	while (i < n) {
+		switch (p->state) {
+		case ST_DATA:
+		case ST_RCDATA:
+			j = scan(s, i, n, S_DATA);
+			break;
+		case ST_RAWTEXT:
+			j = scan(s, i, n, S_RAW);
+			break;
+		case ST_PLAINTEXT: {
+			const unsigned char *z = memchr(s + i, 0, n - i);
+
+			j = z != NULL ? (size_t)(z - s) : n;
+			break;
+		}
+		case ST_ATTR_VALUE_DQ:
+			j = scan(s, i, n, S_DQ);
+			attr_append(p, (const char *)s + i, j - i);
+			i = j;
+			goto one;
+		case ST_ATTR_VALUE_SQ:
+			j = scan(s, i, n, S_SQ);
+			attr_append(p, (const char *)s + i, j - i);
+			i = j;
+			goto one;
+		case ST_ATTR_VALUE_UNQ:
+			j = scan(s, i, n, S_UNQ);
+			attr_append(p, (const char *)s + i, j - i);
+			i = j;
+			goto one;
+		case ST_COMMENT: {
+			const unsigned char *z = memchr(s + i, '-', n - i);
+
+			i = z != NULL ? (size_t)(z - s) : n;
+			goto one;
+		}
+		case ST_BOGUS_COMMENT: {
+			const unsigned char *z = memchr(s + i, '>', n - i);
+
+			i = z != NULL ? (size_t)(z - s) : n;
+			goto one;
+		}
+		case ST_EOF:
+			return;
+		default:
+			goto one;
+		}
+		/* Text states: the run [i, j) is plain text. */
+		if (j > i)
+			html_emit_text(p, (const char *)s + i, j - i);
+		i = j;
+one:
+		if (i < n && step(p, s[i]))
+			i++;
+	}
+}
+
+/* --- the public interface --- */
+
+struct mv_html_parser *mv_html_parser_new(mv_arena *arena, size_t max_bytes, unsigned max_items)
+{
+	struct mv_html_parser *p = mv_arena_calloc(arena, 1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	p->arena = arena;
+	p->max_bytes = max_bytes != 0 ? max_bytes : ((size_t)4 << 20);
+	p->max_items = max_items != 0 ? max_items : 1000u;
+	p->state = ST_DATA;
+	p->cur_attr = ATTR_NONE;
+	mv_buf_init(&p->values, arena, HTML_MAX_VALUES);
+	html_collect_init(&p->text, arena, p->max_bytes);
+	html_collect_init(&p->hidden, arena, p->max_bytes);
+	html_collect_init(&p->title, arena, HTML_MAX_VALUE);
+	html_collect_init(&p->atext, arena, HTML_MAX_VALUE);
+	html_collect_init(&p->aalt, arena, HTML_MAX_VALUE);
+	p->anchor_link = -1;
+	p->stack[0].fg = HTML_COLOR_UNSET;
+	p->stack[0].bg = HTML_COLOR_UNSET;
+	p->stack[0].flags = TF_SCOPE | TF_SPECIAL;
+	p->depth = 1;
+	p->sink = SINK_VISIBLE;
+	return p;
+}
+
+int mv_html_parser_feed(struct mv_html_parser *p, const char *data, size_t len)
+{
+	if (p->done || p->fed >= p->max_bytes) {
+		if (len != 0 && !p->done)
+			p->flags |= MV_HTML_TRUNCATED;
+		return mv_arena_exhausted(p->arena) ? -1 : 0;
+	}
+	if (len > p->max_bytes - p->fed) {
+		len = p->max_bytes - p->fed;
+		p->flags |= MV_HTML_TRUNCATED;
+	}
+	p->fed += len;
+	run(p, (const unsigned char *)data, len);
+	return mv_arena_exhausted(p->arena) ? -1 : 0;
+}
+
+int mv_html_parser_finish(struct mv_html_parser *p, struct mv_html_result *result)
+{
+	if (!p->done) {
+		while (p->state != ST_EOF)
+			(void)step(p, -1);
+		html_tree_eof(p);
+		p->done = 1;
+	}
+	html_result_fill(p, result);
+	return mv_arena_exhausted(p->arena) ? -1 : 0;
+}
+
+int mv_html_parse(mv_arena *arena, mv_str html, size_t max_bytes, unsigned max_items,
+		  struct mv_html_result *result)
+{
+	struct mv_html_parser *p = mv_html_parser_new(arena, max_bytes, max_items);
+	int ret;
+
+	if (p == NULL) {
+		memset(result, 0, sizeof(*result));
+		result->text = MV_STR_LIT("");
+		result->hidden_text = MV_STR_LIT("");
+		result->title = MV_STR_LIT("");
+		result->base_href = MV_STR_LIT("");
+		return -1;
+	}
+	ret = mv_html_parser_feed(p, html.p, html.len);
+	if (mv_html_parser_finish(p, result) != 0)
+		ret = -1;
+	return ret;
+}

@@ -1,0 +1,372 @@
+/*
+ * Tag actions without a DOM: a bounded stack of open elements carries what
+ * descendants inherit (hidden, colours, template), end tags pop to their
+ * element, and the few implied closes a reader notices (p, li, dd/dt, td/th,
+ * tr, option, a) are done the way the tree builder (HTML 13.2.6) would do
+ * them in ordinary documents.  Past HTML_MAX_DEPTH elements are not pushed;
+ * their hiding is folded into the top level so that deep nesting cannot make
+ * hidden text visible.
+ */
+#include <string.h>
+
+#include "html/html_internal.h"
+
+#define ID_NONE 0xFFu
+
+static uint32_t tag_key(const struct mv_html_parser *p)
+{
+	uint32_t h = 2166136261u;
+	unsigned i;
+
+	for (i = 0; i < p->tag_len; i++)
+		h = (h ^ (unsigned char)p->tag_name[i]) * 16777619u;
+	return h | 1u;	/* 0 is the document level */
+}
+
+int html_level_hidden(const struct html_level *lv)
+{
+	if (lv->hidden || lv->vis || lv->tiny)
+		return 1;
+	return lv->fg != HTML_COLOR_UNSET && (lv->fg == HTML_COLOR_TRANSPARENT || lv->fg == lv->bg);
+}
+
+void html_update_sink(struct mv_html_parser *p)
+{
+	const struct html_level *top = &p->stack[p->depth - 1];
+
+	if (p->raw == RAW_DROP || top->drop)
+		p->sink = SINK_DROP;
+	else if (p->raw == RAW_TITLE)
+		p->sink = SINK_TITLE;
+	else if (html_level_hidden(top))
+		p->sink = SINK_HIDDEN;
+	else
+		p->sink = SINK_VISIBLE;
+}
+
+static void separate(struct mv_html_parser *p, unsigned flags)
+{
+	unsigned char sep = (flags & TF_BREAK) ? 2 : (flags & TF_SPACE) ? 1 : 0;
+
+	if (sep == 0)
+		return;
+	html_collect_sep(&p->text, sep);
+	html_collect_sep(&p->hidden, sep);
+	html_collect_sep(&p->atext, 1);
+}
+
+/* Returns 1 when lv was pushed, 0 when folded into the top level. */
+static int push(struct mv_html_parser *p, const struct html_level *lv)
+{
+	struct html_level *top;
+
+	if (p->depth < HTML_MAX_DEPTH) {
+		p->stack[p->depth++] = *lv;
+		p->open_count[lv->id]++;
+		return 1;
+	}
+	/* XXX: flat past the ceiling; keep the hiding so deep nesting cannot unhide text. */
+	top = &p->stack[p->depth - 1];
+	top->hidden |= (unsigned char)html_level_hidden(lv);
+	top->drop |= lv->drop;
+	return 0;
+}
+
+/* Removes the levels from idx up; an anchor opened there is closed. */
+static void pop_to(struct mv_html_parser *p, unsigned idx)
+{
+	if (idx == 0)
+		return;
+	while (p->depth > idx) {
+		p->depth--;
+		p->open_count[p->stack[p->depth].id]--;
+	}
+	if (p->anchor_link >= 0 && p->anchor_level >= idx)
+		html_anchor_close(p);
+}
+
+/* The topmost open element with id a or b, searching no further than a stop element; 0 if none. */
+static unsigned find_id(const struct mv_html_parser *p, unsigned a, unsigned b, unsigned stop_flags,
+			unsigned stop_a, unsigned stop_b)
+{
+	unsigned i;
+
+	if (p->open_count[a] == 0 && (b == ID_NONE || p->open_count[b] == 0))
+		return 0;
+	for (i = p->depth; i-- > 1;) {
+		const struct html_level *lv = &p->stack[i];
+
+		if (lv->id == a || lv->id == b)
+			return i;
+		if ((lv->flags & stop_flags) != 0 || lv->id == stop_a || lv->id == stop_b)
+			return 0;
+	}
+	return 0;
+}
+
+static unsigned find_key(const struct mv_html_parser *p, uint32_t key, unsigned stop_flags)
+{
+	unsigned i;
+
+	for (i = p->depth; i-- > 1;) {
+		const struct html_level *lv = &p->stack[i];
+
+		if (lv->key == key)
+			return i;
+		if ((lv->flags & stop_flags) != 0)
+			return 0;
+	}
+	return 0;
+}
+
+static void implied_closes(struct mv_html_parser *p, unsigned id, unsigned flags)
+{
+	if ((flags & TF_CLOSES_P) != 0)
+		pop_to(p, find_id(p, TAG_P, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE));
+	switch (id) {
+	case TAG_LI:
+		pop_to(p, find_id(p, TAG_LI, ID_NONE, TF_SCOPE, TAG_OL, TAG_UL));
+		break;
+	case TAG_DD:
+	case TAG_DT:
+		pop_to(p, find_id(p, TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE));
+		break;
+	case TAG_TD:
+	case TAG_TH:
+		pop_to(p, find_id(p, TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE));
+		break;
+	case TAG_TR:
+		pop_to(p, find_id(p, TAG_TR, ID_NONE, 0, TAG_TABLE, ID_NONE));
+		break;
+	case TAG_OPTION:
+		if (p->stack[p->depth - 1].id == TAG_OPTION)
+			pop_to(p, p->depth - 1);
+		break;
+	case TAG_A:
+		/* A new <a> closes the open one (adoption agency, simplified). */
+		pop_to(p, find_id(p, TAG_A, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE));
+		break;
+	default:
+		break;
+	}
+}
+
+static int eq_ci(mv_str s, const char *lit)
+{
+	return s.p != NULL && mv_str_eq_ci(mv_str_trim(s), lit);
+}
+
+/* The URL of <meta http-equiv=refresh content="5; url=..."> (HTML 4.8.5 declarative refresh). */
+static mv_str refresh_url(mv_str c)
+{
+	size_t i = 0;
+
+	while (i < c.len && (c.p[i] == ' ' || c.p[i] == '\t' || c.p[i] == '\n' || c.p[i] == '\r'))
+		i++;
+	while (i < c.len && ((c.p[i] >= '0' && c.p[i] <= '9') || c.p[i] == '.'))
+		i++;
+	while (i < c.len && (c.p[i] == ' ' || c.p[i] == '\t' || c.p[i] == '\n' || c.p[i] == '\r'))
+		i++;
+	if (i < c.len && (c.p[i] == ';' || c.p[i] == ','))
+		i++;
+	while (i < c.len && (c.p[i] == ' ' || c.p[i] == '\t' || c.p[i] == '\n' || c.p[i] == '\r'))
+		i++;
+	if (mv_str_prefix_ci(mv_str_make(c.p + i, c.len - i), "url")) {
+		size_t j = i + 3;
+
+		while (j < c.len && (c.p[j] == ' ' || c.p[j] == '\t'))
+			j++;
+		if (j < c.len && c.p[j] == '=') {
+			j++;
+			while (j < c.len && (c.p[j] == ' ' || c.p[j] == '\t'))
+				j++;
+			i = j;
+		}
+	}
+	if (i < c.len && (c.p[i] == '"' || c.p[i] == '\'')) {
+		const char *q = memchr(c.p + i + 1, c.p[i], c.len - i - 1);
+		size_t end = q != NULL ? (size_t)(q - c.p) : c.len;
+
+		return mv_str_make(c.p + i + 1, end - i - 1);
+	}
+	return mv_str_make(c.p + i, c.len - i);
+}
+
+static void image_in_anchor(struct mv_html_parser *p, mv_str alt)
+{
+	alt = mv_str_trim(alt);
+	if (p->anchor_link < 0 || alt.len == 0)
+		return;
+	html_collect_sep(&p->aalt, 1);
+	html_collect(&p->aalt, "[", 1);
+	html_collect(&p->aalt, alt.p, alt.len);
+	html_collect(&p->aalt, "]", 1);
+}
+
+/* Flags and links of a start tag; hidden tells whether the element itself is hidden. */
+static void tag_links(struct mv_html_parser *p, unsigned id, int hidden)
+{
+	mv_str href = html_attr_get(p, ATTR_HREF), src = html_attr_get(p, ATTR_SRC);
+	mv_str alt = html_attr_get(p, ATTR_ALT), bg = html_attr_get(p, ATTR_BACKGROUND);
+
+	if (bg.p != NULL)
+		html_link_add(p, MV_HTML_LINK_IMAGE, bg, MV_STR_NULL, hidden);
+	switch (id) {
+	case TAG_AREA:
+		html_link_add(p, MV_HTML_LINK_ANCHOR, href, alt, hidden);
+		break;
+	case TAG_IMG:
+		html_link_add(p, MV_HTML_LINK_IMAGE, src, alt, hidden);
+		image_in_anchor(p, alt);
+		break;
+	case TAG_FORM:
+		p->flags |= MV_HTML_HAS_FORM;
+		html_link_add(p, MV_HTML_LINK_FORM, html_attr_get(p, ATTR_ACTION), MV_STR_NULL, hidden);
+		break;
+	case TAG_IFRAME:
+	case TAG_FRAME:
+		p->flags |= MV_HTML_HAS_IFRAME;
+		html_link_add(p, MV_HTML_LINK_OTHER, src, MV_STR_NULL, hidden);
+		break;
+	case TAG_OBJECT:
+		p->flags |= MV_HTML_HAS_OBJECT;
+		html_link_add(p, MV_HTML_LINK_OTHER, html_attr_get(p, ATTR_DATA), MV_STR_NULL, hidden);
+		break;
+	case TAG_EMBED:
+		p->flags |= MV_HTML_HAS_OBJECT;
+		html_link_add(p, MV_HTML_LINK_OTHER, src, MV_STR_NULL, hidden);
+		break;
+	case TAG_APPLET:
+		p->flags |= MV_HTML_HAS_OBJECT;
+		break;
+	case TAG_SCRIPT:
+		p->flags |= MV_HTML_HAS_SCRIPT;
+		html_link_add(p, MV_HTML_LINK_OTHER, src, MV_STR_NULL, hidden);
+		break;
+	case TAG_LINK:
+		html_link_add(p, MV_HTML_LINK_OTHER, href, MV_STR_NULL, hidden);
+		break;
+	case TAG_META:
+		if (eq_ci(html_attr_get(p, ATTR_HTTP_EQUIV), "refresh")) {
+			mv_str content = html_attr_get(p, ATTR_CONTENT);
+
+			p->flags |= MV_HTML_META_REFRESH;
+			if (content.p != NULL)
+				html_link_add(p, MV_HTML_LINK_OTHER, refresh_url(content), MV_STR_NULL, hidden);
+		}
+		break;
+	case TAG_BASE:
+		if (!p->base_set && href.p != NULL) {
+			char *copy;
+
+			href = mv_str_trim(href);
+			copy = mv_arena_strndup(p->arena, href.p, href.len);
+			if (copy != NULL) {
+				p->base_href = mv_str_make(copy, href.len);
+				p->base_set = 1;
+			}
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void start_raw(struct mv_html_parser *p, const struct html_tag_info *t)
+{
+	p->raw = t->raw;
+	if (t->raw == RAW_TITLE) {
+		/* Only the first <title> is the document's title. */
+		if (p->title_seen)
+			p->raw = RAW_DROP;
+		p->title_seen = 1;
+	}
+	p->raw_tag = t->name;
+	if (t->id == TAG_TITLE || t->id == TAG_TEXTAREA)
+		p->raw_state = ST_RCDATA;
+	else if (t->id == TAG_PLAINTEXT)
+		p->raw_state = ST_PLAINTEXT;
+	else
+		p->raw_state = ST_RAWTEXT;
+	p->state = p->raw_state;
+}
+
+void html_tree_start_tag(struct mv_html_parser *p)
+{
+	const struct html_tag_info *t = p->tag_long ? NULL : html_tag_lookup(p->tag_name, p->tag_len);
+	unsigned id = t != NULL ? t->id : TAG_UNKNOWN, flags = t != NULL ? t->flags : 0;
+	struct html_level lv;
+	mv_str v;
+	int hidden;
+
+	p->n_tags++;
+	implied_closes(p, id, flags);
+	separate(p, flags);
+
+	lv = p->stack[p->depth - 1];
+	lv.key = tag_key(p);
+	lv.id = (unsigned char)id;
+	lv.flags = (unsigned char)flags;
+	if (id == TAG_TEMPLATE)
+		lv.drop = 1;
+	if (html_attr_get(p, ATTR_HIDDEN).p != NULL)
+		lv.hidden = 1;
+	v = html_attr_get(p, ATTR_BGCOLOR);
+	if (v.p != NULL) {
+		uint32_t c = html_color_parse(v.p, v.len, 1);
+
+		if (c != HTML_COLOR_UNSET && c != HTML_COLOR_TRANSPARENT)
+			lv.bg = c;
+	}
+	v = html_attr_get(p, ATTR_COLOR);
+	if (v.p != NULL && id == TAG_FONT) {
+		uint32_t c = html_color_parse(v.p, v.len, 1);
+
+		if (c != HTML_COLOR_UNSET)
+			lv.fg = c;
+	}
+	v = html_attr_get(p, ATTR_STYLE);
+	if (v.p != NULL)
+		html_style_apply(&lv, v.p, v.len);
+	hidden = html_level_hidden(&lv) || lv.drop;
+
+	if ((flags & TF_VOID) == 0)
+		(void)push(p, &lv);
+	tag_links(p, id, hidden);
+	if (id == TAG_A) {
+		int idx = html_link_add(p, MV_HTML_LINK_ANCHOR, html_attr_get(p, ATTR_HREF), MV_STR_NULL,
+					hidden);
+
+		if (idx >= 0) {
+			p->anchor_link = idx;
+			/* When not pushed (too deep), a pop of the top level closes it. */
+			p->anchor_level = p->depth - 1;
+			p->anchor_hidden = (unsigned char)hidden;
+		}
+	}
+	if (t != NULL && t->raw != RAW_NONE)
+		start_raw(p, t);
+	html_update_sink(p);
+}
+
+void html_tree_end_tag(struct mv_html_parser *p)
+{
+	const struct html_tag_info *t = p->tag_long ? NULL : html_tag_lookup(p->tag_name, p->tag_len);
+	unsigned id = t != NULL ? t->id : TAG_UNKNOWN, flags = t != NULL ? t->flags : 0;
+
+	/* The tokenizer emits an end tag inside raw text only when it ends it. */
+	p->raw = RAW_NONE;
+	separate(p, flags);
+	if (id != TAG_BR && (id != TAG_P || p->open_count[TAG_P] != 0)) {
+		/* An end tag of an inline element does not close past a block (13.2.6.4.7). */
+		unsigned stop = (flags & TF_SPECIAL) != 0 ? TF_SCOPE : (TF_SCOPE | TF_SPECIAL);
+
+		pop_to(p, find_key(p, tag_key(p), stop));
+	}
+	html_update_sink(p);
+}
+
+void html_tree_eof(struct mv_html_parser *p)
+{
+	html_anchor_close(p);
+}

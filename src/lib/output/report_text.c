@@ -1,0 +1,98 @@
+/*
+ * The human form of a report: one summary line, then one indented line per
+ * reason, highest score first, then where the links really go.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "mailvet/output.h"
+
+static int putf(mv_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int putf(mv_buf *out, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	return mv_buf_append(out, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/* Appends s with control characters shown as spaces, at most max bytes. */
+static int put_clean(mv_buf *out, mv_str s, size_t max)
+{
+	size_t i, n = s.len < max ? s.len : max;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+
+		rc |= mv_buf_putc(out, c < 0x20 || c == 0x7F ? ' ' : (char)c);
+	}
+	if (s.len > max)
+		rc |= mv_buf_append(out, "...", 3);
+	return rc;
+}
+
+static int by_score_desc(const void *a, const void *b)
+{
+	const struct mv_symbol *x = *(const struct mv_symbol *const *)a;
+	const struct mv_symbol *y = *(const struct mv_symbol *const *)b;
+
+	return (x->score < y->score) - (x->score > y->score);
+}
+
+int mv_report_write_text(const struct mv_report *report, const char *file, mv_buf *out)
+{
+	struct mv_msg *msg = report->msg;
+	const struct mv_addr *from = mv_msg_from(msg);
+	const struct mv_symbol **sorted;
+	unsigned i, shown = 0;
+	int rc;
+
+	rc = putf(out, "%s: %s (score %.2f)", file != NULL ? file : "-", mv_action_name(report->action),
+		  report->score);
+	rc |= mv_buf_append(out, " from ", 6);
+	if (from != NULL && from->name.len != 0) {
+		rc |= put_clean(out, from->name, 80);
+		rc |= mv_buf_putc(out, ' ');
+	}
+	rc |= mv_buf_putc(out, '<');
+	rc |= put_clean(out, from != NULL ? from->address : MV_STR_NULL, 120);
+	rc |= mv_buf_append(out, "> \"", 3);
+	rc |= put_clean(out, mv_msg_subject(msg), 120);
+	rc |= mv_buf_append(out, "\"\n", 2);
+
+	sorted = mv_arena_calloc(msg->arena, report->n_symbols + 1, sizeof(*sorted));
+	if (sorted == NULL)
+		return -1;
+	for (i = 0; i < report->n_symbols; i++)
+		sorted[i] = &report->symbols[i];
+	qsort(sorted, report->n_symbols, sizeof(*sorted), by_score_desc);
+	for (i = 0; i < report->n_symbols; i++) {
+		rc |= putf(out, "    %-24s %+6.2f  ", sorted[i]->name, sorted[i]->score);
+		rc |= put_clean(out, sorted[i]->detail, 200);
+		rc |= mv_buf_putc(out, '\n');
+	}
+	for (i = 0; i < report->n_links && shown < 10; i++) {
+		const struct mv_link *link = &report->links[i];
+
+		if (link->source != MV_LINK_HTML_ANCHOR && link->source != MV_LINK_TEXT)
+			continue;
+		shown++;
+		rc |= mv_buf_append(out, "    link: \"", 11);
+		rc |= put_clean(out, link->text, 60);
+		rc |= mv_buf_append(out, "\" -> ", 5);
+		rc |= put_clean(out, link->url.host.len != 0 ? link->url.host : link->href, 100);
+		rc |= mv_buf_putc(out, '\n');
+	}
+	if (shown < report->n_links && shown == 10)
+		rc |= putf(out, "    (%u links in all)\n", report->n_links);
+	return rc != 0 ? -1 : 0;
+}

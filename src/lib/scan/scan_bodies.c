@@ -1,0 +1,168 @@
+/*
+ * Text parts: plain text is searched for URLs; HTML is tokenized for its
+ * visible text, links (resolved against <base href>), hidden text and active
+ * content.  Links are kept up to max_urls; past it URL_LIMIT says how many
+ * more there were.
+ */
+#include "scan/scan_internal.h"
+
+struct link_ctx {
+	struct mv_report *report;
+	struct mv_part *part;
+	unsigned dropped;
+	int failed;
+};
+
+static struct mv_link *link_new(struct link_ctx *ctx)
+{
+	struct mv_report *report = ctx->report;
+	struct mv_msg *msg = report->msg;
+	struct mv_link *link;
+
+	if (report->n_links >= msg->limits.max_urls) {
+		ctx->dropped++;
+		return NULL;
+	}
+	if (report->n_links == report->links_cap) {
+		unsigned cap = report->links_cap != 0 ? report->links_cap * 2 : 16;
+		struct mv_link *l = mv_arena_realloc(msg->arena, report->links,
+						     report->links_cap * sizeof(*l), cap * sizeof(*l));
+
+		if (l == NULL) {
+			ctx->failed = 1;
+			return NULL;
+		}
+		report->links = l;
+		report->links_cap = cap;
+	}
+	link = &report->links[report->n_links++];
+	memset(link, 0, sizeof(*link));
+	link->part_id = ctx->part->id;
+	return link;
+}
+
+static int text_url_found(void *opaque, mv_str url)
+{
+	struct link_ctx *ctx = opaque;
+	struct mv_link *link = link_new(ctx);
+
+	if (link == NULL)
+		return ctx->failed;
+	link->source = MV_LINK_TEXT;
+	link->text = url;
+	link->href = url;
+	(void)mv_url_parse(ctx->report->msg->arena, url, MV_STR_NULL, &link->url);
+	return 0;
+}
+
+static enum mv_link_source html_source(enum mv_html_link_kind kind)
+{
+	switch (kind) {
+	case MV_HTML_LINK_ANCHOR:
+		return MV_LINK_HTML_ANCHOR;
+	case MV_HTML_LINK_IMAGE:
+		return MV_LINK_HTML_IMAGE;
+	case MV_HTML_LINK_FORM:
+		return MV_LINK_HTML_FORM;
+	case MV_HTML_LINK_OTHER:
+		break;
+	}
+	return MV_LINK_HTML_OTHER;
+}
+
+static const struct {
+	unsigned flag;
+	enum mv_symbol_id sym;
+} html_flag_symbols[] = {
+	{ MV_HTML_HAS_SCRIPT, MV_SYM_HTML_SCRIPT },
+	{ MV_HTML_HAS_FORM, MV_SYM_HTML_FORM },
+	{ MV_HTML_HAS_IFRAME, MV_SYM_HTML_IFRAME },
+	{ MV_HTML_HAS_OBJECT, MV_SYM_HTML_OBJECT },
+	{ MV_HTML_META_REFRESH, MV_SYM_HTML_META_REFRESH },
+	{ MV_HTML_TRUNCATED, MV_SYM_HTML_LIMIT },
+	{ MV_HTML_LIMIT_LINKS, MV_SYM_HTML_LIMIT },
+};
+
+static int scan_html(struct link_ctx *ctx, mv_str text)
+{
+	struct mv_report *report = ctx->report;
+	struct mv_msg *msg = report->msg;
+	struct mv_html_result html;
+	unsigned i;
+
+	if (mv_html_parse(msg->arena, text, msg->limits.max_html_bytes, msg->limits.max_urls, &html) < 0)
+		return -1;
+	report->html_flags |= html.flags;
+	for (i = 0; i < sizeof(html_flag_symbols) / sizeof(html_flag_symbols[0]); i++) {
+		if ((html.flags & html_flag_symbols[i].flag) &&
+		    mv_report_add(report, html_flag_symbols[i].sym, "part %u", ctx->part->id) < 0)
+			return -1;
+	}
+	if (html.flags & MV_HTML_HIDDEN_TEXT) {
+		mv_str h = mv_str_trim(html.hidden_text);
+
+		if (mv_report_add(report, MV_SYM_HTML_HIDDEN_TEXT, "part %u hides %zu bytes of text: \"%.*s%s\"",
+				  ctx->part->id, h.len, scan_snippet_len(h, 60), h.p,
+				  h.len > 60 ? "..." : "") < 0)
+			return -1;
+	}
+	for (i = 0; i < html.n_links; i++) {
+		struct mv_link *link = link_new(ctx);
+
+		if (link == NULL) {
+			if (ctx->failed)
+				return -1;
+			continue;
+		}
+		link->source = html_source(html.links[i].kind);
+		link->text = html.links[i].text;
+		link->href = html.links[i].href;
+		link->hidden = html.links[i].hidden;
+		(void)mv_url_parse(msg->arena, link->href, html.base_href, &link->url);
+	}
+	return 0;
+}
+
+int scan_bodies(struct mv_report *report)
+{
+	struct mv_msg *msg = report->msg;
+	struct link_ctx ctx = { report, NULL, 0, 0 };
+	bool has_html = false, has_plain = false;
+	unsigned i;
+
+	for (i = 0; i < msg->n_parts; i++) {
+		struct mv_part *part = msg->parts[i];
+		mv_str text;
+
+		if (part->children != NULL || mv_part_is_multipart(part))
+			continue;
+		if (!mv_part_is_text(part)) {
+			(void)mv_part_decoded_size(msg, part);
+			continue;
+		}
+		text = mv_part_text(msg, part);
+		ctx.part = part;
+		if (mv_str_eq(part->ctype.subtype, "html")) {
+			has_html = true;
+			if (text.len > msg->limits.max_html_bytes)
+				msg->problems |= MV_PROB_HTML_LIMIT;
+			if (scan_html(&ctx, text) < 0)
+				return -1;
+		} else {
+			has_plain = has_plain || mv_str_trim(text).len != 0;
+			(void)mv_url_extract_text(text, msg->limits.max_urls + 1, text_url_found, &ctx);
+			if (ctx.failed)
+				return -1;
+		}
+	}
+	if (has_html && !has_plain &&
+	    mv_report_add(report, MV_SYM_HTML_ONLY, "no plain-text alternative to the HTML") < 0)
+		return -1;
+	if (ctx.dropped != 0) {
+		msg->problems |= MV_PROB_URL_LIMIT;
+		if (mv_report_add(report, MV_SYM_URL_LIMIT, "%u more links than max-urls (%u) were not listed",
+				  ctx.dropped, msg->limits.max_urls) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * Internal interface between the url module's files.  Components are views
+ * into arena memory; a present-but-empty query or fragment has p != NULL and
+ * len 0, an absent one has p == NULL.
+ */
+#ifndef MAILVET_URL_INT_H
+#define MAILVET_URL_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mailvet/arena.h"
+#include "mailvet/str.h"
+#include "mailvet/url.h"
+
+#define URL_MAX_RAW	8192u	/* longer raw URLs are refused, not truncated */
+#define URL_MAX_HOST_IN	1024u	/* host text before IDNA mapping */
+#define URL_MAX_HOST	255u	/* RFC 1035 2.3.4: 255 octets on the wire */
+#define URL_MAX_SCHEME	32u
+
+enum url_pct_kind {
+	URL_PCT_PATH,
+	URL_PCT_QUERY,
+	URL_PCT_FRAGMENT,
+	URL_PCT_USERINFO,
+};
+
+/* url_normalize.c */
+int url_pct_normalize(mv_arena *arena, mv_str in, enum url_pct_kind kind, bool special, mv_str *out_r);
+int url_remove_dot_segments(mv_arena *arena, mv_str path, mv_str *out_r);
+mv_str url_lower_dup(mv_arena *arena, mv_str in);
+
+/* url_host.c: 0 ok, -1 not a valid host, -2 arena exhausted. */
+int url_host_parse(mv_arena *arena, mv_str in, struct mv_url *url);
+/* 1 IPv4 (address in *addr_r), 0 not an IPv4 form, -1 looks numeric but invalid. */
+int url_ipv4_parse(mv_str host, uint32_t *addr_r);
+int url_ipv6_parse(mv_str in, uint16_t pieces_r[8]);
+/* Writes RFC 5952 text (at most 45 bytes plus NUL) and returns its length. */
+size_t url_ipv6_format(const uint16_t pieces[8], char *buf);
+
+static inline bool url_hex_digit(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static inline unsigned url_hex_value(unsigned char c)
+{
+	if (c <= '9')
+		return c - '0';
+	return (unsigned)(c | 0x20) - 'a' + 10;
+}
+
+#endif

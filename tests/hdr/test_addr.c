@@ -1,0 +1,238 @@
+/*
+ * Address lists: RFC 5322 Appendix A examples (A.1.1-A.1.3, A.2, A.5, A.6.1,
+ * A.6.3) and the broken and hostile forms real mail carries.  Each result is
+ * rendered as "name<address>{group}/FLAGS" joined by " | " and compared
+ * exactly.  Flags: B bad, N no domain, Q quoted local, G in group, R route,
+ * H name has address.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "mailvet/hdr.h"
+#include "test.h"
+
+static void render(const struct mv_addr *l, int n, char *out, size_t size)
+{
+	size_t len = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		const struct mv_addr *a = &l[i];
+		unsigned f = a->flags;
+		int w;
+
+		w = snprintf(out + len, size - len, "%s%.*s<%.*s>", i != 0 ? " | " : "",
+			(int)a->name.len, a->name.p, (int)a->address.len, a->address.p);
+		len += (size_t)w;
+		if (a->group.len != 0) {
+			w = snprintf(out + len, size - len, "{%.*s}", (int)a->group.len, a->group.p);
+			len += (size_t)w;
+		}
+		if (f != 0) {
+			w = snprintf(out + len, size - len, "/%s%s%s%s%s%s",
+				(f & MV_ADDR_BAD) ? "B" : "", (f & MV_ADDR_NO_DOMAIN) ? "N" : "",
+				(f & MV_ADDR_QUOTED_LOCAL) ? "Q" : "", (f & MV_ADDR_IN_GROUP) ? "G" : "",
+				(f & MV_ADDR_ROUTE) ? "R" : "", (f & MV_ADDR_NAME_HAS_ADDR) ? "H" : "");
+			len += (size_t)w;
+		}
+		if (len >= size)
+			return;
+	}
+}
+
+struct addr_case {
+	const char *in;
+	const char *want;
+};
+
+static const struct addr_case cases[] = {
+	/* RFC 5322 A.1.1 */
+	{ " John Doe <jdoe@machine.example>", "John Doe<jdoe@machine.example>" },
+	{ " Mary Smith <mary@example.net>", "Mary Smith<mary@example.net>" },
+	/* A.1.2 */
+	{ " \"Joe Q. Public\" <john.q.public@example.com>", "Joe Q. Public<john.q.public@example.com>" },
+	{ " Mary Smith <mary@x.test>, jdoe@example.org, Who? <one@y.test>",
+	  "Mary Smith<mary@x.test> | <jdoe@example.org> | Who?<one@y.test>" },
+	{ " <boss@nil.test>, \"Giant; \\\"Big\\\" Box\" <sysservices@example.net>",
+	  "<boss@nil.test> | Giant; \"Big\" Box<sysservices@example.net>" },
+	/* A.1.3 */
+	{ " Pete <pete@silly.example>", "Pete<pete@silly.example>" },
+	{ " A Group:Ed Jones <c@a.test>,joe@where.test,John <jdoe@one.test>;",
+	  "Ed Jones<c@a.test>{A Group}/G | <joe@where.test>{A Group}/G | John<jdoe@one.test>{A Group}/G" },
+	{ " Undisclosed recipients:;", "" },
+	/* A.2 */
+	{ " \"Mary Smith: Personal Account\" <smith@home.example>",
+	  "Mary Smith: Personal Account<smith@home.example>" },
+	/* A.5: comments everywhere */
+	{ " Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>", "Pete<pete@silly.test>" },
+	{ " A Group(Some people)\r\n     :Chris Jones <c@(Chris's host.)public.example>,\r\n"
+	  "         joe@example.org,\r\n  John <jdoe@one.test> (my dear friend); (the end of the group)",
+	  "Chris Jones<c@public.example>{A Group}/G | <joe@example.org>{A Group}/G | "
+	  "John<jdoe@one.test>{A Group}/G" },
+	{ "(Empty list)(start)Hidden recipients  :(nobody(that I know))  ;", "" },
+	/* A.6.1: obsolete addressing */
+	{ " Joe Q. Public <john.q.public@example.com>", "Joe Q. Public<john.q.public@example.com>" },
+	{ " Mary Smith <@node.test:mary@example.net>, , jdoe@test  . example",
+	  "Mary Smith<mary@example.net>/R | <jdoe@test.example>" },
+	/* A.6.3: obsolete white space and comments */
+	{ " John Doe <jdoe@machine(comment).  example>", "John Doe<jdoe@machine.example>" },
+	{ " Mary Smith\r\n  \r\n          <mary@example.net>", "Mary Smith<mary@example.net>" },
+
+	/* Comments as names, case folding, trailing dots, quoted local parts. */
+	{ "bob@x.example (Bob Smith)", "Bob Smith<bob@x.example>" },
+	{ "(Bob) bob@x.example (home)", "Bob<bob@x.example>" },
+	{ "Bob.Smith@Example.COM.", "<Bob.Smith@example.com>" },
+	{ "\"john doe\"@x.example", "<\"john doe\"@x.example>/Q" },
+	{ "\"john.doe\"@x.example", "<john.doe@x.example>/Q" },
+	{ "\"a\\\"b\"@x.example", "<\"a\\\"b\"@x.example>/Q" },
+	{ "john . doe @ x . example", "<john.doe@x.example>" },
+	{ "<user@[192.0.2.1]>", "<user@[192.0.2.1]>" },
+	{ "Joe <joe@b\xc3\xbc" "cher.example>", "Joe<joe@b\xc3\xbc" "cher.example>" },
+	/* Groups. */
+	{ "undisclosed-recipients:;", "" },
+	{ "team: a@x.example, b@y.example;, c@z.example",
+	  "<a@x.example>{team}/G | <b@y.example>{team}/G | <c@z.example>" },
+	{ "team: a@x.example", "<a@x.example>{team}/G" },
+	/* Empty elements and bare forms. */
+	{ "Name <a@x.example>, <b@y.example>,, c@z.example",
+	  "Name<a@x.example> | <b@y.example> | <c@z.example>" },
+	{ ",,,", "" },
+	{ "", "" },
+	{ "root", "<root>/N" },
+	{ "root (Super User)", "Super User<root>/N" },
+	{ "<root>", "<root>/N" },
+	{ "<>", "<>/N" },
+	{ "\"Bob\"", "Bob<>/B" },
+	{ "user@", "<user>/BN" },
+	{ "@example.com", "<@example.com>/B" },
+	/* Missing brackets. */
+	{ "Bob <bob@x.example", "Bob<bob@x.example>/B" },
+	{ "Bob <bob@x.example, c@y.example", "Bob<bob@x.example>/B | <c@y.example>" },
+	{ "Bob bob@x.example>", "Bob<bob@x.example>/B" },
+	{ "John Smith jsmith@x.example", "John Smith<jsmith@x.example>/B" },
+	/* Trailing junk. */
+	{ "a@x.example junk here, b@y.example", "<a@x.example>/B | <b@y.example>" },
+	{ "<a@x.example> >>, b@y.example", "<a@x.example>/B | <b@y.example>" },
+	{ "Bob <a@x.example> <b@y.example>", "Bob<a@x.example>/B" },
+	/* Commas and '@' in quoted names; names that look like addresses. */
+	{ "\"Smith, John\" <js@x.example>", "Smith, John<js@x.example>" },
+	{ "\"security@microsoft.com\" <x@evil.example>", "security@microsoft.com<x@evil.example>/H" },
+	{ "security@microsoft.com <x@evil.example>", "security@microsoft.com<x@evil.example>/BH" },
+	{ "\"PayPal (service@paypal.com)\" <a@evil.example>",
+	  "PayPal (service@paypal.com)<a@evil.example>/H" },
+	{ "\"Bob @ home\" <b@x.example>", "Bob @ home<b@x.example>" },
+	{ "x@evil.example (support@bank.example)", "support@bank.example<x@evil.example>/H" },
+	/* Encoded words (decoded by mv_rfc2047_decode) and raw 8-bit. */
+	{ "=?UTF-8?B?SsO2cmc=?= <j@x.example>", "J\xc3\xb6rg<j@x.example>" },
+	{ "=?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>", "Andr\xc3\xa9 Pirard<PIRARD@vm1.ulg.ac.be>" },
+	{ "\"=?utf-8?q?support=40paypal=2Ecom?=\" <x@evil.example>", "support@paypal.com<x@evil.example>/H" },
+	{ "J\xc3\xb6rg <j@x.example>", "J\xc3\xb6rg<j@x.example>" },
+	/* Unterminated constructs. */
+	{ "\"Bob <b@x.example>", "Bob <b@x.example><>/BH" },
+	{ "Bob (comment <b@x.example>", "comment <b@x.example><Bob>/BNH" },
+	{ "<a@[1.2.3.4", "<a@[1.2.3.4]>/B" },
+};
+
+static void test_addr_table(void)
+{
+	size_t i;
+	char got[2048];
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mv_arena *a = mv_arena_new(1 << 20);
+		struct mv_addr *l = NULL;
+		int n = mv_addr_parse_list(a, mv_str_cstr(cases[i].in), 0, &l);
+
+		CHECK(n >= 0);
+		render(l, n, got, sizeof(got));
+		test_checks++;
+		if (strcmp(got, cases[i].want) != 0) {
+			test_failures++;
+			fprintf(stderr, "case %zu: %s\n  got:  %s\n  want: %s\n", i, cases[i].in, got, cases[i].want);
+		}
+		mv_arena_free(&a);
+	}
+}
+
+static void test_addr_fields(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	struct mv_addr *l;
+	int n = mv_addr_parse_list(a, mv_str_cstr("Bob <Bob.Smith@Mail.Example.>"), 0, &l);
+
+	CHECK_INT(n, 1);
+	CHECK_STR(l[0].local, "Bob.Smith");
+	CHECK_STR(l[0].domain, "mail.example");
+	CHECK_STR(l[0].address, "Bob.Smith@mail.example");
+	CHECK(l[0].address.p[l[0].address.len] == '\0');
+	CHECK(l[0].name.p[l[0].name.len] == '\0');
+	n = mv_addr_parse_list(a, mv_str_cstr("\"x y\"@Z.example"), 0, &l);
+	CHECK_INT(n, 1);
+	CHECK_STR(l[0].local, "\"x y\"");
+	CHECK_STR(l[0].domain, "z.example");
+	mv_arena_free(&a);
+}
+
+static void test_addr_max_addrs(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	struct mv_addr *l;
+	char buf[8000];
+	size_t len = 0;
+	int i, n;
+
+	for (i = 0; i < 300; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "u%d@x.example,", i);
+	n = mv_addr_parse_list(a, mv_str_make(buf, len), 5, &l);
+	CHECK_INT(n, 5);
+	CHECK_STR(l[4].address, "u4@x.example");
+	n = mv_addr_parse_list(a, mv_str_make(buf, len), 0, &l);
+	CHECK_INT(n, 300);
+	CHECK_STR(l[299].address, "u299@x.example");
+	mv_arena_free(&a);
+}
+
+static void test_addr_arena_exhausted(void)
+{
+	mv_arena *a = mv_arena_new(64);
+	struct mv_addr *l;
+
+	CHECK_INT(mv_addr_parse_list(a, mv_str_cstr("A <a@x.example>, B <b@y.example>"), 0, &l), -1);
+	mv_arena_free(&a);
+}
+
+/* Pathological inputs of a few MB must stay linear. */
+static void test_addr_pathological_fast(void)
+{
+	static const char *const units[] = { "(", "\"", "a", ",", "<", "a@", "@", "((((((((((", "a ", ":" };
+	size_t size = 3u << 20, u, i;
+	char *big = malloc(size);
+
+	for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		mv_arena *a = mv_arena_new((size_t)256 << 20);
+		struct mv_addr *l;
+		size_t ul = strlen(units[u]);
+		clock_t t0 = clock();
+		int n;
+
+		for (i = 0; i + ul <= size; i += ul)
+			memcpy(big + i, units[u], ul);
+		n = mv_addr_parse_list(a, mv_str_make(big, i), 0, &l);
+		CHECK(n >= -1);
+		CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+		mv_arena_free(&a);
+	}
+	free(big);
+}
+
+int main(void)
+{
+	RUN(test_addr_table);
+	RUN(test_addr_fields);
+	RUN(test_addr_max_addrs);
+	RUN(test_addr_arena_exhausted);
+	RUN(test_addr_pathological_fast);
+	return test_summary();
+}

@@ -1,0 +1,28 @@
+#!/bin/bash
+# Golden tests: whole messages (tests/data/golden/*.eml and the bundled examples) scanned
+# with --json must give exactly the reviewed reports in tests/data/golden/*.json.
+# MV_GOLDEN_UPDATE=1 rewrites the expected files; review the diff before committing.
+set -u
+pass=0; fail=0
+dir="$MV_SRC/tests/data/golden"
+for eml in "$dir"/*.eml "$MV_SRC"/examples/*.eml; do
+	name=$(basename "$eml" .eml)
+	want="$dir/$name.json"
+	got=$("$MAILVET" scan --json "$eml" | python3 -c '
+import json, os, sys
+o = json.loads(sys.stdin.read())
+o["file"] = os.path.basename(o["file"])
+print(json.dumps(o, indent=1, ensure_ascii=False))')
+	if [ "${MV_GOLDEN_UPDATE:-}" = 1 ]; then
+		printf '%s\n' "$got" > "$want"
+	fi
+	if [ -f "$want" ] && [ "$got" = "$(cat "$want")" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name:"
+		diff <(printf '%s\n' "$got") "$want" | head -40
+	fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
