@@ -98,7 +98,7 @@ static void test_alias_labels(void)
 		{ "iso-8859-8-i", "ISO-8859-8" }, { "windows-1251", "WINDOWS-1251" },
 		{ "cp1250", "WINDOWS-1250" }, { "mac", "MACINTOSH" }, { "macintosh", "MACINTOSH" },
 		{ "cp850", "CP850" }, { "ibm437", "CP437" }, { "IBM866", "IBM866" },
-		{ "x-user-defined", "X-USER-DEFINED" },
+		{ "x-user-defined", "X-USER-DEFINED" }, { "UTF-8*en", "UTF-8" },
 		{ "unknown-8bit", NULL }, { "x-unknown", NULL }, { "default", NULL }, { "", NULL },
 		{ "\"\"", NULL }, { "utf-9", NULL }, { "hz-gb-2312", NULL },
 		{ "iso-8859-1iso-8859-1iso-8859-1iso-8859-1iso-8859-1", NULL },

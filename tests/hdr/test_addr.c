@@ -95,6 +95,7 @@ static const struct addr_case cases[] = {
 	{ "team: a@x.example, b@y.example;, c@z.example",
 	  "<a@x.example>{team}/G | <b@y.example>{team}/G | <c@z.example>" },
 	{ "team: a@x.example", "<a@x.example>{team}/G" },
+	{ "=?utf-8?q?Caf=C3=A9?= team: a@x.example;", "<a@x.example>{Caf\xc3\xa9 team}/G" },
 	/* Empty elements and bare forms. */
 	{ "Name <a@x.example>, <b@y.example>,, c@z.example",
 	  "Name<a@x.example> | <b@y.example> | <c@z.example>" },
@@ -194,6 +195,36 @@ static void test_addr_max_addrs(void)
 	mv_arena_free(&a);
 }
 
+/* Comment nesting is bounded (HDR_COMMENT_MAX_DEPTH = 64): deeper '(' are text. */
+static void test_addr_comment_depth_bounded(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	struct mv_addr *l;
+	char buf[400];
+	size_t len = 0;
+	int i, n;
+
+	for (i = 0; i < 64; i++)
+		buf[len++] = '(';
+	buf[len++] = 'x';
+	for (i = 0; i < 64; i++)
+		buf[len++] = ')';
+	memcpy(buf + len, " a@b.example", 12);
+	len += 12;
+	n = mv_addr_parse_list(a, mv_str_make(buf, len), 0, &l);
+	CHECK_INT(n, 1);
+	CHECK_STR(l[0].address, "a@b.example");
+	CHECK_INT(l[0].flags, 0);
+	/* One level deeper: the 65th '(' is text, so one ')' is left over as junk. */
+	memmove(buf + 1, buf, len);
+	buf[0] = '(';
+	buf[65 + 1 + 64] = ')';
+	n = mv_addr_parse_list(a, mv_str_make(buf, len + 1), 0, &l);
+	CHECK_INT(n, 1);
+	CHECK(l[0].flags & MV_ADDR_BAD);
+	mv_arena_free(&a);
+}
+
 static void test_addr_arena_exhausted(void)
 {
 	mv_arena *a = mv_arena_new(64);
@@ -232,6 +263,7 @@ int main(void)
 	RUN(test_addr_table);
 	RUN(test_addr_fields);
 	RUN(test_addr_max_addrs);
+	RUN(test_addr_comment_depth_bounded);
 	RUN(test_addr_arena_exhausted);
 	RUN(test_addr_pathological_fast);
 	return test_summary();

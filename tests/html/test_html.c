@@ -356,7 +356,7 @@ static void parse_chunked(mv_arena *a, mv_str doc, size_t chunk, unsigned *seed,
 }
 
 static const char *const chunk_docs[] = {
-	"<html><head><title>T &amp; t</title><style>p{}</style><base href=http://b/></head>"
+	("<html><head><title>T &amp; t</title><style>p{}</style><base href=http://b/></head>"
 	"<body bgcolor=white><p>Hello&nbsp;there &copy 2024 &notit; &#x80;&#150;</p>"
 	"<a href=\"http://x/?a=1&amp;b=2&ampc=3\">click <b>here</b></a>"
 	"<div style=\"display: none !important\">secret <a href=h>h</a></div>"
@@ -365,9 +365,9 @@ static const char *const chunk_docs[] = {
 	"</table><script>var a = '</p>';</script><textarea>t &lt; <b></textarea>"
 	"<img src=i.png alt=\"an image\"><form action=/f><input name=x></form>"
 	"<meta http-equiv=refresh content='0;url=http://r/'><iframe src=if>ii</iframe>"
-	"&CounterClockwiseContourIntegral; &#x1F600; &#0; &bogus; &am&amp;p</body></html>",
-	"<!DOCTYPE html><p>a<p>b<ul><li>1<li>2</ul><dl><dt>t<dd>d</dl>"
-	"<![CDATA[ x ]]><?pi?></ x><a href='q'><img src=q.gif alt=Q></a>&#x",
+	"&CounterClockwiseContourIntegral; &#x1F600; &#0; &bogus; &am&amp;p</body></html>"),
+	("<!DOCTYPE html><p>a<p>b<ul><li>1<li>2</ul><dl><dt>t<dd>d</dl>"
+	 "<![CDATA[ x ]]><?pi?></ x><a href='q'><img src=q.gif alt=Q></a>&#x"),
 	"<plaintext><b>&amp;</b>",
 	"<div style=\"font-size:0\">z<span style=\"font-size:13px\">y</span></div>x<a href=\"unterminated",
 };

@@ -481,6 +481,13 @@ const struct charset_desc *charset_lookup(mv_str label)
 	while (label.len >= 1 && (label.p[label.len - 1] == '"' || label.p[label.len - 1] == '\''))
 		label.len--;
 	label = mv_str_trim(label);
+	/* RFC 2231 5: "utf-8*en" carries a language after the charset. */
+	for (i = 0; i < label.len; i++) {
+		if (label.p[i] == '*') {
+			label.len = i;
+			break;
+		}
+	}
 	if (label.len == 0 || label.len > CHARSET_LABEL_MAX)
 		return NULL;
 	for (i = 0; i < label.len; i++)

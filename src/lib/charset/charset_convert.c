@@ -116,14 +116,65 @@ size_t charset_sbcs_entry(const struct charset_desc *desc, unsigned char b, char
 	return t->utf8[b - 0x80][3];
 }
 
+/* Converts n bytes into dst (room for 3 * n); returns the bytes written. */
+static size_t sbcs_write(const struct sbcs_table *t, const unsigned char *p, size_t n, char *dst,
+			 unsigned *replaced)
+{
+	size_t i = 0, w = 0;
+	uint64_t v;
+
+	while (i < n) {
+		if (i + 8 <= n) {
+			memcpy(&v, p + i, 8);
+			if ((v & HIGH_BITS) == 0) {
+				memcpy(dst + w, p + i, 8);
+				w += 8;
+				i += 8;
+				continue;
+			}
+		}
+		if (p[i] < 0x80) {
+			dst[w++] = (char)p[i];
+		} else {
+			const unsigned char *e = t->utf8[p[i] - 0x80];
+
+			memcpy(dst + w, e, 3);
+			w += e[3];
+			*replaced |= t->bad[p[i] - 0x80];
+		}
+		i++;
+	}
+	return w;
+}
+
+/* The exact output size, so the buffer grows once (growth means arena copies). */
+static size_t sbcs_measure(const struct sbcs_table *t, const unsigned char *p, size_t n)
+{
+	size_t i = 0, len = n;
+	uint64_t v;
+
+	while (i < n) {
+		if (i + 8 <= n) {
+			memcpy(&v, p + i, 8);
+			if ((v & HIGH_BITS) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if (p[i] >= 0x80)
+			len += t->utf8[p[i] - 0x80][3] - 1u;
+		i++;
+	}
+	return len;
+}
+
 static enum mv_charset_status sbcs_to_utf8(const struct charset_desc *desc, mv_str in, mv_buf *out)
 {
 	const unsigned char *p = (const unsigned char *)in.p;
 	const struct sbcs_table *t;
-	char buf[CHUNK];
-	size_t i, w = 0;
+	char buf[CHUNK + 8], *dst;
+	size_t i, need, piece;
 	unsigned replaced = 0;
-	uint64_t v;
 
 	i = charset_ascii_prefix(in.p, in.len);
 	if (charset_append(out, in.p, i) < 0)
@@ -131,34 +182,19 @@ static enum mv_charset_status sbcs_to_utf8(const struct charset_desc *desc, mv_s
 	if (i == in.len)
 		return MV_CHARSET_OK;
 	t = sbcs_get(desc);
-	while (i < in.len) {
-		if (w > CHUNK - 16) {
-			if (charset_append(out, buf, w) < 0)
-				return MV_CHARSET_TRUNCATED;
-			w = 0;
-		}
-		if (i + 8 <= in.len) {
-			memcpy(&v, p + i, 8);
-			if ((v & HIGH_BITS) == 0) {
-				memcpy(buf + w, p + i, 8);
-				w += 8;
-				i += 8;
-				continue;
-			}
-		}
-		if (p[i] < 0x80) {
-			buf[w++] = (char)p[i];
-		} else {
-			const unsigned char *e = t->utf8[p[i] - 0x80];
-
-			memcpy(buf + w, e, 3);
-			w += e[3];
-			replaced |= t->bad[p[i] - 0x80];
-		}
-		i++;
+	need = sbcs_measure(t, p + i, in.len - i);
+	dst = charset_reserve(out, need);
+	if (dst != NULL) {
+		out->len += sbcs_write(t, p + i, in.len - i, dst, &replaced);
+		return replaced ? MV_CHARSET_REPLACED : MV_CHARSET_OK;
 	}
-	if (charset_append(out, buf, w) < 0)
-		return MV_CHARSET_TRUNCATED;
+	/* It will not all fit: convert piece by piece up to the ceiling. */
+	while (i < in.len) {
+		piece = in.len - i < CHUNK / 3 ? in.len - i : CHUNK / 3;
+		if (charset_append(out, buf, sbcs_write(t, p + i, piece, buf, &replaced)) < 0)
+			return MV_CHARSET_TRUNCATED;
+		i += piece;
+	}
 	return replaced ? MV_CHARSET_REPLACED : MV_CHARSET_OK;
 }
 

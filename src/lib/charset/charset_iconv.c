@@ -83,6 +83,9 @@ enum mv_charset_status charset_iconv_to_utf8(const struct charset_desc *desc, mv
 		return charset_guess_to_utf8(in, out) == MV_CHARSET_TRUNCATED ?
 			MV_CHARSET_TRUNCATED : MV_CHARSET_UNKNOWN;
 	}
+	/* Grow the buffer once for the common CJK ratio (2 bytes -> 3). */
+	if (in.len > OUT_CHUNK)
+		(void)charset_reserve(out, in.len / 2 * 3);
 	(void)iconv(cd, NULL, NULL, NULL, NULL);
 	while (il > 0) {
 		op = obuf;

@@ -60,6 +60,8 @@ size_t charset_ascii_prefix(const char *s, size_t n);
 /* Multi-byte conversion through the per-thread iconv cache. */
 enum mv_charset_status charset_iconv_to_utf8(const struct charset_desc *desc, mv_str in, mv_buf *out);
 
+/* Room for n more bytes, or NULL (nothing marked) when over the ceiling. */
+char *charset_reserve(mv_buf *out, size_t n);
 /* Appends and, when the ceiling cuts a UTF-8 sequence, drops its partial tail. */
 int charset_append(mv_buf *out, const char *p, size_t n);
 

@@ -100,6 +100,7 @@ enum mv_charset_status charset_utf8_repair(mv_str in, mv_buf *out)
 	size_t i = 0, ok, sub;
 	bool replaced = false;
 
+	(void)charset_reserve(out, in.len);
 	while (i < in.len) {
 		ok = utf8_valid_prefix(p + i, in.len - i);
 		if (charset_append(out, (const char *)p + i, ok) < 0)
@@ -137,4 +138,17 @@ int charset_append(mv_buf *out, const char *p, size_t n)
 		}
 	}
 	return -1;
+}
+
+char *charset_reserve(mv_buf *out, size_t n)
+{
+	int was = out->truncated;
+	char *w;
+
+	if (n > out->max - out->len)
+		return NULL;
+	w = mv_buf_reserve(out, n);
+	if (w == NULL)
+		out->truncated = was;	/* only a hint failed; appends will tell */
+	return w;
 }

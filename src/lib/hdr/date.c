@@ -257,7 +257,8 @@ int mv_date_parse(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 			if (is_sep(&t[i], ','))
 				i++;
 		}
-		if (t[i].kind == DT_NUM && t[i].len <= 2) {
+		/* A 3-digit day with a leading zero ("029") is seen in the wild too. */
+		if (t[i].kind == DT_NUM && (t[i].len <= 2 || (t[i].len == 3 && t[i].p[0] == '0'))) {
 			/* RFC 5322: day month year time zone; "18-Jun-2002" too. */
 			day = t[i++].num;
 			if (is_sep(&t[i], '-') || is_sep(&t[i], '/'))

@@ -88,6 +88,13 @@ static mv_str literal_ip(mv_str w)
 	if (mv_str_prefix_ci(s, "IPv6:")) {
 		s.p += 5;
 		s.len -= 5;
+	} else {
+		/* "[192.0.2.1:25]": an IPv4 address with a port */
+		const char *colon = memchr(s.p, ':', s.len);
+
+		if (colon != NULL && memchr(s.p, '.', (size_t)(colon - s.p)) != NULL &&
+		    memchr(colon + 1, ':', s.len - (size_t)(colon + 1 - s.p)) == NULL)
+			s.len = (size_t)(colon - s.p);
 	}
 	return s;
 }
@@ -102,6 +109,7 @@ static mv_str strip_dot(mv_str s)
 struct peer {
 	mv_str rdns, ip, helo;
 	bool has_helo;	/* Exim "helo=" or qmail "HELO": the from value is the rDNS name */
+	bool exim;	/* an "(Exim x.y)" comment: "from name ([ip])" names the rDNS */
 };
 
 /* Splits a comment into words at white space, parentheses and quotes. */
@@ -209,11 +217,14 @@ static unsigned with_flags(mv_str w)
 	return 0;
 }
 
-enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS };
+enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, CL_OVER, CL_ENVFROM };
 
+/* "over" (Exchange "over TLS secured channel") and "envelope-from" (Haraka) are not RFC 5321. */
 static enum clause keyword(mv_str w)
 {
-	static const char *const kw[] = { "from", "by", "via", "with", "id", "for", "tls" };
+	static const char *const kw[] = {
+		"from", "by", "via", "with", "id", "for", "tls", "over", "envelope-from",
+	};
 	size_t i;
 
 	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++) {
@@ -238,10 +249,14 @@ static void set_peer(struct mv_received *out, mv_str value, const struct peer *p
 		} else {
 			out->from = strip_dot(value);
 		}
-	} else if (plain_literal) {
-		/* Exim "from name [ip]": the HELO name matched the rDNS name. */
+	} else if (plain_literal || (pr->exim && !lit)) {
+		/*
+		 * Exim "from name [ip]" or "from name ([ip])": the HELO name
+		 * matched the rDNS name; "from user by": a local sender.
+		 */
 		out->from = strip_dot(value);
-		out->helo = out->from;
+		if (out->ip.len != 0)
+			out->helo = out->from;
 	} else {
 		/* Postfix, Sendmail, Gmail: "helo (rdns [ip])"; Exchange "name (ip)" */
 		out->helo = strip_dot(value);
@@ -262,6 +277,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 	struct peer pr;
 	mv_str from_value = MV_STR_NULL;
 	bool need_value = false, in_from = false, plain_literal = false, with_open = false;
+	bool extra_open = false, any_clause = false;
 	unsigned n = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -279,10 +295,19 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 			break;
 		}
 		if (t.kind == RT_COMMENT) {
-			out->flags |= comment_flags(t.text, cl == CL_NONE);
+			out->flags |= comment_flags(t.text, !any_clause);
+			if (need_value && cl == CL_FROM && from_value.p == NULL) {
+				/* "from (rdns [ip]) by ...": the HELO name is missing */
+				need_value = false;
+				in_from = true;
+				from_value = mv_str_make(t.text.p, 0);
+			}
 			if (in_from)
 				peer_comment(&pr, t.text);
+			if (mv_str_prefix_ci(t.text, "Exim "))
+				pr.exim = true;
 			with_open = false;
+			extra_open = false;
 			continue;
 		}
 		if (t.kind == RT_SEMI)
@@ -290,13 +315,18 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		if (!need_value && keyword(t.text) != CL_NONE) {
 			cl = keyword(t.text);
 			need_value = true;
+			any_clause = true;
 			in_from = false;
 			with_open = false;
+			extra_open = false;
 			continue;
 		}
 		if (!need_value) {
 			if (with_open) {
 				out->with.len = (size_t)(t.text.p + t.text.len - out->with.p);
+			} else if (extra_open) {
+				if (cl == CL_OVER && mv_str_eq_ci(t.text, "TLS"))
+					out->flags |= MV_RCVD_TLS;
 			} else if (in_from && t.text.p[0] == '[' && !plain_literal && pr.ip.len == 0) {
 				pr.ip = literal_ip(t.text);
 				plain_literal = true;
@@ -316,6 +346,10 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		case CL_BY:
 			if (out->by.p == NULL)
 				out->by = strip_dot(t.text);
+			else if (mv_str_eq_ci(t.text, "uid")) {
+				need_value = true;	/* qmail-scanner "by uid 89": swallow the number */
+				cl = CL_NONE;
+			}
 			break;
 		case CL_WITH:
 			if (out->with.p == NULL) {
@@ -323,6 +357,13 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 				out->flags |= with_flags(t.text);
 				with_open = true;
 			}
+			break;
+		case CL_VIA:
+		case CL_OVER:
+			/* Several words ("via Frontend Transport", "over TLS secured channel") */
+			if (cl == CL_OVER && mv_str_eq_ci(t.text, "TLS"))
+				out->flags |= MV_RCVD_TLS;
+			extra_open = true;
 			break;
 		case CL_ID:
 			if (out->id.p == NULL)

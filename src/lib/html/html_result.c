@@ -10,9 +10,13 @@
 
 #include "html/html_internal.h"
 
+static const unsigned char space_class[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1,
+};
+
 static int is_space(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+	return space_class[c];
 }
 
 void html_collect_init(struct html_collect *c, mv_arena *arena, size_t max)
@@ -72,12 +76,12 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 		return;
 	}
 	w = start;
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (is_space(ch)) {
+	i = 0;
+	while (i < n) {
+		if (space_class[(unsigned char)s[i]]) {
 			if (c->pending == 0)
 				c->pending = 1;
+			i++;
 			continue;
 		}
 		if (c->pending != 0) {
@@ -85,7 +89,10 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 				*w++ = c->pending == 2 ? '\n' : ' ';
 			c->pending = 0;
 		}
-		*w++ = (char)ch;
+		/* Copy the word up to the next white space. */
+		do
+			*w++ = s[i++];
+		while (i < n && !space_class[(unsigned char)s[i]]);
 	}
 	c->buf.len += (size_t)(w - start);
 }

@@ -227,6 +227,9 @@ static void declaration(struct html_level *lv, struct style_state *st, mv_str pr
 	mv_str unit;
 	uint32_t c;
 
+	/* Most declarations in mail (padding, margin, font-family...) are none of ours. */
+	if (prop.len < 5 || strchr("dvfomhwcbDVFOMHWCB", prop.p[0]) == NULL)
+		return;
 	if (mv_str_eq_ci(prop, "display")) {
 		if (mv_str_eq_ci(v, "none"))
 			lv->hidden = 1;

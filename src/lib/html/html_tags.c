@@ -152,16 +152,19 @@ const struct html_tag_info *html_tag_lookup(const char *name, size_t len)
 
 struct attr_name {
 	const char *name;
+	size_t len;
 	int id;
 };
 
+#define A(name, id) { name, sizeof(name) - 1, id }
+
 static const struct attr_name attr_names[] = {
-	{ "alt", ATTR_ALT }, { "src", ATTR_SRC },
-	{ "data", ATTR_DATA }, { "href", ATTR_HREF },
-	{ "color", ATTR_COLOR }, { "style", ATTR_STYLE },
-	{ "action", ATTR_ACTION }, { "hidden", ATTR_HIDDEN },
-	{ "bgcolor", ATTR_BGCOLOR }, { "content", ATTR_CONTENT },
-	{ "background", ATTR_BACKGROUND }, { "http-equiv", ATTR_HTTP_EQUIV },
+	A("alt", ATTR_ALT), A("src", ATTR_SRC),
+	A("data", ATTR_DATA), A("href", ATTR_HREF),
+	A("color", ATTR_COLOR), A("style", ATTR_STYLE),
+	A("action", ATTR_ACTION), A("hidden", ATTR_HIDDEN),
+	A("bgcolor", ATTR_BGCOLOR), A("content", ATTR_CONTENT),
+	A("background", ATTR_BACKGROUND), A("http-equiv", ATTR_HTTP_EQUIV),
 };
 
 int html_attr_lookup(const char *name, size_t len)
@@ -173,7 +176,7 @@ int html_attr_lookup(const char *name, size_t len)
 	for (i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]); i++) {
 		const struct attr_name *a = &attr_names[i];
 
-		if (a->name[0] == name[0] && strlen(a->name) == len && memcmp(a->name, name, len) == 0)
+		if (a->len == len && a->name[0] == name[0] && memcmp(a->name, name, len) == 0)
 			return a->id;
 	}
 	return ATTR_NONE;

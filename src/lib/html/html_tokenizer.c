@@ -23,19 +23,23 @@
 #define S_SQ	0x08	/* ' & NUL */
 #define S_UNQ	0x10	/* white space & > NUL */
 #define S_SPACE	0x20	/* HTML ASCII white space */
+#define S_NAME	0x40	/* ends a tag name: white space / > NUL */
+#define S_ANAME	0x80	/* ends an attribute name: white space / > = NUL */
 
 static const unsigned char byte_class[256] = {
-	[0] = S_DATA | S_RAW | S_DQ | S_SQ | S_UNQ,
+	[0] = S_DATA | S_RAW | S_DQ | S_SQ | S_UNQ | S_NAME | S_ANAME,
+	['/'] = S_NAME | S_ANAME,
+	['='] = S_ANAME,
 	['<'] = S_DATA | S_RAW,
 	['&'] = S_DATA | S_DQ | S_SQ | S_UNQ,
 	['"'] = S_DQ,
 	['\''] = S_SQ,
-	['>'] = S_UNQ,
-	[' '] = S_UNQ | S_SPACE,
-	['\t'] = S_UNQ | S_SPACE,
-	['\n'] = S_UNQ | S_SPACE,
-	['\f'] = S_UNQ | S_SPACE,
-	['\r'] = S_UNQ | S_SPACE,
+	['>'] = S_UNQ | S_NAME | S_ANAME,
+	[' '] = S_UNQ | S_SPACE | S_NAME | S_ANAME,
+	['\t'] = S_UNQ | S_SPACE | S_NAME | S_ANAME,
+	['\n'] = S_UNQ | S_SPACE | S_NAME | S_ANAME,
+	['\f'] = S_UNQ | S_SPACE | S_NAME | S_ANAME,
+	['\r'] = S_UNQ | S_SPACE | S_NAME | S_ANAME,
 };
 
 static const char replacement[] = "\xEF\xBF\xBD";
@@ -667,6 +671,16 @@ static void run(struct mv_html_parser *p, const unsigned char *s, size_t n)
 			j = scan(s, i, n, S_UNQ);
 			attr_append(p, (const char *)s + i, j - i);
 			i = j;
+			goto one;
+		case ST_TAG_NAME:
+			j = scan(s, i, n, S_NAME);
+			for (; i < j; i++)
+				tag_name_add(p, s[i]);
+			goto one;
+		case ST_ATTR_NAME:
+			j = scan(s, i, n, S_ANAME);
+			for (; i < j; i++)
+				attr_name_add(p, s[i]);
 			goto one;
 		case ST_COMMENT: {
 			const unsigned char *z = memchr(s + i, '-', n - i);

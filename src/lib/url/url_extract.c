@@ -50,16 +50,44 @@ static bool utf8_stop(const unsigned char *p, size_t avail)
 	return p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf;	/* BOM */
 }
 
-static size_t scan_end(const unsigned char *p, size_t i, size_t len)
-{
-	while (i < len) {
-		unsigned char c = p[i];
+/* The scan state: remembered stop and '@' positions keep failed candidates from rescanning. */
+struct scan {
+	const unsigned char *p;
+	size_t len;
+	size_t end_from, end_at;	/* no stop byte in [end_from, end_at) and one at end_at */
+	size_t next_at;			/* first '@' at or after some earlier position */
+};
 
-		if (c < 0x80 ? ascii_stop(c) : utf8_stop(p + i, len - i))
+/*
+ * First stop byte at or after i.  Whether a position stops a URL depends on
+ * that position alone, so an earlier answer covers every i inside it.
+ */
+static size_t scan_end(struct scan *sc, size_t i)
+{
+	size_t from = i;
+
+	if (i >= sc->end_from && i <= sc->end_at)
+		return sc->end_at;
+	while (i < sc->len) {
+		unsigned char c = sc->p[i];
+
+		if (c < 0x80 ? ascii_stop(c) : utf8_stop(sc->p + i, sc->len - i))
 			break;
 		i++;
 	}
+	sc->end_from = from;
+	sc->end_at = i;
 	return i;
+}
+
+static bool has_at_before(struct scan *sc, size_t from, size_t end)
+{
+	if (sc->next_at < from || sc->next_at == SIZE_MAX) {
+		const unsigned char *q = memchr(sc->p + from, '@', sc->len - from);
+
+		sc->next_at = q != NULL ? (size_t)(q - sc->p) : sc->len;
+	}
+	return sc->next_at < end;
 }
 
 /* Drops trailing ".,;:!?" and closers without an opener inside the URL. */
@@ -100,20 +128,19 @@ static size_t trim_end(const unsigned char *p, size_t start, size_t end)
 	return end;
 }
 
-/* Finds the URL end; inside "<...>" the '>' delimits it and nothing is trimmed. */
-static size_t url_end(const unsigned char *p, size_t start, size_t body, size_t len)
+/* Inside "<...>" the '>' delimits the URL and nothing is trimmed. */
+static size_t url_end(const unsigned char *p, size_t start, size_t end, size_t len)
 {
-	size_t end = scan_end(p, body, len);
-
 	if (start > 0 && p[start - 1] == '<' && end < len && p[end] == '>')
 		return end;
 	return trim_end(p, start, end);
 }
 
 /* "scheme://x" or "mailto:x" around the ':' at c; returns the end, or 0 for none. */
-static size_t try_scheme(const unsigned char *p, size_t pos, size_t c, size_t len, size_t *start_r)
+static size_t try_scheme(struct scan *sc, size_t pos, size_t c, size_t *start_r)
 {
-	size_t s = c, body, end;
+	const unsigned char *p = sc->p;
+	size_t s = c, body, end, len = sc->len;
 	bool mailto;
 
 	while (s > pos && c - s < URL_MAX_SCHEME && is_scheme_char(p[s - 1]))
@@ -131,17 +158,21 @@ static size_t try_scheme(const unsigned char *p, size_t pos, size_t c, size_t le
 		body = c + 1;
 	else
 		return 0;
-	end = url_end(p, s, body, len);
-	if (end <= body || (mailto && memchr(p + body, '@', end - body) == NULL))
+	end = scan_end(sc, body);
+	if (mailto && !has_at_before(sc, body, end))
+		return 0;	/* checked before trimming: a failed candidate must cost O(1) */
+	end = url_end(p, s, end, len);
+	if (end <= body)
 		return 0;
 	*start_r = s;
 	return end;
 }
 
 /* "www." at the '.' at d, not inside a word, an address or a path. */
-static size_t try_www(const unsigned char *p, size_t pos, size_t d, size_t len, size_t *start_r)
+static size_t try_www(struct scan *sc, size_t pos, size_t d, size_t *start_r)
 {
-	size_t s, end;
+	const unsigned char *p = sc->p;
+	size_t s, end, len = sc->len;
 	unsigned char before;
 
 	if (d < pos + 3 || d + 1 >= len || !is_alnum(p[d + 1]))
@@ -153,52 +184,63 @@ static size_t try_www(const unsigned char *p, size_t pos, size_t d, size_t len, 
 	if (is_alnum(before) || before == '.' || before == '-' || before == '_' || before == '@' ||
 	    before == '/' || before == ':' || before >= 0x80)
 		return 0;
-	end = url_end(p, s, d + 1, len);
+	end = url_end(p, s, scan_end(sc, d + 1), len);
 	if (end <= d + 1)
 		return 0;
 	*start_r = s;
 	return end;
 }
 
+/* Next occurrence of c at or after from, or len. */
+static size_t next_byte(const unsigned char *p, size_t from, size_t len, int c)
+{
+	const unsigned char *q = from < len ? memchr(p + from, c, len - from) : NULL;
+
+	return q != NULL ? (size_t)(q - p) : len;
+}
+
+/*
+ * pos is where the next URL may start (after the last one reported); the
+ * two candidate cursors only move forward, so a rejected candidate never
+ * hides a scheme that starts before it ("x-y.z://").
+ */
 unsigned mv_url_extract_text(mv_str text, unsigned max_urls, mv_url_found_fn found, void *ctx)
 {
 	const unsigned char *p = (const unsigned char *)text.p;
-	size_t len = text.len, pos = 0, nc = 0, nd = 0;
-	bool nc_valid = false, nd_valid = false;
+	size_t len = text.len, pos = 0, nc, nd;
 	unsigned count = 0;
+	struct scan sc = { p, len, 1, 0, SIZE_MAX };
 
 	if (max_urls == 0)
 		max_urls = MV_DEFAULT_MAX_URLS;
 	if (p == NULL)
 		return 0;
-	while (pos < len && count < max_urls) {
-		const unsigned char *q;
-		size_t start = 0, end, cand;
-		bool at_colon;
+	nc = next_byte(p, 0, len, ':');
+	nd = next_byte(p, 0, len, '.');
+	while (count < max_urls && (nc < len || nd < len)) {
+		size_t start = 0, end;
 
-		if (!nc_valid || nc < pos) {
-			q = memchr(p + pos, ':', len - pos);
-			nc = q != NULL ? (size_t)(q - p) : len;
-			nc_valid = true;
-		}
-		if (!nd_valid || nd < pos) {
-			q = memchr(p + pos, '.', len - pos);
-			nd = q != NULL ? (size_t)(q - p) : len;
-			nd_valid = true;
-		}
-		if (nc >= len && nd >= len)
-			break;
-		at_colon = nc < nd;
-		cand = at_colon ? nc : nd;
-		end = at_colon ? try_scheme(p, pos, cand, len, &start) : try_www(p, pos, cand, len, &start);
-		if (end == 0) {
-			pos = cand + 1;
-			continue;
+		if (nc < nd) {
+			end = try_scheme(&sc, pos, nc, &start);
+			if (end == 0) {
+				nc = next_byte(p, nc + 1, len, ':');
+				continue;
+			}
+		} else {
+			end = try_www(&sc, pos, nd, &start);
+			if (end == 0) {
+				nd = next_byte(p, nd + 1, len, '.');
+				continue;
+			}
 		}
 		count++;
 		if (found != NULL && found(ctx, mv_str_make(text.p + start, end - start)) != 0)
 			break;
 		pos = end;
+		if (nc < pos)
+			nc = next_byte(p, pos, len, ':');
+		if (nd < pos)
+			nd = next_byte(p, pos, len, '.');
 	}
 	return count;
 }

@@ -10,7 +10,7 @@
 
 #include "url/url_int.h"
 
-/* One IPv4 part; -1 when it has a digit that is invalid for its base or overflows. */
+/* One IPv4 part; -1 when it has a digit invalid for its base.  "0x" alone is 0 (WHATWG). */
 static int ipv4_number(const char *p, size_t len, uint64_t *value_r)
 {
 	unsigned base = 10;
@@ -36,7 +36,7 @@ static int ipv4_number(const char *p, size_t len, uint64_t *value_r)
 			return -1;
 		v = v * base + d;
 		if (v > 0xffffffffu)
-			return -1;	/* any larger value fails later anyway */
+			v = (uint64_t)1 << 32;	/* saturate: too big, but still a number (WHATWG) */
 	}
 	*value_r = v;
 	return 0;

@@ -174,10 +174,8 @@ static int opaque_host(mv_arena *arena, mv_str in, struct mv_url *url)
 	}
 	if (in.len > URL_MAX_HOST_IN)
 		return -1;
-	if (url_pct_normalize(arena, in, URL_PCT_USERINFO, false, &url->host) < 0)
-		return -2;
-	url->host = url_lower_dup(arena, url->host);
-	if (url->host.p == NULL)
+	in = url_lower_dup(arena, in);
+	if (in.p == NULL || url_pct_normalize(arena, in, URL_PCT_USERINFO, false, &url->host) < 0)
 		return -2;
 	url->host_unicode = url->host;
 	return 0;

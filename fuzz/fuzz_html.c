@@ -1,0 +1,32 @@
+/* HTML tokenizer: a one-shot parse and a chunked parse (chunk size from the first byte) must agree. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailvet/html.h"
+
+#define SAME(f) (x.f.len == y.f.len && memcmp(x.f.p, y.f.p, x.f.len) == 0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	mv_arena *a = mv_arena_new((size_t)64 << 20);
+	struct mv_html_result x, y;
+	struct mv_html_parser *p;
+	size_t chunk = size != 0 ? (size_t)data[0] % 17 + 1 : 1, off, i;
+
+	mv_html_parse(a, mv_str_make((const char *)data, size), 0, 0, &x);
+	p = mv_html_parser_new(a, 0, 0);
+	for (off = 0; off < size; off += chunk)
+		mv_html_parser_feed(p, (const char *)data + off, size - off < chunk ? size - off : chunk);
+	mv_html_parser_finish(p, &y);
+	if (!SAME(text) || !SAME(hidden_text) || !SAME(title) || !SAME(base_href) || x.flags != y.flags ||
+	    x.n_links != y.n_links || x.n_tags != y.n_tags)
+		abort();
+	for (i = 0; i < x.n_links; i++)
+		if (!SAME(links[i].href) || !SAME(links[i].text) || x.links[i].hidden != y.links[i].hidden)
+			abort();
+	mv_arena_free(&a);
+	return 0;
+}
