@@ -97,7 +97,7 @@ enum mv_charset_status charset_utf8_repair(mv_str in, mv_buf *out)
 {
 	static const char repl[] = "\xEF\xBF\xBD";
 	const unsigned char *p = (const unsigned char *)in.p;
-	size_t i = 0, ok, sub;
+	size_t i = 0, ok, sub = 1;
 	bool replaced = false;
 
 	(void)charset_reserve(out, in.len);
