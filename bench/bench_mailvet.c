@@ -1,0 +1,140 @@
+/*
+ * bench-mailvet: libmailvet measured the same way bench-gmime measures GMime.
+ * Loads every message into memory first (file reading is not timed), then runs
+ * one of two workloads over all of them, REPEAT times, on CLOCK_PROCESS_CPUTIME_ID:
+ *   parse  mv_msg_parse + transfer-decode every leaf (GMime's workload)
+ *   scan   mv_msg_parse + mv_scan + the JSON report (the whole local scan)
+ *
+ * Usage: bench-mailvet parse|scan [-r REPEAT] [-l LISTFILE] [PATH...]
+ * Prints key=value pairs like bench-gmime.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mailvet/output.h"
+
+struct item {
+	char *data;
+	size_t len;
+};
+
+static struct item *items;
+static size_t n_items, cap_items, total_bytes;
+
+static double now(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void load(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	long size;
+
+	if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0) {
+		fprintf(stderr, "bench-mailvet: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	rewind(fp);
+	if (n_items == cap_items) {
+		cap_items = cap_items != 0 ? cap_items * 2 : 1024;
+		items = realloc(items, cap_items * sizeof(*items));
+		if (items == NULL)
+			exit(1);
+	}
+	items[n_items].data = malloc((size_t)size + 1);
+	if (items[n_items].data == NULL || fread(items[n_items].data, 1, (size_t)size, fp) != (size_t)size) {
+		fprintf(stderr, "bench-mailvet: %s: read failed\n", path);
+		exit(1);
+	}
+	items[n_items].len = (size_t)size;
+	total_bytes += (size_t)size;
+	n_items++;
+	fclose(fp);
+}
+
+static void load_list(const char *list)
+{
+	FILE *fp = fopen(list, "r");
+	char line[4096];
+
+	if (fp == NULL) {
+		fprintf(stderr, "bench-mailvet: %s: %s\n", list, strerror(errno));
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] != '\0')
+			load(line);
+	}
+	fclose(fp);
+}
+
+static size_t run_one(const struct item *it, bool scan)
+{
+	struct mv_msg *msg;
+	size_t out_bytes = 0;
+	unsigned i;
+
+	if (mv_msg_parse(it->data, it->len, NULL, &msg) < 0)
+		exit(1);
+	if (scan) {
+		struct mv_report report;
+		mv_buf out;
+
+		(void)mv_scan(msg, NULL, &report);
+		mv_buf_init(&out, msg->arena, (size_t)64 << 20);
+		(void)mv_report_write_json(&report, "bench", &out);
+		out_bytes = out.len;
+	} else {
+		for (i = 0; i < msg->n_parts; i++) {
+			if (msg->parts[i]->children == NULL && !mv_part_is_multipart(msg->parts[i]))
+				out_bytes += mv_part_decoded(msg, msg->parts[i]).len;
+		}
+	}
+	mv_msg_free(&msg);
+	return out_bytes;
+}
+
+int main(int argc, char **argv)
+{
+	bool scan;
+	int repeat = 1, i, r;
+	double cpu0, wall0, cpu, wall;
+	size_t k, sink = 0;
+
+	if (argc < 2 || (strcmp(argv[1], "parse") != 0 && strcmp(argv[1], "scan") != 0)) {
+		fprintf(stderr, "usage: bench-mailvet parse|scan [-r REPEAT] [-l LISTFILE] [PATH...]\n");
+		return 2;
+	}
+	scan = strcmp(argv[1], "scan") == 0;
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
+			repeat = atoi(argv[++i]);
+		else if (strcmp(argv[i], "-l") == 0 && i + 1 < argc)
+			load_list(argv[++i]);
+		else
+			load(argv[i]);
+	}
+	if (n_items == 0 || repeat < 1)
+		return 2;
+	cpu0 = now(CLOCK_PROCESS_CPUTIME_ID);
+	wall0 = now(CLOCK_MONOTONIC);
+	for (r = 0; r < repeat; r++) {
+		for (k = 0; k < n_items; k++)
+			sink += run_one(&items[k], scan);
+	}
+	cpu = now(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+	wall = now(CLOCK_MONOTONIC) - wall0;
+	printf("mode=%s messages=%zu bytes=%zu repeat=%d cpu_s=%.4f wall_s=%.4f msgs_per_s=%.0f "
+	       "mb_per_s=%.1f ms_cpu_per_msg=%.4f output_bytes=%zu\n",
+	       argv[1], n_items, total_bytes, repeat, cpu, wall, (double)n_items * repeat / cpu,
+	       (double)total_bytes * repeat / cpu / 1e6, cpu * 1000 / ((double)n_items * repeat), sink);
+	return 0;
+}
