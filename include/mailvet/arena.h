@@ -57,7 +57,16 @@ typedef struct mv_buf {
 void mv_buf_init(mv_buf *buf, mv_arena *arena, size_t max);
 /* Returns 0, or -1 when not everything fit (buf->truncated is then set). */
 int mv_buf_append(mv_buf *buf, const void *data, size_t len);
-int mv_buf_putc(mv_buf *buf, char c);
+int mv_buf_putc_slow(mv_buf *buf, char c);
+/* One byte; inline because writers call it per character. */
+static inline int mv_buf_putc(mv_buf *buf, char c)
+{
+	if (buf->len + 1 < buf->cap) {
+		buf->p[buf->len++] = c;
+		return 0;
+	}
+	return mv_buf_putc_slow(buf, c);
+}
 /* Appends the UTF-8 encoding of a code point (invalid ones become U+FFFD). */
 int mv_buf_put_utf8(mv_buf *buf, unsigned long cp);
 /* Makes sure `more` bytes can be written at p + len; returns the write pointer or NULL. */

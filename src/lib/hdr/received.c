@@ -165,23 +165,32 @@ static void peer_comment(struct peer *pr, mv_str inner)
 	}
 }
 
-static bool has_ci(mv_str s, const char *needle)
+/* Comments are short: they are lower-cased once and searched with memmem. */
+#define COMMENT_SCAN_MAX 512
+
+static bool has(mv_str lower, const char *needle)
 {
-	return mv_str_find_ci(s, needle) != NULL;
+	return memmem(lower.p, lower.len, needle, strlen(needle)) != NULL;
 }
 
 /* Notes in any comment: TLS, authentication, local submission. */
 static unsigned comment_flags(mv_str c, bool before_clauses)
 {
+	char buf[COMMENT_SCAN_MAX];
+	mv_str l = { buf, c.len < sizeof(buf) ? c.len : sizeof(buf) };
 	unsigned f = 0;
+	size_t i;
 
-	if (has_ci(c, "using TLS") || has_ci(c, "using SSL") || has_ci(c, "version=TLS") ||
-	    has_ci(c, "version=SSL") || has_ci(c, "cipher=") || has_ci(c, "with cipher") ||
-	    has_ci(c, "No client certificate") || mv_str_prefix_ci(c, "TLS"))
+	/* XXX: only the first 512 bytes of a longer comment are searched for the notes. */
+	for (i = 0; i < l.len; i++)
+		buf[i] = mv_ascii_lower(c.p[i]);
+	if (has(l, "using tls") || has(l, "using ssl") || has(l, "version=tls") ||
+	    has(l, "version=ssl") || has(l, "cipher=") || has(l, "with cipher") ||
+	    has(l, "no client certificate") || mv_str_prefix_ci(c, "TLS"))
 		f |= MV_RCVD_TLS;
-	if (has_ci(c, "authenticated") && !has_ci(c, "not authenticated"))
+	if (has(l, "authenticated") && !has(l, "not authenticated"))
 		f |= MV_RCVD_AUTH;
-	if (has_ci(c, "from userid") || has_ci(c, "invoked by uid") || has_ci(c, "invoked by alias") ||
+	if (has(l, "from userid") || has(l, "invoked by uid") || has(l, "invoked by alias") ||
 	    mv_str_eq_ci(c, "local") || (before_clauses && mv_str_prefix_ci(c, "from ")))
 		f |= MV_RCVD_LOCAL;
 	return f;

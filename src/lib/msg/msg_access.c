@@ -24,12 +24,19 @@ const char *mv_cte_name(enum mv_cte cte)
 	return "unknown";
 }
 
+/* Lookups compare lengths first: most fields differ in length from the one wanted. */
+static bool name_is(const struct mv_header *h, const char *name, size_t len)
+{
+	return h->name.len == len && strncasecmp(h->name.p, name, len) == 0;
+}
+
 const struct mv_header *mv_part_header(const struct mv_part *part, const char *name)
 {
+	size_t len = strlen(name);
 	unsigned i;
 
 	for (i = 0; i < part->n_headers; i++) {
-		if (mv_str_eq_ci(part->headers[i].name, name))
+		if (name_is(&part->headers[i], name, len))
 			return &part->headers[i];
 	}
 	return NULL;
@@ -40,8 +47,7 @@ const struct mv_header *mv_part_header_next(const struct mv_part *part, const st
 	unsigned i;
 
 	for (i = (unsigned)(prev - part->headers) + 1; i < part->n_headers; i++) {
-		if (part->headers[i].name.len == prev->name.len &&
-		    strncasecmp(part->headers[i].name.p, prev->name.p, prev->name.len) == 0)
+		if (name_is(&part->headers[i], prev->name.p, prev->name.len))
 			return &part->headers[i];
 	}
 	return NULL;
@@ -49,10 +55,11 @@ const struct mv_header *mv_part_header_next(const struct mv_part *part, const st
 
 unsigned mv_part_header_count(const struct mv_part *part, const char *name)
 {
+	size_t len = strlen(name);
 	unsigned i, n = 0;
 
 	for (i = 0; i < part->n_headers; i++) {
-		if (mv_str_eq_ci(part->headers[i].name, name))
+		if (name_is(&part->headers[i], name, len))
 			n++;
 	}
 	return n;

@@ -70,12 +70,8 @@ int mv_buf_append(mv_buf *buf, const void *data, size_t len)
 	return 0;
 }
 
-int mv_buf_putc(mv_buf *buf, char c)
+int mv_buf_putc_slow(mv_buf *buf, char c)
 {
-	if (buf->len < buf->cap - (buf->cap != 0)) {
-		buf->p[buf->len++] = c;
-		return 0;
-	}
 	return mv_buf_append(buf, &c, 1);
 }
 

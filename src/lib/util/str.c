@@ -1,4 +1,6 @@
 /* Helpers on mv_str views: ASCII case folding only, never locale-dependent. */
+#include <strings.h>
+
 #include "mailvet/str.h"
 
 bool mv_str_eq_ci(mv_str s, const char *cstr)
@@ -49,15 +51,17 @@ mv_str mv_str_trim(mv_str s)
 const char *mv_str_find_ci(mv_str hay, const char *needle)
 {
 	size_t n = strlen(needle), i;
+	char first, upper;
 
 	if (n == 0)
 		return hay.p;
 	if (n > hay.len)
 		return NULL;
+	first = mv_ascii_lower(needle[0]);
+	upper = first >= 'a' && first <= 'z' ? (char)(first - ('a' - 'A')) : first;
 	for (i = 0; i + n <= hay.len; i++) {
-		mv_str rest = { hay.p + i, n };
-
-		if (mv_ascii_lower(hay.p[i]) == mv_ascii_lower(needle[0]) && mv_str_eq_ci(rest, needle))
+		if ((hay.p[i] == first || hay.p[i] == upper) &&
+		    strncasecmp(hay.p + i + 1, needle + 1, n - 1) == 0)
 			return hay.p + i;
 	}
 	return NULL;
