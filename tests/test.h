@@ -8,6 +8,7 @@
 #define MAILVET_TEST_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int test_failures;
@@ -54,6 +55,20 @@ static int test_cases_failed;
 		fprintf(stderr, "FAIL %s\n", #fn); \
 	} \
 } while (0)
+
+/*
+ * A ceiling for "this must not be quadratic" checks, in seconds.  They guard
+ * against blow-ups (minutes instead of milliseconds), not speed: benchmarks
+ * live in bench/.  Sanitizer builds and loaded machines are slower, so the
+ * bound is multiplied by MV_TEST_TIME_SCALE (./run sets it).
+ */
+static inline double time_bound(double seconds)
+{
+	const char *scale = getenv("MV_TEST_TIME_SCALE");
+	double k = scale != NULL ? atof(scale) : 1.0;
+
+	return seconds * (k >= 1.0 ? k : 1.0);
+}
 
 static inline int test_summary(void)
 {

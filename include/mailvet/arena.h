@@ -10,6 +10,7 @@
 #define MAILVET_ARENA_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "mailvet/str.h"
 
@@ -56,7 +57,17 @@ typedef struct mv_buf {
 
 void mv_buf_init(mv_buf *buf, mv_arena *arena, size_t max);
 /* Returns 0, or -1 when not everything fit (buf->truncated is then set). */
-int mv_buf_append(mv_buf *buf, const void *data, size_t len);
+int mv_buf_append_slow(mv_buf *buf, const void *data, size_t len);
+/* Inline fast path: writers append small pieces many times per message. */
+static inline int mv_buf_append(mv_buf *buf, const void *data, size_t len)
+{
+	if (len != 0 && len < buf->cap - buf->len) {
+		memcpy(buf->p + buf->len, data, len);
+		buf->len += len;
+		return 0;
+	}
+	return mv_buf_append_slow(buf, data, len);
+}
 int mv_buf_putc_slow(mv_buf *buf, char c);
 /* One byte; inline because writers call it per character. */
 static inline int mv_buf_putc(mv_buf *buf, char c)

@@ -165,25 +165,27 @@ static void peer_comment(struct peer *pr, mv_str inner)
 	}
 }
 
-/* Comments are short: they are lower-cased once and searched with memmem. */
+/* Comments are short: they are lower-cased once and searched with strstr (vectorised in glibc). */
 #define COMMENT_SCAN_MAX 512
 
 static bool has(mv_str lower, const char *needle)
 {
-	return memmem(lower.p, lower.len, needle, strlen(needle)) != NULL;
+	return strstr(lower.p, needle) != NULL;
 }
 
 /* Notes in any comment: TLS, authentication, local submission. */
 static unsigned comment_flags(mv_str c, bool before_clauses)
 {
-	char buf[COMMENT_SCAN_MAX];
-	mv_str l = { buf, c.len < sizeof(buf) ? c.len : sizeof(buf) };
+	char buf[COMMENT_SCAN_MAX + 1];
+	mv_str l = { buf, c.len < COMMENT_SCAN_MAX ? c.len : COMMENT_SCAN_MAX };
 	unsigned f = 0;
 	size_t i;
 
 	/* XXX: only the first 512 bytes of a longer comment are searched for the notes. */
+	/* A NUL inside the comment only ends the search early. */
 	for (i = 0; i < l.len; i++)
 		buf[i] = mv_ascii_lower(c.p[i]);
+	buf[l.len] = '\0';
 	if (has(l, "using tls") || has(l, "using ssl") || has(l, "version=tls") ||
 	    has(l, "version=ssl") || has(l, "cipher=") || has(l, "with cipher") ||
 	    has(l, "no client certificate") || mv_str_prefix_ci(c, "TLS"))

@@ -44,7 +44,7 @@ char *mv_buf_reserve(mv_buf *buf, size_t more)
 	return buf->p + buf->len;
 }
 
-int mv_buf_append(mv_buf *buf, const void *data, size_t len)
+int mv_buf_append_slow(mv_buf *buf, const void *data, size_t len)
 {
 	char *w;
 
