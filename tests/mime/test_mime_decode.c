@@ -59,6 +59,10 @@ static void test_base64_lenient(void)
 		{ "Zm9v!YmFy", "foobar", MV_PROB_BAD_BASE64 },	/* garbage skipped */
 		{ "Zm\x80" "9vYmFy", "foobar", MV_PROB_BAD_BASE64 },
 		{ "-_-_", "", MV_PROB_BAD_BASE64 },		/* base64url is not base64 */
+		{ "Zm9vYg==\n-- \nlist footer\n", "foob", 0 },	/* padding ends the data (RFC 2045 6.8) */
+		{ "Zm9vYmE=\nZm9v", "fooba", 0 },
+		{ "=Zm9v", "foo", 0 },				/* '=' before any sextet is not padding */
+		{ "Zm9vY=", "foo", MV_PROB_BAD_BASE64 },
 	};
 
 	run_cases(mime_base64_decode, cases, sizeof(cases) / sizeof(cases[0]));

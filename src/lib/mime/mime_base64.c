@@ -1,8 +1,10 @@
 /*
  * Base64 (RFC 2045 6.8) decoding, lenient as mail readers are: white space and
- * line breaks are skipped, '=' is taken as padding wherever it appears, any
- * other byte outside the alphabet is skipped and reported.  A final partial
- * quantum yields the whole bytes it holds (so missing padding is harmless).
+ * line breaks are skipped, any byte outside the alphabet is skipped and
+ * reported.  Padding ('=' after two or three sextets of a quantum) ends the
+ * data, as RFC 2045 6.8 says: mailing-list servers append plain-text footers
+ * after a base64 body, and those are not part of it.  A final partial quantum
+ * without padding yields the whole bytes it holds.
  */
 #include <stdint.h>
 #include <string.h>
@@ -75,6 +77,11 @@ size_t mime_base64_decode(const char *in, size_t len, char *out, unsigned *probl
 					q = 0;
 					acc = 0;
 				}
+			} else if (v == B64_PAD) {
+				if (q >= 2)
+					break;	/* the end of the data */
+				if (q == 1)
+					bad = true;
 			} else if (v == B64_BAD) {
 				bad = true;
 			}
