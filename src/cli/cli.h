@@ -31,8 +31,17 @@ struct cli_input {
 	char *heap;		/* malloc()ed copy, or NULL */
 };
 
-/* Returns 0, or -1 with errno set. */
-int cli_input_load(const char *path, struct cli_input *in);
+/*
+ * A reusable read buffer, one per worker: small files are read into it, so a
+ * scan of many small messages costs no mmap/munmap per file.
+ */
+struct cli_scratch {
+	char *p;
+	size_t cap;
+};
+
+/* Returns 0, or -1 with errno set.  scratch may be NULL. */
+int cli_input_load(const char *path, struct cli_scratch *scratch, struct cli_input *in);
 void cli_input_release(struct cli_input *in);
 
 /*
@@ -59,7 +68,8 @@ struct cli_scan_options {
 };
 
 /* Scans one job, appending its reports to out; returns 0, 1 (a message could not be scanned) or 2 (unreadable). */
-int cli_scan_job(const struct cli_scan_options *opts, const struct cli_job *job, struct cli_out *out);
+int cli_scan_job(const struct cli_scan_options *opts, const struct cli_job *job, struct cli_scratch *scratch,
+		 struct cli_out *out);
 
 /* Runs every job on `threads` workers, writing results to stdout in job order; returns the worst status. */
 int cli_pool_run(const struct cli_scan_options *opts, struct cli_jobs *jobs);

@@ -54,7 +54,38 @@ static int read_all(int fd, struct cli_input *in)
 	return 0;
 }
 
-int cli_input_load(const char *path, struct cli_input *in)
+/* Files up to this size are read into the worker's scratch buffer; larger ones are mapped. */
+#define READ_MAX ((size_t)4 << 20)
+
+static int read_into_scratch(int fd, size_t size, struct cli_scratch *scratch, struct cli_input *in)
+{
+	size_t got = 0;
+
+	if (scratch->cap < size) {
+		char *p = realloc(scratch->p, size);
+
+		if (p == NULL)
+			return -1;
+		scratch->p = p;
+		scratch->cap = size;
+	}
+	while (got < size) {
+		ssize_t n = read(fd, scratch->p + got, size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;	/* the file shrank: scan what is there */
+		got += (size_t)n;
+	}
+	in->data = scratch->p;
+	in->len = got;
+	return 0;
+}
+
+int cli_input_load(const char *path, struct cli_scratch *scratch, struct cli_input *in)
 {
 	struct stat st;
 	int fd, rc, saved;
@@ -70,6 +101,13 @@ int cli_input_load(const char *path, struct cli_input *in)
 			close(fd);
 			in->data = "";
 			return 0;
+		}
+		if (scratch != NULL && (size_t)st.st_size <= READ_MAX) {
+			rc = read_into_scratch(fd, (size_t)st.st_size, scratch, in);
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return rc;
 		}
 		in->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (in->map != MAP_FAILED) {

@@ -39,6 +39,7 @@ static int write_out(const struct cli_out *out)
 static void *worker(void *arg)
 {
 	struct pool *pool = arg;
+	struct cli_scratch scratch = { NULL, 0 };
 
 	for (;;) {
 		size_t i;
@@ -50,12 +51,13 @@ static void *worker(void *arg)
 			pthread_cond_wait(&pool->changed, &pool->lock);
 		if (pool->next_job >= pool->jobs->count) {
 			pthread_mutex_unlock(&pool->lock);
+			free(scratch.p);
 			return NULL;
 		}
 		i = pool->next_job++;
 		pthread_mutex_unlock(&pool->lock);
 
-		status = cli_scan_job(pool->opts, &pool->jobs->items[i], &out);
+		status = cli_scan_job(pool->opts, &pool->jobs->items[i], &scratch, &out);
 
 		pthread_mutex_lock(&pool->lock);
 		pool->slots[i % WINDOW].out = out;
@@ -69,21 +71,23 @@ static void *worker(void *arg)
 static int run_inline(const struct cli_scan_options *opts, struct cli_jobs *jobs)
 {
 	struct cli_out out = { NULL, 0, 0 };
+	struct cli_scratch scratch = { NULL, 0 };
 	int worst = 0;
 	size_t i;
 
 	for (i = 0; i < jobs->count; i++) {
-		int status = cli_scan_job(opts, &jobs->items[i], &out);
+		int status = cli_scan_job(opts, &jobs->items[i], &scratch, &out);
 
 		if (status > worst)
 			worst = status;
 		if (write_out(&out) < 0) {
-			free(out.p);
-			return -1;
+			worst = -1;
+			break;
 		}
 		out.len = 0;
 	}
 	free(out.p);
+	free(scratch.p);
 	return worst;
 }
 

@@ -78,12 +78,13 @@ static int scan_message(void *opaque, const char *data, size_t len, unsigned ind
 	return 0;
 }
 
-int cli_scan_job(const struct cli_scan_options *opts, const struct cli_job *job, struct cli_out *out)
+int cli_scan_job(const struct cli_scan_options *opts, const struct cli_job *job, struct cli_scratch *scratch,
+		 struct cli_out *out)
 {
 	struct scan_ctx ctx = { opts, job->path, out, 0 };
 	struct cli_input in;
 
-	if (cli_input_load(job->path, &in) < 0) {
+	if (cli_input_load(job->path, scratch, &in) < 0) {
 		fprintf(stderr, "mailvet: %s: %s\n", job->path, strerror(errno));
 		return 2;
 	}
