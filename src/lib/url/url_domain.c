@@ -46,6 +46,14 @@ struct psl_cache_slot {
 
 static _Thread_local struct psl_cache_slot *psl_cache;
 static _Thread_local uint64_t psl_cache_seed;
+/* The key's destructor frees a thread's cache when the thread exits. */
+static pthread_key_t psl_cache_key;
+static pthread_once_t psl_cache_key_once = PTHREAD_ONCE_INIT;
+
+static void psl_cache_key_init(void)
+{
+	(void)pthread_key_create(&psl_cache_key, free);
+}
 
 static uint64_t host_hash(const char *p, size_t n)
 {
@@ -60,9 +68,15 @@ static uint64_t host_hash(const char *p, size_t n)
 static struct psl_cache_slot *psl_cache_slot(const char *lower, size_t n)
 {
 	if (psl_cache == NULL) {
+		pthread_once(&psl_cache_key_once, psl_cache_key_init);
 		psl_cache = calloc(PSL_CACHE_SLOTS, sizeof(*psl_cache));
 		if (psl_cache == NULL)
 			return NULL;
+		if (pthread_setspecific(psl_cache_key, psl_cache) != 0) {
+			free(psl_cache);
+			psl_cache = NULL;
+			return NULL;
+		}
 		psl_cache_seed = (uint64_t)(uintptr_t)psl_cache ^ (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL;
 	}
 	return &psl_cache[host_hash(lower, n) % PSL_CACHE_SLOTS];
