@@ -52,4 +52,18 @@ static inline char mv_ascii_lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
 }
 
+/* The value of a hex digit (either case), or -1. */
+static inline int mv_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Writes the UTF-8 form of cp (surrogates and values past U+10FFFF become U+FFFD); returns 1 to 4. */
+size_t mv_utf8_encode(char out[4], unsigned long cp);
+
 #endif

@@ -198,30 +198,6 @@ static enum mv_charset_status sbcs_to_utf8(const struct charset_desc *desc, mv_s
 	return replaced ? MV_CHARSET_REPLACED : MV_CHARSET_OK;
 }
 
-static size_t put_utf8(char *w, unsigned long cp)
-{
-	if (cp < 0x80) {
-		w[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		w[0] = (char)(0xC0 | (cp >> 6));
-		w[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		w[0] = (char)(0xE0 | (cp >> 12));
-		w[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		w[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	w[0] = (char)(0xF0 | (cp >> 18));
-	w[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	w[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	w[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* UTF-16 per WHATWG: a BOM picks the byte order; lone surrogates and an odd last byte become U+FFFD. */
 static enum mv_charset_status utf16_to_utf8(enum charset_kind kind, mv_str in, mv_buf *out)
 {
@@ -257,10 +233,10 @@ static enum mv_charset_status utf16_to_utf8(enum charset_kind kind, mv_str in, m
 			u = 0xFFFD;
 			replaced = true;
 		}
-		w += put_utf8(buf + w, u);
+		w += mv_utf8_encode(buf + w, u);
 	}
 	if (i < in.len) {
-		w += put_utf8(buf + w, 0xFFFD);
+		w += mv_utf8_encode(buf + w, 0xFFFD);
 		replaced = true;
 	}
 	if (charset_append(out, buf, w) < 0)
@@ -284,7 +260,7 @@ static enum mv_charset_status xuser_to_utf8(mv_str in, mv_buf *out)
 		if (p[i] < 0x80)
 			buf[w++] = (char)p[i];
 		else
-			w += put_utf8(buf + w, 0xF780 + (p[i] - 0x80u));
+			w += mv_utf8_encode(buf + w, 0xF780 + (p[i] - 0x80u));
 	}
 	if (charset_append(out, buf, w) < 0)
 		return MV_CHARSET_TRUNCATED;

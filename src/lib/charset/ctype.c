@@ -236,16 +236,6 @@ static char *lower_dup(mv_arena *arena, mv_str s)
 	return d;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = mv_ascii_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* RFC 2231 4: %XX, leniently (a bad escape stays as written). */
 static void pct_decode(mv_str v, mv_buf *b)
 {
@@ -254,8 +244,8 @@ static void pct_decode(mv_str v, mv_buf *b)
 
 	for (k = 0; k < v.len; k++) {
 		if (v.p[k] == '%' && k + 2 < v.len) {
-			h = hexval(v.p[k + 1]);
-			l = hexval(v.p[k + 2]);
+			h = mv_hex_value((unsigned char)v.p[k + 1]);
+			l = mv_hex_value((unsigned char)v.p[k + 2]);
 			if (h >= 0 && l >= 0) {
 				(void)mv_buf_putc(b, (char)(h << 4 | l));
 				k += 2;

@@ -71,16 +71,6 @@ static bool ew_parse(const char *p, size_t n, size_t i, struct ew *ew)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = mv_ascii_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int b64val(char c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -108,8 +98,8 @@ static void ew_decode(struct dec *d, const struct ew *ew)
 	if (ew->enc == 'q') {
 		for (k = 0; k < n; k++) {
 			if (t[k] == '=' && k + 2 < n) {
-				h = hexval(t[k + 1]);
-				l = hexval(t[k + 2]);
+				h = mv_hex_value((unsigned char)t[k + 1]);
+				l = mv_hex_value((unsigned char)t[k + 2]);
 				if (h >= 0 && l >= 0) {
 					d->pend[d->pend_len++] = (unsigned char)(h << 4 | l);
 					k += 2;

@@ -37,7 +37,6 @@ const struct html_entity *html_entity_find(const char *name, size_t len);
 /* WHATWG numeric reference rules: 0, surrogates, > 0x10FFFF -> U+FFFD; C1 -> windows-1252. */
 uint32_t html_numeric_ref_map(uint32_t cp);
 /* Encodes cp as UTF-8 into out (4 bytes room); returns the length. */
-size_t html_utf8_encode(uint32_t cp, char *out);
 
 /* --- tags and attributes (html_tags.c) --- */
 

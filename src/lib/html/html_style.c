@@ -27,16 +27,6 @@ static mv_str trim(mv_str s)
 	return s;
 }
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = mv_ascii_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* A CSS number: [+-]digits[.digits]; *pos moves past it.  Returns 0 when there is none. */
 static int parse_number(mv_str s, size_t *pos, double *out)
 {
@@ -107,7 +97,7 @@ static uint32_t parse_hex(mv_str s)
 	if (s.len != 3 && s.len != 4 && s.len != 6 && s.len != 8)
 		return HTML_COLOR_UNSET;
 	for (i = 0; i < s.len; i++) {
-		v[i] = hexv(s.p[i]);
+		v[i] = mv_hex_value((unsigned char)s.p[i]);
 		if (v[i] < 0)
 			return HTML_COLOR_UNSET;
 	}

@@ -59,15 +59,6 @@ static int is_digit(int c)
 	return (unsigned)(c - '0') < 10u;
 }
 
-static int hex_value(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if ((unsigned)((c | 0x20) - 'a') < 6u)
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 static size_t scan(const unsigned char *s, size_t i, size_t n, unsigned char mask)
 {
 	while (i < n && (byte_class[s[i]] & mask) == 0)
@@ -254,7 +245,7 @@ static void numeric_ref_end(struct mv_html_parser *p)
 	char out[4];
 	uint32_t cp = html_numeric_ref_map(p->ref_cp);
 
-	ref_out(p, out, html_utf8_encode(cp, out));
+	ref_out(p, out, mv_utf8_encode(out, cp));
 }
 
 /* --- the states, one byte (or EOF as -1) at a time; returns 0 to reconsume c --- */
@@ -603,7 +594,7 @@ static int step(struct mv_html_parser *p, int c)
 		return 0;
 	case ST_HEX_START:
 	case ST_DEC_START:
-		if (p->state == ST_HEX_START ? hex_value(c) >= 0 : is_digit(c)) {
+		if (p->state == ST_HEX_START ? mv_hex_value(c) >= 0 : is_digit(c)) {
 			p->state = p->state == ST_HEX_START ? ST_HEX : ST_DEC;
 			return 0;
 		}
@@ -615,7 +606,7 @@ static int step(struct mv_html_parser *p, int c)
 		return 0;
 	case ST_HEX:
 	case ST_DEC: {
-		int v = p->state == ST_HEX ? hex_value(c) : (is_digit(c) ? c - '0' : -1);
+		int v = p->state == ST_HEX ? mv_hex_value(c) : (is_digit(c) ? c - '0' : -1);
 
 		if (v >= 0) {
 			uint32_t base = p->state == ST_HEX ? 16 : 10;

@@ -9,16 +9,6 @@
 #include "mailvet/msg.h"
 #include "mime/mime_decode.h"
 
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 size_t mime_qp_decode(const char *in, size_t len, char *out, unsigned *problems)
 {
 	const char *p = in, *end = in + len;
@@ -36,8 +26,8 @@ size_t mime_qp_decode(const char *in, size_t len, char *out, unsigned *problems)
 		if (eq == NULL)
 			break;
 		p = eq + 1;
-		if (end - p >= 2 && (hi = hex_value((unsigned char)p[0])) >= 0 &&
-		    (lo = hex_value((unsigned char)p[1])) >= 0) {
+		if (end - p >= 2 && (hi = mv_hex_value((unsigned char)p[0])) >= 0 &&
+		    (lo = mv_hex_value((unsigned char)p[1])) >= 0) {
 			if (out != NULL)
 				out[n] = (char)(hi << 4 | lo);
 			n++;

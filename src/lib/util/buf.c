@@ -78,30 +78,8 @@ int mv_buf_putc_slow(mv_buf *buf, char c)
 int mv_buf_put_utf8(mv_buf *buf, unsigned long cp)
 {
 	char tmp[4];
-	size_t n;
 
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x80) {
-		tmp[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		tmp[0] = (char)(0xC0 | (cp >> 6));
-		tmp[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		tmp[0] = (char)(0xE0 | (cp >> 12));
-		tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		tmp[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		tmp[0] = (char)(0xF0 | (cp >> 18));
-		tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		tmp[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	return mv_buf_append(buf, tmp, n);
+	return mv_buf_append(buf, tmp, mv_utf8_encode(tmp, cp));
 }
 
 mv_str mv_buf_finish(mv_buf *buf)
