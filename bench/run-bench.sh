@@ -14,7 +14,7 @@ set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$src/docs/performance.md}
 build=${MV_BENCH_BUILD:-$src/build-bench}
-runs=${MV_BENCH_RUNS:-5}
+runs=${MV_BENCH_RUNS:-7}
 
 die() {
 	echo "run-bench: $*" >&2
@@ -82,6 +82,17 @@ bench_lib() {
 	echo "$(median <"$list.cpu") $(median <"$list.wall") $(median <"$list.rss")"
 }
 
+# Instructions (callgrind) do not depend on what else the host runs: the ratio that repeats.
+instructions() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+		sed -n 's/.*refs: *//p' | tr -d ,
+}
+if command -v valgrind >/dev/null 2>&1; then
+	ins_gm=$(instructions "$build/bench-gmime" -l "$list")
+	ins_lp=$(instructions "$build/bench-mailvet" parse -l "$list")
+	ins_ls=$(instructions "$build/bench-mailvet" scan -l "$list")
+fi
+
 read -r lp_cpu lp_wall lp_rss < <(bench_lib parse)
 read -r ls_cpu ls_wall ls_rss < <(bench_lib scan)
 read -r mv1_cpu mv1_wall mv1_rss < <(bench_mailvet 1)
@@ -124,8 +135,20 @@ $(row "libmailvet: full scan + JSON report (bench-mailvet scan)" 1 "$ls_cpu" "$l
   public-suffix lookups, the checks, the JSON report): **${scan_x}× GMime's parse-only throughput,
   ${scan_mbs} MB/s per core.** The issue's target for this row is 5× and 500 MB/s: not met yet.
 
-## The command, as a user runs it (`/usr/bin/time`: user + sys CPU, includes process start,
-## directory walk, file reads and writing JSON to /dev/null)
+$(if [ -n "${ins_gm:-}" ]; then awk -v g="$ins_gm" -v p="$ins_lp" -v s="$ins_ls" -v n="$msgs" 'BEGIN {
+	print "Instructions per message (callgrind, whole process including loading the files; this"
+	print "repeats exactly, while CPU times on this shared virtual machine vary by 30 % between runs):"
+	print ""
+	print "| workload | instructions/message | vs GMime |"
+	print "|---|---|---|"
+	printf "| GMime parse + decode | %.0f | 1.0× |\n", g / n
+	printf "| libmailvet parse + decode | %.0f | %.1f× fewer |\n", p / n, g / p
+	printf "| libmailvet full scan + JSON | %.0f | %.1f× fewer |\n", s / n, g / s }'; fi)
+
+## The command, as a user runs it
+
+Measured with \`/usr/bin/time\` (user + sys CPU): includes process start, the directory walk, file
+reads and writing JSON to /dev/null.
 
 | tool | threads | msgs/s (wall) | MB/s (wall) | ms CPU/message | peak RSS |
 |------|---------|---------------|-------------|----------------|----------|
