@@ -99,8 +99,9 @@ enum mv_charset_status charset_iconv_to_utf8(const struct charset_desc *desc, mv
 		if (charset_append(out, repl, 3) < 0)
 			return MV_CHARSET_TRUNCATED;
 		replaced = true;
-		if (err == EINVAL)
-			break;	/* incomplete sequence at the end */
+		if (err == EINVAL || il == 0)
+			break;	/* incomplete sequence at the end; or a stateful converter
+				 * (UTF-7, ISO-2022) failing after consuming everything */
 		ip++;		/* EILSEQ (or anything else): skip one byte */
 		il--;
 	}
