@@ -88,6 +88,8 @@ static void test_alias_labels(void)
 		{ "gb2312", "GBK" }, { "GB_2312-80", "GBK" }, { "x-gbk", "GBK" }, { "chinese", "GBK" },
 		{ "gbk", "GBK" }, { "csGB2312", "GBK" }, { "gb18030", "GB18030" },
 		{ "big5", "BIG5-HKSCS" }, { "Big5-HKSCS", "BIG5-HKSCS" },
+		{ "CHINESEBIG5", "BIG5-HKSCS" }, { "GB2312_CHARSET", "GBK" },	/* Outlook GDI names */
+		{ "DEFAULT_CHARSET", NULL },
 		{ "shift_jis", "CP932" }, { "SJIS", "CP932" }, { "x-sjis", "CP932" },
 		{ "ms_kanji", "CP932" }, { "windows-31j", "CP932" },
 		{ "euc-jp", "EUC-JP" }, { "ISO-2022-JP", "ISO-2022-JP" },

@@ -160,6 +160,8 @@ const struct charset_alias charset_aliases[] = {
 	{ "big5-hkscs", &charset_descs[D_BIG5_HKSCS] },
 	{ "big5hkscs", &charset_descs[D_BIG5_HKSCS] },
 	{ "chinese", &charset_descs[D_GBK] },
+	{ "chinesebig5", &charset_descs[D_BIG5_HKSCS] },	/* Windows GDI name, sent by Outlook */
+	{ "chinesebig5_charset", &charset_descs[D_BIG5_HKSCS] },
 	{ "cn-big5", &charset_descs[D_BIG5_HKSCS] },
 	{ "cp-437", &charset_descs[D_CP437] },
 	{ "cp-850", &charset_descs[D_CP850] },
@@ -242,6 +244,7 @@ const struct charset_alias charset_aliases[] = {
 	{ "eucjp", &charset_descs[D_EUC_JP] },
 	{ "gb18030", &charset_descs[D_GB18030] },
 	{ "gb2312", &charset_descs[D_GBK] },
+	{ "gb2312_charset", &charset_descs[D_GBK] },	/* Windows GDI name, sent by Outlook */
 	{ "gb_2312", &charset_descs[D_GBK] },
 	{ "gb_2312-80", &charset_descs[D_GBK] },
 	{ "gbk", &charset_descs[D_GBK] },
