@@ -61,6 +61,12 @@ struct mv_url {
  */
 int mv_url_parse(mv_arena *arena, mv_str raw, mv_str base, struct mv_url *out);
 
+/*
+ * As mv_url_parse(), with the base already parsed (NULL for none): all the
+ * links of one HTML document share its <base href>, which is parsed once.
+ */
+int mv_url_resolve(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *out);
+
 /* The registrable domain of an ASCII (A-label) host; a view into host, or host itself. */
 mv_str mv_url_registrable_domain(mv_str host);
 

@@ -88,6 +88,8 @@ static int scan_html(struct link_ctx *ctx, mv_str text)
 	struct mv_report *report = ctx->report;
 	struct mv_msg *msg = report->msg;
 	struct mv_html_result html;
+	struct mv_url base;
+	bool have_base = false;
 	unsigned i;
 
 	if (mv_html_parse(msg->arena, text, msg->limits.max_html_bytes, msg->limits.max_urls, &html) < 0)
@@ -106,6 +108,9 @@ static int scan_html(struct link_ctx *ctx, mv_str text)
 				  h.len > 60 ? "..." : "") < 0)
 			return -1;
 	}
+	/* Parse the document's <base href> once, not once per link. */
+	if (html.base_href.len != 0)
+		have_base = mv_url_parse(msg->arena, html.base_href, MV_STR_NULL, &base) == 0;
 	for (i = 0; i < html.n_links; i++) {
 		struct mv_link *link = link_new(ctx);
 
@@ -118,7 +123,10 @@ static int scan_html(struct link_ctx *ctx, mv_str text)
 		link->text = html.links[i].text;
 		link->href = html.links[i].href;
 		link->hidden = html.links[i].hidden;
-		(void)mv_url_parse(msg->arena, link->href, html.base_href, &link->url);
+		if (have_base || html.base_href.len == 0)
+			(void)mv_url_resolve(msg->arena, link->href, have_base ? &base : NULL, &link->url);
+		else
+			(void)mv_url_parse(msg->arena, link->href, html.base_href, &link->url);	/* unusable base */
 	}
 	return 0;
 }

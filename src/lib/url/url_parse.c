@@ -503,24 +503,14 @@ static int parse_one(mv_arena *arena, mv_str raw, const struct mv_url *base, str
 	return finish(arena, &w, NULL, url);
 }
 
-int mv_url_parse(mv_arena *arena, mv_str raw, mv_str base, struct mv_url *out)
+int mv_url_resolve(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *out)
 {
-	struct mv_url b;
-	int rc = 0;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (raw.p == NULL)
 		raw = mv_str_make("", 0);
-	if (raw.len > URL_MAX_RAW || base.len > URL_MAX_RAW) {
-		rc = -1;
-	} else if (base.len > 0) {
-		memset(&b, 0, sizeof(b));
-		rc = parse_one(arena, base, NULL, &b);
-		if (rc == 0)
-			rc = parse_one(arena, raw, &b, out);
-	} else {
-		rc = parse_one(arena, raw, NULL, out);
-	}
+	rc = raw.len > URL_MAX_RAW ? -1 : parse_one(arena, raw, base, out);
 	if (rc < 0) {
 		memset(out, 0, sizeof(*out));
 		out->flags = MV_URL_BAD;
@@ -529,4 +519,21 @@ int mv_url_parse(mv_arena *arena, mv_str raw, mv_str base, struct mv_url *out)
 	}
 	out->raw = raw;
 	return 0;
+}
+
+int mv_url_parse(mv_arena *arena, mv_str raw, mv_str base, struct mv_url *out)
+{
+	struct mv_url b;
+
+	if (base.len == 0)
+		return mv_url_resolve(arena, raw, NULL, out);
+	memset(&b, 0, sizeof(b));
+	if (base.len > URL_MAX_RAW || parse_one(arena, base, NULL, &b) < 0) {
+		/* A base that cannot be parsed makes every reference against it unusable. */
+		memset(out, 0, sizeof(*out));
+		out->flags = MV_URL_BAD;
+		out->raw = raw.p != NULL ? raw : mv_str_make("", 0);
+		return -1;
+	}
+	return mv_url_resolve(arena, raw, &b, out);
 }
