@@ -17,5 +17,11 @@ int mv_report_write_text(const struct mv_report *report, const char *file, mv_bu
 
 /* JSON string (with quotes) for arbitrary bytes. */
 int mv_json_string(mv_buf *out, mv_str s);
+/* The same without the quotes, for a string written in pieces. */
+int mv_json_escape(mv_buf *out, mv_str s);
+/* A number as printf's "%.2f" writes it, without printf's cost in the common case. */
+int mv_json_fixed2(mv_buf *out, double v);
+/* Decimal digits of v right-aligned before end, zero-padded to width; returns the first digit. */
+char *mv_json_digits(char *end, unsigned long long v, int width);
 
 #endif

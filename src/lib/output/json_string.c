@@ -1,10 +1,26 @@
 /*
  * JSON string escaping (RFC 8259 7) that also repairs UTF-8: every byte that
  * does not start a well-formed sequence becomes U+FFFD, so a consumer never
- * chokes on a raw 8-bit header or a hostile URL.  Runs of plain ASCII are
- * copied in one go.
+ * chokes on a raw 8-bit header or a hostile URL.
+ *
+ * The report is mostly plain ASCII, so the writer reserves the worst case for
+ * a slice of input (six output bytes per input byte) and copies plain runs
+ * sixteen bytes at a time; only the rare special byte takes the slow road.
  */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+
 #include "mailvet/output.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* Input bytes escaped per reservation: bounds the reservation to a few pages. */
+#define JSON_SLICE 1024
+/* Worst-case output for one input byte (\u00XX). */
+#define JSON_WORST 6
 
 static size_t utf8_seq_len(const unsigned char *p, size_t left)
 {
@@ -26,6 +42,7 @@ static size_t utf8_seq_len(const unsigned char *p, size_t left)
 	return 0;
 }
 
+
 /* 1 for bytes that end a plain run: controls, '"', '\\' and every non-ASCII byte. */
 static const unsigned char json_special[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -46,62 +63,162 @@ static const unsigned char json_special[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
-int mv_json_string(mv_buf *out, mv_str s)
+/* Writes the escape (or repaired UTF-8) of the special byte at *pp to w; returns the new w. */
+static char *escape_special(char *w, const unsigned char **pp, const unsigned char *end)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s.p, *end;
-	int rc = mv_buf_putc(out, '"');
+	const unsigned char *p = *pp;
 
-	if (s.len == 0)
-		return rc | mv_buf_putc(out, '"');
-	end = p + s.len;
+	if (*p >= 0x80) {
+		size_t n = utf8_seq_len(p, (size_t)(end - p));
+
+		if (n != 0) {
+			memcpy(w, p, n);
+			*pp = p + n;
+			return w + n;
+		}
+		memcpy(w, "\xEF\xBF\xBD", 3);
+		*pp = p + 1;
+		return w + 3;
+	}
+	*pp = p + 1;
+	*w++ = '\\';
+	switch (*p) {
+	case '"':
+	case '\\':
+		*w++ = (char)*p;
+		return w;
+	case '\n':
+		*w++ = 'n';
+		return w;
+	case '\r':
+		*w++ = 'r';
+		return w;
+	case '\t':
+		*w++ = 't';
+		return w;
+	default:
+		memcpy(w, "u00", 3);
+		w[3] = hex[*p >> 4];
+		w[4] = hex[*p & 15];
+		return w + 5;
+	}
+}
+
+/*
+ * Escapes input from *pp up to stop (a UTF-8 sequence that starts before stop
+ * may run past it, up to end) into w, which has room for JSON_WORST bytes per
+ * input byte plus a few; returns the new w.
+ */
+static char *escape_slice(char *w, const unsigned char **pp, const unsigned char *stop,
+			  const unsigned char *end)
+{
+	const unsigned char *p = *pp;
+
+	while (p < stop) {
+#ifdef __SSE2__
+		const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"');
+		const __m128i bslash = _mm_set1_epi8('\\');
+
+		/* Sixteen at a time: store them all (there is room), keep the plain prefix. */
+		while (stop - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			/* Signed compare: bytes >= 0x80 are negative, so they count as "below space" too. */
+			__m128i special = _mm_or_si128(_mm_cmplt_epi8(v, space),
+						       _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+			unsigned mask = (unsigned)_mm_movemask_epi8(special);
+			unsigned n = mask != 0 ? (unsigned)__builtin_ctz(mask) : 16;
+
+			_mm_storeu_si128((__m128i *)w, v);
+			w += n;
+			p += n;
+			if (n != 16)
+				break;
+		}
+#endif
+		while (p < stop && !json_special[*p])
+			*w++ = (char)*p++;
+		if (p < stop)
+			w = escape_special(w, &p, end);
+	}
+	*pp = p;
+	return w;
+}
+
+int mv_json_escape(mv_buf *out, mv_str s)
+{
+	const unsigned char *p = (const unsigned char *)s.p, *end = p + s.len;
+	int rc = 0;
 
 	while (p < end) {
-		const unsigned char *run = p;
+		size_t slice = (size_t)(end - p) < JSON_SLICE ? (size_t)(end - p) : JSON_SLICE;
+		size_t room = slice * JSON_WORST + 8;
+		char *w;
 
-		while (p < end && !json_special[*p])
-			p++;
-		if (p > run)
-			rc |= mv_buf_append(out, run, (size_t)(p - run));
-		if (p == end)
-			break;
-		if (*p >= 0x80) {
-			size_t n = utf8_seq_len(p, (size_t)(end - p));
+		if (room < out->cap - out->len)
+			w = out->p + out->len;
+		else if (room <= out->max - out->len)
+			w = mv_buf_reserve(out, room);
+		else
+			w = NULL;	/* asking past the ceiling would mark the buffer truncated, though the text may fit */
 
-			if (n != 0) {
-				rc |= mv_buf_append(out, p, n);
-				p += n;
-			} else {
-				rc |= mv_buf_append(out, "\xEF\xBF\xBD", 3);
-				p++;
-			}
-			continue;
-		}
-		switch (*p) {
-		case '"':
-			rc |= mv_buf_append(out, "\\\"", 2);
-			break;
-		case '\\':
-			rc |= mv_buf_append(out, "\\\\", 2);
-			break;
-		case '\n':
-			rc |= mv_buf_append(out, "\\n", 2);
-			break;
-		case '\r':
-			rc |= mv_buf_append(out, "\\r", 2);
-			break;
-		case '\t':
-			rc |= mv_buf_append(out, "\\t", 2);
-			break;
-		default: {
-			char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
+		if (w != NULL) {
+			out->len += (size_t)(escape_slice(w, &p, p + slice, end) - w);
+		} else {
+			/* Near the ceiling: escape a little at a time so what fits is still kept. */
+			char tmp[64 * JSON_WORST + 8];
+			const unsigned char *stop = p + (slice < 64 ? slice : 64);
 
-			rc |= mv_buf_append(out, esc, sizeof(esc));
-			break;
+			rc |= mv_buf_append(out, tmp, (size_t)(escape_slice(tmp, &p, stop, end) - tmp));
+			if (rc != 0)
+				break;
 		}
-		}
-		p++;
 	}
+	return rc != 0 ? -1 : 0;
+}
+
+int mv_json_string(mv_buf *out, mv_str s)
+{
+	int rc = mv_buf_putc(out, '"');
+
+	rc |= mv_json_escape(out, s);
 	rc |= mv_buf_putc(out, '"');
 	return rc != 0 ? -1 : 0;
+}
+
+/* Decimal digits of v, right-aligned before end, zero-padded to width; returns the first digit. */
+char *mv_json_digits(char *end, unsigned long long v, int width)
+{
+	char *p = end;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+		width--;
+	} while (v != 0 || width > 0);
+	return p;
+}
+
+int mv_json_fixed2(mv_buf *out, double v)
+{
+	/* DBL_MAX has 309 integer digits; with the sign and ".00" it needs 313 bytes. */
+	char tmp[DBL_MAX_10_EXP + 16], *end = tmp + sizeof(tmp), *p;
+	double hundredths = v * 100;
+	int n;
+
+	/* Scores are sums of a few round numbers, so the exact case is the common one. */
+	if (hundredths > -1e15 && hundredths < 1e15 && hundredths == (double)(long long)hundredths) {
+		/* v is within half an ulp of k/100, so "%.2f" prints k/100 too. */
+		long long k = (long long)hundredths;
+		unsigned long long a = k < 0 ? (unsigned long long)-k : (unsigned long long)k;
+
+		mv_json_digits(end, a % 100, 2);
+		end[-3] = '.';
+		p = mv_json_digits(end - 3, a / 100, 1);
+		if (signbit(v))
+			*--p = '-';
+		return mv_buf_append(out, p, (size_t)(end - p));
+	}
+	n = snprintf(tmp, sizeof(tmp), "%.2f", v);
+	return mv_buf_append(out, tmp, (size_t)n);
 }

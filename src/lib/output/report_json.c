@@ -6,55 +6,42 @@
 
 #include "mailvet/output.h"
 
-static int put(mv_buf *out, const char *s)
+/*
+ * Keys are written as literals with their punctuation: KEY("{", "text") is
+ * {"text": and KEY(",", "href") is ,"href":, so each costs one short copy of
+ * a length known at compile time.
+ */
+#define KEY(lead, name) lead "\"" name "\":"
+#define LIT(out, s) mv_buf_append((out), (s), sizeof(s) - 1)
+#define STR(out, lead, name, v) str_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (v))
+#define INT(out, lead, name, v) int_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (v))
+#define BOOL(out, lead, name, v) bool_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (v))
+
+static int str_field(mv_buf *out, const char *key, size_t key_len, mv_str value)
 {
-	return mv_buf_append(out, s, strlen(s));
+	return mv_buf_append(out, key, key_len) | mv_json_string(out, value);
 }
 
-/* ,"key": (the comma unless first) */
-static int key(mv_buf *out, const char *name, bool first)
+static int bool_field(mv_buf *out, const char *key, size_t key_len, bool value)
 {
-	int rc = first ? 0 : mv_buf_putc(out, ',');
+	int rc = mv_buf_append(out, key, key_len);
 
-	rc |= mv_buf_putc(out, '"');
-	rc |= put(out, name);
-	rc |= put(out, "\":");
-	return rc;
-}
-
-static int str_field(mv_buf *out, const char *name, mv_str value, bool first)
-{
-	return key(out, name, first) | mv_json_string(out, value);
-}
-
-/* Decimal digits of v, right-aligned in buf[0..width) with zeros; returns the first digit. */
-static char *digits(char *end, unsigned long long v, int width)
-{
-	char *p = end;
-
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-		width--;
-	} while (v != 0 || width > 0);
-	return p;
+	return rc | (value ? LIT(out, "true") : LIT(out, "false"));
 }
 
 /* snprintf is a tenth of the scan's time when used per number, so numbers are written here. */
-static int int_field(mv_buf *out, const char *name, unsigned long long v, bool first)
+static int int_field(mv_buf *out, const char *key, size_t key_len, unsigned long long v)
 {
-	char tmp[24], *p = digits(tmp + sizeof(tmp), v, 1);
+	char tmp[24], *p = mv_json_digits(tmp + sizeof(tmp), v, 1);
 
-	return key(out, name, first) | mv_buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
+	return mv_buf_append(out, key, key_len) | mv_buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-static int score_field(mv_buf *out, const char *name, double v, bool first)
+static int score_field(mv_buf *out, const char *key, size_t key_len, double v)
 {
-	char tmp[64];
-	int n = snprintf(tmp, sizeof(tmp), "%.2f", v);
-
-	return key(out, name, first) | mv_buf_append(out, tmp, (size_t)n);
+	return mv_buf_append(out, key, key_len) | mv_json_fixed2(out, v);
 }
+#define SCORE(out, lead, name, v) score_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (v))
 
 /* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm): no locale, no libc state. */
 static void civil_from_days(long long z, int *y, unsigned *m, unsigned *d)
@@ -72,7 +59,8 @@ static void civil_from_days(long long z, int *y, unsigned *m, unsigned *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-static int date_field(mv_buf *out, const char *name, int64_t t, bool valid, bool first)
+/* An ISO 8601 UTC time, or null. */
+static int date_field(mv_buf *out, const char *key, size_t key_len, int64_t t, bool valid)
 {
 	char tmp[40];
 	long long days, secs;
@@ -80,52 +68,57 @@ static int date_field(mv_buf *out, const char *name, int64_t t, bool valid, bool
 	int y, n;
 
 	if (!valid)
-		return key(out, name, first) | put(out, "null");
+		return mv_buf_append(out, key, key_len) | LIT(out, "null");
 	days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	secs = t - days * 86400;
 	civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999) {
 		n = snprintf(tmp, sizeof(tmp), "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600,
 			     secs / 60 % 60, secs % 60);
-		return str_field(out, name, mv_str_make(tmp, (size_t)n), first);
+		return str_field(out, key, key_len, mv_str_make(tmp, (size_t)n));
 	}
-	/* "YYYY-MM-DDTHH:MM:SSZ" */
-	memcpy(tmp, "0000-00-00T00:00:00Z", 20);
-	digits(tmp + 4, (unsigned)y, 4);
-	digits(tmp + 7, m, 2);
-	digits(tmp + 10, d, 2);
-	digits(tmp + 13, (unsigned long long)(secs / 3600), 2);
-	digits(tmp + 16, (unsigned long long)(secs / 60 % 60), 2);
-	digits(tmp + 19, (unsigned long long)(secs % 60), 2);
-	return str_field(out, name, mv_str_make(tmp, 20), first);
+	memcpy(tmp, "\"0000-00-00T00:00:00Z\"", 22);
+	mv_json_digits(tmp + 5, (unsigned)y, 4);
+	mv_json_digits(tmp + 8, m, 2);
+	mv_json_digits(tmp + 11, d, 2);
+	mv_json_digits(tmp + 14, (unsigned long long)(secs / 3600), 2);
+	mv_json_digits(tmp + 17, (unsigned long long)(secs / 60 % 60), 2);
+	mv_json_digits(tmp + 20, (unsigned long long)(secs % 60), 2);
+	return mv_buf_append(out, key, key_len) | mv_buf_append(out, tmp, 22);
+}
+#define DATE(out, lead, name, t, valid) date_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (t), (valid))
+
+/* "type/subtype", escaped as one string. */
+static int type_field(mv_buf *out, const struct mv_part *part)
+{
+	int rc = LIT(out, KEY(",", "type") "\"");
+
+	rc |= mv_json_escape(out, part->ctype.type);
+	rc |= mv_buf_putc(out, '/');
+	rc |= mv_json_escape(out, part->ctype.subtype);
+	return rc | mv_buf_putc(out, '"');
 }
 
 static int write_parts(const struct mv_report *report, mv_buf *out)
 {
 	struct mv_msg *msg = report->msg;
 	unsigned i;
-	int rc = key(out, "parts", false) | mv_buf_putc(out, '[');
+	int rc = LIT(out, KEY(",", "parts") "[");
 
 	for (i = 0; i < msg->n_parts; i++) {
 		struct mv_part *part = msg->parts[i];
-		char type[256];
-		int n = snprintf(type, sizeof(type), "%.*s/%.*s", (int)part->ctype.type.len, part->ctype.type.p,
-				 (int)part->ctype.subtype.len, part->ctype.subtype.p);
 
-		if (n < 0 || (size_t)n >= sizeof(type))
-			n = (int)sizeof(type) - 1;
 		if (i != 0)
 			rc |= mv_buf_putc(out, ',');
-		rc |= mv_buf_putc(out, '{');
-		rc |= int_field(out, "id", part->id, true);
-		rc |= int_field(out, "depth", part->depth, false);
-		rc |= str_field(out, "type", mv_str_make(type, (size_t)n), false);
-		rc |= str_field(out, "charset", part->charset, false);
-		rc |= str_field(out, "encoding", mv_str_cstr(mv_cte_name(part->cte)), false);
-		rc |= int_field(out, "size", (unsigned long long)part->body.len, false);
-		rc |= int_field(out, "decoded_size", (unsigned long long)mv_part_decoded_size(msg, part), false);
+		rc |= INT(out, "{", "id", part->id);
+		rc |= INT(out, ",", "depth", part->depth);
+		rc |= type_field(out, part);
+		rc |= STR(out, ",", "charset", part->charset);
+		rc |= STR(out, ",", "encoding", mv_str_cstr(mv_cte_name(part->cte)));
+		rc |= INT(out, ",", "size", (unsigned long long)part->body.len);
+		rc |= INT(out, ",", "decoded_size", (unsigned long long)mv_part_decoded_size(msg, part));
 		if (part->filename.len != 0)
-			rc |= str_field(out, "filename", part->filename, false);
+			rc |= STR(out, ",", "filename", part->filename);
 		rc |= mv_buf_putc(out, '}');
 	}
 	return rc | mv_buf_putc(out, ']');
@@ -151,23 +144,22 @@ static const char *link_source_name(enum mv_link_source source)
 static int write_links(const struct mv_report *report, mv_buf *out)
 {
 	unsigned i;
-	int rc = key(out, "links", false) | mv_buf_putc(out, '[');
+	int rc = LIT(out, KEY(",", "links") "[");
 
 	for (i = 0; i < report->n_links; i++) {
 		const struct mv_link *link = &report->links[i];
 
 		if (i != 0)
 			rc |= mv_buf_putc(out, ',');
-		rc |= mv_buf_putc(out, '{');
-		rc |= str_field(out, "text", link->text, true);
-		rc |= str_field(out, "href", link->href, false);
-		rc |= str_field(out, "url", link->url.normalized, false);
-		rc |= str_field(out, "host", link->url.host, false);
-		rc |= str_field(out, "domain", link->url.domain, false);
-		rc |= str_field(out, "kind", mv_str_cstr(link_source_name(link->source)), false);
-		rc |= int_field(out, "part", link->part_id, false);
+		rc |= STR(out, "{", "text", link->text);
+		rc |= STR(out, ",", "href", link->href);
+		rc |= STR(out, ",", "url", link->url.normalized);
+		rc |= STR(out, ",", "host", link->url.host);
+		rc |= STR(out, ",", "domain", link->url.domain);
+		rc |= STR(out, ",", "kind", mv_str_cstr(link_source_name(link->source)));
+		rc |= INT(out, ",", "part", link->part_id);
 		if (link->hidden)
-			rc |= key(out, "hidden", false) | put(out, "true");
+			rc |= LIT(out, KEY(",", "hidden") "true");
 		rc |= mv_buf_putc(out, '}');
 	}
 	return rc | mv_buf_putc(out, ']');
@@ -176,24 +168,23 @@ static int write_links(const struct mv_report *report, mv_buf *out)
 static int write_received(const struct mv_report *report, mv_buf *out)
 {
 	unsigned i;
-	int rc = key(out, "received", false) | mv_buf_putc(out, '[');
+	int rc = LIT(out, KEY(",", "received") "[");
 
 	for (i = 0; i < report->n_received; i++) {
 		const struct mv_received *r = &report->received[i];
 
 		if (i != 0)
 			rc |= mv_buf_putc(out, ',');
-		rc |= mv_buf_putc(out, '{');
-		rc |= str_field(out, "from", r->from, true);
-		rc |= str_field(out, "helo", r->helo, false);
-		rc |= str_field(out, "ip", r->ip, false);
-		rc |= str_field(out, "by", r->by, false);
-		rc |= str_field(out, "with", r->with, false);
-		rc |= str_field(out, "id", r->id, false);
-		rc |= str_field(out, "for", r->for_, false);
-		rc |= date_field(out, "date", r->date, r->date != 0, false);
-		rc |= key(out, "authenticated", false) | put(out, (r->flags & MV_RCVD_AUTH) ? "true" : "false");
-		rc |= key(out, "tls", false) | put(out, (r->flags & MV_RCVD_TLS) ? "true" : "false");
+		rc |= STR(out, "{", "from", r->from);
+		rc |= STR(out, ",", "helo", r->helo);
+		rc |= STR(out, ",", "ip", r->ip);
+		rc |= STR(out, ",", "by", r->by);
+		rc |= STR(out, ",", "with", r->with);
+		rc |= STR(out, ",", "id", r->id);
+		rc |= STR(out, ",", "for", r->for_);
+		rc |= DATE(out, ",", "date", r->date, r->date != 0);
+		rc |= BOOL(out, ",", "authenticated", (r->flags & MV_RCVD_AUTH) != 0);
+		rc |= BOOL(out, ",", "tls", (r->flags & MV_RCVD_TLS) != 0);
 		rc |= mv_buf_putc(out, '}');
 	}
 	return rc | mv_buf_putc(out, ']');
@@ -202,17 +193,16 @@ static int write_received(const struct mv_report *report, mv_buf *out)
 static int write_symbols(const struct mv_report *report, mv_buf *out)
 {
 	unsigned i;
-	int rc = key(out, "symbols", false) | mv_buf_putc(out, '[');
+	int rc = LIT(out, KEY(",", "symbols") "[");
 
 	for (i = 0; i < report->n_symbols; i++) {
 		const struct mv_symbol *sym = &report->symbols[i];
 
 		if (i != 0)
 			rc |= mv_buf_putc(out, ',');
-		rc |= mv_buf_putc(out, '{');
-		rc |= str_field(out, "name", mv_str_cstr(sym->name), true);
-		rc |= score_field(out, "score", sym->score, false);
-		rc |= str_field(out, "detail", sym->detail, false);
+		rc |= STR(out, "{", "name", mv_str_cstr(sym->name));
+		rc |= SCORE(out, ",", "score", sym->score);
+		rc |= STR(out, ",", "detail", sym->detail);
 		rc |= mv_buf_putc(out, '}');
 	}
 	return rc | mv_buf_putc(out, ']');
@@ -222,23 +212,23 @@ int mv_report_write_json(const struct mv_report *report, const char *file, mv_bu
 {
 	struct mv_msg *msg = report->msg;
 	const struct mv_addr *from = mv_msg_from(msg);
-	int rc = mv_buf_putc(out, '{');
+	int rc;
 
-	rc |= str_field(out, "file", mv_str_cstr(file != NULL ? file : "-"), true);
-	rc |= str_field(out, "message_id", report->message_id, false);
-	rc |= key(out, "from", false) | mv_buf_putc(out, '{');
-	rc |= str_field(out, "name", from != NULL ? from->name : MV_STR_NULL, true);
-	rc |= str_field(out, "address", from != NULL ? from->address : MV_STR_NULL, false);
+	rc = STR(out, "{", "file", mv_str_cstr(file != NULL ? file : "-"));
+	rc |= STR(out, ",", "message_id", report->message_id);
+	rc |= LIT(out, KEY(",", "from") "{");
+	rc |= STR(out, "", "name", from != NULL ? from->name : MV_STR_NULL);
+	rc |= STR(out, ",", "address", from != NULL ? from->address : MV_STR_NULL);
 	rc |= mv_buf_putc(out, '}');
-	rc |= str_field(out, "subject", mv_msg_subject(msg), false);
-	rc |= date_field(out, "date", report->date, report->date_valid, false);
-	rc |= int_field(out, "size", (unsigned long long)msg->raw.len, false);
+	rc |= STR(out, ",", "subject", mv_msg_subject(msg));
+	rc |= DATE(out, ",", "date", report->date, report->date_valid);
+	rc |= INT(out, ",", "size", (unsigned long long)msg->raw.len);
 	rc |= write_parts(report, out);
 	rc |= write_links(report, out);
 	rc |= write_received(report, out);
-	rc |= score_field(out, "score", report->score, false);
-	rc |= str_field(out, "action", mv_str_cstr(mv_action_name(report->action)), false);
+	rc |= SCORE(out, ",", "score", report->score);
+	rc |= STR(out, ",", "action", mv_str_cstr(mv_action_name(report->action)));
 	rc |= write_symbols(report, out);
-	rc |= put(out, "}\n");
+	rc |= LIT(out, "}\n");
 	return rc != 0 ? -1 : 0;
 }
