@@ -41,6 +41,12 @@ const char *mv_charset_canonical(mv_str label);
  * otherwise windows-1252.
  */
 enum mv_charset_status mv_charset_to_utf8(mv_str label, mv_str in, mv_buf *out);
+/*
+ * True when mv_charset_to_utf8() would return `in` unchanged with status OK:
+ * ASCII in an ASCII-based charset, or valid UTF-8 labelled UTF-8 or not
+ * labelled.  The caller can then keep the input and skip the copy.
+ */
+bool mv_charset_is_identity(mv_str label, mv_str in);
 
 /* True when the bytes are well-formed UTF-8 (no overlongs, no surrogates). */
 bool mv_utf8_valid(const char *p, size_t len);

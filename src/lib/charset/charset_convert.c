@@ -278,6 +278,18 @@ enum mv_charset_status charset_guess_to_utf8(mv_str in, mv_buf *out)
 	return st == MV_CHARSET_TRUNCATED ? st : MV_CHARSET_OK;
 }
 
+bool mv_charset_is_identity(mv_str label, mv_str in)
+{
+	const struct charset_desc *desc = charset_lookup(label);
+
+	if (desc == NULL)
+		return mv_str_trim(label).len == 0 && mv_utf8_valid(in.p, in.len);
+	if (desc->kind == CHARSET_UTF8)
+		return mv_utf8_valid(in.p, in.len);
+	/* Every single-byte table here keeps ASCII as ASCII. */
+	return desc->kind == CHARSET_SBCS && charset_ascii_prefix(in.p, in.len) == in.len;
+}
+
 enum mv_charset_status mv_charset_to_utf8(mv_str label, mv_str in, mv_buf *out)
 {
 	const struct charset_desc *desc = charset_lookup(label);

@@ -106,6 +106,13 @@ mv_str mv_part_text(struct mv_msg *msg, struct mv_part *part)
 		problems |= MV_PROB_DECODED_LIMIT;
 		raw.len = budget;
 	}
+	if (mv_charset_is_identity(part->charset, raw)) {
+		/* Already UTF-8 (most mail): a view, no copy. */
+		part->text = raw;
+		msg->decoded_total += raw.len;
+		note_problems(msg, part, problems);
+		return part->text;
+	}
 	mv_buf_init(&out, msg->arena, budget);
 	switch (mv_charset_to_utf8(part->charset, raw, &out)) {
 	case MV_CHARSET_OK:

@@ -9,6 +9,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "mailvet/output.h"
@@ -62,6 +63,20 @@ static const unsigned char json_special[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
+
+/*
+ * The high bit of each byte of v that is special: a control, '"', '\\' or
+ * non-ASCII.  The zero-byte test may also flag a byte above a flagged one
+ * (borrows), never one below, so the lowest flag is exact.
+ */
+static uint64_t special_bytes(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t quote = v ^ (ones * '"'), bslash = v ^ (ones * '\\');
+	uint64_t below_space = (v - ones * 0x20) & ~v;
+
+	return (below_space | ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash) | v) & high;
+}
 
 /* Writes the escape (or repaired UTF-8) of the special byte at *pp to w; returns the new w. */
 static char *escape_special(char *w, const unsigned char **pp, const unsigned char *end)
@@ -136,6 +151,20 @@ static char *escape_slice(char *w, const unsigned char **pp, const unsigned char
 				break;
 		}
 #endif
+		/* Eight at a time for the short strings most fields hold. */
+		while (stop - p >= 8) {
+			uint64_t v, mask;
+			unsigned n;
+
+			memcpy(&v, p, 8);
+			mask = special_bytes(v);
+			n = mask != 0 ? (unsigned)__builtin_ctzll(mask) / 8 : 8;
+			memcpy(w, &v, 8);
+			w += n;
+			p += n;
+			if (n != 8)
+				break;
+		}
 		while (p < stop && !json_special[*p])
 			*w++ = (char)*p++;
 		if (p < stop)
