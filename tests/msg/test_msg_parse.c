@@ -82,6 +82,22 @@ static void test_headers_mixed_eol_and_8bit(void)
 	mv_msg_free(&msg);
 }
 
+/* Only the header section counts: line ends in the body, the first body line, or a part's headers do not. */
+static void test_mixed_eol_only_in_top_headers(void)
+{
+	struct mv_msg *msg = parse("From: a@example.com\r\nnot a field\nx\n");
+
+	CHECK(msg->problems & MV_PROB_HEADER_SYNTAX);
+	CHECK_INT(msg->problems & MV_PROB_MIXED_EOL, 0);
+	mv_msg_free(&msg);
+	msg = parse("Subject: a\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\nX-A: 1\r\nX-B: 2\n\nbody\n--b--\n");
+	CHECK_INT(msg->problems & MV_PROB_MIXED_EOL, 0);
+	mv_msg_free(&msg);
+	msg = parse("Subject: a\r\nTo: b@example.com\r\n \tfolded\n\r\nbody");
+	CHECK(msg->problems & MV_PROB_MIXED_EOL);
+	mv_msg_free(&msg);
+}
+
 static void test_broken_header_line_starts_body(void)
 {
 	struct mv_msg *msg = parse("From: a@example.com\nthis is not a header\nSubject: no\n");
@@ -374,6 +390,7 @@ int main(void)
 	RUN(test_headers_lf_and_folding);
 	RUN(test_headers_crlf_views_point_into_input);
 	RUN(test_headers_mixed_eol_and_8bit);
+	RUN(test_mixed_eol_only_in_top_headers);
 	RUN(test_broken_header_line_starts_body);
 	RUN(test_mbox_from_line);
 	RUN(test_no_headers);

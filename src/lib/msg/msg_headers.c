@@ -54,6 +54,13 @@ static bool has_8bit(const char *p, size_t len)
 	return false;
 }
 
+/* Counts the line ending at next: eol[0] CRLF, eol[1] bare LF (the last line may have neither). */
+static void count_eol(const char *start, const char *next, unsigned eol[2])
+{
+	if (next[-1] == '\n')
+		eol[next - 1 > start && next[-2] == '\r' ? 0 : 1]++;
+}
+
 /* Length of the field name if the line starts a field ("Name:" or "Name :"), else 0. */
 static size_t field_name_len(const char *p, const char *content_end, const char **colon_r)
 {
@@ -93,7 +100,7 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 {
 	const char *start = p;
 	struct mv_header *cur = NULL;
-	unsigned cap = 0;
+	unsigned cap = 0, eol[2] = { 0, 0 };
 
 	while (p < end) {
 		const char *next = msg_next_line(p, end);
@@ -102,6 +109,7 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 		size_t name_len;
 
 		if (line_is_blank(p, end)) {
+			count_eol(start, next, eol);
 			p = next;
 			break;
 		}
@@ -111,6 +119,7 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 				cur->value.len = (size_t)(content_end - cur->value.p);
 			else if (part->n_headers == 0)
 				part->problems |= MV_PROB_HEADER_SYNTAX;
+			count_eol(start, next, eol);
 			p = next;
 			continue;
 		}
@@ -136,9 +145,13 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 			cur->name = mv_str_make(p, name_len);
 			cur->value = mv_str_make(v, (size_t)(content_end - v));
 		}
+		count_eol(start, next, eol);
 		p = next;
 	}
 	part->header_raw = mv_str_make(start, (size_t)(p - start));
+	/* Mixed line ends in the top-level header section hint at a spliced message. */
+	if (part == msg->root && eol[0] != 0 && eol[1] != 0)
+		msg->problems |= MV_PROB_MIXED_EOL;
 	if (has_8bit(start, (size_t)(p - start)))
 		part->problems |= MV_PROB_HEADER_8BIT;
 	if (memchr(start, '\0', (size_t)(p - start)) != NULL)

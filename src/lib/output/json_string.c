@@ -125,7 +125,7 @@ static char *escape_special(char *w, const unsigned char **pp, const unsigned ch
  * may run past it, up to end) into w, which has room for JSON_WORST bytes per
  * input byte plus a few; returns the new w.
  */
-static char *escape_slice(char *w, const unsigned char **pp, const unsigned char *stop,
+static inline char *escape_slice(char *w, const unsigned char **pp, const unsigned char *stop,
 			  const unsigned char *end)
 {
 	const unsigned char *p = *pp;
@@ -208,8 +208,20 @@ int mv_json_escape(mv_buf *out, mv_str s)
 
 int mv_json_string(mv_buf *out, mv_str s)
 {
-	int rc = mv_buf_putc(out, '"');
+	const unsigned char *p = (const unsigned char *)s.p;
+	char *w;
+	int rc;
 
+	/* Most strings are short and the buffer has room: one pass, no reservation. */
+	if (s.len < JSON_SLICE && s.len * JSON_WORST + 8 < out->cap - out->len) {
+		w = out->p + out->len;
+		*w++ = '"';
+		w = escape_slice(w, &p, p + s.len, p + s.len);
+		*w++ = '"';
+		out->len = (size_t)(w - out->p);
+		return 0;
+	}
+	rc = mv_buf_putc(out, '"');
 	rc |= mv_json_escape(out, s);
 	rc |= mv_buf_putc(out, '"');
 	return rc != 0 ? -1 : 0;
