@@ -43,6 +43,12 @@ static int score_field(mv_buf *out, const char *key, size_t key_len, double v)
 }
 #define SCORE(out, lead, name, v) score_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (v))
 
+static void two_digits(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 /* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm): no locale, no libc state. */
 static void civil_from_days(long long z, int *y, unsigned *m, unsigned *d)
 {
@@ -78,12 +84,13 @@ static int date_field(mv_buf *out, const char *key, size_t key_len, int64_t t, b
 		return str_field(out, key, key_len, mv_str_make(tmp, (size_t)n));
 	}
 	memcpy(tmp, "\"0000-00-00T00:00:00Z\"", 22);
-	mv_json_digits(tmp + 5, (unsigned)y, 4);
-	mv_json_digits(tmp + 8, m, 2);
-	mv_json_digits(tmp + 11, d, 2);
-	mv_json_digits(tmp + 14, (unsigned long long)(secs / 3600), 2);
-	mv_json_digits(tmp + 17, (unsigned long long)(secs / 60 % 60), 2);
-	mv_json_digits(tmp + 20, (unsigned long long)(secs % 60), 2);
+	two_digits(tmp + 1, (unsigned)y / 100);
+	two_digits(tmp + 3, (unsigned)y % 100);
+	two_digits(tmp + 6, m);
+	two_digits(tmp + 9, d);
+	two_digits(tmp + 12, (unsigned)(secs / 3600));
+	two_digits(tmp + 15, (unsigned)(secs / 60 % 60));
+	two_digits(tmp + 18, (unsigned)(secs % 60));
 	return mv_buf_append(out, key, key_len) | mv_buf_append(out, tmp, 22);
 }
 #define DATE(out, lead, name, t, valid) date_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (t), (valid))
