@@ -176,8 +176,12 @@ static inline char *escape_slice(char *w, const unsigned char **pp, const unsign
 
 int mv_json_escape(mv_buf *out, mv_str s)
 {
-	const unsigned char *p = (const unsigned char *)s.p, *end = p + s.len;
+	const unsigned char *p = (const unsigned char *)s.p, *end;
 	int rc = 0;
+
+	if (s.len == 0)
+		return 0;	/* an absent string may be a null pointer: no arithmetic on it */
+	end = p + s.len;
 
 	while (p < end) {
 		size_t slice = (size_t)(end - p) < JSON_SLICE ? (size_t)(end - p) : JSON_SLICE;
@@ -212,6 +216,8 @@ int mv_json_string(mv_buf *out, mv_str s)
 	char *w;
 	int rc;
 
+	if (s.len == 0)
+		return mv_buf_append(out, "\"\"", 2);
 	/* Most strings are short and the buffer has room: one pass, no reservation. */
 	if (s.len < JSON_SLICE && s.len * JSON_WORST + 8 < out->cap - out->len) {
 		w = out->p + out->len;
