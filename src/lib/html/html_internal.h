@@ -154,7 +154,6 @@ enum html_sink {
 struct html_attr_slot {
 	uint32_t off;
 	uint32_t len;
-	unsigned char set;
 };
 
 struct mv_html_parser {
@@ -180,6 +179,7 @@ struct mv_html_parser {
 	unsigned attr_len;
 	int cur_attr;			/* slot receiving the value, or ATTR_NONE */
 	struct html_attr_slot attrs[ATTR_COUNT];
+	unsigned attrs_set;		/* bit (1 << attr) when attrs[attr] holds a value */
 	mv_buf values;			/* values of the current tag's kept attributes */
 	char raw_name[HTML_MAX_RAW_NAME];	/* "</name" seen so far inside raw text */
 	unsigned raw_len;
@@ -221,7 +221,16 @@ void html_tree_eof(struct mv_html_parser *p);
 void html_update_sink(struct mv_html_parser *p);
 
 /* A kept attribute of the current tag, or a NULL view. */
-mv_str html_attr_get(const struct mv_html_parser *p, int attr);
+static inline mv_str html_attr_get(const struct mv_html_parser *p, int attr)
+{
+	const struct html_attr_slot *slot = &p->attrs[attr];
+
+	if ((p->attrs_set & (1u << attr)) == 0)
+		return MV_STR_NULL;
+	if (slot->len == 0)
+		return MV_STR_LIT("");
+	return mv_str_make(p->values.p + slot->off, slot->len);
+}
 /* Adds a link (href trimmed and copied); returns its index or -1 (limit, empty href, memory). */
 int html_link_add(struct mv_html_parser *p, enum mv_html_link_kind kind, mv_str href, mv_str text,
 		  int hidden);

@@ -118,17 +118,6 @@ void html_emit_text(struct mv_html_parser *p, const char *s, size_t n)
 	}
 }
 
-mv_str html_attr_get(const struct mv_html_parser *p, int attr)
-{
-	const struct html_attr_slot *slot = &p->attrs[attr];
-
-	if (!slot->set)
-		return MV_STR_NULL;
-	if (slot->len == 0)
-		return MV_STR_LIT("");
-	return mv_str_make(p->values.p + slot->off, slot->len);
-}
-
 static mv_str trim(mv_str s)
 {
 	while (s.len != 0 && is_space((unsigned char)s.p[0])) {

@@ -3,8 +3,9 @@
  * state machine.  All state lives in the parser, so input can be split at
  * any byte: a partial tag keeps only its name (32 bytes), the kept attribute
  * values (64 KiB each) and a named reference (32 bytes).  Runs of plain text,
- * attribute values and comments are scanned with a class table and handed on
- * in one call; every other state takes one byte at a time.
+ * attribute values, names and comments are found with memchr, SSE2 or a class
+ * table and handed on in one call (run_bulk); every other state takes one
+ * byte at a time (step).
  *
  * Simplifications, none of which changes the text a reader sees in mail:
  * DOCTYPE and CDATA are skipped like bogus comments (both end at the first
@@ -12,28 +13,24 @@
  * normalized (it is white space in text and stripped from URLs later).
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "html/html_internal.h"
 
 
-/* Byte classes: which bytes end a fast run in each state. */
-#define S_DATA	0x01	/* < & NUL */
-#define S_RAW	0x02	/* < NUL */
-#define S_DQ	0x04	/* " & NUL */
-#define S_SQ	0x08	/* ' & NUL */
-#define S_UNQ	0x10	/* white space & > NUL */
-#define S_SPACE	0x20	/* HTML ASCII white space */
-#define S_NAME	0x40	/* ends a tag name: white space / > NUL */
-#define S_ANAME	0x80	/* ends an attribute name: white space / > = NUL */
+/* Byte classes: which bytes end a run in the states scanned with the table. */
+#define S_UNQ	0x01	/* white space & > NUL */
+#define S_SPACE	0x02	/* HTML ASCII white space */
+#define S_NAME	0x04	/* ends a tag name: white space / > NUL */
+#define S_ANAME	0x08	/* ends an attribute name: white space / > = NUL */
 
 static const unsigned char byte_class[256] = {
-	[0] = S_DATA | S_RAW | S_DQ | S_SQ | S_UNQ | S_NAME | S_ANAME,
+	[0] = S_UNQ | S_NAME | S_ANAME,
 	['/'] = S_NAME | S_ANAME,
 	['='] = S_ANAME,
-	['<'] = S_DATA | S_RAW,
-	['&'] = S_DATA | S_DQ | S_SQ | S_UNQ,
-	['"'] = S_DQ,
-	['\''] = S_SQ,
+	['&'] = S_UNQ,
 	['>'] = S_UNQ | S_NAME | S_ANAME,
 	[' '] = S_UNQ | S_SPACE | S_NAME | S_ANAME,
 	['\t'] = S_UNQ | S_SPACE | S_NAME | S_ANAME,
@@ -66,6 +63,32 @@ static size_t scan(const unsigned char *s, size_t i, size_t n, unsigned char mas
 	return i;
 }
 
+/*
+ * The first index from i on whose byte is a, b or NUL, or n: the end of a
+ * run of text or of a quoted attribute value.  Those runs are most of the
+ * input, so SSE2 looks at 16 bytes at a time where it is there.
+ */
+static size_t find_stop(const unsigned char *s, size_t i, size_t n, unsigned char a, unsigned char b)
+{
+#ifdef __SSE2__
+	const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
+	const __m128i zero = _mm_setzero_si128();
+
+	for (; n - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+					   _mm_cmpeq_epi8(v, zero));
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	while (i < n && s[i] != a && s[i] != b && s[i] != 0)
+		i++;
+	return i;
+}
+
 static void bad(struct mv_html_parser *p)
 {
 	p->flags |= MV_HTML_BAD_SYNTAX;
@@ -80,26 +103,43 @@ static void emit_cstr(struct mv_html_parser *p, const char *s)
 
 static void tag_begin(struct mv_html_parser *p, int is_end)
 {
-	unsigned i;
-
 	p->tag_is_end = (unsigned char)is_end;
 	p->tag_self_closing = 0;
 	p->tag_len = 0;
 	p->tag_long = 0;
 	p->cur_attr = ATTR_NONE;
-	for (i = 0; i < ATTR_COUNT; i++)
-		p->attrs[i].set = 0;
+	p->attrs_set = 0;
 	p->values.len = 0;
+}
+
+/* Appends name bytes lowercased to buf (room max); a longer name is kept cut and flagged. */
+static unsigned name_append(char *buf, unsigned len, unsigned max, unsigned char *is_long,
+			    const unsigned char *s, size_t n)
+{
+	size_t k;
+
+	if (n > max - len) {
+		n = max - len;
+		*is_long = 1;
+	}
+	for (k = 0; k < n; k++) {
+		unsigned char c = s[k];
+
+		buf[len + k] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+	}
+	return len + (unsigned)n;
+}
+
+static void tag_name_append(struct mv_html_parser *p, const unsigned char *s, size_t n)
+{
+	p->tag_len = name_append(p->tag_name, p->tag_len, HTML_MAX_TAG_NAME, &p->tag_long, s, n);
 }
 
 static void tag_name_add(struct mv_html_parser *p, int c)
 {
-	if (c >= 'A' && c <= 'Z')
-		c += 'a' - 'A';
-	if (p->tag_len < HTML_MAX_TAG_NAME)
-		p->tag_name[p->tag_len++] = (char)c;
-	else
-		p->tag_long = 1;
+	unsigned char ch = (unsigned char)c;
+
+	tag_name_append(p, &ch, 1);
 }
 
 static void attr_begin(struct mv_html_parser *p)
@@ -109,14 +149,16 @@ static void attr_begin(struct mv_html_parser *p)
 	p->cur_attr = ATTR_NONE;
 }
 
+static void attr_name_append(struct mv_html_parser *p, const unsigned char *s, size_t n)
+{
+	p->attr_len = name_append(p->attr_name, p->attr_len, HTML_MAX_ATTR_NAME, &p->attr_long, s, n);
+}
+
 static void attr_name_add(struct mv_html_parser *p, int c)
 {
-	if (c >= 'A' && c <= 'Z')
-		c += 'a' - 'A';
-	if (p->attr_len < HTML_MAX_ATTR_NAME)
-		p->attr_name[p->attr_len++] = (char)c;
-	else
-		p->attr_long = 1;
+	unsigned char ch = (unsigned char)c;
+
+	attr_name_append(p, &ch, 1);
 }
 
 /* The name is complete: keep the value only for attributes we act on, first one wins. */
@@ -126,8 +168,8 @@ static void attr_name_done(struct mv_html_parser *p)
 
 	if (!p->attr_long && !p->tag_is_end)
 		id = html_attr_lookup(p->attr_name, p->attr_len);
-	if (id != ATTR_NONE && !p->attrs[id].set) {
-		p->attrs[id].set = 1;
+	if (id != ATTR_NONE && (p->attrs_set & (1u << id)) == 0) {
+		p->attrs_set |= 1u << id;
 		p->attrs[id].off = (uint32_t)p->values.len;
 		p->attrs[id].len = 0;
 		p->cur_attr = id;
@@ -628,74 +670,85 @@ static int step(struct mv_html_parser *p, int c)
 	}
 }
 
-/* Runs the machine over n bytes; the text-like states take whole runs at a time. */
-static void run(struct mv_html_parser *p, const unsigned char *s, size_t n)
+/*
+ * Takes the run of bytes from i that the current state passes over whole
+ * (text, attribute values, names, comment bodies) and returns the index of
+ * the next byte that step() must see, or n.
+ */
+static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
 {
-	size_t i = 0, j;
+	const unsigned char *z;
+	size_t j;
 
-	while (i < n) {
-		switch (p->state) {
-		case ST_DATA:
-		case ST_RCDATA:
-			j = scan(s, i, n, S_DATA);
-			break;
-		case ST_RAWTEXT:
-			j = scan(s, i, n, S_RAW);
-			break;
-		case ST_PLAINTEXT: {
-			const unsigned char *z = memchr(s + i, 0, n - i);
+	switch (p->state) {
+	case ST_DATA:
+	case ST_RCDATA:
+		j = find_stop(s, i, n, '<', '&');
+		break;
+	case ST_RAWTEXT:
+		j = find_stop(s, i, n, '<', '<');
+		break;
+	case ST_PLAINTEXT:
+		z = memchr(s + i, 0, n - i);
+		j = z != NULL ? (size_t)(z - s) : n;
+		break;
+	case ST_ATTR_VALUE_DQ:
+		j = find_stop(s, i, n, '"', '&');
+		attr_append(p, (const char *)s + i, j - i);
+		return j;
+	case ST_ATTR_VALUE_SQ:
+		j = find_stop(s, i, n, '\'', '&');
+		attr_append(p, (const char *)s + i, j - i);
+		return j;
+	case ST_ATTR_VALUE_UNQ:
+		j = scan(s, i, n, S_UNQ);
+		attr_append(p, (const char *)s + i, j - i);
+		return j;
+	case ST_TAG_NAME:
+		j = scan(s, i, n, S_NAME);
+		tag_name_append(p, s + i, j - i);
+		return j;
+	case ST_ATTR_NAME:
+		j = scan(s, i, n, S_ANAME);
+		attr_name_append(p, s + i, j - i);
+		return j;
+	case ST_COMMENT:
+		z = memchr(s + i, '-', n - i);
+		return z != NULL ? (size_t)(z - s) : n;
+	case ST_BOGUS_COMMENT:
+		z = memchr(s + i, '>', n - i);
+		return z != NULL ? (size_t)(z - s) : n;
+	case ST_EOF:
+		return n;
+	default:
+		return i;
+	}
+	/* Text states: the run [i, j) is plain text. */
+	if (j > i)
+		html_emit_text(p, (const char *)s + i, j - i);
+	return j;
+}
 
-			j = z != NULL ? (size_t)(z - s) : n;
-			break;
-		}
-		case ST_ATTR_VALUE_DQ:
-			j = scan(s, i, n, S_DQ);
-			attr_append(p, (const char *)s + i, j - i);
-			i = j;
-			goto one;
-		case ST_ATTR_VALUE_SQ:
-			j = scan(s, i, n, S_SQ);
-			attr_append(p, (const char *)s + i, j - i);
-			i = j;
-			goto one;
-		case ST_ATTR_VALUE_UNQ:
-			j = scan(s, i, n, S_UNQ);
-			attr_append(p, (const char *)s + i, j - i);
-			i = j;
-			goto one;
-		case ST_TAG_NAME:
-			j = scan(s, i, n, S_NAME);
-			for (; i < j; i++)
-				tag_name_add(p, s[i]);
-			goto one;
-		case ST_ATTR_NAME:
-			j = scan(s, i, n, S_ANAME);
-			for (; i < j; i++)
-				attr_name_add(p, s[i]);
-			goto one;
-		case ST_COMMENT: {
-			const unsigned char *z = memchr(s + i, '-', n - i);
+/*
+ * Runs the machine over s[0..n), then, when eof is set, to the end of the
+ * document (each state's EOF rule is its step() with -1).  step() has this
+ * one caller, so the compiler can inline it into the loop.
+ */
+static void run(struct mv_html_parser *p, const unsigned char *s, size_t n, int eof)
+{
+	size_t i = 0;
+	int c;
 
-			i = z != NULL ? (size_t)(z - s) : n;
-			goto one;
-		}
-		case ST_BOGUS_COMMENT: {
-			const unsigned char *z = memchr(s + i, '>', n - i);
-
-			i = z != NULL ? (size_t)(z - s) : n;
-			goto one;
-		}
-		case ST_EOF:
+	for (;;) {
+		if (i < n)
+			i = run_bulk(p, s, i, n);
+		if (i < n)
+			c = s[i];
+		else if (eof && p->state != ST_EOF)
+			c = -1;
+		else
 			return;
-		default:
-			goto one;
-		}
-		/* Text states: the run [i, j) is plain text. */
-		if (j > i)
-			html_emit_text(p, (const char *)s + i, j - i);
-		i = j;
-one:
-		if (i < n && step(p, s[i]))
+		if (step(p, c) && c >= 0)
 			i++;
 	}
 }
@@ -740,15 +793,14 @@ int mv_html_parser_feed(struct mv_html_parser *p, const char *data, size_t len)
 		p->flags |= MV_HTML_TRUNCATED;
 	}
 	p->fed += len;
-	run(p, (const unsigned char *)data, len);
+	run(p, (const unsigned char *)data, len, 0);
 	return mv_arena_exhausted(p->arena) ? -1 : 0;
 }
 
 int mv_html_parser_finish(struct mv_html_parser *p, struct mv_html_result *result)
 {
 	if (!p->done) {
-		while (p->state != ST_EOF)
-			(void)step(p, -1);
+		run(p, NULL, 0, 1);
 		html_tree_eof(p);
 		p->done = 1;
 	}
