@@ -74,8 +74,12 @@ struct html_tag_info {
 	unsigned char flags;	/* enum html_tag_flag */
 };
 
-/* NULL for a tag we have no rule for. */
-const struct html_tag_info *html_tag_lookup(const char *name, size_t len);
+/* FNV-1a of a (lowercased) name: the tag table's hash and the element stack's key. */
+uint32_t html_name_hash(const char *name, size_t len);
+/* Fills the tag table once per process; every parser calls it before its first lookup. */
+void html_tags_init(void);
+/* NULL for a tag we have no rule for; hash is html_name_hash(name, len). */
+const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash);
 
 enum html_attr {
 	ATTR_HREF, ATTR_SRC, ATTR_ALT, ATTR_ACTION, ATTR_STYLE, ATTR_HIDDEN,

@@ -89,6 +89,11 @@ static size_t find_stop(const unsigned char *s, size_t i, size_t n, unsigned cha
 	return i;
 }
 
+static int is_text_state(int state)
+{
+	return state == ST_DATA || state == ST_RCDATA || state == ST_RAWTEXT || state == ST_PLAINTEXT;
+}
+
 static void bad(struct mv_html_parser *p)
 {
 	p->flags |= MV_HTML_BAD_SYNTAX;
@@ -326,56 +331,27 @@ static int step(struct mv_html_parser *p, int c)
 		}
 		return 1;
 	case ST_TAG_OPEN:
-		if (c == '!') {
-			p->state = ST_MDO;
-			return 1;
-		}
-		if (c == '/') {
-			p->state = ST_END_TAG_OPEN;
-			return 1;
-		}
-		if (is_alpha(c)) {
-			tag_begin(p, 0);
-			p->state = ST_TAG_NAME;
-			return 0;
-		}
+		/* lex_tag() takes every byte in the tag states; step() sees only their EOF. */
 		bad(p);
-		if (c == '?') {
-			p->state = ST_BOGUS_COMMENT;
-			return 0;
-		}
 		emit_cstr(p, "<");
 		p->state = ST_DATA;
 		return 0;
 	case ST_END_TAG_OPEN:
-		if (is_alpha(c)) {
-			tag_begin(p, 1);
-			p->state = ST_TAG_NAME;
-			return 0;
-		}
 		bad(p);
-		if (c == '>') {
-			p->state = ST_DATA;
-			return 1;
-		}
-		if (c < 0) {
-			emit_cstr(p, "</");
-			p->state = ST_DATA;
-			return 0;
-		}
-		p->state = ST_BOGUS_COMMENT;
+		emit_cstr(p, "</");
+		p->state = ST_DATA;
 		return 0;
 	case ST_TAG_NAME:
-		if (c < 0)
-			tag_eof(p);
-		else if (is_space(c))
-			p->state = ST_BEFORE_ATTR_NAME;
-		else if (c == '/')
-			p->state = ST_SELF_CLOSING;
-		else if (c == '>')
-			tag_emit(p);
-		else
-			tag_name_add(p, c);
+	case ST_BEFORE_ATTR_NAME:
+	case ST_ATTR_NAME:
+	case ST_AFTER_ATTR_NAME:
+	case ST_BEFORE_ATTR_VALUE:
+	case ST_ATTR_VALUE_DQ:
+	case ST_ATTR_VALUE_SQ:
+	case ST_ATTR_VALUE_UNQ:
+	case ST_AFTER_ATTR_VALUE_Q:
+	case ST_SELF_CLOSING:
+		tag_eof(p);
 		return 1;
 	case ST_RAW_LT:
 		if (c == '/') {
@@ -413,124 +389,6 @@ static int step(struct mv_html_parser *p, int c)
 		emit_cstr(p, "</");
 		html_emit_text(p, p->raw_name, p->raw_len);
 		p->state = p->raw_state;
-		return 0;
-	case ST_BEFORE_ATTR_NAME:
-		if (is_space(c))
-			return 1;
-		if (c == '/' || c == '>' || c < 0) {
-			p->state = ST_AFTER_ATTR_NAME;
-			return 0;
-		}
-		attr_begin(p);
-		p->state = ST_ATTR_NAME;
-		if (c == '=') {
-			bad(p);
-			attr_name_add(p, c);
-			return 1;
-		}
-		return 0;
-	case ST_ATTR_NAME:
-		if (is_space(c) || c == '/' || c == '>' || c < 0) {
-			attr_name_done(p);
-			p->state = ST_AFTER_ATTR_NAME;
-			return 0;
-		}
-		if (c == '=') {
-			attr_name_done(p);
-			p->state = ST_BEFORE_ATTR_VALUE;
-			return 1;
-		}
-		attr_name_add(p, c);
-		return 1;
-	case ST_AFTER_ATTR_NAME:
-		if (c < 0)
-			tag_eof(p);
-		else if (is_space(c))
-			;
-		else if (c == '/')
-			p->state = ST_SELF_CLOSING;
-		else if (c == '=')
-			p->state = ST_BEFORE_ATTR_VALUE;
-		else if (c == '>')
-			tag_emit(p);
-		else {
-			attr_begin(p);
-			p->state = ST_ATTR_NAME;
-			return 0;
-		}
-		return 1;
-	case ST_BEFORE_ATTR_VALUE:
-		if (is_space(c))
-			return 1;
-		if (c == '"')
-			p->state = ST_ATTR_VALUE_DQ;
-		else if (c == '\'')
-			p->state = ST_ATTR_VALUE_SQ;
-		else if (c == '>') {
-			bad(p);
-			tag_emit(p);
-		} else {
-			p->state = ST_ATTR_VALUE_UNQ;
-			return 0;
-		}
-		return 1;
-	case ST_ATTR_VALUE_DQ:
-	case ST_ATTR_VALUE_SQ:
-		if (c < 0)
-			tag_eof(p);
-		else if (c == (p->state == ST_ATTR_VALUE_DQ ? '"' : '\''))
-			p->state = ST_AFTER_ATTR_VALUE_Q;
-		else if (c == '&')
-			ref_start(p, p->state);
-		else if (c == 0)
-			attr_append(p, replacement, 3);
-		else {
-			char ch = (char)c;
-
-			attr_append(p, &ch, 1);
-		}
-		return 1;
-	case ST_ATTR_VALUE_UNQ:
-		if (c < 0)
-			tag_eof(p);
-		else if (is_space(c))
-			p->state = ST_BEFORE_ATTR_NAME;
-		else if (c == '&')
-			ref_start(p, ST_ATTR_VALUE_UNQ);
-		else if (c == '>')
-			tag_emit(p);
-		else if (c == 0)
-			attr_append(p, replacement, 3);
-		else {
-			char ch = (char)c;
-
-			attr_append(p, &ch, 1);
-		}
-		return 1;
-	case ST_AFTER_ATTR_VALUE_Q:
-	case ST_SELF_CLOSING:
-		if (c < 0) {
-			tag_eof(p);
-			return 1;
-		}
-		if (c == '>') {
-			if (p->state == ST_SELF_CLOSING)
-				p->tag_self_closing = 1;
-			tag_emit(p);
-			return 1;
-		}
-		if (p->state == ST_AFTER_ATTR_VALUE_Q) {
-			if (is_space(c)) {
-				p->state = ST_BEFORE_ATTR_NAME;
-				return 1;
-			}
-			if (c == '/') {
-				p->state = ST_SELF_CLOSING;
-				return 1;
-			}
-		}
-		bad(p);
-		p->state = ST_BEFORE_ATTR_NAME;
 		return 0;
 	case ST_MDO:
 		/* 13.2.5.42: only "--" matters; DOCTYPE and CDATA end at '>' like a bogus comment. */
@@ -671,6 +529,195 @@ static int step(struct mv_html_parser *p, int c)
 }
 
 /*
+ * The states of a tag, from '<' to '>' (13.2.5.6-8 and 13.2.5.32-40), for
+ * bytes of input; their EOF rules are in step().  Tags are most of mail
+ * HTML, so names and values go by runs and the states follow each other
+ * here without a trip through run().  Returns the index of the first byte
+ * not taken: the end of the input, or one past the tag's '>', or a byte for
+ * another state (markup declaration, bogus comment, character reference).
+ */
+static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	size_t j;
+	int c;
+
+	while (i < n) {
+		c = s[i];
+		switch (p->state) {
+		case ST_TAG_OPEN:
+			if (is_alpha(c) || c == '/') {
+				if (c == '/') {
+					p->state = ST_END_TAG_OPEN;
+					i++;
+					break;
+				}
+				tag_begin(p, 0);
+				p->state = ST_TAG_NAME;
+				break;
+			}
+			if (c == '!') {
+				p->state = ST_MDO;
+				return i + 1;
+			}
+			bad(p);
+			if (c == '?') {
+				p->state = ST_BOGUS_COMMENT;
+				return i;
+			}
+			emit_cstr(p, "<");
+			p->state = ST_DATA;
+			return i;
+		case ST_END_TAG_OPEN:
+			if (is_alpha(c)) {
+				tag_begin(p, 1);
+				p->state = ST_TAG_NAME;
+				break;
+			}
+			bad(p);
+			if (c == '>') {
+				p->state = ST_DATA;
+				return i + 1;
+			}
+			p->state = ST_BOGUS_COMMENT;
+			return i;
+		case ST_TAG_NAME:
+			j = scan(s, i, n, S_NAME);
+			tag_name_append(p, s + i, j - i);
+			if (j == n)
+				return n;
+			i = j;
+			c = s[i++];
+			if (is_space(c))
+				p->state = ST_BEFORE_ATTR_NAME;
+			else if (c == '/')
+				p->state = ST_SELF_CLOSING;
+			else if (c == '>')
+				return tag_emit(p), i;
+			else
+				tag_name_add(p, c);	/* NUL */
+			break;
+		case ST_BEFORE_ATTR_NAME:
+			if (is_space(c)) {
+				i++;
+				break;
+			}
+			if (c == '/' || c == '>') {
+				p->state = ST_AFTER_ATTR_NAME;
+				break;
+			}
+			attr_begin(p);
+			p->state = ST_ATTR_NAME;
+			if (c == '=') {
+				bad(p);
+				attr_name_add(p, c);
+				i++;
+			}
+			break;
+		case ST_ATTR_NAME:
+			j = scan(s, i, n, S_ANAME);
+			attr_name_append(p, s + i, j - i);
+			if (j == n)
+				return n;
+			i = j;
+			c = s[i];
+			if (is_space(c) || c == '/' || c == '>') {
+				attr_name_done(p);
+				p->state = ST_AFTER_ATTR_NAME;
+			} else if (c == '=') {
+				attr_name_done(p);
+				p->state = ST_BEFORE_ATTR_VALUE;
+				i++;
+			} else {
+				attr_name_add(p, c);	/* NUL */
+				i++;
+			}
+			break;
+		case ST_AFTER_ATTR_NAME:
+			if (c == '>')
+				return tag_emit(p), i + 1;
+			if (is_space(c)) {
+				i++;
+			} else if (c == '/') {
+				p->state = ST_SELF_CLOSING;
+				i++;
+			} else if (c == '=') {
+				p->state = ST_BEFORE_ATTR_VALUE;
+				i++;
+			} else {
+				attr_begin(p);
+				p->state = ST_ATTR_NAME;
+			}
+			break;
+		case ST_BEFORE_ATTR_VALUE:
+			if (is_space(c)) {
+				i++;
+			} else if (c == '"') {
+				p->state = ST_ATTR_VALUE_DQ;
+				i++;
+			} else if (c == '\'') {
+				p->state = ST_ATTR_VALUE_SQ;
+				i++;
+			} else if (c == '>') {
+				bad(p);
+				return tag_emit(p), i + 1;
+			} else {
+				p->state = ST_ATTR_VALUE_UNQ;
+			}
+			break;
+		case ST_ATTR_VALUE_DQ:
+		case ST_ATTR_VALUE_SQ:
+			c = p->state == ST_ATTR_VALUE_DQ ? '"' : '\'';
+			j = find_stop(s, i, n, (unsigned char)c, '&');
+			attr_append(p, (const char *)s + i, j - i);
+			if (j == n)
+				return n;
+			i = j + 1;
+			if (s[j] == c)
+				p->state = ST_AFTER_ATTR_VALUE_Q;
+			else if (s[j] == '&')
+				return ref_start(p, p->state), i;
+			else
+				attr_append(p, replacement, 3);	/* NUL */
+			break;
+		case ST_ATTR_VALUE_UNQ:
+			j = scan(s, i, n, S_UNQ);
+			attr_append(p, (const char *)s + i, j - i);
+			if (j == n)
+				return n;
+			i = j + 1;
+			c = s[j];
+			if (is_space(c))
+				p->state = ST_BEFORE_ATTR_NAME;
+			else if (c == '&')
+				return ref_start(p, ST_ATTR_VALUE_UNQ), i;
+			else if (c == '>')
+				return tag_emit(p), i;
+			else
+				attr_append(p, replacement, 3);	/* NUL */
+			break;
+		case ST_AFTER_ATTR_VALUE_Q:
+		case ST_SELF_CLOSING:
+			if (c == '>') {
+				if (p->state == ST_SELF_CLOSING)
+					p->tag_self_closing = 1;
+				return tag_emit(p), i + 1;
+			}
+			if (p->state == ST_AFTER_ATTR_VALUE_Q && (is_space(c) || c == '/')) {
+				p->state = c == '/' ? ST_SELF_CLOSING : ST_BEFORE_ATTR_NAME;
+				i++;
+				break;
+			}
+			bad(p);
+			p->state = ST_BEFORE_ATTR_NAME;
+			break;
+		default:
+			return i;
+		}
+	}
+	return i;
+}
+
+/*
  * Takes the run of bytes from i that the current state passes over whole
  * (text, attribute values, names, comment bodies) and returns the index of
  * the next byte that step() must see, or n.
@@ -680,53 +727,54 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 	const unsigned char *z;
 	size_t j;
 
-	switch (p->state) {
-	case ST_DATA:
-	case ST_RCDATA:
-		j = find_stop(s, i, n, '<', '&');
-		break;
-	case ST_RAWTEXT:
-		j = find_stop(s, i, n, '<', '<');
-		break;
-	case ST_PLAINTEXT:
-		z = memchr(s + i, 0, n - i);
-		j = z != NULL ? (size_t)(z - s) : n;
-		break;
-	case ST_ATTR_VALUE_DQ:
-		j = find_stop(s, i, n, '"', '&');
-		attr_append(p, (const char *)s + i, j - i);
-		return j;
-	case ST_ATTR_VALUE_SQ:
-		j = find_stop(s, i, n, '\'', '&');
-		attr_append(p, (const char *)s + i, j - i);
-		return j;
-	case ST_ATTR_VALUE_UNQ:
-		j = scan(s, i, n, S_UNQ);
-		attr_append(p, (const char *)s + i, j - i);
-		return j;
-	case ST_TAG_NAME:
-		j = scan(s, i, n, S_NAME);
-		tag_name_append(p, s + i, j - i);
-		return j;
-	case ST_ATTR_NAME:
-		j = scan(s, i, n, S_ANAME);
-		attr_name_append(p, s + i, j - i);
-		return j;
-	case ST_COMMENT:
-		z = memchr(s + i, '-', n - i);
-		return z != NULL ? (size_t)(z - s) : n;
-	case ST_BOGUS_COMMENT:
-		z = memchr(s + i, '>', n - i);
-		return z != NULL ? (size_t)(z - s) : n;
-	case ST_EOF:
-		return n;
-	default:
-		return i;
+	for (;;) {
+		switch (p->state) {
+		case ST_DATA:
+		case ST_RCDATA:
+			j = find_stop(s, i, n, '<', '&');
+			break;
+		case ST_RAWTEXT:
+			j = find_stop(s, i, n, '<', '<');
+			break;
+		case ST_PLAINTEXT:
+			z = memchr(s + i, 0, n - i);
+			j = z != NULL ? (size_t)(z - s) : n;
+			break;
+		case ST_TAG_OPEN:
+		case ST_END_TAG_OPEN:
+		case ST_TAG_NAME:
+		case ST_BEFORE_ATTR_NAME:
+		case ST_ATTR_NAME:
+		case ST_AFTER_ATTR_NAME:
+		case ST_BEFORE_ATTR_VALUE:
+		case ST_ATTR_VALUE_DQ:
+		case ST_ATTR_VALUE_SQ:
+		case ST_ATTR_VALUE_UNQ:
+		case ST_AFTER_ATTR_VALUE_Q:
+		case ST_SELF_CLOSING:
+			i = lex_tag(p, s, i, n);
+			if (i == n || !is_text_state(p->state))
+				return i;
+			continue;	/* the tag is done: on to the text after it */
+		case ST_COMMENT:
+			z = memchr(s + i, '-', n - i);
+			return z != NULL ? (size_t)(z - s) : n;
+		case ST_BOGUS_COMMENT:
+			z = memchr(s + i, '>', n - i);
+			return z != NULL ? (size_t)(z - s) : n;
+		case ST_EOF:
+			return n;
+		default:
+			return i;
+		}
+		/* Text states: the run [i, j) is plain text; a tag that starts at j is lexed at once. */
+		if (j > i)
+			html_emit_text(p, (const char *)s + i, j - i);
+		if (j == n || s[j] != '<' || p->state != ST_DATA)
+			return j;
+		p->state = ST_TAG_OPEN;
+		i = j + 1;
 	}
-	/* Text states: the run [i, j) is plain text. */
-	if (j > i)
-		html_emit_text(p, (const char *)s + i, j - i);
-	return j;
 }
 
 /*
@@ -757,8 +805,10 @@ static void run(struct mv_html_parser *p, const unsigned char *s, size_t n, int 
 
 struct mv_html_parser *mv_html_parser_new(mv_arena *arena, size_t max_bytes, unsigned max_items)
 {
-	struct mv_html_parser *p = mv_arena_calloc(arena, 1, sizeof(*p));
+	struct mv_html_parser *p;
 
+	html_tags_init();
+	p = mv_arena_calloc(arena, 1, sizeof(*p));
 	if (p == NULL)
 		return NULL;
 	p->arena = arena;
