@@ -191,8 +191,7 @@ struct mv_html_parser {
 	unsigned ref_len;
 	uint32_t ref_cp;
 
-	/* element stack; stack[0] is the document */
-	struct html_level stack[HTML_MAX_DEPTH];
+	/* element stack; stack[0] is the document (the levels themselves are last, see below) */
 	unsigned depth;
 	unsigned open_count[TAG_COUNT];
 	unsigned char sink;		/* enum html_sink for text now */
@@ -214,6 +213,9 @@ struct mv_html_parser {
 	unsigned n_tags;
 	unsigned char base_set;
 	mv_str base_href;
+
+	/* Last, so that a new parser clears only what comes before it: levels are written when pushed. */
+	struct html_level stack[HTML_MAX_DEPTH];
 };
 
 /* Text from the tokenizer (data, RCDATA, raw text, decoded references). */

@@ -79,9 +79,12 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 	i = 0;
 	while (i < n) {
 		if (space_class[(unsigned char)s[i]]) {
+			/* Markup is indented: white space comes in runs. */
+			do
+				i++;
+			while (i < n && space_class[(unsigned char)s[i]]);
 			if (c->pending == 0)
 				c->pending = 1;
-			i++;
 			continue;
 		}
 		if (c->pending != 0) {

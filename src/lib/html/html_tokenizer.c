@@ -12,6 +12,7 @@
  * '>'); script content is RAWTEXT (no script data escape states); CR is not
  * normalized (it is white space in text and stripped from URLs later).
  */
+#include <stddef.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -808,9 +809,11 @@ struct mv_html_parser *mv_html_parser_new(mv_arena *arena, size_t max_bytes, uns
 	struct mv_html_parser *p;
 
 	html_tags_init();
-	p = mv_arena_calloc(arena, 1, sizeof(*p));
+	p = mv_arena_alloc(arena, sizeof(*p));
 	if (p == NULL)
 		return NULL;
+	memset(p, 0, offsetof(struct mv_html_parser, stack));
+	memset(&p->stack[0], 0, sizeof(p->stack[0]));
 	p->arena = arena;
 	p->max_bytes = max_bytes != 0 ? max_bytes : ((size_t)4 << 20);
 	p->max_items = max_items != 0 ? max_items : 1000u;
