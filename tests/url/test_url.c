@@ -15,6 +15,7 @@
 
 #include "mailvet/url.h"
 #include "test.h"
+#include "url/url_int.h"
 
 #define F_IP	MV_URL_HOST_IP
 #define F_OBF	MV_URL_HOST_IP_OBFUSCATED
@@ -265,6 +266,122 @@ static void test_query_fragment_presence(void)
 	CHECK(u.query.p != NULL && u.query.len == 0 && u.fragment.p != NULL && u.fragment.len == 0);
 	CHECK_INT(parse("http://u:p%41ss@x/", "", &u), 0);
 	CHECK_STR(u.userinfo, "u:pAss");
+}
+
+static bool same_view(mv_str a, mv_str b)
+{
+	return (a.p == NULL) == (b.p == NULL) && a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+/* mv_url_resolve() (fast path first) and the general parser alone must agree on every field. */
+static bool fast_agrees(const char *raw, const struct mv_url *base)
+{
+	struct mv_url a, b;
+	int ra = mv_url_resolve(arena, mv_str_cstr(raw), base, &a);
+	int rb = url_resolve_general(arena, mv_str_cstr(raw), base, &b);
+
+	if (ra == rb && a.flags == b.flags && a.port == b.port && same_view(a.raw, b.raw) &&
+	    same_view(a.scheme, b.scheme) && same_view(a.userinfo, b.userinfo) && same_view(a.host, b.host) &&
+	    same_view(a.host_unicode, b.host_unicode) && same_view(a.path, b.path) &&
+	    same_view(a.query, b.query) && same_view(a.fragment, b.fragment) &&
+	    same_view(a.normalized, b.normalized) && same_view(a.domain, b.domain))
+		return true;
+	fprintf(stderr, "  fast/general differ for \"%s\"%s: \"%.*s\" %#x vs \"%.*s\" %#x\n", raw,
+		base != NULL ? " with a base" : "", (int)a.normalized.len, a.normalized.p != NULL ? a.normalized.p : "",
+		a.flags, (int)b.normalized.len, b.normalized.p != NULL ? b.normalized.p : "", b.flags);
+	return false;
+}
+
+static bool takes_fast_path(const char *raw)
+{
+	struct mv_url u;
+
+	memset(&u, 0, sizeof(u));
+	return url_parse_fast(arena, mv_str_cstr(raw), NULL, &u) == 1;
+}
+
+/* Every combination of these pieces, alone and against two bases. */
+static void test_fast_path_agrees_with_general_parser(void)
+{
+	static const char *const prefixes[] = {
+		"http://", "https://", "HTTP://", "hTTps://", "ftp://", "ws://", "wss://", "file://", "mailto:",
+		"http:", "http:/", "http:///", "http:\\\\", "http:/\\", "//", "www.", "WWW.", "javascript:",
+		"httpx://", " http://", "ht\ttp://", "",
+	};
+	static const char *const hosts[] = {
+		"example.com", "EXAMPLE.Com", "www.example.co.uk", "a-b_c.example.org", "xn--bcher-kva.example",
+		"www.XN--bcher-kva.de", "1.2.3.4", "0x7f.1", "a.b.0xab", "a.b.0x", "a.b.1e", "2130706433",
+		"example.com.", "a..b.com", ".example.com", "ex%41mple.com", "b\xc3\xbc" "cher.de", "[::1]",
+		"user@example.com", "u:p@example.com", "example.com:80", "example.com:8080", "example.com:",
+		"exa mple.com", "exa<mple.com", "localhost", "s3.amazonaws.com", "x.blogspot.com", "",
+	};
+	static const char *const tails[] = {
+		"", "/", "/a/b", "/a/b/", "/a/./b", "/a/../b", "/.", "/..", "/./", "/a/.", "/a/..", "/a/.b",
+		"/a/..b", "/a/...", "/..?x", "/.#x", "?q", "#f", "?q#f", "?#", "?", "#", "/p?q=a%2Fb&r=%3D",
+		"/p%2e", "/p%2E/x", "/%2e%2e/x", "/p%2F", "/p%2f", "/p%41", "/p%7E", "/p%7e", "/%", "/%4", "/%4?",
+		"/a%zz", "/%%41", "/a\\b", "?a\\b", "/a b", "/a\"b", "/a<b>", "/a`b", "/a\x7f", "/\xc3\xa9",
+		"?a/../b", "#/../x", "/a?b#c#d", "/a?b?c", "/a#b?c", "/a\tb", "/a\nb", "/x ", "//x", "\\x",
+	};
+	struct mv_url http_base, mailto_base;
+	char raw[256];
+	size_t i, j, k;
+	unsigned differ = 0;
+
+	CHECK_INT(parse("http://base.example/dir/page?q", "", &http_base), 0);
+	CHECK_INT(parse("mailto:someone@example.com", "", &mailto_base), 0);
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		for (j = 0; j < sizeof(hosts) / sizeof(hosts[0]); j++) {
+			for (k = 0; k < sizeof(tails) / sizeof(tails[0]); k++) {
+				snprintf(raw, sizeof(raw), "%s%s%s", prefixes[i], hosts[j], tails[k]);
+				differ += !fast_agrees(raw, NULL);
+				differ += !fast_agrees(raw, &http_base);
+				differ += !fast_agrees(raw, &mailto_base);
+			}
+		}
+	}
+	CHECK_INT(differ, 0);
+	/* The path is taken where it should be, and left where it must be. */
+	CHECK(takes_fast_path("http://example.com/a/b?q=1&r=%3D#top"));
+	CHECK(takes_fast_path("HTTPS://WWW.Example.COM"));
+	CHECK(takes_fast_path("www.example.com/x"));
+	CHECK(!takes_fast_path("http://example.com/a/../b"));
+	CHECK(!takes_fast_path("http://example.com/%7e"));
+	CHECK(!takes_fast_path("http://1.2.3.4/"));
+	CHECK(!takes_fast_path("http://xn--bcher-kva.example/"));
+	CHECK(!takes_fast_path("http://example.com:8080/"));
+}
+
+/* Random URL-ish bytes after a scheme, deterministic: the corners nobody listed. */
+static void test_fast_path_agrees_on_random_urls(void)
+{
+	static const char plain[] = "abxyzXZ0189-._/%%2eEfF";
+	static const char special[] = "~?#@:[]\\ \t\"<>`'()!$&*+,;=\x7f\x80\xc3";
+	static const char *const prefixes[] = { "http://", "HTTPS://", "www.", "ftp://", "ws://x" };
+	uint32_t seed = 12345;
+	char raw[64];
+	unsigned differ = 0, fast = 0;
+	size_t i, j, n, off;
+
+	for (i = 0; i < 40000; i++) {
+		const char *prefix = prefixes[i % (sizeof(prefixes) / sizeof(prefixes[0]))];
+
+		off = strlen(prefix);
+		memcpy(raw, prefix, off);
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 16) % 40;
+		for (j = 0; j < n; j++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 16 != 0)	/* mostly plain bytes, so the fast path gets its share */
+				raw[off + j] = plain[(seed >> 20) % (sizeof(plain) - 1)];
+			else
+				raw[off + j] = special[(seed >> 20) % (sizeof(special) - 1)];
+		}
+		raw[off + n] = '\0';
+		differ += !fast_agrees(raw, NULL);
+		fast += takes_fast_path(raw);
+	}
+	CHECK_INT(differ, 0);
+	CHECK(fast > 1000);	/* the test must exercise the fast path, not only the general one */
 }
 
 /* WHATWG URL Standard, "IPv4 parser" examples and edge cases, against glibc inet_aton. */
@@ -758,6 +875,8 @@ int main(void)
 	RUN(test_rfc3986_reference_resolution);
 	RUN(test_parse_table);
 	RUN(test_query_fragment_presence);
+	RUN(test_fast_path_agrees_with_general_parser);
+	RUN(test_fast_path_agrees_on_random_urls);
 	RUN(test_ipv4_inet_aton_oracle);
 	RUN(test_ipv4_whatwg_differs_from_inet_aton);
 	RUN(test_ipv6_inet_pton_oracle);

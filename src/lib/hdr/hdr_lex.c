@@ -9,18 +9,21 @@
 #define D (HDR_C_DIGIT | HDR_C_ATEXT)
 #define L (HDR_C_ALPHA | HDR_C_ATEXT)
 #define H HDR_C_ATEXT	/* 8-bit */
+#define R HDR_C_RCVD_STOP
+#define N HDR_C_NESTING
+#define O (HDR_C_RCVD_STOP | HDR_C_NESTING)	/* '(' */
 
 const unsigned char hdr_ctype[256] = {
 	/* 0x00 */ W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
 	/* 0x10 */ W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
 	/* ' ' ! " # $ % & ' ( ) * + , - . / */
-	W, A, 0, A, A, A, A, A, 0, 0, A, A, 0, A, A, A,
+	W, A, R, A, A, A, A, A, O, N, A, A, 0, A, A, A,
 	/* 0-9 : ; < = > ? */
-	D, D, D, D, D, D, D, D, D, D, 0, 0, 0, A, 0, A,
+	D, D, D, D, D, D, D, D, D, D, 0, R, R, A, 0, A,
 	/* @ A-O */
 	0, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
 	/* P-Z [ \ ] ^ _ */
-	L, L, L, L, L, L, L, L, L, L, L, 0, 0, 0, A, A,
+	L, L, L, L, L, L, L, L, L, L, L, R, N, 0, A, A,
 	/* ` a-o */
 	A, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
 	/* p-z { | } ~ DEL */
@@ -40,6 +43,9 @@ const unsigned char hdr_ctype[256] = {
 #undef D
 #undef L
 #undef H
+#undef R
+#undef N
+#undef O
 
 void hdr_lex_init(struct hdr_lex *lx, mv_str raw)
 {
@@ -60,7 +66,14 @@ const char *hdr_skip_comment(const char *p, const char *end, bool *bad_r)
 
 	/* RFC 5322 3.2.2: comments nest; past the bound '(' is just ctext. */
 	while (p < end) {
-		char c = *p++;
+		char c;
+
+		/* Only '(', ')' and '\\' matter; step over the plain text between them. */
+		while (p < end && !hdr_is(*p, HDR_C_NESTING))
+			p++;
+		if (p >= end)
+			break;
+		c = *p++;
 
 		if (c == '\\') {
 			if (p < end)

@@ -44,6 +44,8 @@ enum {
 	HDR_C_WSP = 2,		/* space, tab, CR, LF and other controls */
 	HDR_C_DIGIT = 4,
 	HDR_C_ALPHA = 8,
+	HDR_C_RCVD_STOP = 16,	/* ( ; [ " <: end a Received word or open a quoted span in it */
+	HDR_C_NESTING = 32,	/* ( ) \: change a comment's depth or escape the next byte */
 };
 extern const unsigned char hdr_ctype[256];
 

@@ -8,6 +8,8 @@
  * "(HELO name) (ip)" (qmail), "(ip)" (Exchange).  Every comment is also
  * checked for TLS, authentication and local-submission notes.  All strings
  * are views into the input; at most RCVD_MAX_TOKENS words are looked at.
+ * The value is read once: only at a ';' does a light scan look ahead for a
+ * later one.
  */
 #include <arpa/inet.h>
 
@@ -30,21 +32,69 @@ struct rcursor {
 	bool bad;
 };
 
+/* ASCII case-insensitive comparisons with a lower-case literal. */
+static inline bool word_is(mv_str w, const char *lower)
+{
+	size_t i, n = strlen(lower);
+
+	if (w.len != n)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (mv_ascii_lower(w.p[i]) != lower[i])
+			return false;
+	}
+	return true;
+}
+
+static inline bool word_starts(mv_str w, const char *lower)
+{
+	size_t i, n = strlen(lower);
+
+	if (w.len < n)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (mv_ascii_lower(w.p[i]) != lower[i])
+			return false;
+	}
+	return true;
+}
+
+static char quote_close(char open)
+{
+	return open == '[' ? ']' : open == '<' ? '>' : '"';
+}
+
+/* A word runs to white space, '(' or ';'; "[...]", "<...>" and quoted strings inside it hide those. */
+static const char *skip_word(const char *p, const char *end, bool *bad)
+{
+	while (p < end) {
+		if (!hdr_is(*p, HDR_C_WSP | HDR_C_RCVD_STOP)) {
+			p++;
+		} else if (*p == '[' || *p == '"' || *p == '<') {
+			p = hdr_skip_quoted(p, end, quote_close(*p), bad);
+		} else {
+			break;
+		}
+	}
+	return p;
+}
+
 static void rt_next(struct rcursor *c, struct rtok *t)
 {
-	const char *s;
+	const char *s = c->p;
 
-	while (c->p < c->end && hdr_is(*c->p, HDR_C_WSP))
-		c->p++;
-	s = c->p;
+	while (s < c->end && hdr_is(*s, HDR_C_WSP))
+		s++;
 	if (s >= c->end) {
+		c->p = s;
 		t->kind = RT_END;
 		t->text = mv_str_make(s, 0);
 		return;
 	}
 	if (*s == ';') {
+		c->p = s + 1;
 		t->kind = RT_SEMI;
-		c->p++;
+		t->text = mv_str_make(s, 1);
 	} else if (*s == '(') {
 		bool bad = false;
 
@@ -53,27 +103,68 @@ static void rt_next(struct rcursor *c, struct rtok *t)
 		t->text = mv_str_make(s + 1, (size_t)(c->p - s) - (bad ? 1 : 2));
 		if (bad)
 			c->bad = true;
-		return;
 	} else {
+		c->p = skip_word(s, c->end, &c->bad);
 		t->kind = RT_WORD;
-		while (c->p < c->end && !hdr_is(*c->p, HDR_C_WSP) && *c->p != '(' && *c->p != ';') {
-			if (*c->p == '[' || *c->p == '"' || *c->p == '<')
-				c->p = hdr_skip_quoted(c->p, c->end,
-					*c->p == '[' ? ']' : *c->p == '<' ? '>' : '"', &c->bad);
-			else
-				c->p++;
-		}
+		t->text = mv_str_make(s, (size_t)(c->p - s));
 	}
-	t->text = mv_str_make(s, (size_t)(c->p - s));
+}
+
+/*
+ * The next ';' outside comments and quoted spans, or NULL; the same ';'
+ * tokens rt_next() would find, without making tokens.
+ */
+static const char *next_semi(const char *p, const char *end, bool *bad)
+{
+	while (p < end) {
+		if (!hdr_is(*p, HDR_C_RCVD_STOP))
+			p++;
+		else if (*p == ';')
+			return p;
+		else if (*p == '(')
+			p = hdr_skip_comment(p, end, bad);
+		else
+			p = hdr_skip_quoted(p, end, quote_close(*p), bad);
+	}
+	return NULL;
+}
+
+/* After a ';': true when no other ';' follows, so the date starts here. */
+static bool semi_starts_date(struct rcursor *c)
+{
+	bool bad = false;
+
+	if (next_semi(c->p, c->end, &bad) != NULL)
+		return false;
+	c->bad |= bad;	/* an unclosed comment or quote in the date */
+	return true;
+}
+
+/* Past the word limit: the date still follows the last ';'. */
+static const char *last_semi_end(struct rcursor *c)
+{
+	const char *semi, *date_at = NULL;
+
+	for (semi = next_semi(c->p, c->end, &c->bad); semi != NULL;
+	     semi = next_semi(semi + 1, c->end, &c->bad))
+		date_at = semi + 1;
+	return date_at;
 }
 
 static bool is_ip(mv_str s)
 {
 	char tmp[64];
 	unsigned char addr[16];
+	size_t i;
 
 	if (s.len == 0 || s.len >= sizeof(tmp))
 		return false;
+	/* inet_pton() takes only hex digits, ':' and '.'; most words fail here, cheaply. */
+	for (i = 0; i < s.len; i++) {
+		if (!hdr_is(s.p[i], HDR_C_DIGIT) && !(s.p[i] >= 'a' && s.p[i] <= 'f') &&
+		    !(s.p[i] >= 'A' && s.p[i] <= 'F') && s.p[i] != ':' && s.p[i] != '.')
+			return false;
+	}
 	memcpy(tmp, s.p, s.len);
 	tmp[s.len] = '\0';
 	return inet_pton(AF_INET, tmp, addr) == 1 || inet_pton(AF_INET6, tmp, addr) == 1;
@@ -85,7 +176,7 @@ static mv_str literal_ip(mv_str w)
 	const char *close = memchr(w.p, ']', w.len);
 	mv_str s = mv_str_make(w.p + 1, close != NULL ? (size_t)(close - w.p - 1) : w.len - 1);
 
-	if (mv_str_prefix_ci(s, "IPv6:")) {
+	if (word_starts(s, "ipv6:")) {
 		s.p += 5;
 		s.len -= 5;
 	} else {
@@ -146,10 +237,10 @@ static void peer_comment(struct peer *pr, mv_str inner)
 			if (prev.len != 0 && pr->rdns.len == 0 && memchr(prev.p, '=', prev.len) == NULL &&
 			    prev.p[0] != '[')
 				pr->rdns = strip_dot(prev);
-		} else if (mv_str_prefix_ci(w, "helo=")) {
+		} else if (word_starts(w, "helo=")) {
 			pr->helo = mv_str_make(w.p + 5, w.len - 5);
 			pr->has_helo = true;
-		} else if (mv_str_eq_ci(w, "HELO") || mv_str_eq_ci(w, "EHLO")) {
+		} else if (word_is(w, "helo") || word_is(w, "ehlo")) {
 			want_helo = true;
 		} else if (pr->ip.len == 0 && is_ip(w)) {
 			pr->ip = w;
@@ -165,35 +256,92 @@ static void peer_comment(struct peer *pr, mv_str inner)
 	}
 }
 
-/* Comments are short: they are lower-cased once and searched with strstr (vectorised in glibc). */
+/* XXX: only the first 512 bytes of a longer comment are searched for the notes. */
 #define COMMENT_SCAN_MAX 512
+#define NOTE_MIN_LEN 7	/* "cipher=", the shortest note */
 
-static bool has(mv_str lower, const char *needle)
+/* The first letters of the notes comment_notes() looks for; a NUL ends the search. */
+enum { NOTE_END = 1, NOTE_U, NOTE_V, NOTE_C, NOTE_W, NOTE_N, NOTE_A, NOTE_F, NOTE_I };
+static const unsigned char note_start[256] = {
+	['\0'] = NOTE_END,
+	['u'] = NOTE_U, ['U'] = NOTE_U, ['v'] = NOTE_V, ['V'] = NOTE_V,
+	['c'] = NOTE_C, ['C'] = NOTE_C, ['w'] = NOTE_W, ['W'] = NOTE_W,
+	['n'] = NOTE_N, ['N'] = NOTE_N, ['a'] = NOTE_A, ['A'] = NOTE_A,
+	['f'] = NOTE_F, ['F'] = NOTE_F, ['i'] = NOTE_I, ['I'] = NOTE_I,
+};
+
+/* True when the n bytes at p start with the lower-case note, ignoring ASCII case. */
+static inline bool note_at(const char *p, size_t n, const char *note)
 {
-	return strstr(lower.p, needle) != NULL;
+	return word_starts(mv_str_make(p, n), note);
+}
+
+/* Notes anywhere in a comment, as substrings in any case: TLS, authentication, local submission. */
+static unsigned comment_notes(mv_str c)
+{
+	size_t n = c.len < COMMENT_SCAN_MAX ? c.len : COMMENT_SCAN_MAX, i;
+	unsigned f = 0;
+	bool auth = false, not_auth = false;
+
+	for (i = 0; i + NOTE_MIN_LEN <= n; i++) {
+		const char *p = c.p + i;
+		size_t left = n - i;
+
+		switch (note_start[(unsigned char)*p]) {
+		case 0:
+			continue;
+		case NOTE_END:
+			i = n;	/* the notes used to be searched with strstr(), which stops at a NUL */
+			break;
+		case NOTE_U:
+			if (note_at(p, left, "using tls") || note_at(p, left, "using ssl"))
+				f |= MV_RCVD_TLS;
+			break;
+		case NOTE_V:
+			if (note_at(p, left, "version=tls") || note_at(p, left, "version=ssl"))
+				f |= MV_RCVD_TLS;
+			break;
+		case NOTE_C:
+			if (note_at(p, left, "cipher="))
+				f |= MV_RCVD_TLS;
+			break;
+		case NOTE_W:
+			if (note_at(p, left, "with cipher"))
+				f |= MV_RCVD_TLS;
+			break;
+		case NOTE_N:
+			if (note_at(p, left, "no client certificate"))
+				f |= MV_RCVD_TLS;
+			else if (note_at(p, left, "not authenticated"))
+				not_auth = true;
+			break;
+		case NOTE_A:
+			if (note_at(p, left, "authenticated"))
+				auth = true;
+			break;
+		case NOTE_F:
+			if (note_at(p, left, "from userid"))
+				f |= MV_RCVD_LOCAL;
+			break;
+		case NOTE_I:
+			if (note_at(p, left, "invoked by uid") || note_at(p, left, "invoked by alias"))
+				f |= MV_RCVD_LOCAL;
+			break;
+		}
+	}
+	if (auth && !not_auth)
+		f |= MV_RCVD_AUTH;
+	return f;
 }
 
 /* Notes in any comment: TLS, authentication, local submission. */
 static unsigned comment_flags(mv_str c, bool before_clauses)
 {
-	char buf[COMMENT_SCAN_MAX + 1];
-	mv_str l = { buf, c.len < COMMENT_SCAN_MAX ? c.len : COMMENT_SCAN_MAX };
-	unsigned f = 0;
-	size_t i;
+	unsigned f = comment_notes(c);
 
-	/* XXX: only the first 512 bytes of a longer comment are searched for the notes. */
-	/* A NUL inside the comment only ends the search early. */
-	for (i = 0; i < l.len; i++)
-		buf[i] = mv_ascii_lower(c.p[i]);
-	buf[l.len] = '\0';
-	if (has(l, "using tls") || has(l, "using ssl") || has(l, "version=tls") ||
-	    has(l, "version=ssl") || has(l, "cipher=") || has(l, "with cipher") ||
-	    has(l, "no client certificate") || mv_str_prefix_ci(c, "TLS"))
+	if (word_starts(c, "tls"))
 		f |= MV_RCVD_TLS;
-	if (has(l, "authenticated") && !has(l, "not authenticated"))
-		f |= MV_RCVD_AUTH;
-	if (has(l, "from userid") || has(l, "invoked by uid") || has(l, "invoked by alias") ||
-	    mv_str_eq_ci(c, "local") || (before_clauses && mv_str_prefix_ci(c, "from ")))
+	if (word_is(c, "local") || (before_clauses && word_starts(c, "from ")))
 		f |= MV_RCVD_LOCAL;
 	return f;
 }
@@ -203,27 +351,27 @@ static unsigned with_flags(mv_str w)
 {
 	size_t n;
 
-	if (mv_str_eq_ci(w, "HTTPS"))
+	if (word_is(w, "https"))
 		return MV_RCVD_TLS;
-	if (mv_str_eq_ci(w, "local"))
+	if (word_is(w, "local"))
 		return MV_RCVD_LOCAL;
-	if (mv_str_prefix_ci(w, "UTF8")) {
+	if (word_starts(w, "utf8")) {
 		w.p += 4;
 		w.len -= 4;
 	}
-	if (mv_str_prefix_ci(w, "ESMTP"))
+	if (word_starts(w, "esmtp"))
 		n = 5;
-	else if (mv_str_prefix_ci(w, "SMTP") || mv_str_prefix_ci(w, "LMTP"))
+	else if (word_starts(w, "smtp") || word_starts(w, "lmtp"))
 		n = 4;
 	else
 		return 0;
 	w.p += n;
 	w.len -= n;
-	if (mv_str_eq_ci(w, "S"))
+	if (word_is(w, "s"))
 		return MV_RCVD_TLS;
-	if (mv_str_eq_ci(w, "A"))
+	if (word_is(w, "a"))
 		return MV_RCVD_AUTH;
-	if (mv_str_eq_ci(w, "SA"))
+	if (word_is(w, "sa"))
 		return MV_RCVD_TLS | MV_RCVD_AUTH;
 	return 0;
 }
@@ -233,16 +381,28 @@ enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, C
 /* "over" (Exchange "over TLS secured channel") and "envelope-from" (Haraka) are not RFC 5321. */
 static enum clause keyword(mv_str w)
 {
-	static const char *const kw[] = {
-		"from", "by", "via", "with", "id", "for", "tls", "over", "envelope-from",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++) {
-		if (mv_str_eq_ci(w, kw[i]))
-			return (enum clause)(i + 1);
+	if (w.len == 0)
+		return CL_NONE;
+	switch (mv_ascii_lower(w.p[0])) {
+	case 'f':
+		return word_is(w, "from") ? CL_FROM : word_is(w, "for") ? CL_FOR : CL_NONE;
+	case 'b':
+		return word_is(w, "by") ? CL_BY : CL_NONE;
+	case 'v':
+		return word_is(w, "via") ? CL_VIA : CL_NONE;
+	case 'w':
+		return word_is(w, "with") ? CL_WITH : CL_NONE;
+	case 'i':
+		return word_is(w, "id") ? CL_ID : CL_NONE;
+	case 't':
+		return word_is(w, "tls") ? CL_TLS : CL_NONE;
+	case 'o':
+		return word_is(w, "over") ? CL_OVER : CL_NONE;
+	case 'e':
+		return word_is(w, "envelope-from") ? CL_ENVFROM : CL_NONE;
+	default:
+		return CL_NONE;
 	}
-	return CL_NONE;
 }
 
 /* Fills from/helo/ip from the from value and what its comments said. */
@@ -284,7 +444,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 	struct rcursor c = { raw.p, raw.p + raw.len, false };
 	struct rtok t;
 	const char *date_at = NULL;
-	enum clause cl = CL_NONE;
+	enum clause cl = CL_NONE, kw;
 	struct peer pr;
 	mv_str from_value = MV_STR_NULL;
 	bool need_value = false, in_from = false, plain_literal = false, with_open = false;
@@ -293,16 +453,15 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 
 	memset(out, 0, sizeof(*out));
 	memset(&pr, 0, sizeof(pr));
-	/* The date follows the last ';' outside comments. */
 	for (rt_next(&c, &t); t.kind != RT_END; rt_next(&c, &t)) {
-		if (t.kind == RT_SEMI)
+		/* The date follows the last ';' outside comments. */
+		if (t.kind == RT_SEMI && semi_starts_date(&c)) {
 			date_at = c.p;
-	}
-	c.p = raw.p;
-	c.end = date_at != NULL ? date_at - 1 : raw.p + raw.len;
-	for (rt_next(&c, &t); t.kind != RT_END; rt_next(&c, &t)) {
+			break;
+		}
 		if (++n > RCVD_MAX_TOKENS) {
 			out->flags |= MV_RCVD_BAD;
+			date_at = last_semi_end(&c);
 			break;
 		}
 		if (t.kind == RT_COMMENT) {
@@ -315,7 +474,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 			}
 			if (in_from)
 				peer_comment(&pr, t.text);
-			if (mv_str_prefix_ci(t.text, "Exim "))
+			if (word_starts(t.text, "exim "))
 				pr.exim = true;
 			with_open = false;
 			extra_open = false;
@@ -323,8 +482,9 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		}
 		if (t.kind == RT_SEMI)
 			continue;	/* an early ';' ("by host; (5.65) id x; date") */
-		if (!need_value && keyword(t.text) != CL_NONE) {
-			cl = keyword(t.text);
+		kw = need_value ? CL_NONE : keyword(t.text);
+		if (kw != CL_NONE) {
+			cl = kw;
 			need_value = true;
 			any_clause = true;
 			in_from = false;
@@ -336,7 +496,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 			if (with_open) {
 				out->with.len = (size_t)(t.text.p + t.text.len - out->with.p);
 			} else if (extra_open) {
-				if (cl == CL_OVER && mv_str_eq_ci(t.text, "TLS"))
+				if (cl == CL_OVER && word_is(t.text, "tls"))
 					out->flags |= MV_RCVD_TLS;
 			} else if (in_from && t.text.p[0] == '[' && !plain_literal && pr.ip.len == 0) {
 				pr.ip = literal_ip(t.text);
@@ -357,7 +517,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		case CL_BY:
 			if (out->by.p == NULL)
 				out->by = strip_dot(t.text);
-			else if (mv_str_eq_ci(t.text, "uid")) {
+			else if (word_is(t.text, "uid")) {
 				need_value = true;	/* qmail-scanner "by uid 89": swallow the number */
 				cl = CL_NONE;
 			}
@@ -372,7 +532,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		case CL_VIA:
 		case CL_OVER:
 			/* Several words ("via Frontend Transport", "over TLS secured channel") */
-			if (cl == CL_OVER && mv_str_eq_ci(t.text, "TLS"))
+			if (cl == CL_OVER && word_is(t.text, "tls"))
 				out->flags |= MV_RCVD_TLS;
 			extra_open = true;
 			break;

@@ -74,8 +74,12 @@ struct html_tag_info {
 	unsigned char flags;	/* enum html_tag_flag */
 };
 
-/* NULL for a tag we have no rule for. */
-const struct html_tag_info *html_tag_lookup(const char *name, size_t len);
+/* FNV-1a of a (lowercased) name: the tag table's hash and the element stack's key. */
+uint32_t html_name_hash(const char *name, size_t len);
+/* Fills the tag table once per process; every parser calls it before its first lookup. */
+void html_tags_init(void);
+/* NULL for a tag we have no rule for; hash is html_name_hash(name, len). */
+const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash);
 
 enum html_attr {
 	ATTR_HREF, ATTR_SRC, ATTR_ALT, ATTR_ACTION, ATTR_STYLE, ATTR_HIDDEN,
@@ -154,7 +158,6 @@ enum html_sink {
 struct html_attr_slot {
 	uint32_t off;
 	uint32_t len;
-	unsigned char set;
 };
 
 struct mv_html_parser {
@@ -180,6 +183,7 @@ struct mv_html_parser {
 	unsigned attr_len;
 	int cur_attr;			/* slot receiving the value, or ATTR_NONE */
 	struct html_attr_slot attrs[ATTR_COUNT];
+	unsigned attrs_set;		/* bit (1 << attr) when attrs[attr] holds a value */
 	mv_buf values;			/* values of the current tag's kept attributes */
 	char raw_name[HTML_MAX_RAW_NAME];	/* "</name" seen so far inside raw text */
 	unsigned raw_len;
@@ -187,8 +191,7 @@ struct mv_html_parser {
 	unsigned ref_len;
 	uint32_t ref_cp;
 
-	/* element stack; stack[0] is the document */
-	struct html_level stack[HTML_MAX_DEPTH];
+	/* element stack; stack[0] is the document (the levels themselves are last, see below) */
 	unsigned depth;
 	unsigned open_count[TAG_COUNT];
 	unsigned char sink;		/* enum html_sink for text now */
@@ -210,6 +213,9 @@ struct mv_html_parser {
 	unsigned n_tags;
 	unsigned char base_set;
 	mv_str base_href;
+
+	/* Last, so that a new parser clears only what comes before it: levels are written when pushed. */
+	struct html_level stack[HTML_MAX_DEPTH];
 };
 
 /* Text from the tokenizer (data, RCDATA, raw text, decoded references). */
@@ -221,7 +227,16 @@ void html_tree_eof(struct mv_html_parser *p);
 void html_update_sink(struct mv_html_parser *p);
 
 /* A kept attribute of the current tag, or a NULL view. */
-mv_str html_attr_get(const struct mv_html_parser *p, int attr);
+static inline mv_str html_attr_get(const struct mv_html_parser *p, int attr)
+{
+	const struct html_attr_slot *slot = &p->attrs[attr];
+
+	if ((p->attrs_set & (1u << attr)) == 0)
+		return MV_STR_NULL;
+	if (slot->len == 0)
+		return MV_STR_LIT("");
+	return mv_str_make(p->values.p + slot->off, slot->len);
+}
 /* Adds a link (href trimmed and copied); returns its index or -1 (limit, empty href, memory). */
 int html_link_add(struct mv_html_parser *p, enum mv_html_link_kind kind, mv_str href, mv_str text,
 		  int hidden);

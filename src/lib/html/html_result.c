@@ -79,9 +79,12 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 	i = 0;
 	while (i < n) {
 		if (space_class[(unsigned char)s[i]]) {
+			/* Markup is indented: white space comes in runs. */
+			do
+				i++;
+			while (i < n && space_class[(unsigned char)s[i]]);
 			if (c->pending == 0)
 				c->pending = 1;
-			i++;
 			continue;
 		}
 		if (c->pending != 0) {
@@ -116,17 +119,6 @@ void html_emit_text(struct mv_html_parser *p, const char *s, size_t n)
 	default:
 		break;
 	}
-}
-
-mv_str html_attr_get(const struct mv_html_parser *p, int attr)
-{
-	const struct html_attr_slot *slot = &p->attrs[attr];
-
-	if (!slot->set)
-		return MV_STR_NULL;
-	if (slot->len == 0)
-		return MV_STR_LIT("");
-	return mv_str_make(p->values.p + slot->off, slot->len);
 }
 
 static mv_str trim(mv_str s)

@@ -1,8 +1,10 @@
 /*
  * The tags and attributes the HTML module acts on.  Lookups run once per tag
- * and per attribute, so they switch on the length first and compare a handful
- * of names; every other name is "unknown" and costs one short scan.
+ * and per attribute: a tag is found by the hash of its name (which the element
+ * stack needs anyway) in an open-addressing table filled once per process; an
+ * attribute by its length, then a compare with the few names of that length.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "html/html_internal.h"
@@ -137,47 +139,94 @@ static const struct html_tag_info *const tags_by_len[] = {
 	NULL, tags1, tags2, tags3, tags4, tags5, tags6, tags7, tags8, tags9, tags10,
 };
 
-const struct html_tag_info *html_tag_lookup(const char *name, size_t len)
-{
-	const struct html_tag_info *t;
+/* Open addressing; a power of two over twice the number of tags, so that misses end fast. */
+#define TAG_SLOTS 256
 
-	if (len == 0 || len >= sizeof(tags_by_len) / sizeof(tags_by_len[0]))
-		return NULL;
-	for (t = tags_by_len[len]; t->name != NULL; t++) {
-		if (t->name[0] == name[0] && memcmp(t->name, name, len) == 0)
-			return t;
+struct tag_slot {
+	uint32_t hash;
+	const struct html_tag_info *tag;
+};
+
+static struct tag_slot tag_slots[TAG_SLOTS];
+static pthread_once_t tag_slots_once = PTHREAD_ONCE_INIT;
+
+uint32_t html_name_hash(const char *name, size_t len)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h;
+}
+
+static void tag_slots_fill(void)
+{
+	size_t len;
+
+	for (len = 1; len < sizeof(tags_by_len) / sizeof(tags_by_len[0]); len++) {
+		const struct html_tag_info *t;
+
+		for (t = tags_by_len[len]; t->name != NULL; t++) {
+			uint32_t hash = html_name_hash(t->name, len);
+			unsigned slot = hash & (TAG_SLOTS - 1);
+
+			while (tag_slots[slot].tag != NULL)
+				slot = (slot + 1) & (TAG_SLOTS - 1);
+			tag_slots[slot].hash = hash;
+			tag_slots[slot].tag = t;
+		}
+	}
+}
+
+void html_tags_init(void)
+{
+	(void)pthread_once(&tag_slots_once, tag_slots_fill);
+}
+
+static int name_eq(const char *a, const char *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (a[i] != b[i])
+			return 0;
+	}
+	return a[len] == '\0';
+}
+
+const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash)
+{
+	unsigned slot;
+
+	for (slot = hash & (TAG_SLOTS - 1); tag_slots[slot].tag != NULL; slot = (slot + 1) & (TAG_SLOTS - 1)) {
+		const struct tag_slot *ts = &tag_slots[slot];
+
+		if (ts->hash == hash && name_eq(ts->tag->name, name, len))
+			return ts->tag;
 	}
 	return NULL;
 }
 
-struct attr_name {
-	const char *name;
-	size_t len;
-	int id;
-};
-
-#define A(name, id) { name, sizeof(name) - 1, id }
-
-static const struct attr_name attr_names[] = {
-	A("alt", ATTR_ALT), A("src", ATTR_SRC),
-	A("data", ATTR_DATA), A("href", ATTR_HREF),
-	A("color", ATTR_COLOR), A("style", ATTR_STYLE),
-	A("action", ATTR_ACTION), A("hidden", ATTR_HIDDEN),
-	A("bgcolor", ATTR_BGCOLOR), A("content", ATTR_CONTENT),
-	A("background", ATTR_BACKGROUND), A("http-equiv", ATTR_HTTP_EQUIV),
-};
+/* Attributes: by length, then the names of that length (a constant-size memcmp is a load and a compare). */
+#define NAME_IS(lit) (memcmp(name, lit, sizeof(lit) - 1) == 0)
 
 int html_attr_lookup(const char *name, size_t len)
 {
-	size_t i;
-
-	if (len < 3 || len > 10)
+	switch (len) {
+	case 3:
+		return NAME_IS("alt") ? ATTR_ALT : NAME_IS("src") ? ATTR_SRC : ATTR_NONE;
+	case 4:
+		return NAME_IS("data") ? ATTR_DATA : NAME_IS("href") ? ATTR_HREF : ATTR_NONE;
+	case 5:
+		return NAME_IS("color") ? ATTR_COLOR : NAME_IS("style") ? ATTR_STYLE : ATTR_NONE;
+	case 6:
+		return NAME_IS("action") ? ATTR_ACTION : NAME_IS("hidden") ? ATTR_HIDDEN : ATTR_NONE;
+	case 7:
+		return NAME_IS("bgcolor") ? ATTR_BGCOLOR : NAME_IS("content") ? ATTR_CONTENT : ATTR_NONE;
+	case 10:
+		return NAME_IS("background") ? ATTR_BACKGROUND : NAME_IS("http-equiv") ? ATTR_HTTP_EQUIV : ATTR_NONE;
+	default:
 		return ATTR_NONE;
-	for (i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]); i++) {
-		const struct attr_name *a = &attr_names[i];
-
-		if (a->len == len && a->name[0] == name[0] && memcmp(a->name, name, len) == 0)
-			return a->id;
 	}
-	return ATTR_NONE;
 }

@@ -3,37 +3,35 @@
  * state machine.  All state lives in the parser, so input can be split at
  * any byte: a partial tag keeps only its name (32 bytes), the kept attribute
  * values (64 KiB each) and a named reference (32 bytes).  Runs of plain text,
- * attribute values and comments are scanned with a class table and handed on
- * in one call; every other state takes one byte at a time.
+ * attribute values, names and comments are found with memchr, SSE2 or a class
+ * table and handed on in one call (run_bulk); every other state takes one
+ * byte at a time (step).
  *
  * Simplifications, none of which changes the text a reader sees in mail:
  * DOCTYPE and CDATA are skipped like bogus comments (both end at the first
  * '>'); script content is RAWTEXT (no script data escape states); CR is not
  * normalized (it is white space in text and stripped from URLs later).
  */
+#include <stddef.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "html/html_internal.h"
 
 
-/* Byte classes: which bytes end a fast run in each state. */
-#define S_DATA	0x01	/* < & NUL */
-#define S_RAW	0x02	/* < NUL */
-#define S_DQ	0x04	/* " & NUL */
-#define S_SQ	0x08	/* ' & NUL */
-#define S_UNQ	0x10	/* white space & > NUL */
-#define S_SPACE	0x20	/* HTML ASCII white space */
-#define S_NAME	0x40	/* ends a tag name: white space / > NUL */
-#define S_ANAME	0x80	/* ends an attribute name: white space / > = NUL */
+/* Byte classes: which bytes end a run in the states scanned with the table. */
+#define S_UNQ	0x01	/* white space & > NUL */
+#define S_SPACE	0x02	/* HTML ASCII white space */
+#define S_NAME	0x04	/* ends a tag name: white space / > NUL */
+#define S_ANAME	0x08	/* ends an attribute name: white space / > = NUL */
 
 static const unsigned char byte_class[256] = {
-	[0] = S_DATA | S_RAW | S_DQ | S_SQ | S_UNQ | S_NAME | S_ANAME,
+	[0] = S_UNQ | S_NAME | S_ANAME,
 	['/'] = S_NAME | S_ANAME,
 	['='] = S_ANAME,
-	['<'] = S_DATA | S_RAW,
-	['&'] = S_DATA | S_DQ | S_SQ | S_UNQ,
-	['"'] = S_DQ,
-	['\''] = S_SQ,
+	['&'] = S_UNQ,
 	['>'] = S_UNQ | S_NAME | S_ANAME,
 	[' '] = S_UNQ | S_SPACE | S_NAME | S_ANAME,
 	['\t'] = S_UNQ | S_SPACE | S_NAME | S_ANAME,
@@ -66,6 +64,37 @@ static size_t scan(const unsigned char *s, size_t i, size_t n, unsigned char mas
 	return i;
 }
 
+/*
+ * The first index from i on whose byte is a, b or NUL, or n: the end of a
+ * run of text or of a quoted attribute value.  Those runs are most of the
+ * input, so SSE2 looks at 16 bytes at a time where it is there.
+ */
+static size_t find_stop(const unsigned char *s, size_t i, size_t n, unsigned char a, unsigned char b)
+{
+#ifdef __SSE2__
+	const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
+	const __m128i zero = _mm_setzero_si128();
+
+	for (; n - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+					   _mm_cmpeq_epi8(v, zero));
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	while (i < n && s[i] != a && s[i] != b && s[i] != 0)
+		i++;
+	return i;
+}
+
+static int is_text_state(int state)
+{
+	return state == ST_DATA || state == ST_RCDATA || state == ST_RAWTEXT || state == ST_PLAINTEXT;
+}
+
 static void bad(struct mv_html_parser *p)
 {
 	p->flags |= MV_HTML_BAD_SYNTAX;
@@ -80,26 +109,43 @@ static void emit_cstr(struct mv_html_parser *p, const char *s)
 
 static void tag_begin(struct mv_html_parser *p, int is_end)
 {
-	unsigned i;
-
 	p->tag_is_end = (unsigned char)is_end;
 	p->tag_self_closing = 0;
 	p->tag_len = 0;
 	p->tag_long = 0;
 	p->cur_attr = ATTR_NONE;
-	for (i = 0; i < ATTR_COUNT; i++)
-		p->attrs[i].set = 0;
+	p->attrs_set = 0;
 	p->values.len = 0;
+}
+
+/* Appends name bytes lowercased to buf (room max); a longer name is kept cut and flagged. */
+static unsigned name_append(char *buf, unsigned len, unsigned max, unsigned char *is_long,
+			    const unsigned char *s, size_t n)
+{
+	size_t k;
+
+	if (n > max - len) {
+		n = max - len;
+		*is_long = 1;
+	}
+	for (k = 0; k < n; k++) {
+		unsigned char c = s[k];
+
+		buf[len + k] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+	}
+	return len + (unsigned)n;
+}
+
+static void tag_name_append(struct mv_html_parser *p, const unsigned char *s, size_t n)
+{
+	p->tag_len = name_append(p->tag_name, p->tag_len, HTML_MAX_TAG_NAME, &p->tag_long, s, n);
 }
 
 static void tag_name_add(struct mv_html_parser *p, int c)
 {
-	if (c >= 'A' && c <= 'Z')
-		c += 'a' - 'A';
-	if (p->tag_len < HTML_MAX_TAG_NAME)
-		p->tag_name[p->tag_len++] = (char)c;
-	else
-		p->tag_long = 1;
+	unsigned char ch = (unsigned char)c;
+
+	tag_name_append(p, &ch, 1);
 }
 
 static void attr_begin(struct mv_html_parser *p)
@@ -109,14 +155,16 @@ static void attr_begin(struct mv_html_parser *p)
 	p->cur_attr = ATTR_NONE;
 }
 
+static void attr_name_append(struct mv_html_parser *p, const unsigned char *s, size_t n)
+{
+	p->attr_len = name_append(p->attr_name, p->attr_len, HTML_MAX_ATTR_NAME, &p->attr_long, s, n);
+}
+
 static void attr_name_add(struct mv_html_parser *p, int c)
 {
-	if (c >= 'A' && c <= 'Z')
-		c += 'a' - 'A';
-	if (p->attr_len < HTML_MAX_ATTR_NAME)
-		p->attr_name[p->attr_len++] = (char)c;
-	else
-		p->attr_long = 1;
+	unsigned char ch = (unsigned char)c;
+
+	attr_name_append(p, &ch, 1);
 }
 
 /* The name is complete: keep the value only for attributes we act on, first one wins. */
@@ -126,8 +174,8 @@ static void attr_name_done(struct mv_html_parser *p)
 
 	if (!p->attr_long && !p->tag_is_end)
 		id = html_attr_lookup(p->attr_name, p->attr_len);
-	if (id != ATTR_NONE && !p->attrs[id].set) {
-		p->attrs[id].set = 1;
+	if (id != ATTR_NONE && (p->attrs_set & (1u << id)) == 0) {
+		p->attrs_set |= 1u << id;
 		p->attrs[id].off = (uint32_t)p->values.len;
 		p->attrs[id].len = 0;
 		p->cur_attr = id;
@@ -284,56 +332,27 @@ static int step(struct mv_html_parser *p, int c)
 		}
 		return 1;
 	case ST_TAG_OPEN:
-		if (c == '!') {
-			p->state = ST_MDO;
-			return 1;
-		}
-		if (c == '/') {
-			p->state = ST_END_TAG_OPEN;
-			return 1;
-		}
-		if (is_alpha(c)) {
-			tag_begin(p, 0);
-			p->state = ST_TAG_NAME;
-			return 0;
-		}
+		/* lex_tag() takes every byte in the tag states; step() sees only their EOF. */
 		bad(p);
-		if (c == '?') {
-			p->state = ST_BOGUS_COMMENT;
-			return 0;
-		}
 		emit_cstr(p, "<");
 		p->state = ST_DATA;
 		return 0;
 	case ST_END_TAG_OPEN:
-		if (is_alpha(c)) {
-			tag_begin(p, 1);
-			p->state = ST_TAG_NAME;
-			return 0;
-		}
 		bad(p);
-		if (c == '>') {
-			p->state = ST_DATA;
-			return 1;
-		}
-		if (c < 0) {
-			emit_cstr(p, "</");
-			p->state = ST_DATA;
-			return 0;
-		}
-		p->state = ST_BOGUS_COMMENT;
+		emit_cstr(p, "</");
+		p->state = ST_DATA;
 		return 0;
 	case ST_TAG_NAME:
-		if (c < 0)
-			tag_eof(p);
-		else if (is_space(c))
-			p->state = ST_BEFORE_ATTR_NAME;
-		else if (c == '/')
-			p->state = ST_SELF_CLOSING;
-		else if (c == '>')
-			tag_emit(p);
-		else
-			tag_name_add(p, c);
+	case ST_BEFORE_ATTR_NAME:
+	case ST_ATTR_NAME:
+	case ST_AFTER_ATTR_NAME:
+	case ST_BEFORE_ATTR_VALUE:
+	case ST_ATTR_VALUE_DQ:
+	case ST_ATTR_VALUE_SQ:
+	case ST_ATTR_VALUE_UNQ:
+	case ST_AFTER_ATTR_VALUE_Q:
+	case ST_SELF_CLOSING:
+		tag_eof(p);
 		return 1;
 	case ST_RAW_LT:
 		if (c == '/') {
@@ -371,124 +390,6 @@ static int step(struct mv_html_parser *p, int c)
 		emit_cstr(p, "</");
 		html_emit_text(p, p->raw_name, p->raw_len);
 		p->state = p->raw_state;
-		return 0;
-	case ST_BEFORE_ATTR_NAME:
-		if (is_space(c))
-			return 1;
-		if (c == '/' || c == '>' || c < 0) {
-			p->state = ST_AFTER_ATTR_NAME;
-			return 0;
-		}
-		attr_begin(p);
-		p->state = ST_ATTR_NAME;
-		if (c == '=') {
-			bad(p);
-			attr_name_add(p, c);
-			return 1;
-		}
-		return 0;
-	case ST_ATTR_NAME:
-		if (is_space(c) || c == '/' || c == '>' || c < 0) {
-			attr_name_done(p);
-			p->state = ST_AFTER_ATTR_NAME;
-			return 0;
-		}
-		if (c == '=') {
-			attr_name_done(p);
-			p->state = ST_BEFORE_ATTR_VALUE;
-			return 1;
-		}
-		attr_name_add(p, c);
-		return 1;
-	case ST_AFTER_ATTR_NAME:
-		if (c < 0)
-			tag_eof(p);
-		else if (is_space(c))
-			;
-		else if (c == '/')
-			p->state = ST_SELF_CLOSING;
-		else if (c == '=')
-			p->state = ST_BEFORE_ATTR_VALUE;
-		else if (c == '>')
-			tag_emit(p);
-		else {
-			attr_begin(p);
-			p->state = ST_ATTR_NAME;
-			return 0;
-		}
-		return 1;
-	case ST_BEFORE_ATTR_VALUE:
-		if (is_space(c))
-			return 1;
-		if (c == '"')
-			p->state = ST_ATTR_VALUE_DQ;
-		else if (c == '\'')
-			p->state = ST_ATTR_VALUE_SQ;
-		else if (c == '>') {
-			bad(p);
-			tag_emit(p);
-		} else {
-			p->state = ST_ATTR_VALUE_UNQ;
-			return 0;
-		}
-		return 1;
-	case ST_ATTR_VALUE_DQ:
-	case ST_ATTR_VALUE_SQ:
-		if (c < 0)
-			tag_eof(p);
-		else if (c == (p->state == ST_ATTR_VALUE_DQ ? '"' : '\''))
-			p->state = ST_AFTER_ATTR_VALUE_Q;
-		else if (c == '&')
-			ref_start(p, p->state);
-		else if (c == 0)
-			attr_append(p, replacement, 3);
-		else {
-			char ch = (char)c;
-
-			attr_append(p, &ch, 1);
-		}
-		return 1;
-	case ST_ATTR_VALUE_UNQ:
-		if (c < 0)
-			tag_eof(p);
-		else if (is_space(c))
-			p->state = ST_BEFORE_ATTR_NAME;
-		else if (c == '&')
-			ref_start(p, ST_ATTR_VALUE_UNQ);
-		else if (c == '>')
-			tag_emit(p);
-		else if (c == 0)
-			attr_append(p, replacement, 3);
-		else {
-			char ch = (char)c;
-
-			attr_append(p, &ch, 1);
-		}
-		return 1;
-	case ST_AFTER_ATTR_VALUE_Q:
-	case ST_SELF_CLOSING:
-		if (c < 0) {
-			tag_eof(p);
-			return 1;
-		}
-		if (c == '>') {
-			if (p->state == ST_SELF_CLOSING)
-				p->tag_self_closing = 1;
-			tag_emit(p);
-			return 1;
-		}
-		if (p->state == ST_AFTER_ATTR_VALUE_Q) {
-			if (is_space(c)) {
-				p->state = ST_BEFORE_ATTR_NAME;
-				return 1;
-			}
-			if (c == '/') {
-				p->state = ST_SELF_CLOSING;
-				return 1;
-			}
-		}
-		bad(p);
-		p->state = ST_BEFORE_ATTR_NAME;
 		return 0;
 	case ST_MDO:
 		/* 13.2.5.42: only "--" matters; DOCTYPE and CDATA end at '>' like a bogus comment. */
@@ -628,74 +529,275 @@ static int step(struct mv_html_parser *p, int c)
 	}
 }
 
-/* Runs the machine over n bytes; the text-like states take whole runs at a time. */
-static void run(struct mv_html_parser *p, const unsigned char *s, size_t n)
+/*
+ * The states of a tag, from '<' to '>' (13.2.5.6-8 and 13.2.5.32-40), for
+ * bytes of input; their EOF rules are in step().  Tags are most of mail
+ * HTML, so names and values go by runs and the states follow each other
+ * here without a trip through run().  Returns the index of the first byte
+ * not taken: the end of the input, or one past the tag's '>', or a byte for
+ * another state (markup declaration, bogus comment, character reference).
+ */
+static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
 {
-	size_t i = 0, j;
+	size_t j;
+	int c;
 
 	while (i < n) {
+		c = s[i];
 		switch (p->state) {
-		case ST_DATA:
-		case ST_RCDATA:
-			j = scan(s, i, n, S_DATA);
+		case ST_TAG_OPEN:
+			if (is_alpha(c) || c == '/') {
+				if (c == '/') {
+					p->state = ST_END_TAG_OPEN;
+					i++;
+					break;
+				}
+				tag_begin(p, 0);
+				p->state = ST_TAG_NAME;
+				break;
+			}
+			if (c == '!') {
+				p->state = ST_MDO;
+				return i + 1;
+			}
+			bad(p);
+			if (c == '?') {
+				p->state = ST_BOGUS_COMMENT;
+				return i;
+			}
+			emit_cstr(p, "<");
+			p->state = ST_DATA;
+			return i;
+		case ST_END_TAG_OPEN:
+			if (is_alpha(c)) {
+				tag_begin(p, 1);
+				p->state = ST_TAG_NAME;
+				break;
+			}
+			bad(p);
+			if (c == '>') {
+				p->state = ST_DATA;
+				return i + 1;
+			}
+			p->state = ST_BOGUS_COMMENT;
+			return i;
+		case ST_TAG_NAME:
+			j = scan(s, i, n, S_NAME);
+			tag_name_append(p, s + i, j - i);
+			if (j == n)
+				return n;
+			i = j;
+			c = s[i++];
+			if (is_space(c))
+				p->state = ST_BEFORE_ATTR_NAME;
+			else if (c == '/')
+				p->state = ST_SELF_CLOSING;
+			else if (c == '>')
+				return tag_emit(p), i;
+			else
+				tag_name_add(p, c);	/* NUL */
 			break;
-		case ST_RAWTEXT:
-			j = scan(s, i, n, S_RAW);
+		case ST_BEFORE_ATTR_NAME:
+			if (is_space(c)) {
+				i++;
+				break;
+			}
+			if (c == '/' || c == '>') {
+				p->state = ST_AFTER_ATTR_NAME;
+				break;
+			}
+			attr_begin(p);
+			p->state = ST_ATTR_NAME;
+			if (c == '=') {
+				bad(p);
+				attr_name_add(p, c);
+				i++;
+			}
 			break;
-		case ST_PLAINTEXT: {
-			const unsigned char *z = memchr(s + i, 0, n - i);
-
-			j = z != NULL ? (size_t)(z - s) : n;
+		case ST_ATTR_NAME:
+			j = scan(s, i, n, S_ANAME);
+			attr_name_append(p, s + i, j - i);
+			if (j == n)
+				return n;
+			i = j;
+			c = s[i];
+			if (is_space(c) || c == '/' || c == '>') {
+				attr_name_done(p);
+				p->state = ST_AFTER_ATTR_NAME;
+			} else if (c == '=') {
+				attr_name_done(p);
+				p->state = ST_BEFORE_ATTR_VALUE;
+				i++;
+			} else {
+				attr_name_add(p, c);	/* NUL */
+				i++;
+			}
 			break;
-		}
+		case ST_AFTER_ATTR_NAME:
+			if (c == '>')
+				return tag_emit(p), i + 1;
+			if (is_space(c)) {
+				i++;
+			} else if (c == '/') {
+				p->state = ST_SELF_CLOSING;
+				i++;
+			} else if (c == '=') {
+				p->state = ST_BEFORE_ATTR_VALUE;
+				i++;
+			} else {
+				attr_begin(p);
+				p->state = ST_ATTR_NAME;
+			}
+			break;
+		case ST_BEFORE_ATTR_VALUE:
+			if (is_space(c)) {
+				i++;
+			} else if (c == '"') {
+				p->state = ST_ATTR_VALUE_DQ;
+				i++;
+			} else if (c == '\'') {
+				p->state = ST_ATTR_VALUE_SQ;
+				i++;
+			} else if (c == '>') {
+				bad(p);
+				return tag_emit(p), i + 1;
+			} else {
+				p->state = ST_ATTR_VALUE_UNQ;
+			}
+			break;
 		case ST_ATTR_VALUE_DQ:
-			j = scan(s, i, n, S_DQ);
-			attr_append(p, (const char *)s + i, j - i);
-			i = j;
-			goto one;
 		case ST_ATTR_VALUE_SQ:
-			j = scan(s, i, n, S_SQ);
+			c = p->state == ST_ATTR_VALUE_DQ ? '"' : '\'';
+			j = find_stop(s, i, n, (unsigned char)c, '&');
 			attr_append(p, (const char *)s + i, j - i);
-			i = j;
-			goto one;
+			if (j == n)
+				return n;
+			i = j + 1;
+			if (s[j] == c)
+				p->state = ST_AFTER_ATTR_VALUE_Q;
+			else if (s[j] == '&')
+				return ref_start(p, p->state), i;
+			else
+				attr_append(p, replacement, 3);	/* NUL */
+			break;
 		case ST_ATTR_VALUE_UNQ:
 			j = scan(s, i, n, S_UNQ);
 			attr_append(p, (const char *)s + i, j - i);
-			i = j;
-			goto one;
-		case ST_TAG_NAME:
-			j = scan(s, i, n, S_NAME);
-			for (; i < j; i++)
-				tag_name_add(p, s[i]);
-			goto one;
-		case ST_ATTR_NAME:
-			j = scan(s, i, n, S_ANAME);
-			for (; i < j; i++)
-				attr_name_add(p, s[i]);
-			goto one;
-		case ST_COMMENT: {
-			const unsigned char *z = memchr(s + i, '-', n - i);
-
-			i = z != NULL ? (size_t)(z - s) : n;
-			goto one;
-		}
-		case ST_BOGUS_COMMENT: {
-			const unsigned char *z = memchr(s + i, '>', n - i);
-
-			i = z != NULL ? (size_t)(z - s) : n;
-			goto one;
-		}
-		case ST_EOF:
-			return;
+			if (j == n)
+				return n;
+			i = j + 1;
+			c = s[j];
+			if (is_space(c))
+				p->state = ST_BEFORE_ATTR_NAME;
+			else if (c == '&')
+				return ref_start(p, ST_ATTR_VALUE_UNQ), i;
+			else if (c == '>')
+				return tag_emit(p), i;
+			else
+				attr_append(p, replacement, 3);	/* NUL */
+			break;
+		case ST_AFTER_ATTR_VALUE_Q:
+		case ST_SELF_CLOSING:
+			if (c == '>') {
+				if (p->state == ST_SELF_CLOSING)
+					p->tag_self_closing = 1;
+				return tag_emit(p), i + 1;
+			}
+			if (p->state == ST_AFTER_ATTR_VALUE_Q && (is_space(c) || c == '/')) {
+				p->state = c == '/' ? ST_SELF_CLOSING : ST_BEFORE_ATTR_NAME;
+				i++;
+				break;
+			}
+			bad(p);
+			p->state = ST_BEFORE_ATTR_NAME;
+			break;
 		default:
-			goto one;
+			return i;
 		}
-		/* Text states: the run [i, j) is plain text. */
+	}
+	return i;
+}
+
+/*
+ * Takes the run of bytes from i that the current state passes over whole
+ * (text, attribute values, names, comment bodies) and returns the index of
+ * the next byte that step() must see, or n.
+ */
+static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	const unsigned char *z;
+	size_t j;
+
+	for (;;) {
+		switch (p->state) {
+		case ST_DATA:
+		case ST_RCDATA:
+			j = find_stop(s, i, n, '<', '&');
+			break;
+		case ST_RAWTEXT:
+			j = find_stop(s, i, n, '<', '<');
+			break;
+		case ST_PLAINTEXT:
+			z = memchr(s + i, 0, n - i);
+			j = z != NULL ? (size_t)(z - s) : n;
+			break;
+		case ST_TAG_OPEN:
+		case ST_END_TAG_OPEN:
+		case ST_TAG_NAME:
+		case ST_BEFORE_ATTR_NAME:
+		case ST_ATTR_NAME:
+		case ST_AFTER_ATTR_NAME:
+		case ST_BEFORE_ATTR_VALUE:
+		case ST_ATTR_VALUE_DQ:
+		case ST_ATTR_VALUE_SQ:
+		case ST_ATTR_VALUE_UNQ:
+		case ST_AFTER_ATTR_VALUE_Q:
+		case ST_SELF_CLOSING:
+			i = lex_tag(p, s, i, n);
+			if (i == n || !is_text_state(p->state))
+				return i;
+			continue;	/* the tag is done: on to the text after it */
+		case ST_COMMENT:
+			z = memchr(s + i, '-', n - i);
+			return z != NULL ? (size_t)(z - s) : n;
+		case ST_BOGUS_COMMENT:
+			z = memchr(s + i, '>', n - i);
+			return z != NULL ? (size_t)(z - s) : n;
+		case ST_EOF:
+			return n;
+		default:
+			return i;
+		}
+		/* Text states: the run [i, j) is plain text; a tag that starts at j is lexed at once. */
 		if (j > i)
 			html_emit_text(p, (const char *)s + i, j - i);
-		i = j;
-one:
-		if (i < n && step(p, s[i]))
+		if (j == n || s[j] != '<' || p->state != ST_DATA)
+			return j;
+		p->state = ST_TAG_OPEN;
+		i = j + 1;
+	}
+}
+
+/*
+ * Runs the machine over s[0..n), then, when eof is set, to the end of the
+ * document (each state's EOF rule is its step() with -1).  step() has this
+ * one caller, so the compiler can inline it into the loop.
+ */
+static void run(struct mv_html_parser *p, const unsigned char *s, size_t n, int eof)
+{
+	size_t i = 0;
+	int c;
+
+	for (;;) {
+		if (i < n)
+			i = run_bulk(p, s, i, n);
+		if (i < n)
+			c = s[i];
+		else if (eof && p->state != ST_EOF)
+			c = -1;
+		else
+			return;
+		if (step(p, c) && c >= 0)
 			i++;
 	}
 }
@@ -704,10 +806,14 @@ one:
 
 struct mv_html_parser *mv_html_parser_new(mv_arena *arena, size_t max_bytes, unsigned max_items)
 {
-	struct mv_html_parser *p = mv_arena_calloc(arena, 1, sizeof(*p));
+	struct mv_html_parser *p;
 
+	html_tags_init();
+	p = mv_arena_alloc(arena, sizeof(*p));
 	if (p == NULL)
 		return NULL;
+	memset(p, 0, offsetof(struct mv_html_parser, stack));
+	memset(&p->stack[0], 0, sizeof(p->stack[0]));
 	p->arena = arena;
 	p->max_bytes = max_bytes != 0 ? max_bytes : ((size_t)4 << 20);
 	p->max_items = max_items != 0 ? max_items : 1000u;
@@ -740,15 +846,14 @@ int mv_html_parser_feed(struct mv_html_parser *p, const char *data, size_t len)
 		p->flags |= MV_HTML_TRUNCATED;
 	}
 	p->fed += len;
-	run(p, (const unsigned char *)data, len);
+	run(p, (const unsigned char *)data, len, 0);
 	return mv_arena_exhausted(p->arena) ? -1 : 0;
 }
 
 int mv_html_parser_finish(struct mv_html_parser *p, struct mv_html_result *result)
 {
 	if (!p->done) {
-		while (p->state != ST_EOF)
-			(void)step(p, -1);
+		run(p, NULL, 0, 1);
 		html_tree_eof(p);
 		p->done = 1;
 	}

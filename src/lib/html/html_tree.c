@@ -13,14 +13,15 @@
 
 #define ID_NONE 0xFFu
 
-static uint32_t tag_key(const struct mv_html_parser *p)
+/* The stack key of a tag's name; 0 is the document level. */
+static uint32_t tag_key(uint32_t hash)
 {
-	uint32_t h = 2166136261u;
-	unsigned i;
+	return hash | 1u;
+}
 
-	for (i = 0; i < p->tag_len; i++)
-		h = (h ^ (unsigned char)p->tag_name[i]) * 16777619u;
-	return h | 1u;	/* 0 is the document level */
+static const struct html_tag_info *tag_info(const struct mv_html_parser *p, uint32_t hash)
+{
+	return p->tag_long ? NULL : html_tag_lookup(p->tag_name, p->tag_len, hash);
 }
 
 int html_level_hidden(const struct html_level *lv)
@@ -293,7 +294,8 @@ static void start_raw(struct mv_html_parser *p, const struct html_tag_info *t)
 
 void html_tree_start_tag(struct mv_html_parser *p)
 {
-	const struct html_tag_info *t = p->tag_long ? NULL : html_tag_lookup(p->tag_name, p->tag_len);
+	uint32_t hash = html_name_hash(p->tag_name, p->tag_len);
+	const struct html_tag_info *t = tag_info(p, hash);
 	unsigned id = t != NULL ? t->id : TAG_UNKNOWN, flags = t != NULL ? t->flags : 0;
 	struct html_level lv;
 	mv_str v;
@@ -304,7 +306,7 @@ void html_tree_start_tag(struct mv_html_parser *p)
 	separate(p, flags);
 
 	lv = p->stack[p->depth - 1];
-	lv.key = tag_key(p);
+	lv.key = tag_key(hash);
 	lv.id = (unsigned char)id;
 	lv.flags = (unsigned char)flags;
 	if (id == TAG_TEMPLATE)
@@ -351,7 +353,8 @@ void html_tree_start_tag(struct mv_html_parser *p)
 
 void html_tree_end_tag(struct mv_html_parser *p)
 {
-	const struct html_tag_info *t = p->tag_long ? NULL : html_tag_lookup(p->tag_name, p->tag_len);
+	uint32_t hash = html_name_hash(p->tag_name, p->tag_len);
+	const struct html_tag_info *t = tag_info(p, hash);
 	unsigned id = t != NULL ? t->id : TAG_UNKNOWN, flags = t != NULL ? t->flags : 0;
 
 	/* The tokenizer emits an end tag inside raw text only when it ends it. */
@@ -361,7 +364,7 @@ void html_tree_end_tag(struct mv_html_parser *p)
 		/* An end tag of an inline element does not close past a block (13.2.6.4.7). */
 		unsigned stop = (flags & TF_SPECIAL) != 0 ? TF_SCOPE : (TF_SCOPE | TF_SPECIAL);
 
-		pop_to(p, find_key(p, tag_key(p), stop));
+		pop_to(p, find_key(p, tag_key(hash), stop));
 	}
 	html_update_sink(p);
 }

@@ -90,37 +90,66 @@ static bool has_at_before(struct scan *sc, size_t from, size_t end)
 	return sc->next_at < end;
 }
 
-/* Drops trailing ".,;:!?" and closers without an opener inside the URL. */
-static size_t trim_end(const unsigned char *p, size_t start, size_t end)
+/* Opener minus closer counts of the URL's brackets and its count of quotes. */
+struct balance {
+	long paren, bracket, brace, quote;
+};
+
+static void count_balance(const unsigned char *p, size_t start, size_t end, struct balance *b)
 {
-	long paren = 0, bracket = 0, brace = 0, quote = 0;
 	size_t i;
 
+	memset(b, 0, sizeof(*b));
 	for (i = start; i < end; i++) {
 		switch (p[i]) {
-		case '(': paren++; break;
-		case ')': paren--; break;
-		case '[': bracket++; break;
-		case ']': bracket--; break;
-		case '{': brace++; break;
-		case '}': brace--; break;
-		case '\'': quote++; break;
+		case '(': b->paren++; break;
+		case ')': b->paren--; break;
+		case '[': b->bracket++; break;
+		case ']': b->bracket--; break;
+		case '{': b->brace++; break;
+		case '}': b->brace--; break;
+		case '\'': b->quote++; break;
 		default: break;
 		}
 	}
+}
+
+static bool is_closer(unsigned char c)
+{
+	return c == ')' || c == ']' || c == '}' || c == '\'';
+}
+
+/*
+ * Drops trailing ".,;:!?" and closers without an opener inside the URL.  The
+ * brackets are counted over the whole candidate, and only when a closer ends
+ * it: most URLs end in a letter, a digit or '/'.
+ */
+static size_t trim_end(const unsigned char *p, size_t start, size_t end)
+{
+	struct balance b;
+	bool counted = false;
+
 	while (end > start) {
 		unsigned char c = p[end - 1];
 
-		if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?')
-			;
-		else if (c == ')' && paren < 0)
-			paren++;
-		else if (c == ']' && bracket < 0)
-			bracket++;
-		else if (c == '}' && brace < 0)
-			brace++;
-		else if (c == '\'' && quote % 2 != 0)
-			quote--;
+		if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?') {
+			end--;
+			continue;
+		}
+		if (!is_closer(c))
+			break;
+		if (!counted) {
+			count_balance(p, start, end, &b);
+			counted = true;
+		}
+		if (c == ')' && b.paren < 0)
+			b.paren++;
+		else if (c == ']' && b.bracket < 0)
+			b.bracket++;
+		else if (c == '}' && b.brace < 0)
+			b.brace++;
+		else if (c == '\'' && b.quote % 2 != 0)
+			b.quote--;
 		else
 			break;
 		end--;

@@ -25,6 +25,12 @@ enum url_pct_kind {
 	URL_PCT_USERINFO,
 };
 
+/* url_fast.c: 1 parsed, 0 not a plain URL (use the general parser), -1 arena exhausted. */
+int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *url);
+
+/* url_parse.c: mv_url_resolve() without the fast path, so tests and the fuzzer can compare the two. */
+int url_resolve_general(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *out);
+
 /* url_normalize.c */
 int url_pct_normalize(mv_arena *arena, mv_str in, enum url_pct_kind kind, bool special, mv_str *out_r);
 int url_remove_dot_segments(mv_arena *arena, mv_str path, mv_str *out_r);

@@ -503,14 +503,18 @@ static int parse_one(mv_arena *arena, mv_str raw, const struct mv_url *base, str
 	return finish(arena, &w, NULL, url);
 }
 
-int mv_url_resolve(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *out)
+static int resolve_with(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *out, bool fast)
 {
-	int rc;
+	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (raw.p == NULL)
 		raw = mv_str_make("", 0);
-	rc = raw.len > URL_MAX_RAW ? -1 : parse_one(arena, raw, base, out);
+	if (raw.len <= URL_MAX_RAW) {
+		rc = fast ? url_parse_fast(arena, raw, base, out) : 0;
+		if (rc == 0)
+			rc = parse_one(arena, raw, base, out);
+	}
 	if (rc < 0) {
 		memset(out, 0, sizeof(*out));
 		out->flags = MV_URL_BAD;
@@ -519,6 +523,16 @@ int mv_url_resolve(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	}
 	out->raw = raw;
 	return 0;
+}
+
+int url_resolve_general(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *out)
+{
+	return resolve_with(arena, raw, base, out, false);
+}
+
+int mv_url_resolve(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *out)
+{
+	return resolve_with(arena, raw, base, out, true);
 }
 
 int mv_url_parse(mv_arena *arena, mv_str raw, mv_str base, struct mv_url *out)

@@ -1,0 +1,241 @@
+/*
+ * The fast path for the URLs mail is full of: "scheme://host/path?query#frag"
+ * (or "www.host/path") with a special scheme other than file:, a host of
+ * ASCII letters, digits, '-', '_' and '.' that is not numeric and has no
+ * xn-- label, no userinfo or port, and a path, query and fragment that
+ * normalization leaves alone: printable ASCII without "<>`\ or a dot
+ * segment, every %XX already an upper-case escape of a reserved byte.  Such
+ * a URL is its own normalized form, but for the case of scheme and host, so
+ * it is checked in one pass and copied once.  Anything else is left to the
+ * general parser in url_parse.c, which gives the same answer for these URLs
+ * (tests/url and fuzz/fuzz_url.c compare the two).
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "url/url_int.h"
+
+/* The special schemes the fast path takes, lower-case (static, so a view of them outlives the arena). */
+static const char *const fast_schemes[] = { "http", "https", "ftp", "ws", "wss" };
+
+static bool is_lower_alpha(unsigned char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool is_upper_alpha(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_upper_hex(unsigned char c)
+{
+	return is_digit(c) || (c >= 'A' && c <= 'F');
+}
+
+/* RFC 3986 2.3: a %XX of one of these is decoded by normalization. */
+static bool is_unreserved(unsigned char c)
+{
+	return is_lower_alpha(c) || is_upper_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' ||
+		c == '~';
+}
+
+/* Bytes url_pct_normalize copies unchanged in a path, query or fragment ('%' aside). */
+static bool plain_tail_byte(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && c != '"' && c != '<' && c != '>' && c != '`' && c != '\\';
+}
+
+/*
+ * The special scheme at the start of raw and the length of "scheme://";
+ * NULL when raw does not start that way, or starts with a third slash.
+ */
+static const char *fast_scheme(mv_str raw, size_t *prefix_len_r)
+{
+	size_t n, i;
+
+	for (n = 0; n < raw.len && n < 6 && raw.p[n] != ':'; n++)
+		;
+	if (n == 0 || raw.len < n + 4 || raw.p[n] != ':' || raw.p[n + 1] != '/' || raw.p[n + 2] != '/' ||
+	    raw.p[n + 3] == '/' || raw.p[n + 3] == '\\')
+		return NULL;
+	for (i = 0; i < sizeof(fast_schemes) / sizeof(fast_schemes[0]); i++) {
+		if (strlen(fast_schemes[i]) == n && strncasecmp(raw.p, fast_schemes[i], n) == 0) {
+			*prefix_len_r = n + 3;
+			return fast_schemes[i];
+		}
+	}
+	return NULL;
+}
+
+static bool is_xn_label(const char *p, size_t avail)
+{
+	return avail >= 4 && (p[0] | 0x20) == 'x' && (p[1] | 0x20) == 'n' && p[2] == '-' && p[3] == '-';
+}
+
+/*
+ * Length of the host at the start of s, or 0 when the host is not a plain
+ * one: empty, too long, a byte needing decoding, IDNA or refusal, an xn--
+ * label, or a last label that is empty or may be a number (IPv4 parsing).
+ * *upper_r tells whether it needs lower-casing.
+ */
+static size_t plain_host_length(mv_str s, bool *upper_r)
+{
+	size_t i, label = 0;
+
+	*upper_r = false;
+	if (is_xn_label(s.p, s.len))
+		return 0;
+	for (i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+
+		if (is_lower_alpha(c) || is_digit(c) || c == '-')
+			continue;
+		if (c == '.') {
+			label = i + 1;
+			if (is_xn_label(s.p + label, s.len - label))
+				return 0;
+		} else if (is_upper_alpha(c)) {
+			*upper_r = true;
+		} else if (c == '/' || c == '?' || c == '#') {
+			break;
+		} else if (c != '_') {
+			return 0;
+		}
+	}
+	if (i == 0 || i > URL_MAX_HOST || label >= i || !is_lower_alpha(s.p[label] | 0x20))
+		return 0;
+	return i;
+}
+
+/* A "." or ".." segment at p, the byte after a '/' of the path (which ends at '?' or '#'). */
+static bool is_dot_segment(const char *p, size_t avail)
+{
+	size_t n = avail > 0 && p[0] == '.' ? 1 : 0;
+
+	if (n == 1 && avail > 1 && p[1] == '.')
+		n = 2;
+	return n > 0 && (n == avail || p[n] == '/' || p[n] == '?' || p[n] == '#');
+}
+
+/*
+ * Checks the path, query and fragment after the host; returns false when
+ * normalization would change them.  *path_len_r is the length up to the
+ * first '?' or '#'.
+ */
+static bool plain_tail(mv_str s, size_t *path_len_r)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i, path_len = SIZE_MAX;
+
+	for (i = 0; i < s.len; i++) {
+		unsigned char c = p[i];
+
+		if (is_lower_alpha(c | 0x20) || is_digit(c))
+			continue;
+		if (!plain_tail_byte(c))
+			return false;
+		if (c == '/' && path_len == SIZE_MAX && is_dot_segment(s.p + i + 1, s.len - i - 1))
+			return false;	/* remove_dot_segments would change the path */
+		if ((c == '?' || c == '#') && path_len == SIZE_MAX)
+			path_len = i;
+		if (c == '%' && i + 2 < s.len && url_hex_digit(p[i + 1]) && url_hex_digit(p[i + 2])) {
+			if (!is_upper_hex(p[i + 1]) || !is_upper_hex(p[i + 2]) ||
+			    is_unreserved((unsigned char)(url_hex_value(p[i + 1]) << 4 | url_hex_value(p[i + 2]))))
+				return false;
+			i += 2;
+		}
+	}
+	*path_len_r = path_len == SIZE_MAX ? s.len : path_len;
+	return true;
+}
+
+static void copy_lower(char *out, const char *in, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		out[i] = mv_ascii_lower(in[i]);
+}
+
+/* Query and fragment are views into rest, the normalized URL after its path: "", "?q", "#f" or "?q#f". */
+static void set_query_fragment(mv_str rest, struct mv_url *url)
+{
+	const char *hash = rest.len > 0 ? memchr(rest.p, '#', rest.len) : NULL;
+	size_t before_hash = hash != NULL ? (size_t)(hash - rest.p) : rest.len;
+
+	url->query = url->fragment = MV_STR_NULL;
+	if (rest.len > 0 && rest.p[0] == '?')
+		url->query = mv_str_make(rest.p + 1, before_hash - 1);
+	if (hash != NULL)
+		url->fragment = mv_str_make(hash + 1, rest.len - before_hash - 1);
+}
+
+/*
+ * Returns 1 with *url filled in (but for raw), 0 when raw needs the general
+ * parser (*url untouched), -1 when the arena is exhausted.  With a base, only
+ * absolute URLs are taken; one with the base's scheme is flagged relative, as
+ * the general parser reads it (RFC 3986 5.2.2).
+ */
+int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *url)
+{
+	const char *scheme;
+	size_t scheme_len, prefix_len, host_len, path_len, path_at, n;
+	mv_str rest, tail;
+	bool no_scheme = false, upper;
+	char *out;
+
+	scheme = fast_scheme(raw, &prefix_len);
+	if (scheme == NULL) {
+		if (base != NULL || !mv_str_prefix_ci(raw, "www."))
+			return 0;
+		scheme = fast_schemes[0];
+		prefix_len = 0;
+		no_scheme = true;
+	}
+	rest = mv_str_make(raw.p + prefix_len, raw.len - prefix_len);
+	host_len = plain_host_length(rest, &upper);
+	if (host_len == 0)
+		return 0;
+	tail = mv_str_make(rest.p + host_len, rest.len - host_len);
+	if (!plain_tail(tail, &path_len))
+		return 0;
+
+	/* scheme "://" host, "/" when the path is empty (RFC 3986 6.2.3), then the tail as it is */
+	scheme_len = strlen(scheme);
+	out = mv_arena_alloc(arena, scheme_len + 3 + host_len + 1 + tail.len + 1);
+	if (out == NULL)
+		return -1;
+	memcpy(out, scheme, scheme_len);
+	memcpy(out + scheme_len, "://", 3);
+	n = scheme_len + 3;
+	if (upper)
+		copy_lower(out + n, rest.p, host_len);
+	else
+		memcpy(out + n, rest.p, host_len);
+	url->host = url->host_unicode = mv_str_make(out + n, host_len);
+	n += host_len;
+	path_at = n;
+	if (path_len == 0)
+		out[n++] = '/';
+	memcpy(out + n, tail.p, tail.len);
+	n += path_len;
+	url->path = mv_str_make(out + path_at, n - path_at);
+	set_query_fragment(mv_str_make(out + n, tail.len - path_len), url);
+	n += tail.len - path_len;
+	out[n] = '\0';
+	url->normalized = mv_str_make(out, n);
+	url->scheme = mv_str_make(scheme, scheme_len);
+	url->userinfo = MV_STR_NULL;
+	url->port = 0;
+	url->flags = no_scheme ? MV_URL_NO_SCHEME : 0;
+	if (base != NULL && mv_str_eq(base->scheme, scheme))
+		url->flags |= MV_URL_RELATIVE;
+	url->domain = mv_url_registrable_domain(url->host);
+	return 1;
+}
