@@ -179,6 +179,23 @@ static void test_utf8_valid(void)
 	CHECK(!mv_utf8_valid("1234567\x80", 8));
 }
 
+/* The ASCII run is found in steps of 32, 8 and 1: a stray byte at every offset of every length. */
+static void test_utf8_valid_every_offset(void)
+{
+	char buf[100];
+	size_t len, pos;
+
+	for (len = 1; len <= sizeof(buf); len++) {
+		memset(buf, 'a', len);
+		CHECK(mv_utf8_valid(buf, len));
+		for (pos = 0; pos < len; pos++) {
+			buf[pos] = '\x80';
+			CHECK(!mv_utf8_valid(buf, len));
+			buf[pos] = 'a';
+		}
+	}
+}
+
 static void test_convert_iconv_paths(void)
 {
 	static const struct conv_case cases[] = {
@@ -380,6 +397,7 @@ int main(void)
 	RUN(test_convert_fast_paths);
 	RUN(test_convert_utf8_maximal_subparts);
 	RUN(test_utf8_valid);
+	RUN(test_utf8_valid_every_offset);
 	RUN(test_convert_iconv_paths);
 	RUN(test_sbcs_tables_match_iconv);
 	RUN(test_sbcs_all_bytes_roundtrip);

@@ -83,6 +83,36 @@ static void test_headers_mixed_eol_and_8bit(void)
 }
 
 /* Only the header section counts: line ends in the body, the first body line, or a part's headers do not. */
+/* Every position of one 8-bit or NUL byte in header sections of many lengths, against a byte loop. */
+static void test_header_byte_problems_every_position(void)
+{
+	char buf[128];
+	size_t len, pos, k;
+	int kind;
+
+	for (len = 1; len <= 70; len++) {
+		for (pos = 0; pos <= len; pos++) {
+			for (kind = 0; kind < 2; kind++) {
+				struct mv_msg *msg = NULL;
+				size_t n = 0;
+
+				memcpy(buf, "X-A: ", 5);
+				n = 5;
+				for (k = 0; k < len; k++)
+					buf[n++] = (char)('a' + k % 26);
+				if (pos < len)
+					buf[5 + pos] = kind == 0 ? '\xE9' : '\0';
+				memcpy(buf + n, "\n\nbody", 6);
+				n += 6;
+				CHECK(mv_msg_parse(buf, n, NULL, &msg) == 0);
+				CHECK(((msg->root->problems & MV_PROB_HEADER_8BIT) != 0) == (pos < len && kind == 0));
+				CHECK(((msg->root->problems & MV_PROB_NUL_BYTES) != 0) == (pos < len && kind == 1));
+				mv_msg_free(&msg);
+			}
+		}
+	}
+}
+
 static void test_mixed_eol_only_in_top_headers(void)
 {
 	struct mv_msg *msg = parse("From: a@example.com\r\nnot a field\nx\n");
@@ -391,6 +421,7 @@ int main(void)
 	RUN(test_headers_crlf_views_point_into_input);
 	RUN(test_headers_mixed_eol_and_8bit);
 	RUN(test_mixed_eol_only_in_top_headers);
+	RUN(test_header_byte_problems_every_position);
 	RUN(test_broken_header_line_starts_body);
 	RUN(test_mbox_from_line);
 	RUN(test_no_headers);

@@ -24,10 +24,11 @@ const char *mv_cte_name(enum mv_cte cte)
 	return "unknown";
 }
 
-/* Lookups compare lengths first: most fields differ in length from the one wanted. */
+/* Lookups compare length and first letter first: most fields differ from the one wanted in one of them. */
 static bool name_is(const struct mv_header *h, const char *name, size_t len)
 {
-	return h->name.len == len && strncasecmp(h->name.p, name, len) == 0;
+	return h->name.len == len && (len == 0 || (h->name.p[0] | 0x20) == (name[0] | 0x20)) &&
+	       strncasecmp(h->name.p, name, len) == 0;
 }
 
 const struct mv_header *mv_part_header(const struct mv_part *part, const char *name)

@@ -14,10 +14,25 @@
 
 #include "msg/msg_internal.h"
 
-static bool is_ftext(unsigned char c)
-{
-	return c > 32 && c < 127 && c != ':';
-}
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* 1 for the bytes a field name may hold: printable ASCII but the colon (RFC 5322 2.2). */
+static const unsigned char ftext[256] = {
+	['!'] = 1, ['"'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['('] = 1,
+	[')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1, ['?'] = 1, ['@'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1, ['['] = 1, ['\\'] = 1, [']'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
+};
 
 static bool line_is_blank(const char *p, const char *end)
 {
@@ -36,22 +51,30 @@ static const char *line_content_end(const char *line, const char *next)
 	return e;
 }
 
-static bool has_8bit(const char *p, size_t len)
+/* MV_PROB_HEADER_8BIT and MV_PROB_NUL_BYTES for a header section, found in one pass. */
+static unsigned section_bytes_problems(const char *p, size_t len)
 {
+	unsigned char any_high = 0;
+	bool nul = false;
 	size_t i = 0;
 
-	for (; i + 8 <= len; i += 8) {
-		unsigned long long w;
+#ifdef __SSE2__
+	__m128i high = _mm_setzero_si128(), zero = _mm_setzero_si128();
 
-		memcpy(&w, p + i, 8);
-		if (w & 0x8080808080808080ULL)
-			return true;
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+
+		high = _mm_or_si128(high, v);
+		zero = _mm_or_si128(zero, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
 	}
+	any_high = _mm_movemask_epi8(high) != 0 ? 0x80 : 0;
+	nul = _mm_movemask_epi8(zero) != 0;
+#endif
 	for (; i < len; i++) {
-		if ((unsigned char)p[i] & 0x80)
-			return true;
+		any_high |= (unsigned char)p[i] & 0x80;
+		nul |= p[i] == '\0';
 	}
-	return false;
+	return (any_high != 0 ? MV_PROB_HEADER_8BIT : 0u) | (nul ? MV_PROB_NUL_BYTES : 0u);
 }
 
 /* Counts the line ending at next: eol[0] CRLF, eol[1] bare LF (the last line may have neither). */
@@ -66,7 +89,7 @@ static size_t field_name_len(const char *p, const char *content_end, const char 
 {
 	const char *q = p, *name_end;
 
-	while (q < content_end && is_ftext((unsigned char)*q))
+	while (q < content_end && ftext[(unsigned char)*q])
 		q++;
 	name_end = q;
 	if (name_end == p)
@@ -152,9 +175,6 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 	/* Mixed line ends in the top-level header section hint at a spliced message. */
 	if (part == msg->root && eol[0] != 0 && eol[1] != 0)
 		msg->problems |= MV_PROB_MIXED_EOL;
-	if (has_8bit(start, (size_t)(p - start)))
-		part->problems |= MV_PROB_HEADER_8BIT;
-	if (memchr(start, '\0', (size_t)(p - start)) != NULL)
-		part->problems |= MV_PROB_NUL_BYTES;
+	part->problems |= section_bytes_problems(start, (size_t)(p - start));
 	return p;
 }

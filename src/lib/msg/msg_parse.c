@@ -31,7 +31,8 @@ static void check_duplicates(struct mv_msg *msg)
 		mv_str name = root->headers[h].name;
 
 		for (i = 0; i < sizeof(single_fields) / sizeof(single_fields[0]); i++) {
-			if (name.len == single_fields[i].len && strncasecmp(name.p, single_fields[i].name, name.len) == 0) {
+			if (name.len == single_fields[i].len && (name.p[0] | 0x20) == (single_fields[i].name[0] | 0x20) &&
+			    strncasecmp(name.p, single_fields[i].name, name.len) == 0) {
 				if (seen & (1u << i)) {
 					msg->problems |= MV_PROB_DUP_HEADER;
 					return;

@@ -215,12 +215,40 @@ static int write_symbols(const struct mv_report *report, mv_buf *out)
 	return rc | mv_buf_putc(out, ']');
 }
 
+/*
+ * A generous guess of the report's size (field text plus the keys around it),
+ * reserved up front: the buffer then grows once instead of doubling its way
+ * through a new arena block or two, and short strings take the escaper's
+ * one-pass road.
+ */
+static size_t report_size_guess(const struct mv_report *report)
+{
+	size_t n = 1024 + (size_t)report->msg->n_parts * 160 + (size_t)report->n_symbols * 96;
+	unsigned i;
+
+	for (i = 0; i < report->n_links; i++) {
+		const struct mv_link *l = &report->links[i];
+
+		n += 112 + l->text.len + l->href.len + l->url.normalized.len + l->url.host.len + l->url.domain.len;
+	}
+	for (i = 0; i < report->n_received; i++) {
+		const struct mv_received *r = &report->received[i];
+
+		n += 160 + r->from.len + r->helo.len + r->ip.len + r->by.len + r->with.len + r->id.len + r->for_.len;
+	}
+	return n + n / 4;
+}
+
 int mv_report_write_json(const struct mv_report *report, const char *file, mv_buf *out)
 {
 	struct mv_msg *msg = report->msg;
 	const struct mv_addr *from = mv_msg_from(msg);
+	size_t guess = report_size_guess(report);
 	int rc;
 
+	/* Only a hint: never ask past the ceiling, which would mark the output truncated. */
+	if (guess <= out->max - out->len)
+		(void)mv_buf_reserve(out, guess);
 	rc = STR(out, "{", "file", mv_str_cstr(file != NULL ? file : "-"));
 	rc |= STR(out, ",", "message_id", report->message_id);
 	rc |= LIT(out, KEY(",", "from") "{");
