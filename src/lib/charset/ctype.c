@@ -278,6 +278,13 @@ static int value_convert(mv_arena *arena, mv_str cs, mv_str bytes, bool have_cs,
 {
 	mv_buf b;
 
+	/* Most values are plain ASCII words: a NUL-terminated copy is all they need. */
+	if (!have_cs && charset_ascii_prefix(bytes.p, bytes.len) == bytes.len &&
+	    (bytes.len < 2 || memmem(bytes.p, bytes.len, "=?", 2) == NULL)) {
+		out_r->p = mv_arena_strndup(arena, bytes.p, bytes.len);
+		out_r->len = bytes.len;
+		return out_r->p != NULL ? 0 : -1;
+	}
 	mv_buf_init(&b, arena, bytes.len * 4 + 16);
 	if (have_cs && mv_str_trim(cs).len != 0)
 		(void)mv_charset_to_utf8(cs, bytes, &b);
@@ -342,8 +349,6 @@ static int assemble(mv_arena *arena, const struct raw_param *raw, unsigned n_raw
 	mv_str ext_val, plain_val = mv_str_make("", 0);
 	unsigned k;
 
-	for (k = 0; k < SECTION_MAX; k++)
-		slot[k] = -1;
 	for (k = first; k < n_raw; k++) {
 		const struct raw_param *r = &raw[k];
 
@@ -356,12 +361,16 @@ static int assemble(mv_arena *arena, const struct raw_param *raw, unsigned n_raw
 				*bad = true;	/* duplicate: the first wins */
 			else
 				*which = (int)k;
-		} else if (r->section >= SECTION_MAX || slot[r->section] >= 0) {
+		} else if (r->section >= SECTION_MAX) {
 			*bad = true;
 		} else {
-			slot[r->section] = (int)k;
-			if (r->section > top)
-				top = r->section;
+			/* Slots up to top are initialised as top grows: most names have no sections. */
+			while (top < r->section)
+				slot[++top] = -1;
+			if (slot[r->section] >= 0)
+				*bad = true;
+			else
+				slot[r->section] = (int)k;
 		}
 	}
 	pr->name.p = lower_dup(arena, raw[first].name);
