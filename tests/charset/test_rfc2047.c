@@ -142,9 +142,45 @@ static void test_rfc2047_plain_text(void)
 		{ "\r\n a\r\n", "a", MV_CHARSET_OK },
 		{ "caf\xC3\xA9", "caf\xC3\xA9", MV_CHARSET_OK },
 		{ "caf\xE9 \x93quoted\x94", "caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D", MV_CHARSET_OK },
+		{ "\t a = b \t", "a = b", MV_CHARSET_OK },
+		{ "\t", "", MV_CHARSET_OK },
+		{ "", "", MV_CHARSET_OK },
 	};
 
 	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/*
+ * Printable ASCII takes a short road (copy and trim); adding a fold at the
+ * end sends the same text down the long road, which must agree with it.
+ */
+static void test_rfc2047_plain_matches_long_road(void)
+{
+	static const char alphabet[] = " \tab Z~!.,:;<>?()[]\\\"'";
+	mv_arena *a = mv_arena_new(0);
+	unsigned seed = 7, round;
+
+	for (round = 0; round < 2000; round++) {
+		char in[40], folded[44];
+		size_t n = round % 37, i;
+		mv_buf b1, b2;
+		mv_str s1, s2;
+
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		memcpy(folded, in, n);
+		memcpy(folded + n, "\r\n", 2);
+		mv_buf_init(&b1, a, 1 << 10);
+		mv_buf_init(&b2, a, 1 << 10);
+		CHECK_INT(mv_rfc2047_decode(mv_str_make(in, n), &b1), MV_CHARSET_OK);
+		CHECK_INT(mv_rfc2047_decode(mv_str_make(folded, n + 2), &b2), MV_CHARSET_OK);
+		s1 = mv_buf_finish(&b1);
+		s2 = mv_buf_finish(&b2);
+		CHECK(s1.len == s2.len && memcmp(s1.p, s2.p, s1.len) == 0);
+	}
+	mv_arena_free(&a);
 }
 
 static void test_rfc2047_appends_and_truncates(void)
@@ -242,6 +278,7 @@ int main(void)
 	RUN(test_rfc2047_q_and_b_details);
 	RUN(test_rfc2047_unknown_and_mangled);
 	RUN(test_rfc2047_plain_text);
+	RUN(test_rfc2047_plain_matches_long_road);
 	RUN(test_rfc2047_appends_and_truncates);
 	RUN(test_rfc2047_long_inputs_are_linear);
 	RUN(test_rfc2047_iconv_failure_at_end);

@@ -219,6 +219,44 @@ static void tidy(mv_buf *out, size_t start)
 	p[w] = '\0';
 }
 
+/*
+ * True when the value is printable ASCII or tabs, without '=' and without
+ * line breaks: no encoded word, nothing to unfold, convert or tidy.  Most
+ * subjects and display names are like that.
+ */
+static bool is_plain_value(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x20 ? c != '\t' : c > 0x7E || c == '=')
+			return false;
+	}
+	return true;
+}
+
+/* A plain value as tidy() would leave it: blanks trimmed at both ends. */
+static enum mv_charset_status plain_emit(const char *p, size_t n, mv_buf *out)
+{
+	size_t start = out->len;
+
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	while (n > 0 && (p[0] == ' ' || p[0] == '\t')) {
+		p++;
+		n--;
+	}
+	if (charset_append(out, p, n) < 0) {
+		tidy(out, start);	/* what fitted, trimmed as the long road would */
+		return MV_CHARSET_TRUNCATED;
+	}
+	if (out->p != NULL)
+		out->p[out->len] = '\0';
+	return MV_CHARSET_OK;
+}
+
 enum mv_charset_status mv_rfc2047_decode(mv_str raw, mv_buf *out)
 {
 	const char *p = raw.p, *q;
@@ -226,6 +264,9 @@ enum mv_charset_status mv_rfc2047_decode(mv_str raw, mv_buf *out)
 	bool prev_ew = false;
 	struct dec d = { out, NULL, 0, MV_STR_NULL, false, MV_CHARSET_OK };
 	struct ew ew;
+
+	if (is_plain_value(p, n))
+		return plain_emit(p, n, out);
 
 	while (i + 1 < n && d.st != MV_CHARSET_TRUNCATED) {
 		q = memchr(p + i, '=', n - i - 1);
