@@ -11,13 +11,15 @@
 #define H HDR_C_ATEXT	/* 8-bit */
 #define R HDR_C_RCVD_STOP
 #define N HDR_C_NESTING
-#define O (HDR_C_RCVD_STOP | HDR_C_NESTING)	/* '(' */
+#define O (HDR_C_RCVD_STOP | HDR_C_NESTING | HDR_C_NOTE_SEP)	/* '(' */
+#define C (HDR_C_NESTING | HDR_C_NOTE_SEP)	/* ')' */
+#define Q (HDR_C_RCVD_STOP | HDR_C_NOTE_SEP)	/* '"' */
 
 const unsigned char hdr_ctype[256] = {
 	/* 0x00 */ W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
 	/* 0x10 */ W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
 	/* ' ' ! " # $ % & ' ( ) * + , - . / */
-	W, A, R, A, A, A, A, A, O, N, A, A, 0, A, A, A,
+	W, A, Q, A, A, A, A, A, O, C, A, A, 0, A, A, A,
 	/* 0-9 : ; < = > ? */
 	D, D, D, D, D, D, D, D, D, D, 0, R, R, A, 0, A,
 	/* @ A-O */
@@ -46,6 +48,8 @@ const unsigned char hdr_ctype[256] = {
 #undef R
 #undef N
 #undef O
+#undef C
+#undef Q
 
 void hdr_lex_init(struct hdr_lex *lx, mv_str raw)
 {
@@ -69,8 +73,7 @@ const char *hdr_skip_comment(const char *p, const char *end, bool *bad_r)
 		char c;
 
 		/* Only '(', ')' and '\\' matter; step over the plain text between them. */
-		while (p < end && !hdr_is(*p, HDR_C_NESTING))
-			p++;
+		p = hdr_find_class(p, end, HDR_C_NESTING);
 		if (p >= end)
 			break;
 		c = *p++;

@@ -67,14 +67,11 @@ static char quote_close(char open)
 /* A word runs to white space, '(' or ';'; "[...]", "<...>" and quoted strings inside it hide those. */
 static const char *skip_word(const char *p, const char *end, bool *bad)
 {
-	while (p < end) {
-		if (!hdr_is(*p, HDR_C_WSP | HDR_C_RCVD_STOP)) {
-			p++;
-		} else if (*p == '[' || *p == '"' || *p == '<') {
+	while ((p = hdr_find_class(p, end, HDR_C_WSP | HDR_C_RCVD_STOP)) < end) {
+		if (*p == '[' || *p == '"' || *p == '<')
 			p = hdr_skip_quoted(p, end, quote_close(*p), bad);
-		} else {
+		else
 			break;
-		}
 	}
 	return p;
 }
@@ -116,10 +113,8 @@ static void rt_next(struct rcursor *c, struct rtok *t)
  */
 static const char *next_semi(const char *p, const char *end, bool *bad)
 {
-	while (p < end) {
-		if (!hdr_is(*p, HDR_C_RCVD_STOP))
-			p++;
-		else if (*p == ';')
+	while ((p = hdr_find_class(p, end, HDR_C_RCVD_STOP)) < end) {
+		if (*p == ';')
 			return p;
 		else if (*p == '(')
 			p = hdr_skip_comment(p, end, bad);
@@ -204,18 +199,20 @@ struct peer {
 };
 
 /* Splits a comment into words at white space, parentheses and quotes. */
-static bool comment_word(const char **p, const char *end, mv_str *w)
+static bool comment_word(const char **pp, const char *end, mv_str *w)
 {
-	const char *s;
+	const char *p = *pp, *s;
 
-	while (*p < end && (hdr_is(**p, HDR_C_WSP) || **p == '(' || **p == ')' || **p == '"'))
-		(*p)++;
-	if (*p >= end)
+	while (p < end && hdr_is(*p, HDR_C_WSP | HDR_C_NOTE_SEP))
+		p++;
+	*pp = p;
+	if (p >= end)
 		return false;
-	s = *p;
-	while (*p < end && !hdr_is(**p, HDR_C_WSP) && **p != '(' && **p != ')' && **p != '"')
-		(*p)++;
-	*w = mv_str_make(s, (size_t)(*p - s));
+	s = p;
+	while (p < end && !hdr_is(*p, HDR_C_WSP | HDR_C_NOTE_SEP))
+		p++;
+	*w = mv_str_make(s, (size_t)(p - s));
+	*pp = p;
 	return true;
 }
 
@@ -284,12 +281,17 @@ static unsigned comment_notes(mv_str c)
 	bool auth = false, not_auth = false;
 
 	for (i = 0; i + NOTE_MIN_LEN <= n; i++) {
-		const char *p = c.p + i;
-		size_t left = n - i;
+		const char *p;
+		size_t left;
 
+		/* Most bytes start no note: pass them in a tight loop. */
+		while (i + NOTE_MIN_LEN < n && note_start[(unsigned char)c.p[i]] == 0)
+			i++;
+		p = c.p + i;
+		left = n - i;
 		switch (note_start[(unsigned char)*p]) {
 		case 0:
-			continue;
+			break;
 		case NOTE_END:
 			i = n;	/* the notes used to be searched with strstr(), which stops at a NUL */
 			break;
@@ -453,7 +455,10 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 
 	memset(out, 0, sizeof(*out));
 	memset(&pr, 0, sizeof(pr));
-	for (rt_next(&c, &t); t.kind != RT_END; rt_next(&c, &t)) {
+	for (;;) {
+		rt_next(&c, &t);
+		if (t.kind == RT_END)
+			break;
 		/* The date follows the last ';' outside comments. */
 		if (t.kind == RT_SEMI && semi_starts_date(&c)) {
 			date_at = c.p;
