@@ -383,23 +383,41 @@ static inline bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* The two digits at q as a number, or -1 when either is not a digit. */
+static inline int digit_pair(const char *q)
+{
+	unsigned hi = (unsigned char)q[0] - '0', lo = (unsigned char)q[1] - '0';
+
+	return hi < 10 && lo < 10 ? (int)(hi * 10 + lo) : -1;
+}
+
 /*
- * Up to max digits (at least min) at *p, not followed by another digit;
- * advances *p.  -1 when the run is shorter or longer.
+ * Exactly n (1, 2 or 4) digits at *p, not followed by another digit: the
+ * value, with *p advanced; -1 otherwise.
  */
-static inline long fixed_digits(const char **p, const char *end, int min, int max)
+static inline long take_digits(const char **p, const char *end, int n)
 {
 	const char *q = *p;
-	long v = 0;
+	long v;
 
-	while (q < end && q - *p < max && is_digit(*q)) {
-		v = v * 10 + (*q - '0');
-		q++;
-	}
-	if (q - *p < min || (q < end && is_digit(*q)))
+	if (end - q < n)
 		return -1;
-	*p = q;
+	if (n == 1)
+		v = is_digit(q[0]) ? q[0] - '0' : -1;
+	else if (n == 2)
+		v = digit_pair(q);
+	else
+		v = digit_pair(q) < 0 || digit_pair(q + 2) < 0 ? -1 : digit_pair(q) * 100 + digit_pair(q + 2);
+	if (v < 0 || (end - q > n && is_digit(q[n])))
+		return -1;
+	*p = q + n;
 	return v;
+}
+
+/* One or two digits, as a day or an hour is written. */
+static inline long take_1or2_digits(const char **p, const char *end)
+{
+	return take_digits(p, end, end - *p >= 2 && is_digit((*p)[1]) ? 2 : 1);
 }
 
 /* Skips white space (folding included) as the tokenizer does; true when there was some. */
@@ -438,16 +456,16 @@ int hdr_date_parse_common(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 		p += 4;
 		(void)skip_wsp(&p, end);
 	}
-	if ((f.day = fixed_digits(&p, end, 1, 2)) < 0 || !skip_wsp(&p, end) || end - p < 4 ||
+	if ((f.day = take_1or2_digits(&p, end)) < 0 || !skip_wsp(&p, end) || end - p < 4 ||
 	    (f.mon = month_abbr(p) + 1) == 0 || !hdr_is(p[3], HDR_C_WSP))
 		return DATE_NOT_COMMON;
 	p += 3;
 	(void)skip_wsp(&p, end);
-	if ((f.year = fixed_digits(&p, end, 4, 4)) < 0 || !skip_wsp(&p, end) ||
-	    (f.h = fixed_digits(&p, end, 1, 2)) < 0 || !take(&p, end, ':') ||
-	    (f.m = fixed_digits(&p, end, 2, 2)) < 0)
+	if ((f.year = take_digits(&p, end, 4)) < 0 || !skip_wsp(&p, end) ||
+	    (f.h = take_1or2_digits(&p, end)) < 0 || !take(&p, end, ':') ||
+	    (f.m = take_digits(&p, end, 2)) < 0)
 		return DATE_NOT_COMMON;
-	if (take(&p, end, ':') && (f.s = fixed_digits(&p, end, 2, 2)) < 0)
+	if (take(&p, end, ':') && (f.s = take_digits(&p, end, 2)) < 0)
 		return DATE_NOT_COMMON;
 	(void)skip_wsp(&p, end);
 	if (p < end) {
@@ -457,7 +475,7 @@ int hdr_date_parse_common(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 		if (*p != '+' && *p != '-')
 			return DATE_NOT_COMMON;
 		sign = *p++ == '-' ? -1 : 1;
-		if ((hhmm = fixed_digits(&p, end, 4, 4)) < 0)
+		if ((hhmm = take_digits(&p, end, 4)) < 0)
 			return DATE_NOT_COMMON;
 		/* Out-of-range offsets are unreadable, taken as -0000 (as zone_numeric() does). */
 		if (hhmm / 100 <= 23 && hhmm % 100 <= 59)
