@@ -2,6 +2,8 @@
  * RFC 5322 3.2 lexical tokens, lenient: anything unexpected becomes a
  * one-character special so the parsers can flag it and resynchronise.
  */
+#include <string.h>
+
 #include "hdr/hdr_lex.h"
 
 #define A HDR_C_ATEXT
@@ -95,16 +97,26 @@ const char *hdr_skip_comment(const char *p, const char *end, bool *bad_r)
 
 const char *hdr_skip_quoted(const char *p, const char *end, char close, bool *bad_r)
 {
+	const char *c = NULL;
+
+	/*
+	 * memchr() finds the closing byte, then a backslash before it; one
+	 * escapes the next byte, so look again from there.  p and c only move
+	 * forward, so the work stays linear in the length.
+	 */
 	p++;
 	while (p < end) {
-		char c = *p++;
+		const char *bs;
 
-		if (c == '\\') {
-			if (p < end)
-				p++;
-		} else if (c == close) {
-			return p;
+		if (c == NULL || c < p) {
+			c = memchr(p, close, (size_t)(end - p));
+			if (c == NULL)
+				break;
 		}
+		bs = memchr(p, '\\', (size_t)(c - p));
+		if (bs == NULL)
+			return c + 1;
+		p = bs + 2;
 	}
 	*bad_r = true;
 	return end;
