@@ -12,6 +12,7 @@
  * later one.
  */
 #include <arpa/inet.h>
+#include <stdint.h>
 
 #include "mailvet/hdr.h"
 
@@ -267,10 +268,23 @@ static const unsigned char note_start[256] = {
 	['f'] = NOTE_F, ['F'] = NOTE_F, ['i'] = NOTE_I, ['I'] = NOTE_I,
 };
 
+/*
+ * The four bytes at p with bit 0x20 set: lower case for letters, unchanged
+ * for ' ' and '=', so equal for any text that starts with a given note.
+ */
+static inline uint32_t lower4(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v | 0x20202020u;
+}
+
 /* True when the n bytes at p start with the lower-case note, ignoring ASCII case. */
 static inline bool note_at(const char *p, size_t n, const char *note)
 {
-	return word_starts(mv_str_make(p, n), note);
+	/* Most candidates differ in the first four bytes: compare those at once. */
+	return n >= NOTE_MIN_LEN && lower4(p) == lower4(note) && word_starts(mv_str_make(p, n), note);
 }
 
 /* Notes anywhere in a comment, as substrings in any case: TLS, authentication, local submission. */
