@@ -81,6 +81,8 @@ static void rt_next(struct rcursor *c, struct rtok *t)
 {
 	const char *s = c->p;
 
+	if (s < c->end && *s == ' ')
+		s++;	/* the usual single space */
 	while (s < c->end && hdr_is(*s, HDR_C_WSP))
 		s++;
 	if (s >= c->end) {
@@ -397,24 +399,17 @@ enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, C
 /* "over" (Exchange "over TLS secured channel") and "envelope-from" (Haraka) are not RFC 5321. */
 static enum clause keyword(mv_str w)
 {
-	if (w.len == 0)
-		return CL_NONE;
-	switch (mv_ascii_lower(w.p[0])) {
-	case 'f':
-		return word_is(w, "from") ? CL_FROM : word_is(w, "for") ? CL_FOR : CL_NONE;
-	case 'b':
-		return word_is(w, "by") ? CL_BY : CL_NONE;
-	case 'v':
-		return word_is(w, "via") ? CL_VIA : CL_NONE;
-	case 'w':
-		return word_is(w, "with") ? CL_WITH : CL_NONE;
-	case 'i':
-		return word_is(w, "id") ? CL_ID : CL_NONE;
-	case 't':
-		return word_is(w, "tls") ? CL_TLS : CL_NONE;
-	case 'o':
-		return word_is(w, "over") ? CL_OVER : CL_NONE;
-	case 'e':
+	/* By length first: most words (host names, ids) are longer than any keyword. */
+	switch (w.len) {
+	case 2:
+		return word_is(w, "by") ? CL_BY : word_is(w, "id") ? CL_ID : CL_NONE;
+	case 3:
+		return word_is(w, "for") ? CL_FOR : word_is(w, "via") ? CL_VIA :
+			word_is(w, "tls") ? CL_TLS : CL_NONE;
+	case 4:
+		return word_is(w, "from") ? CL_FROM : word_is(w, "with") ? CL_WITH :
+			word_is(w, "over") ? CL_OVER : CL_NONE;
+	case 13:
 		return word_is(w, "envelope-from") ? CL_ENVFROM : CL_NONE;
 	default:
 		return CL_NONE;
