@@ -282,7 +282,7 @@ struct date_fields {
 };
 
 /* Range checks shared by both parsers, then the epoch. */
-static int date_finish(const struct date_fields *f, int64_t *time_r, int *zone_minutes_r)
+static inline int date_finish(const struct date_fields *f, int64_t *time_r, int *zone_minutes_r)
 {
 	if (f->year < 1900 || f->year > 9999 || f->mon < 1 || f->mon > 12 || f->day < 1 ||
 	    f->day > month_days(f->year, f->mon) || f->h > 23 || f->m > 59 || f->s > 60)
