@@ -75,6 +75,13 @@ struct html_tag_info {
 };
 
 /* FNV-1a of a (lowercased) name: the tag table's hash and the element stack's key. */
+#define HTML_NAME_HASH_INIT	2166136261u
+
+static inline uint32_t html_name_hash_step(uint32_t hash, unsigned char c)
+{
+	return (hash ^ c) * 16777619u;
+}
+
 uint32_t html_name_hash(const char *name, size_t len);
 /* Fills the tag table once per process; every parser calls it before its first lookup. */
 void html_tags_init(void);
@@ -179,6 +186,7 @@ struct mv_html_parser {
 	unsigned char attr_long;
 	char tag_name[HTML_MAX_TAG_NAME];
 	unsigned tag_len;
+	uint32_t tag_hash;		/* html_name_hash() of tag_name, kept as it grows */
 	char attr_name[HTML_MAX_ATTR_NAME];
 	unsigned attr_len;
 	int cur_attr;			/* slot receiving the value, or ATTR_NONE */

@@ -64,6 +64,13 @@ static size_t scan(const unsigned char *s, size_t i, size_t n, unsigned char mas
 	return i;
 }
 
+static size_t skip_space(const unsigned char *s, size_t i, size_t n)
+{
+	while (i < n && (byte_class[s[i]] & S_SPACE) != 0)
+		i++;
+	return i;
+}
+
 /*
  * The first index from i on whose byte is a, b or NUL, or n: the end of a
  * run of text or of a quoted attribute value.  Those runs are most of the
@@ -112,40 +119,51 @@ static void tag_begin(struct mv_html_parser *p, int is_end)
 	p->tag_is_end = (unsigned char)is_end;
 	p->tag_self_closing = 0;
 	p->tag_len = 0;
+	p->tag_hash = HTML_NAME_HASH_INIT;
 	p->tag_long = 0;
 	p->cur_attr = ATTR_NONE;
 	p->attrs_set = 0;
 	p->values.len = 0;
 }
 
-/* Appends name bytes lowercased to buf (room max); a longer name is kept cut and flagged. */
-static unsigned name_append(char *buf, unsigned len, unsigned max, unsigned char *is_long,
-			    const unsigned char *s, size_t n)
+static unsigned char ascii_lower(unsigned char c)
 {
-	size_t k;
-
-	if (n > max - len) {
-		n = max - len;
-		*is_long = 1;
-	}
-	for (k = 0; k < n; k++) {
-		unsigned char c = s[k];
-
-		buf[len + k] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-	}
-	return len + (unsigned)n;
+	return (unsigned char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
 }
 
-static void tag_name_append(struct mv_html_parser *p, const unsigned char *s, size_t n)
-{
-	p->tag_len = name_append(p->tag_name, p->tag_len, HTML_MAX_TAG_NAME, &p->tag_long, s, n);
-}
-
+/* One more tag name byte; past HTML_MAX_TAG_NAME the name is kept cut and flagged. */
 static void tag_name_add(struct mv_html_parser *p, int c)
 {
-	unsigned char ch = (unsigned char)c;
+	unsigned char ch = ascii_lower((unsigned char)c);
 
-	tag_name_append(p, &ch, 1);
+	if (p->tag_len == HTML_MAX_TAG_NAME) {
+		p->tag_long = 1;
+		return;
+	}
+	p->tag_name[p->tag_len++] = (char)ch;
+	p->tag_hash = html_name_hash_step(p->tag_hash, ch);
+}
+
+/* The tag name bytes from s[i] on, up to a byte that ends the name; returns its index or n. */
+static size_t tag_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	unsigned len = p->tag_len;
+	uint32_t hash = p->tag_hash;
+
+	for (; i < n && (byte_class[s[i]] & S_NAME) == 0; i++) {
+		unsigned char c = ascii_lower(s[i]);
+
+		if (len == HTML_MAX_TAG_NAME) {
+			p->tag_long = 1;
+			i = scan(s, i, n, S_NAME);
+			break;
+		}
+		p->tag_name[len++] = (char)c;
+		hash = html_name_hash_step(hash, c);
+	}
+	p->tag_len = len;
+	p->tag_hash = hash;
+	return i;
 }
 
 static void attr_begin(struct mv_html_parser *p)
@@ -155,16 +173,30 @@ static void attr_begin(struct mv_html_parser *p)
 	p->cur_attr = ATTR_NONE;
 }
 
-static void attr_name_append(struct mv_html_parser *p, const unsigned char *s, size_t n)
-{
-	p->attr_len = name_append(p->attr_name, p->attr_len, HTML_MAX_ATTR_NAME, &p->attr_long, s, n);
-}
-
 static void attr_name_add(struct mv_html_parser *p, int c)
 {
-	unsigned char ch = (unsigned char)c;
+	if (p->attr_len == HTML_MAX_ATTR_NAME) {
+		p->attr_long = 1;
+		return;
+	}
+	p->attr_name[p->attr_len++] = (char)ascii_lower((unsigned char)c);
+}
 
-	attr_name_append(p, &ch, 1);
+/* The attribute name bytes from s[i] on, up to a byte that ends the name; returns its index or n. */
+static size_t attr_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	unsigned len = p->attr_len;
+
+	for (; i < n && (byte_class[s[i]] & S_ANAME) == 0; i++) {
+		if (len == HTML_MAX_ATTR_NAME) {
+			p->attr_long = 1;
+			i = scan(s, i, n, S_ANAME);
+			break;
+		}
+		p->attr_name[len++] = (char)ascii_lower(s[i]);
+	}
+	p->attr_len = len;
+	return i;
 }
 
 /* The name is complete: keep the value only for attributes we act on, first one wins. */
@@ -582,26 +614,27 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 			p->state = ST_BOGUS_COMMENT;
 			return i;
 		case ST_TAG_NAME:
-			j = scan(s, i, n, S_NAME);
-			tag_name_append(p, s + i, j - i);
-			if (j == n)
+			i = tag_name_run(p, s, i, n);
+			if (i == n)
 				return n;
-			i = j;
 			c = s[i++];
-			if (is_space(c))
-				p->state = ST_BEFORE_ATTR_NAME;
-			else if (c == '/')
-				p->state = ST_SELF_CLOSING;
-			else if (c == '>')
+			if (c == '>')
 				return tag_emit(p), i;
-			else
-				tag_name_add(p, c);	/* NUL */
-			break;
-		case ST_BEFORE_ATTR_NAME:
-			if (is_space(c)) {
-				i++;
+			if (c == '/') {
+				p->state = ST_SELF_CLOSING;
 				break;
 			}
+			if (!is_space(c)) {
+				tag_name_add(p, c);	/* NUL */
+				break;
+			}
+			p->state = ST_BEFORE_ATTR_NAME;
+			/* fall through */
+		case ST_BEFORE_ATTR_NAME:
+			i = skip_space(s, i, n);
+			if (i == n)
+				return n;
+			c = s[i];
 			if (c == '/' || c == '>') {
 				p->state = ST_AFTER_ATTR_NAME;
 				break;
@@ -613,25 +646,77 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				attr_name_add(p, c);
 				i++;
 			}
-			break;
+			/* fall through */
 		case ST_ATTR_NAME:
-			j = scan(s, i, n, S_ANAME);
-			attr_name_append(p, s + i, j - i);
+			i = attr_name_run(p, s, i, n);
+			if (i == n)
+				return n;
+			c = s[i];
+			if (c != '=') {
+				if (is_space(c) || c == '/' || c == '>') {
+					attr_name_done(p);
+					p->state = ST_AFTER_ATTR_NAME;
+				} else {
+					attr_name_add(p, c);	/* NUL */
+					i++;
+				}
+				break;
+			}
+			attr_name_done(p);
+			p->state = ST_BEFORE_ATTR_VALUE;
+			i++;
+			/* fall through */
+		case ST_BEFORE_ATTR_VALUE:
+			i = skip_space(s, i, n);
+			if (i == n)
+				return n;
+			c = s[i];
+			if (c == '"') {
+				p->state = ST_ATTR_VALUE_DQ;
+			} else if (c == '\'') {
+				p->state = ST_ATTR_VALUE_SQ;
+			} else if (c == '>') {
+				bad(p);
+				return tag_emit(p), i + 1;
+			} else {
+				p->state = ST_ATTR_VALUE_UNQ;
+				break;
+			}
+			i++;
+			/* fall through */
+		case ST_ATTR_VALUE_DQ:
+		case ST_ATTR_VALUE_SQ:
+			c = p->state == ST_ATTR_VALUE_DQ ? '"' : '\'';
+			j = find_stop(s, i, n, (unsigned char)c, '&');
+			attr_append(p, (const char *)s + i, j - i);
 			if (j == n)
 				return n;
-			i = j;
-			c = s[i];
-			if (is_space(c) || c == '/' || c == '>') {
-				attr_name_done(p);
-				p->state = ST_AFTER_ATTR_NAME;
-			} else if (c == '=') {
-				attr_name_done(p);
-				p->state = ST_BEFORE_ATTR_VALUE;
-				i++;
-			} else {
-				attr_name_add(p, c);	/* NUL */
-				i++;
+			i = j + 1;
+			if (s[j] == '&')
+				return ref_start(p, p->state), i;
+			if (s[j] != c) {
+				attr_append(p, replacement, 3);	/* NUL */
+				break;
 			}
+			p->state = ST_AFTER_ATTR_VALUE_Q;
+			if (i == n)
+				return n;
+			c = s[i];
+			/* fall through */
+		case ST_AFTER_ATTR_VALUE_Q:
+		case ST_SELF_CLOSING:
+			if (c == '>') {
+				if (p->state == ST_SELF_CLOSING)
+					p->tag_self_closing = 1;
+				return tag_emit(p), i + 1;
+			}
+			if (p->state == ST_AFTER_ATTR_VALUE_Q && (is_space(c) || c == '/')) {
+				p->state = c == '/' ? ST_SELF_CLOSING : ST_BEFORE_ATTR_NAME;
+				i++;
+				break;
+			}
+			bad(p);
+			p->state = ST_BEFORE_ATTR_NAME;
 			break;
 		case ST_AFTER_ATTR_NAME:
 			if (c == '>')
@@ -649,37 +734,6 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				p->state = ST_ATTR_NAME;
 			}
 			break;
-		case ST_BEFORE_ATTR_VALUE:
-			if (is_space(c)) {
-				i++;
-			} else if (c == '"') {
-				p->state = ST_ATTR_VALUE_DQ;
-				i++;
-			} else if (c == '\'') {
-				p->state = ST_ATTR_VALUE_SQ;
-				i++;
-			} else if (c == '>') {
-				bad(p);
-				return tag_emit(p), i + 1;
-			} else {
-				p->state = ST_ATTR_VALUE_UNQ;
-			}
-			break;
-		case ST_ATTR_VALUE_DQ:
-		case ST_ATTR_VALUE_SQ:
-			c = p->state == ST_ATTR_VALUE_DQ ? '"' : '\'';
-			j = find_stop(s, i, n, (unsigned char)c, '&');
-			attr_append(p, (const char *)s + i, j - i);
-			if (j == n)
-				return n;
-			i = j + 1;
-			if (s[j] == c)
-				p->state = ST_AFTER_ATTR_VALUE_Q;
-			else if (s[j] == '&')
-				return ref_start(p, p->state), i;
-			else
-				attr_append(p, replacement, 3);	/* NUL */
-			break;
 		case ST_ATTR_VALUE_UNQ:
 			j = scan(s, i, n, S_UNQ);
 			attr_append(p, (const char *)s + i, j - i);
@@ -695,21 +749,6 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				return tag_emit(p), i;
 			else
 				attr_append(p, replacement, 3);	/* NUL */
-			break;
-		case ST_AFTER_ATTR_VALUE_Q:
-		case ST_SELF_CLOSING:
-			if (c == '>') {
-				if (p->state == ST_SELF_CLOSING)
-					p->tag_self_closing = 1;
-				return tag_emit(p), i + 1;
-			}
-			if (p->state == ST_AFTER_ATTR_VALUE_Q && (is_space(c) || c == '/')) {
-				p->state = c == '/' ? ST_SELF_CLOSING : ST_BEFORE_ATTR_NAME;
-				i++;
-				break;
-			}
-			bad(p);
-			p->state = ST_BEFORE_ATTR_NAME;
 			break;
 		default:
 			return i;

@@ -294,7 +294,7 @@ static void start_raw(struct mv_html_parser *p, const struct html_tag_info *t)
 
 void html_tree_start_tag(struct mv_html_parser *p)
 {
-	uint32_t hash = html_name_hash(p->tag_name, p->tag_len);
+	uint32_t hash = p->tag_hash;
 	const struct html_tag_info *t = tag_info(p, hash);
 	unsigned id = t != NULL ? t->id : TAG_UNKNOWN, flags = t != NULL ? t->flags : 0;
 	struct html_level lv;
@@ -353,7 +353,7 @@ void html_tree_start_tag(struct mv_html_parser *p)
 
 void html_tree_end_tag(struct mv_html_parser *p)
 {
-	uint32_t hash = html_name_hash(p->tag_name, p->tag_len);
+	uint32_t hash = p->tag_hash;
 	const struct html_tag_info *t = tag_info(p, hash);
 	unsigned id = t != NULL ? t->id : TAG_UNKNOWN, flags = t != NULL ? t->flags : 0;
 
