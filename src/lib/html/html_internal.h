@@ -33,6 +33,8 @@ extern const struct html_entity html_entities[];
 extern const unsigned html_entities_count;
 extern const unsigned html_entities_legacy_max;
 
+/* Builds the lookup index once per process; every parser calls it before its first lookup. */
+void html_entities_init(void);
 const struct html_entity *html_entity_find(const char *name, size_t len);
 /* WHATWG numeric reference rules: 0, surrogates, > 0x10FFFF -> U+FFFD; C1 -> windows-1252. */
 uint32_t html_numeric_ref_map(uint32_t cp);
@@ -116,9 +118,6 @@ struct html_level {
 	unsigned char tiny;	/* font-size 0 or 1px; a descendant's absolute font-size undoes it */
 	unsigned char drop;	/* content is not rendered at all (template) */
 };
-
-/* True when text at this level cannot be seen (hidden, or colour on equal background). */
-int html_level_hidden(const struct html_level *lv);
 
 /* Applies an inline style attribute: may set lv->hidden, lv->fg, lv->bg. */
 void html_style_apply(struct html_level *lv, const char *style, size_t len);
@@ -232,7 +231,6 @@ void html_emit_text(struct mv_html_parser *p, const char *s, size_t n);
 void html_tree_start_tag(struct mv_html_parser *p);
 void html_tree_end_tag(struct mv_html_parser *p);
 void html_tree_eof(struct mv_html_parser *p);
-void html_update_sink(struct mv_html_parser *p);
 
 /* A kept attribute of the current tag, or a NULL view. */
 static inline mv_str html_attr_get(const struct mv_html_parser *p, int attr)

@@ -848,6 +848,7 @@ struct mv_html_parser *mv_html_parser_new(mv_arena *arena, size_t max_bytes, uns
 	struct mv_html_parser *p;
 
 	html_tags_init();
+	html_entities_init();
 	p = mv_arena_alloc(arena, sizeof(*p));
 	if (p == NULL)
 		return NULL;
