@@ -605,29 +605,6 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 	while (i < n) {
 		c = s[i];
 		switch (p->state) {
-		case ST_TAG_OPEN:
-			if (is_alpha(c) || c == '/') {
-				if (c == '/') {
-					p->state = ST_END_TAG_OPEN;
-					i++;
-					break;
-				}
-				tag_begin(p, 0);
-				p->state = ST_TAG_NAME;
-				break;
-			}
-			if (c == '!') {
-				p->state = ST_MDO;
-				return i + 1;
-			}
-			bad(p);
-			if (c == '?') {
-				p->state = ST_BOGUS_COMMENT;
-				return i;
-			}
-			emit_cstr(p, "<");
-			p->state = ST_DATA;
-			return i;
 		case ST_END_TAG_OPEN:
 			if (is_alpha(c)) {
 				tag_begin(p, 1);
@@ -641,6 +618,33 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 			}
 			p->state = ST_BOGUS_COMMENT;
 			return i;
+		case ST_TAG_OPEN:
+			if (c == '/') {
+				/* "</" opens an end tag when a letter follows */
+				p->state = ST_END_TAG_OPEN;
+				if (++i == n)
+					return n;
+				c = s[i];
+				if (!is_alpha(c))
+					break;
+				tag_begin(p, 1);
+			} else if (is_alpha(c)) {
+				tag_begin(p, 0);
+			} else if (c == '!') {
+				p->state = ST_MDO;
+				return i + 1;
+			} else {
+				bad(p);
+				if (c == '?') {
+					p->state = ST_BOGUS_COMMENT;
+					return i;
+				}
+				emit_cstr(p, "<");
+				p->state = ST_DATA;
+				return i;
+			}
+			p->state = ST_TAG_NAME;
+			/* fall through */
 		case ST_TAG_NAME:
 			i = tag_name_run(p, s, i, n);
 			if (i == n)
@@ -785,6 +789,23 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 	return i;
 }
 
+/* The end of the plain text from s[i] in a text state: the next byte step() must see, or n. */
+static size_t text_end(int state, const unsigned char *s, size_t i, size_t n)
+{
+	const unsigned char *z;
+
+	switch (state) {
+	case ST_DATA:
+	case ST_RCDATA:
+		return find_stop(s, i, n, '<', '&');
+	case ST_RAWTEXT:
+		return find_stop(s, i, n, '<', '<');
+	default:	/* ST_PLAINTEXT */
+		z = memchr(s + i, 0, n - i);
+		return z != NULL ? (size_t)(z - s) : n;
+	}
+}
+
 /*
  * Takes the run of bytes from i that the current state passes over whole
  * (text, attribute values, names, comment bodies) and returns the index of
@@ -799,15 +820,17 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 		switch (p->state) {
 		case ST_DATA:
 		case ST_RCDATA:
-			j = find_stop(s, i, n, '<', '&');
-			break;
 		case ST_RAWTEXT:
-			j = find_stop(s, i, n, '<', '<');
-			break;
 		case ST_PLAINTEXT:
-			z = memchr(s + i, 0, n - i);
-			j = z != NULL ? (size_t)(z - s) : n;
-			break;
+			j = text_end(p->state, s, i, n);
+			/* The run [i, j) is plain text; a tag that starts at j is lexed at once. */
+			if (j > i)
+				html_emit_text(p, (const char *)s + i, j - i);
+			if (j == n || s[j] != '<' || p->state != ST_DATA)
+				return j;
+			p->state = ST_TAG_OPEN;
+			i = j + 1;
+			/* fall through */
 		case ST_TAG_OPEN:
 		case ST_END_TAG_OPEN:
 		case ST_TAG_NAME:
@@ -823,7 +846,7 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 			i = lex_tag(p, s, i, n);
 			if (i == n || !is_text_state(p->state))
 				return i;
-			continue;	/* the tag is done: on to the text after it */
+			break;	/* the tag is done: on to the text after it */
 		case ST_COMMENT:
 			z = memchr(s + i, '-', n - i);
 			return z != NULL ? (size_t)(z - s) : n;
@@ -835,13 +858,6 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 		default:
 			return i;
 		}
-		/* Text states: the run [i, j) is plain text; a tag that starts at j is lexed at once. */
-		if (j > i)
-			html_emit_text(p, (const char *)s + i, j - i);
-		if (j == n || s[j] != '<' || p->state != ST_DATA)
-			return j;
-		p->state = ST_TAG_OPEN;
-		i = j + 1;
 	}
 }
 
