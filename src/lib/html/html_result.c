@@ -145,6 +145,16 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 
 	if (n == 0)
 		return;
+	if (space_class[(unsigned char)s[0]]) {
+		/* Text between tags is mostly indentation: it only owes a separator. */
+		i = skip_space(s, 1, n);
+		if (c->pending == 0)
+			c->pending = 1;
+		if (i == n)
+			return;
+		s += i;
+		n -= i;
+	}
 	/*
 	 * At most n bytes plus one separator come out of n bytes in: the
 	 * separator owed on entry, then one per white space run that is read.
