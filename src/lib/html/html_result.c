@@ -114,7 +114,7 @@ static size_t copy_prose(const char *s, size_t i, size_t n, char **w_r)
 }
 
 /* The end of the white space run that starts at s[i]. */
-static size_t skip_space(const char *s, size_t i, size_t n)
+static inline size_t skip_space(const char *s, size_t i, size_t n)
 {
 #ifdef __SSE2__
 	while (n - i >= 16) {

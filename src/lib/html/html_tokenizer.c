@@ -99,7 +99,7 @@ static size_t skip_space(const unsigned char *s, size_t i, size_t n)
  * run of text or of a quoted attribute value.  Those runs are most of the
  * input, so SSE2 looks at 16 bytes at a time where it is there.
  */
-static size_t find_stop(const unsigned char *s, size_t i, size_t n, unsigned char a, unsigned char b)
+static inline size_t find_stop(const unsigned char *s, size_t i, size_t n, unsigned char a, unsigned char b)
 {
 #ifdef __SSE2__
 	const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);

@@ -33,7 +33,7 @@ static int level_hidden(const struct html_level *lv)
 }
 
 /* Where text goes now: after every tag, from the raw text state and the top level. */
-static void update_sink(struct mv_html_parser *p)
+static inline void update_sink(struct mv_html_parser *p)
 {
 	const struct html_level *top = &p->stack[p->depth - 1];
 
