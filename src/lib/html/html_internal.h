@@ -117,6 +117,7 @@ struct html_level {
 	unsigned char vis;	/* visibility:hidden; a descendant's visibility:visible undoes it */
 	unsigned char tiny;	/* font-size 0 or 1px; a descendant's absolute font-size undoes it */
 	unsigned char drop;	/* content is not rendered at all (template) */
+	unsigned char sink;	/* enum html_sink of text here outside raw text, set when pushed */
 };
 
 /* Applies an inline style attribute: may set lv->hidden, lv->fg, lv->bg. */

@@ -913,6 +913,7 @@ struct mv_html_parser *mv_html_parser_new(mv_arena *arena, size_t max_bytes, uns
 	p->stack[0].fg = HTML_COLOR_UNSET;
 	p->stack[0].bg = HTML_COLOR_UNSET;
 	p->stack[0].flags = TF_SCOPE | TF_SPECIAL;
+	p->stack[0].sink = SINK_VISIBLE;
 	p->depth = 1;
 	p->sink = SINK_VISIBLE;
 	return p;

@@ -32,19 +32,25 @@ static int level_hidden(const struct html_level *lv)
 	return lv->fg != HTML_COLOR_UNSET && (lv->fg == HTML_COLOR_TRANSPARENT || lv->fg == lv->bg);
 }
 
+/* Where text at this level goes outside raw text: the cached answer of the three rules. */
+static unsigned char level_sink(const struct html_level *lv)
+{
+	if (lv->drop)
+		return SINK_DROP;
+	return level_hidden(lv) ? SINK_HIDDEN : SINK_VISIBLE;
+}
+
 /* Where text goes now: after every tag, from the raw text state and the top level. */
 static inline void update_sink(struct mv_html_parser *p)
 {
 	const struct html_level *top = &p->stack[p->depth - 1];
 
-	if (p->raw == RAW_DROP || top->drop)
+	if (p->raw == RAW_DROP || top->sink == SINK_DROP)
 		p->sink = SINK_DROP;
 	else if (p->raw == RAW_TITLE)
 		p->sink = SINK_TITLE;
-	else if (level_hidden(top))
-		p->sink = SINK_HIDDEN;
 	else
-		p->sink = SINK_VISIBLE;
+		p->sink = top->sink;
 }
 
 static void separate(struct mv_html_parser *p, unsigned flags)
@@ -72,6 +78,7 @@ static int push(struct mv_html_parser *p, const struct html_level *lv)
 	top = &p->stack[p->depth - 1];
 	top->hidden |= (unsigned char)level_hidden(lv);
 	top->drop |= lv->drop;
+	top->sink = level_sink(top);
 	return 0;
 }
 
@@ -332,7 +339,8 @@ void html_tree_start_tag(struct mv_html_parser *p)
 	v = html_attr_get(p, ATTR_STYLE);
 	if (v.p != NULL)
 		html_style_apply(&lv, v.p, v.len);
-	hidden = level_hidden(&lv) || lv.drop;
+	lv.sink = level_sink(&lv);
+	hidden = lv.sink != SINK_VISIBLE;
 
 	if ((flags & TF_VOID) == 0)
 		(void)push(p, &lv);
