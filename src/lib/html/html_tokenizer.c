@@ -211,10 +211,48 @@ static void attr_name_add(struct mv_html_parser *p, int c)
 }
 
 /* The attribute name bytes from s[i] on, up to a byte that ends the name; returns its index or n. */
+#ifdef __SSE2__
+_Static_assert(sizeof(((struct mv_html_parser *)0)->attr_name) >= 16, "attr_name takes a 16-byte store");
+
+/*
+ * Most attribute names are whole within the next 16 bytes (all readable):
+ * one look finds the end and stores them lowercased into attr_name.  Returns
+ * the length, or 16 when the name does not end there at a byte that ends
+ * names (a longer name, or a control byte that is part of it).
+ */
+static unsigned attr_name_block(struct mv_html_parser *p, const unsigned char *s)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')), _mm_set1_epi8(' '));
+	__m128i punct = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')),
+				     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')),
+						  _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))));
+	__m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+	unsigned k = (unsigned)__builtin_ctz((unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, punct)) | 0x10000u);
+
+	if (k == 16 || (byte_class[s[k]] & S_ANAME) == 0)
+		return 16;
+	_mm_storeu_si128((__m128i *)(void *)p->attr_name,
+			 _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+	return k;
+}
+#endif
+
 static size_t attr_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
 {
 	unsigned len = p->attr_len;
 
+#ifdef __SSE2__
+	if (len == 0 && n - i >= 16) {
+		unsigned k = attr_name_block(p, s + i);
+
+		if (k < 16) {
+			p->attr_len = k;
+			return i + k;
+		}
+	}
+#endif
 	for (; i < n && name_byte[s[i]] != 0; i++) {
 		if (len == HTML_MAX_ATTR_NAME) {
 			p->attr_long = 1;
