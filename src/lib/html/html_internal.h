@@ -196,6 +196,7 @@ struct mv_html_parser {
 	char raw_name[HTML_MAX_RAW_NAME];	/* "</name" seen so far inside raw text */
 	unsigned raw_len;
 	char ref[HTML_MAX_REF + 2];	/* named reference so far, or "#x" for numeric */
+	const struct html_entity *last_entity;	/* the last named reference found */
 	unsigned ref_len;
 	uint32_t ref_cp;
 

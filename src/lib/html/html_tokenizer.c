@@ -339,6 +339,19 @@ static void ref_start(struct mv_html_parser *p, unsigned char return_state)
 	p->state = ST_CHARREF;
 }
 
+/* Mail repeats the same reference (&nbsp;) many times: the last one found is tried first. */
+static const struct html_entity *entity_find(struct mv_html_parser *p, const char *name, size_t len)
+{
+	const struct html_entity *e = p->last_entity;
+
+	if (e != NULL && e->name_len == len && memcmp(e->name, name, len) == 0)
+		return e;
+	e = html_entity_find(name, len);
+	if (e != NULL)
+		p->last_entity = e;
+	return e;
+}
+
 /*
  * The named reference in p->ref has ended at c (-1 for EOF).  Finds the
  * longest name that matches: the whole run with c == ';', else a prefix that
@@ -353,7 +366,7 @@ static int named_ref_end(struct mv_html_parser *p, int c)
 
 	if (c == ';') {
 		p->ref[p->ref_len] = ';';
-		e = html_entity_find(p->ref, p->ref_len + 1);
+		e = entity_find(p, p->ref, p->ref_len + 1);
 		if (e != NULL) {
 			k = p->ref_len;
 			semi = 1;
@@ -362,7 +375,7 @@ static int named_ref_end(struct mv_html_parser *p, int c)
 	if (e == NULL) {
 		k = p->ref_len < html_entities_legacy_max ? p->ref_len : html_entities_legacy_max;
 		for (; k > 0; k--) {
-			e = html_entity_find(p->ref, k);
+			e = entity_find(p, p->ref, k);
 			if (e != NULL)
 				break;
 		}
