@@ -136,7 +136,12 @@ struct html_collect {
 void html_collect_init(struct html_collect *c, mv_arena *arena, size_t max);
 /* Appends text, collapsing ASCII white space runs into the pending separator. */
 void html_collect(struct html_collect *c, const char *s, size_t n);
-void html_collect_sep(struct html_collect *c, unsigned char sep);
+/* Owes a separator (1 space, 2 line break) before the next word; the larger one wins. */
+static inline void html_collect_sep(struct html_collect *c, unsigned char sep)
+{
+	if (sep > c->pending)
+		c->pending = sep;
+}
 
 /* --- the parser --- */
 

@@ -29,12 +29,6 @@ void html_collect_init(struct html_collect *c, mv_arena *arena, size_t max)
 	c->cut = 0;
 }
 
-void html_collect_sep(struct html_collect *c, unsigned char sep)
-{
-	if (sep > c->pending)
-		c->pending = sep;
-}
-
 static void collect_putc(struct html_collect *c, char ch)
 {
 	if (c->buf.len >= c->buf.max || mv_buf_putc(&c->buf, ch) != 0)
