@@ -641,6 +641,9 @@ static void test_psl_vectors(void)
 			CHECK(to_alabel(exp, want, sizeof(want)));
 		got = mv_url_registrable_domain(mv_str_cstr(host));
 		CHECK_STR(got, want);
+		/* again, now from the cache, and by the fast path's entry for lower-case hosts */
+		CHECK_STR(mv_url_registrable_domain(mv_str_cstr(host)), want);
+		CHECK_STR(url_registrable_domain_plain(mv_str_cstr(host)), want);
 		if (got.len != strlen(want) || memcmp(got.p, want, got.len) != 0)
 			fprintf(stderr, "  PSL vector \"%s\" -> \"%s\"\n", in, exp);
 	}
@@ -668,6 +671,16 @@ static void test_registrable_domain_edges(void)
 	memcpy(longhost + i, "example.co.uk", 14);
 	d = mv_url_registrable_domain(mv_str_cstr(longhost));
 	CHECK_STR(d, "example.co.uk");
+	/* cut inside an over-long label: what is left is short enough to be cached, same answer twice */
+	memset(longhost, 'x', 300);
+	memcpy(longhost + 300, ".example.com", 13);
+	CHECK_STR(mv_url_registrable_domain(mv_str_cstr(longhost)), "example.com");
+	CHECK_STR(mv_url_registrable_domain(mv_str_cstr(longhost)), "example.com");
+	/* a mixed-case host caches its lower-case form; the answer is a view of the host asked */
+	d = mv_url_registrable_domain(MV_STR_LIT("WWW.Example.CO.UK"));
+	CHECK_STR(d, "Example.CO.UK");
+	CHECK_STR(url_registrable_domain_plain(MV_STR_LIT("www.example.co.uk")), "example.co.uk");
+	CHECK_STR(mv_url_registrable_domain(MV_STR_LIT("WWW.EXAMPLE.co.uk")), "EXAMPLE.co.uk");
 }
 
 struct collect {
@@ -712,6 +725,9 @@ static void test_extract_table(void)
 		{ "WWW.Example.COM, then", "WWW.Example.COM" },
 		{ "awww.example.com x.www.example.com www.", "" },
 		{ "mailto:joe@example.com; mailto:nobody", "mailto:joe@example.com" },
+		{ "MailTo:Joe@Example.com xmailto:a@b.c", "MailTo:Joe@Example.com" },
+		{ "to:joe@example.com mailto:", "" },
+		{ "a:b::c:/d:// http://x.com/a:b", "http://x.com/a:b" },
 		{ "write to joe@example.com", "" },
 		{ "https://ex.com/a\nb http://", "https://ex.com/a" },
 		{ "https://ex.com/very/long/\npath/continued", "https://ex.com/very/long/" },
@@ -737,6 +753,22 @@ static void test_extract_table(void)
 		c.buf[c.len] = '\0';
 		CHECK_STR(mv_str_make(c.buf, c.len), cases[i].expect);
 		CHECK_INT(n, c.seen);
+	}
+}
+
+/* Every ASCII byte inside a URL: the stop bytes end it, any other is part of it. */
+static void test_extract_stop_bytes(void)
+{
+	char text[] = "http://x.com/a?b";	/* the '?' is replaced by each byte in turn */
+	int c;
+
+	for (c = 0; c < 0x80; c++) {
+		bool stop = c <= 0x20 || c == 0x7f || (c != 0 && strchr("<>\"`", c) != NULL);
+		struct collect col = { .len = 0 };
+
+		text[14] = (char)c;
+		CHECK_INT(mv_url_extract_text(mv_str_make(text, 16), 10, collect_cb, &col), 1);
+		CHECK_STR(mv_str_make(col.buf, col.len), stop ? "http://x.com/a" : text);
 	}
 }
 
@@ -885,6 +917,7 @@ int main(void)
 	RUN(test_psl_vectors);
 	RUN(test_registrable_domain_edges);
 	RUN(test_extract_table);
+	RUN(test_extract_stop_bytes);
 	RUN(test_extract_limits);
 	RUN(test_raw_length_limit);
 	RUN(test_arena_exhaustion_each_step);

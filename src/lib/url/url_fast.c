@@ -236,6 +236,6 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	url->flags = no_scheme ? MV_URL_NO_SCHEME : 0;
 	if (base != NULL && mv_str_eq(base->scheme, scheme))
 		url->flags |= MV_URL_RELATIVE;
-	url->domain = mv_url_registrable_domain(url->host);
+	url->domain = url_registrable_domain_plain(url->host);
 	return 1;
 }
