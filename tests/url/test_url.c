@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include <idn2.h>
+#include <libpsl.h>
 
 #include "mailvet/url.h"
 #include "test.h"
@@ -683,6 +684,67 @@ static void test_registrable_domain_edges(void)
 	CHECK_STR(mv_url_registrable_domain(MV_STR_LIT("WWW.EXAMPLE.co.uk")), "EXAMPLE.co.uk");
 }
 
+/* The libpsl context mv_url_registrable_domain() uses, for the oracle below. */
+static const psl_ctx_t *oracle_psl(void)
+{
+	const psl_ctx_t *ctx = psl_builtin();
+
+	if (ctx == NULL || psl_suffix_count(ctx) <= 0)
+		ctx = psl_latest(NULL);
+	return ctx;
+}
+
+static bool domain_agrees(const psl_ctx_t *psl, const char *host)
+{
+	const char *rd = psl_registrable_domain(psl, host);
+	mv_str got = mv_url_registrable_domain(mv_str_cstr(host));
+
+	if (rd == NULL)
+		rd = host;
+	if (got.len == strlen(rd) && memcmp(got.p, rd, got.len) == 0)
+		return true;
+	fprintf(stderr, "  registrable domain of \"%s\": \"%.*s\", libpsl \"%s\"\n", host, (int)got.len, got.p, rd);
+	return false;
+}
+
+/*
+ * The cache answers a name from its suffixes' answers; libpsl asked directly
+ * must agree whatever was asked before: each chain of names is asked from the
+ * longest down and from the shortest up, under prefixes never seen before.
+ */
+static void test_registrable_domain_libpsl_oracle(void)
+{
+	static const char *const bases[] = {
+		"com", "example.com", "example.co.uk", "co.uk", "uk", "his.name", "forgot.his.name", "name",
+		"ck", "www.ck", "x.ck", "amazonaws.com", "s3.amazonaws.com", "compute.amazonaws.com",
+		"eu-west-1.compute.amazonaws.com", "blogspot.com", "github.io", "kawasaki.jp",
+		"city.kawasaki.jp", "x.kawasaki.jp", "jp", "a..b.com", "example.com.", "com.", ".com", "a.",
+		"localhost", "1.2.3.4", "xn--p1ai", "xn--80ak6aa92e.com", "unknowntld", "x.unknowntld",
+	};
+	static const char *const heads[] = { "a.b.c.", "www.", "a.", "" };
+	const psl_ctx_t *psl = oracle_psl();
+	char host[128];
+	unsigned differ = 0, round;
+	size_t i, h;
+
+	CHECK(psl != NULL);
+	if (psl == NULL)
+		return;
+	for (round = 0; round < 4; round++) {
+		for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+			for (h = 0; h < sizeof(heads) / sizeof(heads[0]); h++) {
+				/* rounds 0 and 2 go from the longest name down, 1 and 3 from the shortest up */
+				size_t k = round % 2 == 0 ? h : sizeof(heads) / sizeof(heads[0]) - 1 - h;
+
+				snprintf(host, sizeof(host), "%sr%u.%s", heads[k], round, bases[i]);
+				differ += !domain_agrees(psl, host);
+				differ += !domain_agrees(psl, host + strlen(heads[k]) + 3);	/* the base alone */
+			}
+		}
+	}
+	CHECK_INT(differ, 0);
+}
+
 struct collect {
 	char buf[4096];
 	size_t len;
@@ -916,6 +978,7 @@ int main(void)
 	RUN(test_idn_exact_and_idn2_oracle);
 	RUN(test_psl_vectors);
 	RUN(test_registrable_domain_edges);
+	RUN(test_registrable_domain_libpsl_oracle);
 	RUN(test_extract_table);
 	RUN(test_extract_stop_bytes);
 	RUN(test_extract_limits);

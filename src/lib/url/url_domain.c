@@ -98,6 +98,79 @@ static bool slot_holds(const struct psl_cache_slot *slot, const char *lower, siz
 	return slot != NULL && slot->len == n && memcmp(slot->host, lower, n) == 0;
 }
 
+/* The cached answer for a lower-case name, or NULL. */
+static const struct psl_cache_slot *cache_get(const char *lower, size_t n)
+{
+	const struct psl_cache_slot *slot;
+
+	if (n == 0 || n > PSL_CACHE_HOST)
+		return NULL;
+	slot = psl_cache_slot(lower, n);
+	return slot_holds(slot, lower, n) ? slot : NULL;
+}
+
+static void cache_put(const char *lower, size_t n, size_t domain_len)
+{
+	struct psl_cache_slot *slot;
+
+	if (n == 0 || n > PSL_CACHE_HOST)
+		return;
+	slot = psl_cache_slot(lower, n);
+	if (slot == NULL)
+		return;
+	slot->len = (uint8_t)n;
+	memcpy(slot->host, lower, n);
+	slot->domain_len = (uint8_t)domain_len;
+}
+
+/*
+ * psl_registrable_domain()'s own loop: walking the suffixes of name from the
+ * left, the answer is the last one walked before the first public suffix.
+ * Once a suffix is known not to be public, the answer is that suffix's own
+ * answer, so a cached suffix ends the walk: a new host under a domain seen
+ * before costs one libpsl call instead of one per label.  Every suffix walked
+ * has the same answer and is cached with it.  (A cached answer of 0 means the
+ * suffix is public, except for a name starting with '.', which libpsl
+ * refuses outright: those are never looked up or stored.)
+ *
+ * name is lower-case and NUL-terminated; returns the length of the
+ * registrable domain at its end, 0 for none.
+ */
+static size_t registrable_length(const char *name, size_t n)
+{
+	const char *end = name + n, *d, *dot, *regdom = NULL, *w;
+	const struct psl_cache_slot *known;
+	size_t answer;
+	bool public = false;
+
+	if (*name == '.')
+		return 0;
+	for (d = name;; d = dot + 1) {
+		known = d != name && *d != '.' ? cache_get(d, (size_t)(end - d)) : NULL;
+		if (known != NULL) {
+			if (known->domain_len != 0)
+				regdom = end - known->domain_len;
+			break;
+		}
+		if (psl_is_public_suffix(psl_ctx, d)) {
+			public = true;
+			break;
+		}
+		dot = memchr(d, '.', (size_t)(end - d));
+		if (dot == NULL)
+			break;
+		regdom = d;
+	}
+	answer = regdom != NULL ? (size_t)(end - regdom) : 0;
+	if (public && *d != '.')
+		cache_put(d, (size_t)(end - d), 0);
+	for (w = name; w < d; w = (const char *)memchr(w, '.', (size_t)(end - w)) + 1) {
+		if (*w != '.')
+			cache_put(w, (size_t)(end - w), answer);
+	}
+	return answer;
+}
+
 /* The registrable domain is the last domain_len bytes of host; 0 means the host itself. */
 static mv_str domain_of(mv_str host, size_t domain_len)
 {
@@ -112,9 +185,8 @@ static mv_str domain_of(mv_str host, size_t domain_len)
 mv_str mv_url_registrable_domain(mv_str host)
 {
 	char buf[URL_MAX_HOST + 1];
-	size_t skip = 0, i, n, domain_len;
-	const char *rd;
-	struct psl_cache_slot *slot;
+	size_t skip = 0, i, n;
+	const struct psl_cache_slot *slot;
 
 	if (host.len == 0 || host.p == NULL)
 		return host;
@@ -135,20 +207,13 @@ mv_str mv_url_registrable_domain(mv_str host)
 		buf[i] = c;
 	}
 	buf[n] = '\0';
-	slot = n <= PSL_CACHE_HOST ? psl_cache_slot(buf, n) : NULL;
-	if (slot_holds(slot, buf, n))
+	slot = cache_get(buf, n);
+	if (slot != NULL)
 		return domain_of(host, slot->domain_len);
 	pthread_once(&psl_once, psl_init);
 	if (psl_ctx == NULL)
 		return host;
-	rd = psl_registrable_domain(psl_ctx, buf);
-	domain_len = rd == NULL ? 0 : n - (size_t)(rd - buf);
-	if (slot != NULL) {
-		slot->len = (uint8_t)n;
-		memcpy(slot->host, buf, n);
-		slot->domain_len = (uint8_t)domain_len;
-	}
-	return domain_of(host, domain_len);
+	return domain_of(host, registrable_length(buf, n));
 }
 
 /*
@@ -157,12 +222,7 @@ mv_str mv_url_registrable_domain(mv_str host)
  */
 mv_str url_registrable_domain_plain(mv_str host)
 {
-	struct psl_cache_slot *slot;
+	const struct psl_cache_slot *slot = cache_get(host.p, host.len);
 
-	if (host.len > 0 && host.len <= PSL_CACHE_HOST) {
-		slot = psl_cache_slot(host.p, host.len);
-		if (slot_holds(slot, host.p, host.len))
-			return domain_of(host, slot->domain_len);
-	}
-	return mv_url_registrable_domain(host);
+	return slot != NULL ? domain_of(host, slot->domain_len) : mv_url_registrable_domain(host);
 }
