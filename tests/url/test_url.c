@@ -797,6 +797,9 @@ static void test_extract_table(void)
 		  "ftp://f.org/x|http://\xc3\xbc.de/\xc3\xbc" },
 		{ "\xe2\x80\x9chttp://q.com/\xe2\x80\x9d", "http://q.com/" },
 		{ "a\xc2\xa0http://nbsp.com/\xc2\xa0z", "http://nbsp.com/" },
+		{ "http://long.example/\xc3\xbc\xc3\xbc/aaaaaaaaaaaaaaaa\xc3\xbc\xc2\xa0" "z",
+		  "http://long.example/\xc3\xbc\xc3\xbc/aaaaaaaaaaaaaaaa\xc3\xbc" },
+		{ "http://long.example/aaaaaaaaaaa\xe3\x80\x82" "aaaaaaaa", "http://long.example/aaaaaaaaaaa" },
 		{ "h2tp://z.com svn+ssh://h/r x-y.z://w", "h2tp://z.com|svn+ssh://h/r|x-y.z://w" },
 		{ "1http://a.com", "http://a.com" },
 		{ "http://x.com,http://y.com", "http://x.com,http://y.com" },
@@ -818,19 +821,34 @@ static void test_extract_table(void)
 	}
 }
 
-/* Every ASCII byte inside a URL: the stop bytes end it, any other is part of it. */
+/*
+ * Every ASCII byte inside a URL, at offsets on both sides of 16-byte block
+ * edges (the scan passes over whole blocks): the stop bytes end the URL,
+ * any other is part of it.
+ */
 static void test_extract_stop_bytes(void)
 {
-	char text[] = "http://x.com/a?b";	/* the '?' is replaced by each byte in turn */
+	static const size_t offsets[] = { 14, 15, 16, 17, 31, 32, 33, 47, 48, 63 };
+	char text[80], want[80];
+	size_t k;
 	int c;
 
-	for (c = 0; c < 0x80; c++) {
-		bool stop = c <= 0x20 || c == 0x7f || (c != 0 && strchr("<>\"`", c) != NULL);
-		struct collect col = { .len = 0 };
+	for (k = 0; k < sizeof(offsets) / sizeof(offsets[0]); k++) {
+		size_t at = offsets[k];
 
-		text[14] = (char)c;
-		CHECK_INT(mv_url_extract_text(mv_str_make(text, 16), 10, collect_cb, &col), 1);
-		CHECK_STR(mv_str_make(col.buf, col.len), stop ? "http://x.com/a" : text);
+		for (c = 0; c < 0x80; c++) {
+			bool stop = c <= 0x20 || c == 0x7f || (c != 0 && strchr("<>\"`", c) != NULL);
+			struct collect col = { .len = 0 };
+
+			memset(text, 'a', sizeof(text));
+			memcpy(text, "http://x.com/", 13);
+			text[at] = (char)c;
+			text[70] = 'b';
+			CHECK_INT(mv_url_extract_text(mv_str_make(text, 71), 10, collect_cb, &col), 1);
+			memcpy(want, text, 71);
+			want[stop ? at : 71] = '\0';
+			CHECK_STR(mv_str_make(col.buf, col.len), want);
+		}
 	}
 }
 

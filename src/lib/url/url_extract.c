@@ -64,21 +64,35 @@ struct scan {
 };
 
 /*
+ * First stop byte in [q, end).  The 16-byte blocks of printable ASCII
+ * without <>"` are passed over whole; only a block that may hold a stop is
+ * looked at byte by byte.
+ */
+static const unsigned char *first_stop(const unsigned char *q, const unsigned char *end)
+{
+	const unsigned char *block_end;
+
+	while (q < end) {
+		q += url_text_plain_blocks(q, (size_t)(end - q));
+		block_end = end - q > 16 ? q + 16 : end;
+		for (; q < block_end; q++) {
+			if (*q < 0x80 ? ascii_stop(*q) : utf8_stop(q, (size_t)(end - q)))
+				return q;
+		}
+	}
+	return end;
+}
+
+/*
  * First stop byte at or after i.  Whether a position stops a URL depends on
  * that position alone, so an earlier answer covers every i inside it.
  */
 static size_t scan_end(struct scan *sc, size_t i)
 {
-	const unsigned char *q = sc->p + i, *end = sc->p + sc->len;
-
 	if (i >= sc->end_from && i <= sc->end_at)
 		return sc->end_at;
-	for (; q < end; q++) {
-		if (*q < 0x80 ? ascii_stop(*q) : utf8_stop(q, (size_t)(end - q)))
-			break;
-	}
 	sc->end_from = i;
-	sc->end_at = (size_t)(q - sc->p);
+	sc->end_at = (size_t)(first_stop(sc->p + i, sc->p + sc->len) - sc->p);
 	return sc->end_at;
 }
 
