@@ -352,6 +352,31 @@ static void test_fast_path_agrees_with_general_parser(void)
 	CHECK(!takes_fast_path("http://example.com:8080/"));
 }
 
+/* Every byte value in each part of a URL the fast path reads: it must agree with the general parser. */
+static void test_fast_path_every_byte(void)
+{
+	static const char *const shapes[] = {
+		"http://ex^mple.com/", "http://^example.com/", "http://example.co^/", "http://example.com^/x",
+		"http://a.b^.com/p", "http://example.com/a^b", "http://example.com/^", "http://example.com/a/^./b",
+		"http://example.com/a?q=^", "http://example.com/a#f^", "http://example.com/%4^", "www.exa^ple.com/",
+	};
+	char raw[64];
+	unsigned differ = 0;
+	size_t i;
+	int c;
+
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		size_t at = (size_t)(strchr(shapes[i], '^') - shapes[i]);	/* where each byte goes */
+
+		for (c = 1; c < 256; c++) {
+			snprintf(raw, sizeof(raw), "%s", shapes[i]);
+			raw[at] = (char)c;
+			differ += !fast_agrees(raw, NULL);
+		}
+	}
+	CHECK_INT(differ, 0);
+}
+
 /* Random URL-ish bytes after a scheme, deterministic: the corners nobody listed. */
 static void test_fast_path_agrees_on_random_urls(void)
 {
@@ -989,6 +1014,7 @@ int main(void)
 	RUN(test_query_fragment_presence);
 	RUN(test_fast_path_agrees_with_general_parser);
 	RUN(test_fast_path_agrees_on_random_urls);
+	RUN(test_fast_path_every_byte);
 	RUN(test_ipv4_inet_aton_oracle);
 	RUN(test_ipv4_whatwg_differs_from_inet_aton);
 	RUN(test_ipv6_inet_pton_oracle);

@@ -11,12 +11,11 @@
  * (tests/url and fuzz/fuzz_url.c compare the two).
  */
 #include <string.h>
-#include <strings.h>
 
 #include "url/url_int.h"
 
 /* The special schemes the fast path takes, lower-case (static, so a view of them outlives the arena). */
-static const char *const fast_schemes[] = { "http", "https", "ftp", "ws", "wss" };
+static const mv_str fast_schemes[] = { { "http", 4 }, { "https", 5 }, { "ftp", 3 }, { "ws", 2 }, { "wss", 3 } };
 
 static bool is_lower_alpha(unsigned char c)
 {
@@ -45,17 +44,23 @@ static bool is_unreserved(unsigned char c)
 		c == '~';
 }
 
-/* Bytes url_pct_normalize copies unchanged in a path, query or fragment ('%' aside). */
-static bool plain_tail_byte(unsigned char c)
-{
-	return c > 0x20 && c < 0x7f && c != '"' && c != '<' && c != '>' && c != '`' && c != '\\';
-}
-
 /*
  * The special scheme at the start of raw and the length of "scheme://";
  * NULL when raw does not start that way, or starts with a third slash.
  */
-static const char *fast_scheme(mv_str raw, size_t *prefix_len_r)
+/* The n bytes at p are the lower-case word, in any case. */
+static bool same_word_ci(const char *p, const char *word, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (mv_ascii_lower(p[i]) != word[i])
+			return false;
+	}
+	return true;
+}
+
+static const mv_str *fast_scheme(mv_str raw, size_t *prefix_len_r)
 {
 	size_t n, i;
 
@@ -65,9 +70,9 @@ static const char *fast_scheme(mv_str raw, size_t *prefix_len_r)
 	    raw.p[n + 3] == '/' || raw.p[n + 3] == '\\')
 		return NULL;
 	for (i = 0; i < sizeof(fast_schemes) / sizeof(fast_schemes[0]); i++) {
-		if (strlen(fast_schemes[i]) == n && strncasecmp(raw.p, fast_schemes[i], n) == 0) {
+		if (fast_schemes[i].len == n && same_word_ci(raw.p, fast_schemes[i].p, n)) {
 			*prefix_len_r = n + 3;
-			return fast_schemes[i];
+			return &fast_schemes[i];
 		}
 	}
 	return NULL;
@@ -76,6 +81,36 @@ static const char *fast_scheme(mv_str raw, size_t *prefix_len_r)
 static bool is_xn_label(const char *p, size_t avail)
 {
 	return avail >= 4 && (p[0] | 0x20) == 'x' && (p[1] | 0x20) == 'n' && p[2] == '-' && p[3] == '-';
+}
+
+/*
+ * ASCII byte classes, one row of 16 bytes a line (the bytes >= 0x80 are all
+ * 'x').  In a host: 'p' plain, 'u' upper-case letter, '.' the label dot,
+ * 'e' the end of the host, 'x' not a plain host.  In the path, query and
+ * fragment: 'p' copied as it is, '/' a path separator, '?' '?' or '#', '%'
+ * an escape, 'x' changed by normalization.
+ */
+static const char host_class[] =
+	"xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx"	/* controls */
+	"xxxexxxxxxxxxp.e"			/*  !"#$%&'()*+,-./ */
+	"ppppppppppxxxxxe"			/* 0123456789:;<=>? */
+	"xuuuuuuuuuuuuuuu"			/* @ABCDEFGHIJKLMNO */
+	"uuuuuuuuuuuxxxxp"			/* PQRSTUVWXYZ[\]^_ */
+	"xppppppppppppppp"			/* `abcdefghijklmno */
+	"pppppppppppxxxxx";			/* pqrstuvwxyz{|}~ DEL */
+
+static const char tail_class[] =
+	"xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx"	/* controls */
+	"xpx?p%ppppppppp/"			/*  !"#$%&'()*+,-./ */
+	"ppppppppppppxpx?"			/* 0123456789:;<=>? */
+	"pppppppppppppppp"			/* @ABCDEFGHIJKLMNO */
+	"ppppppppppppxppp"			/* PQRSTUVWXYZ[\]^_ */
+	"xppppppppppppppp"			/* `abcdefghijklmno */
+	"pppppppppppppppx";			/* pqrstuvwxyz{|}~ DEL */
+
+static char byte_class(const char *table, unsigned char c)
+{
+	return c < 0x80 ? table[c] : 'x';
 }
 
 /*
@@ -92,19 +127,19 @@ static size_t plain_host_length(mv_str s, bool *upper_r)
 	if (is_xn_label(s.p, s.len))
 		return 0;
 	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.p[i];
+		char class = byte_class(host_class, (unsigned char)s.p[i]);
 
-		if (is_lower_alpha(c) || is_digit(c) || c == '-')
+		if (class == 'p')
 			continue;
-		if (c == '.') {
+		if (class == '.') {
 			label = i + 1;
 			if (is_xn_label(s.p + label, s.len - label))
 				return 0;
-		} else if (is_upper_alpha(c)) {
+		} else if (class == 'u') {
 			*upper_r = true;
-		} else if (c == '/' || c == '?' || c == '#') {
+		} else if (class == 'e') {
 			break;
-		} else if (c != '_') {
+		} else {
 			return 0;
 		}
 	}
@@ -134,17 +169,17 @@ static bool plain_tail(mv_str s, size_t *path_len_r)
 	size_t i, path_len = SIZE_MAX;
 
 	for (i = 0; i < s.len; i++) {
-		unsigned char c = p[i];
+		char class = byte_class(tail_class, p[i]);
 
-		if (is_lower_alpha(c | 0x20) || is_digit(c))
+		if (class == 'p')
 			continue;
-		if (!plain_tail_byte(c))
+		if (class == 'x')
 			return false;
-		if (c == '/' && path_len == SIZE_MAX && is_dot_segment(s.p + i + 1, s.len - i - 1))
+		if (class == '/' && path_len == SIZE_MAX && is_dot_segment(s.p + i + 1, s.len - i - 1))
 			return false;	/* remove_dot_segments would change the path */
-		if ((c == '?' || c == '#') && path_len == SIZE_MAX)
+		if (class == '?' && path_len == SIZE_MAX)
 			path_len = i;
-		if (c == '%' && i + 2 < s.len && url_hex_digit(p[i + 1]) && url_hex_digit(p[i + 2])) {
+		if (class == '%' && i + 2 < s.len && url_hex_digit(p[i + 1]) && url_hex_digit(p[i + 2])) {
 			if (!is_upper_hex(p[i + 1]) || !is_upper_hex(p[i + 2]) ||
 			    is_unreserved((unsigned char)(url_hex_value(p[i + 1]) << 4 | url_hex_value(p[i + 2]))))
 				return false;
@@ -184,8 +219,8 @@ static void set_query_fragment(mv_str rest, struct mv_url *url)
  */
 int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *url)
 {
-	const char *scheme;
-	size_t scheme_len, prefix_len, host_len, path_len, path_at, n;
+	const mv_str *scheme;
+	size_t prefix_len, host_len, path_len, path_at, n;
 	mv_str rest, tail;
 	bool no_scheme = false, upper;
 	char *out;
@@ -194,7 +229,7 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	if (scheme == NULL) {
 		if (base != NULL || !mv_str_prefix_ci(raw, "www."))
 			return 0;
-		scheme = fast_schemes[0];
+		scheme = &fast_schemes[0];
 		prefix_len = 0;
 		no_scheme = true;
 	}
@@ -207,13 +242,12 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 		return 0;
 
 	/* scheme "://" host, "/" when the path is empty (RFC 3986 6.2.3), then the tail as it is */
-	scheme_len = strlen(scheme);
-	out = mv_arena_alloc(arena, scheme_len + 3 + host_len + 1 + tail.len + 1);
+	out = mv_arena_alloc(arena, scheme->len + 3 + host_len + 1 + tail.len + 1);
 	if (out == NULL)
 		return -1;
-	memcpy(out, scheme, scheme_len);
-	memcpy(out + scheme_len, "://", 3);
-	n = scheme_len + 3;
+	memcpy(out, scheme->p, scheme->len);
+	memcpy(out + scheme->len, "://", 3);
+	n = scheme->len + 3;
 	if (upper)
 		copy_lower(out + n, rest.p, host_len);
 	else
@@ -230,11 +264,11 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	n += tail.len - path_len;
 	out[n] = '\0';
 	url->normalized = mv_str_make(out, n);
-	url->scheme = mv_str_make(scheme, scheme_len);
+	url->scheme = *scheme;
 	url->userinfo = MV_STR_NULL;
 	url->port = 0;
 	url->flags = no_scheme ? MV_URL_NO_SCHEME : 0;
-	if (base != NULL && mv_str_eq(base->scheme, scheme))
+	if (base != NULL && mv_str_eq(base->scheme, scheme->p))
 		url->flags |= MV_URL_RELATIVE;
 	url->domain = url_registrable_domain_plain(url->host);
 	return 1;
