@@ -315,6 +315,8 @@ static void test_fast_path_agrees_with_general_parser(void)
 		"example.com.", "a..b.com", ".example.com", "ex%41mple.com", "b\xc3\xbc" "cher.de", "[::1]",
 		"user@example.com", "u:p@example.com", "example.com:80", "example.com:8080", "example.com:",
 		"exa mple.com", "exa<mple.com", "localhost", "s3.amazonaws.com", "x.blogspot.com", "",
+		"255.255.255.255", "256.1.1.1", "01.2.3.4", "1.02.3.4", "0.0.0.0", "1.2.3.4.", "1.2.3.04", "1.2.3",
+		"1.2.3.4.5", "a.1.2.3.4", "1.2.3.4a", "9.99.199.249", "1.2.3.1000",
 	};
 	static const char *const tails[] = {
 		"", "/", "/a/b", "/a/b/", "/a/./b", "/a/../b", "/.", "/..", "/./", "/a/.", "/a/..", "/a/.b",
@@ -347,7 +349,14 @@ static void test_fast_path_agrees_with_general_parser(void)
 	CHECK(takes_fast_path("www.example.com/x"));
 	CHECK(!takes_fast_path("http://example.com/a/../b"));
 	CHECK(!takes_fast_path("http://example.com/%7e"));
-	CHECK(!takes_fast_path("http://1.2.3.4/"));
+	CHECK(takes_fast_path("http://1.2.3.4/"));
+	CHECK(takes_fast_path("http://255.0.10.100/x"));
+	CHECK(!takes_fast_path("http://01.2.3.4/"));
+	CHECK(!takes_fast_path("http://1.2.3.4./"));
+	CHECK(!takes_fast_path("http://256.2.3.4/"));
+	CHECK(!takes_fast_path("http://1.2.3/"));
+	CHECK(!takes_fast_path("http://1.2.3.4.5/"));
+	CHECK(!takes_fast_path("http://1.2.3.1234/"));
 	CHECK(!takes_fast_path("http://xn--bcher-kva.example/"));
 	CHECK(!takes_fast_path("http://example.com:8080/"));
 }

@@ -2,7 +2,7 @@
  * The fast path for the URLs mail is full of: "scheme://host/path?query#frag"
  * (or "www.host/path") with a special scheme other than file:, a host of
  * ASCII letters, digits, '-', '_' and '.' that is not numeric and has no
- * xn-- label, no userinfo or port, and a path, query and fragment that
+ * xn-- label or is a plain dotted quad, no userinfo or port, and a path, query and fragment that
  * normalization leaves alone: printable ASCII without "<>`\ or a dot
  * segment, every %XX already an upper-case escape of a reserved byte.  Such
  * a URL is its own normalized form, but for the case of scheme and host, so
@@ -114,16 +114,40 @@ static char byte_class(const char *table, unsigned char c)
 }
 
 /*
+ * A dotted quad as the IPv4 parser writes it back: four decimal parts of
+ * 0-255 without a leading zero (which would be octal), nothing else.
+ */
+static bool is_plain_ipv4(const char *p, size_t len)
+{
+	size_t i = 0, part, start;
+	unsigned value;
+
+	for (part = 0; part < 4; part++) {
+		if (part > 0) {
+			if (i >= len || p[i] != '.')
+				return false;
+			i++;
+		}
+		for (start = i, value = 0; i < len && is_digit((unsigned char)p[i]) && i - start < 3; i++)
+			value = value * 10 + (unsigned)(p[i] - '0');
+		if (i == start || value > 255 || (p[start] == '0' && i - start > 1))
+			return false;
+	}
+	return i == len;
+}
+
+/*
  * Length of the host at the start of s, or 0 when the host is not a plain
  * one: empty, too long, a byte needing decoding, IDNA or refusal, an xn--
- * label, or a last label that is empty or may be a number (IPv4 parsing).
- * *upper_r tells whether it needs lower-casing.
+ * label, or a last label that is empty or may be a number (IPv4 parsing),
+ * unless the host is a plain dotted quad (*ip_r).  *upper_r tells whether
+ * it needs lower-casing.
  */
-static size_t plain_host_length(mv_str s, bool *upper_r)
+static size_t plain_host_length(mv_str s, bool *upper_r, bool *ip_r)
 {
 	size_t i, label = 0;
 
-	*upper_r = false;
+	*upper_r = *ip_r = false;
 	if (is_xn_label(s.p, s.len))
 		return 0;
 	for (i = 0; i < s.len; i++) {
@@ -142,6 +166,10 @@ static size_t plain_host_length(mv_str s, bool *upper_r)
 		} else {
 			return 0;
 		}
+	}
+	if (i > 0 && is_digit((unsigned char)s.p[label]) && is_plain_ipv4(s.p, i)) {
+		*ip_r = true;
+		return i;
 	}
 	if (i == 0 || i > URL_MAX_HOST || label >= i || !is_lower_alpha(s.p[label] | 0x20))
 		return 0;
@@ -222,7 +250,7 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	const mv_str *scheme;
 	size_t prefix_len, host_len, path_len, path_at, n;
 	mv_str rest, tail;
-	bool no_scheme = false, upper;
+	bool no_scheme = false, upper, ip;
 	char *out;
 
 	scheme = fast_scheme(raw, &prefix_len);
@@ -234,7 +262,7 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 		no_scheme = true;
 	}
 	rest = mv_str_make(raw.p + prefix_len, raw.len - prefix_len);
-	host_len = plain_host_length(rest, &upper);
+	host_len = plain_host_length(rest, &upper, &ip);
 	if (host_len == 0)
 		return 0;
 	tail = mv_str_make(rest.p + host_len, rest.len - host_len);
@@ -270,6 +298,11 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	url->flags = no_scheme ? MV_URL_NO_SCHEME : 0;
 	if (base != NULL && mv_str_eq(base->scheme, scheme->p))
 		url->flags |= MV_URL_RELATIVE;
-	url->domain = url_registrable_domain_plain(url->host);
+	if (ip) {
+		url->flags |= MV_URL_HOST_IP;
+		url->domain = url->host;
+	} else {
+		url->domain = url_registrable_domain_plain(url->host);
+	}
 	return 1;
 }
