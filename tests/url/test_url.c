@@ -317,6 +317,9 @@ static void test_fast_path_agrees_with_general_parser(void)
 		"exa mple.com", "exa<mple.com", "localhost", "s3.amazonaws.com", "x.blogspot.com", "",
 		"255.255.255.255", "256.1.1.1", "01.2.3.4", "1.02.3.4", "0.0.0.0", "1.2.3.4.", "1.2.3.04", "1.2.3",
 		"1.2.3.4.5", "a.1.2.3.4", "1.2.3.4a", "9.99.199.249", "1.2.3.1000",
+		"example.com:443", "example.com:21", "example.com:0", "example.com:080", "example.com:65535",
+		"example.com:65536", "example.com:99999", "example.com:123456", "example.com:8a", "example.com:1:2",
+		"1.2.3.4:8080", "example.com:\\", "EXAMPLE.com:81",
 	};
 	static const char *const tails[] = {
 		"", "/", "/a/b", "/a/b/", "/a/./b", "/a/../b", "/.", "/..", "/./", "/a/.", "/a/..", "/a/.b",
@@ -358,7 +361,15 @@ static void test_fast_path_agrees_with_general_parser(void)
 	CHECK(!takes_fast_path("http://1.2.3.4.5/"));
 	CHECK(!takes_fast_path("http://1.2.3.1234/"));
 	CHECK(!takes_fast_path("http://xn--bcher-kva.example/"));
-	CHECK(!takes_fast_path("http://example.com:8080/"));
+	CHECK(takes_fast_path("http://example.com:8080/"));
+	CHECK(takes_fast_path("https://example.com:443?q"));
+	CHECK(!takes_fast_path("http://example.com:0/"));
+	CHECK(!takes_fast_path("http://example.com:080/"));
+	CHECK(!takes_fast_path("http://example.com:65536/"));
+	CHECK(!takes_fast_path("http://example.com:/"));
+	CHECK(!takes_fast_path("http://example.com:123456/"));
+	CHECK(!takes_fast_path("http://example.com:80x/"));
+	CHECK(!takes_fast_path("http://example.com:80:81/"));
 }
 
 /* Every byte value in each part of a URL the fast path reads: it must agree with the general parser. */
@@ -368,6 +379,7 @@ static void test_fast_path_every_byte(void)
 		"http://ex^mple.com/", "http://^example.com/", "http://example.co^/", "http://example.com^/x",
 		"http://a.b^.com/p", "http://example.com/a^b", "http://example.com/^", "http://example.com/a/^./b",
 		"http://example.com/a?q=^", "http://example.com/a#f^", "http://example.com/%4^", "www.exa^ple.com/",
+		"http://example.com:8^/", "http://example.com:^0/a", "http://1.2.3.^/",
 	};
 	char raw[64];
 	unsigned differ = 0;

@@ -2,7 +2,8 @@
  * The fast path for the URLs mail is full of: "scheme://host/path?query#frag"
  * (or "www.host/path") with a special scheme other than file:, a host of
  * ASCII letters, digits, '-', '_' and '.' that is not numeric and has no
- * xn-- label or is a plain dotted quad, no userinfo or port, and a path, query and fragment that
+ * xn-- label or is a plain dotted quad, no userinfo, a port as it would
+ * be written back or none, and a path, query and fragment that
  * normalization leaves alone: printable ASCII without "<>`\ or a dot
  * segment, every %XX already an upper-case escape of a reserved byte.  Such
  * a URL is its own normalized form, but for the case of scheme and host, so
@@ -15,7 +16,12 @@
 #include "url/url_int.h"
 
 /* The special schemes the fast path takes, lower-case (static, so a view of them outlives the arena). */
-static const mv_str fast_schemes[] = { { "http", 4 }, { "https", 5 }, { "ftp", 3 }, { "ws", 2 }, { "wss", 3 } };
+static const struct fast_scheme {
+	mv_str name;
+	unsigned default_port;
+} fast_schemes[] = {
+	{ { "http", 4 }, 80 }, { { "https", 5 }, 443 }, { { "ftp", 3 }, 21 }, { { "ws", 2 }, 80 }, { { "wss", 3 }, 443 },
+};
 
 static bool is_lower_alpha(unsigned char c)
 {
@@ -60,7 +66,7 @@ static bool same_word_ci(const char *p, const char *word, size_t n)
 	return true;
 }
 
-static const mv_str *fast_scheme(mv_str raw, size_t *prefix_len_r)
+static const struct fast_scheme *fast_scheme(mv_str raw, size_t *prefix_len_r)
 {
 	size_t n, i;
 
@@ -70,7 +76,7 @@ static const mv_str *fast_scheme(mv_str raw, size_t *prefix_len_r)
 	    raw.p[n + 3] == '/' || raw.p[n + 3] == '\\')
 		return NULL;
 	for (i = 0; i < sizeof(fast_schemes) / sizeof(fast_schemes[0]); i++) {
-		if (fast_schemes[i].len == n && same_word_ci(raw.p, fast_schemes[i].p, n)) {
+		if (fast_schemes[i].name.len == n && same_word_ci(raw.p, fast_schemes[i].name.p, n)) {
 			*prefix_len_r = n + 3;
 			return &fast_schemes[i];
 		}
@@ -93,7 +99,7 @@ static bool is_xn_label(const char *p, size_t avail)
 static const char host_class[] =
 	"xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx"	/* controls */
 	"xxxexxxxxxxxxp.e"			/*  !"#$%&'()*+,-./ */
-	"ppppppppppxxxxxe"			/* 0123456789:;<=>? */
+	"ppppppppppexxxxe"			/* 0123456789:;<=>? */
 	"xuuuuuuuuuuuuuuu"			/* @ABCDEFGHIJKLMNO */
 	"uuuuuuuuuuuxxxxp"			/* PQRSTUVWXYZ[\]^_ */
 	"xppppppppppppppp"			/* `abcdefghijklmno */
@@ -226,6 +232,29 @@ static void copy_lower(char *out, const char *in, size_t len)
 		out[i] = mv_ascii_lower(in[i]);
 }
 
+/*
+ * The port after the host, as the general parser writes it back: ':' and
+ * 1-65535 in decimal without a leading zero, then the end, '/', '?' or '#'.
+ * Returns the length of ":port" with its value in *port_r, 0 for no port,
+ * SIZE_MAX for a port that is not plain.
+ */
+static size_t plain_port(mv_str s, unsigned *port_r)
+{
+	unsigned value = 0;
+	size_t i;
+
+	*port_r = 0;
+	if (s.len == 0 || s.p[0] != ':')
+		return 0;
+	for (i = 1; i < s.len && i <= 5 && is_digit((unsigned char)s.p[i]); i++)
+		value = value * 10 + (unsigned)(s.p[i] - '0');
+	if (i == 1 || s.p[1] == '0' || value > 65535 ||
+	    (i < s.len && s.p[i] != '/' && s.p[i] != '?' && s.p[i] != '#'))
+		return SIZE_MAX;
+	*port_r = value;
+	return i;
+}
+
 /* Query and fragment are views into rest, the normalized URL after its path: "", "?q", "#f" or "?q#f". */
 static void set_query_fragment(mv_str rest, struct mv_url *url)
 {
@@ -247,10 +276,11 @@ static void set_query_fragment(mv_str rest, struct mv_url *url)
  */
 int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *url)
 {
-	const mv_str *scheme;
-	size_t prefix_len, host_len, path_len, path_at, n;
-	mv_str rest, tail;
+	const struct fast_scheme *scheme;
+	size_t prefix_len, host_len, port_len, path_len, path_at, n;
+	mv_str rest, port_text, tail;
 	bool no_scheme = false, upper, ip;
+	unsigned port;
 	char *out;
 
 	scheme = fast_scheme(raw, &prefix_len);
@@ -265,23 +295,31 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	host_len = plain_host_length(rest, &upper, &ip);
 	if (host_len == 0)
 		return 0;
-	tail = mv_str_make(rest.p + host_len, rest.len - host_len);
+	port_len = plain_port(mv_str_make(rest.p + host_len, rest.len - host_len), &port);
+	if (port_len == SIZE_MAX)
+		return 0;
+	if (port == scheme->default_port)
+		port = 0;	/* dropped from the normalized form */
+	port_text = mv_str_make(rest.p + host_len, port != 0 ? port_len : 0);
+	tail = mv_str_make(rest.p + host_len + port_len, rest.len - host_len - port_len);
 	if (!plain_tail(tail, &path_len))
 		return 0;
 
-	/* scheme "://" host, "/" when the path is empty (RFC 3986 6.2.3), then the tail as it is */
-	out = mv_arena_alloc(arena, scheme->len + 3 + host_len + 1 + tail.len + 1);
+	/* scheme "://" host [":" port], "/" when the path is empty (RFC 3986 6.2.3), then the tail as it is */
+	out = mv_arena_alloc(arena, scheme->name.len + 3 + host_len + port_text.len + 1 + tail.len + 1);
 	if (out == NULL)
 		return -1;
-	memcpy(out, scheme->p, scheme->len);
-	memcpy(out + scheme->len, "://", 3);
-	n = scheme->len + 3;
+	memcpy(out, scheme->name.p, scheme->name.len);
+	memcpy(out + scheme->name.len, "://", 3);
+	n = scheme->name.len + 3;
 	if (upper)
 		copy_lower(out + n, rest.p, host_len);
 	else
 		memcpy(out + n, rest.p, host_len);
 	url->host = url->host_unicode = mv_str_make(out + n, host_len);
 	n += host_len;
+	memcpy(out + n, port_text.p, port_text.len);
+	n += port_text.len;
 	path_at = n;
 	if (path_len == 0)
 		out[n++] = '/';
@@ -292,11 +330,13 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	n += tail.len - path_len;
 	out[n] = '\0';
 	url->normalized = mv_str_make(out, n);
-	url->scheme = *scheme;
+	url->scheme = scheme->name;
 	url->userinfo = MV_STR_NULL;
-	url->port = 0;
+	url->port = (uint16_t)port;
 	url->flags = no_scheme ? MV_URL_NO_SCHEME : 0;
-	if (base != NULL && mv_str_eq(base->scheme, scheme->p))
+	if (port != 0)
+		url->flags |= MV_URL_NONSTANDARD_PORT;
+	if (base != NULL && mv_str_eq(base->scheme, scheme->name.p))
 		url->flags |= MV_URL_RELATIVE;
 	if (ip) {
 		url->flags |= MV_URL_HOST_IP;
