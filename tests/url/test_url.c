@@ -312,7 +312,7 @@ static void test_fast_path_agrees_with_general_parser(void)
 	static const char *const hosts[] = {
 		"example.com", "EXAMPLE.Com", "www.example.co.uk", "a-b_c.example.org", "xn--bcher-kva.example",
 		"www.XN--bcher-kva.de", "1.2.3.4", "0x7f.1", "a.b.0xab", "a.b.0x", "a.b.1e", "2130706433",
-		"example.com.", "a..b.com", ".example.com", "ex%41mple.com", "b\xc3\xbc" "cher.de", "[::1]",
+		"example.com.", "a..b.com", ".example.com", "ex%41mple.com", ("b\xc3\xbc" "cher.de"), "[::1]",
 		"user@example.com", "u:p@example.com", "example.com:80", "example.com:8080", "example.com:",
 		"exa mple.com", "exa<mple.com", "localhost", "s3.amazonaws.com", "x.blogspot.com", "",
 		"255.255.255.255", "256.1.1.1", "01.2.3.4", "1.02.3.4", "0.0.0.0", "1.2.3.4.", "1.2.3.04", "1.2.3",
