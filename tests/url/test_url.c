@@ -360,6 +360,20 @@ static void test_fast_path_agrees_with_general_parser(void)
 	CHECK(!takes_fast_path("http://1.2.3/"));
 	CHECK(!takes_fast_path("http://1.2.3.4.5/"));
 	CHECK(!takes_fast_path("http://1.2.3.1234/"));
+	/* a host ending the input with a dot: nothing may be read past it (found by fuzz_url) */
+	{
+		static const char dot_end[] = { 'w', 's', ':', '/', '/', 'a', '.', 'b', '.' };
+		struct mv_url u;
+		char *copy = malloc(sizeof(dot_end));
+
+		CHECK(copy != NULL);
+		if (copy != NULL) {
+			memcpy(copy, dot_end, sizeof(dot_end));
+			memset(&u, 0, sizeof(u));
+			CHECK_INT(url_parse_fast(arena, mv_str_make(copy, sizeof(dot_end)), NULL, &u), 0);
+			free(copy);
+		}
+	}
 	CHECK(!takes_fast_path("http://xn--bcher-kva.example/"));
 	CHECK(takes_fast_path("http://example.com:8080/"));
 	CHECK(takes_fast_path("https://example.com:443?q"));

@@ -173,13 +173,12 @@ static size_t plain_host_length(mv_str s, bool *upper_r, bool *ip_r)
 			return 0;
 		}
 	}
-	if (i > 0 && is_digit((unsigned char)s.p[label]) && is_plain_ipv4(s.p, i)) {
-		*ip_r = true;
-		return i;
-	}
-	if (i == 0 || i > URL_MAX_HOST || label >= i || !is_lower_alpha(s.p[label] | 0x20))
+	if (i == 0 || i > URL_MAX_HOST || label >= i)
 		return 0;
-	return i;
+	if (is_lower_alpha(s.p[label] | 0x20))
+		return i;
+	*ip_r = is_digit((unsigned char)s.p[label]) && is_plain_ipv4(s.p, i);
+	return *ip_r ? i : 0;
 }
 
 /* A "." or ".." segment at p, the byte after a '/' of the path (which ends at '?' or '#'). */
