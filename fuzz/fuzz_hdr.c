@@ -1,6 +1,12 @@
-/* libFuzzer target for the header-field parsers; the first byte picks the parser. */
+/*
+ * libFuzzer target for the header-field parsers; the first byte picks the
+ * parser.  Dates also check that the reader of the common shape agrees with
+ * the general parser whenever it takes the input.
+ */
 #include <stdint.h>
+#include <stdlib.h>
 
+#include "hdr/date_int.h"
 #include "mailvet/hdr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,11 +31,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 1: {
-		int64_t t;
-		int z;
+		int64_t t, t2;
+		int z, z2, r;
 
 		if (mv_date_parse(in, &t, &z) == 0)
 			sum = (size_t)t + (size_t)z;
+		r = hdr_date_parse_common(in, &t, &z);
+		if (r != DATE_NOT_COMMON &&
+		    (hdr_date_parse_general(in, &t2, &z2) != r || (r == 0 && (t != t2 || z != z2))))
+			abort();
 		break;
 	}
 	case 2:

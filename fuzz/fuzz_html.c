@@ -1,4 +1,7 @@
-/* HTML tokenizer: a one-shot parse and a chunked parse (chunk size from the first byte) must agree. */
+/*
+ * HTML tokenizer: a one-shot parse and a chunked parse (chunk size from the
+ * first byte) must agree, and the text must come out collapsed.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +11,23 @@
 #define SAME(f) (x.f.len == y.f.len && memcmp(x.f.p, y.f.p, x.f.len) == 0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Collapsed text: no tab, CR or FF, no two separators in a row, none at either end. */
+static int collapsed(mv_str t)
+{
+	size_t i;
+
+	for (i = 0; i < t.len; i++) {
+		char c = t.p[i];
+
+		if (c == '\t' || c == '\r' || c == '\f')
+			return 0;
+		if ((c == ' ' || c == '\n') &&
+		    (i == 0 || i + 1 == t.len || t.p[i + 1] == ' ' || t.p[i + 1] == '\n'))
+			return 0;
+	}
+	return 1;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,6 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mv_html_parser_finish(p, &y);
 	if (!SAME(text) || !SAME(hidden_text) || !SAME(title) || !SAME(base_href) || x.flags != y.flags ||
 	    x.n_links != y.n_links || x.n_tags != y.n_tags)
+		abort();
+	if (!collapsed(x.text) || !collapsed(x.hidden_text) || !collapsed(x.title))
 		abort();
 	for (i = 0; i < x.n_links; i++)
 		if (!SAME(links[i].href) || !SAME(links[i].text) || x.links[i].hidden != y.links[i].hidden)

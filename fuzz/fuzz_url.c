@@ -1,11 +1,14 @@
 /*
  * libFuzzer target: mv_url_parse alone and against a base cut from the input,
  * and mv_url_extract_text.  The fast path must agree with the general parser
- * on every field, so any difference aborts.
+ * on every field, and the cached registrable domain with libpsl asked
+ * directly, so any difference aborts.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libpsl.h>
 
 #include "mailvet/url.h"
 #include "url/url_int.h"
@@ -37,6 +40,41 @@ static void check_fast_path(mv_arena *arena, mv_str raw, const struct mv_url *ba
 		abort();
 }
 
+/* The list mv_url_registrable_domain() loads (url_domain.c). */
+static const psl_ctx_t *oracle_psl(void)
+{
+	static const psl_ctx_t *ctx;
+
+	if (ctx == NULL) {
+		ctx = psl_builtin();
+		if (ctx == NULL || psl_suffix_count(ctx) <= 0)
+			ctx = psl_latest(NULL);
+	}
+	return ctx;
+}
+
+/* A lower-case host without NUL, as parsing leaves it: the answer must be libpsl's. */
+static void check_domain(mv_str host)
+{
+	char buf[256];
+	const char *rd;
+	mv_str got;
+	size_t i;
+
+	if (host.len == 0 || host.len >= sizeof(buf) || oracle_psl() == NULL)
+		return;
+	for (i = 0; i < host.len; i++) {
+		if (host.p[i] == '\0' || (host.p[i] >= 'A' && host.p[i] <= 'Z'))
+			return;
+	}
+	memcpy(buf, host.p, host.len);
+	buf[host.len] = '\0';
+	rd = psl_registrable_domain(oracle_psl(), buf);
+	got = mv_url_registrable_domain(host);
+	if (rd == NULL ? !same_view(got, host) : got.len != strlen(rd) || memcmp(got.p, rd, got.len) != 0)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -51,8 +89,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		base = mv_str_make(in.p, (size_t)(nl - in.p));
 		ref = mv_str_make(nl + 1, size - base.len - 1);
 	}
-	if (mv_url_parse(arena, in, MV_STR_NULL, &u) == 0)
+	if (mv_url_parse(arena, in, MV_STR_NULL, &u) == 0) {
 		sum += u.normalized.len + u.domain.len + u.host_unicode.len;
+		check_domain(u.host);
+	}
+	check_domain(in);	/* the suffixes of a name cached before the name is asked */
 	if (mv_url_parse(arena, ref, base, &u) == 0)
 		sum += u.normalized.len + u.domain.len;
 	check_fast_path(arena, in, NULL);

@@ -2,12 +2,15 @@
  * Date parsing: a table of RFC 5322 3.3/4.3 and common non-RFC forms with
  * exact expected epochs and zones, range rejections, and an oracle run that
  * compares generated RFC dates across years, months, days and zones with
- * glibc strptime() + timegm() (tm_gmtoff from %z).
+ * glibc strptime() + timegm() (tm_gmtoff from %z), and a run over generated
+ * near-RFC dates checking that the direct reader of the common shape agrees
+ * with the general parser wherever it takes the input.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "hdr/date_int.h"
 #include "mailvet/hdr.h"
 #include "test.h"
 
@@ -147,6 +150,100 @@ static void test_date_oracle_strptime(void)
 	CHECK(n > 1500);
 }
 
+static unsigned next_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+/* The first entry (the common form) half the time, else any entry. */
+static const char *pick(unsigned *seed, const char *const *list, size_t n)
+{
+	return next_rand(seed) % 2 == 0 ? list[0] : list[next_rand(seed) % n];
+}
+
+#define PICK(seed, list) pick(seed, list, sizeof(list) / sizeof(list[0]))
+
+/* A number printed as "%u", "%02u" or now and then "%03u". */
+static void put_num(char *buf, size_t size, unsigned *seed, unsigned limit)
+{
+	unsigned v = next_rand(seed) % limit, width = next_rand(seed) % 8 == 0 ? 3 : 1 + next_rand(seed) % 2;
+	char tmp[16];
+
+	snprintf(tmp, sizeof(tmp), "%0*u", (int)width, v);
+	strncat(buf, tmp, size - strlen(buf) - 1);
+}
+
+static void put(char *buf, size_t size, const char *s)
+{
+	strncat(buf, s, size - strlen(buf) - 1);
+}
+
+/*
+ * Dates in and near the common shape (case, spacing, digit counts, ranges,
+ * zones, trailing text): the common reader either declines or gives exactly
+ * what the general parser gives.
+ */
+static void test_date_common_matches_general(void)
+{
+	static const char *const lead[] = { "", " ", "\t", "\r\n ", "(c) " };
+	static const char *const wday[] = { "", "Tue, ", "Sun, ", "tue, ", "SAT, ", "Tue,",
+		"Tue,  ", "Tue,\r\n ", "Tue ", "Tue ,", "Tues, ", "Xyz, ", "Tuesday, ", "Thu, ", "Jun, " };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+		"Sep", "Oct", "Nov", "Dec", "jan", "DEC", "sEp", "June", "Foo", "Ma", "Sept" };
+	static const char *const sep[] = { " ", "  ", "\r\n\t", "-", "\t", "/", "(x)", "" };
+	static const char *const year[] = { "2002", "1970", "1899", "1900", "2000", "2100",
+		"9999", "10000", "02", "97", "102", "2002x" };
+	static const char *const colon[] = { ":", " : ", "::", "" };
+	static const char *const secs[] = { "", ":", ":5", ":60", ":61", ":005" };
+	static const char *const zone[] = { "", " +0000", " -0700", " +0530", " -0330", " +9900",
+		" +2360", " +2359", " -07", " +07:00", " +07001", " GMT", " EST", " (PDT)",
+		" -0700 (PDT)", " -0700x", " -0700 junk", "  -0700", "\r\n -0700", " - 0700", " -", " +", " Z", " ",
+		"  ", "+0100", "-0100 ", " +0000 GMT" };
+	unsigned seed = 4242, n, common = 0;
+
+	for (n = 0; n < 400000; n++) {
+		char s[160] = "";
+		int64_t t1 = -1, t2 = -1;
+		int z1 = 12345, z2 = 12345, r1, r2;
+
+		put(s, sizeof(s), PICK(&seed, lead));
+		put(s, sizeof(s), PICK(&seed, wday));
+		put_num(s, sizeof(s), &seed, 33);
+		put(s, sizeof(s), PICK(&seed, sep));
+		put(s, sizeof(s), PICK(&seed, mon));
+		put(s, sizeof(s), PICK(&seed, sep));
+		if (next_rand(&seed) % 4 == 0)
+			put_num(s, sizeof(s), &seed, 3000);
+		else
+			put(s, sizeof(s), PICK(&seed, year));
+		put(s, sizeof(s), PICK(&seed, sep));
+		put_num(s, sizeof(s), &seed, 25);
+		put(s, sizeof(s), PICK(&seed, colon));
+		put_num(s, sizeof(s), &seed, 61);
+		if (next_rand(&seed) % 2 == 0) {
+			put(s, sizeof(s), ":");
+			put_num(s, sizeof(s), &seed, 62);
+		} else {
+			put(s, sizeof(s), PICK(&seed, secs));
+		}
+		put(s, sizeof(s), PICK(&seed, zone));
+		r1 = hdr_date_parse_common(mv_str_cstr(s), &t1, &z1);
+		if (r1 == DATE_NOT_COMMON)
+			continue;
+		common++;
+		r2 = hdr_date_parse_general(mv_str_cstr(s), &t2, &z2);
+		test_checks++;
+		if (r1 != r2 || (r1 == 0 && (t1 != t2 || z1 != z2))) {
+			test_failures++;
+			fprintf(stderr, "common vs general \"%s\": %d %lld %d, want %d %lld %d\n", s, r1,
+				(long long)t1, z1, r2, (long long)t2, z2);
+		}
+	}
+	/* The generator aims at the common shape often enough to test it. */
+	CHECK(common > 5000);
+}
+
 static void test_date_pathological_fast(void)
 {
 	size_t size = 4u << 20, i;
@@ -169,6 +266,7 @@ int main(void)
 {
 	RUN(test_date_table);
 	RUN(test_date_oracle_strptime);
+	RUN(test_date_common_matches_general);
 	RUN(test_date_pathological_fast);
 	return test_summary();
 }

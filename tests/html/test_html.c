@@ -105,6 +105,22 @@ static const struct text_case text_cases[] = {
 	{ "<div style=\"display:block\">x</div><span style=\"font-size:12px\">y</span>", "x\ny", NULL, NULL },
 	{ "<div style=\"display:none\">   </div>x", "x", NULL, NULL },
 	{ "<div style=\"display:none\"><p>a</p><p>b</p></div>", "", "a\nb", NULL },
+	/* prose long enough to be copied in 16-byte blocks, with the runs that must still collapse */
+	{ "The quick brown fox jumps over the lazy dog, twice over.",
+	  "The quick brown fox jumps over the lazy dog, twice over.", NULL, NULL },
+	{ "0123456789abcde  f0123456789abcdef", "0123456789abcde f0123456789abcdef", NULL, NULL },
+	{ "0123456789abcdef \t\n 0123456789abcdef\n", "0123456789abcdef 0123456789abcdef", NULL, NULL },
+	{ "0123456789abcde 0123456789abcde x", "0123456789abcde 0123456789abcde x", NULL, NULL },
+	{ "supercalifragilisticexpialidocious\tis a long\r\nword ",
+	  "supercalifragilisticexpialidocious is a long word", NULL, NULL },
+	{ "<p>first line of prose here</p>  <p>second line of prose there </p>",
+	  "first line of prose here\nsecond line of prose there", NULL, NULL },
+	/* names: case, and past the kept length */
+	{ "<SPAN>a</span><ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ>b</abcdefghijklmnopqrstuvwxyzabcdefghij>c",
+	  "abc", NULL, NULL },
+	{ "<DIV STYLE=\"DISPLAY:NONE\">s</DIV>v", "v", "s", NULL },
+	{ "<span data-a-very-long-attribute-name=1 style=\"display:none\">h</span>x", "x", "h", NULL },
+	{ "&AElig; &zwnj;x", "\xC3\x86 \xE2\x80\x8Cx", NULL, NULL },
 	{ "<span style=\"display:none\">a</b>b</span>c", "c", "ab", NULL },
 	{ "<div style=display:none><template>t</template>h</div>", "", "h", NULL },
 };

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include <idn2.h>
+#include <libpsl.h>
 
 #include "mailvet/url.h"
 #include "test.h"
@@ -311,9 +312,14 @@ static void test_fast_path_agrees_with_general_parser(void)
 	static const char *const hosts[] = {
 		"example.com", "EXAMPLE.Com", "www.example.co.uk", "a-b_c.example.org", "xn--bcher-kva.example",
 		"www.XN--bcher-kva.de", "1.2.3.4", "0x7f.1", "a.b.0xab", "a.b.0x", "a.b.1e", "2130706433",
-		"example.com.", "a..b.com", ".example.com", "ex%41mple.com", "b\xc3\xbc" "cher.de", "[::1]",
+		"example.com.", "a..b.com", ".example.com", "ex%41mple.com", ("b\xc3\xbc" "cher.de"), "[::1]",
 		"user@example.com", "u:p@example.com", "example.com:80", "example.com:8080", "example.com:",
 		"exa mple.com", "exa<mple.com", "localhost", "s3.amazonaws.com", "x.blogspot.com", "",
+		"255.255.255.255", "256.1.1.1", "01.2.3.4", "1.02.3.4", "0.0.0.0", "1.2.3.4.", "1.2.3.04", "1.2.3",
+		"1.2.3.4.5", "a.1.2.3.4", "1.2.3.4a", "9.99.199.249", "1.2.3.1000",
+		"example.com:443", "example.com:21", "example.com:0", "example.com:080", "example.com:65535",
+		"example.com:65536", "example.com:99999", "example.com:123456", "example.com:8a", "example.com:1:2",
+		"1.2.3.4:8080", "example.com:\\", "EXAMPLE.com:81",
 	};
 	static const char *const tails[] = {
 		"", "/", "/a/b", "/a/b/", "/a/./b", "/a/../b", "/.", "/..", "/./", "/a/.", "/a/..", "/a/.b",
@@ -346,9 +352,64 @@ static void test_fast_path_agrees_with_general_parser(void)
 	CHECK(takes_fast_path("www.example.com/x"));
 	CHECK(!takes_fast_path("http://example.com/a/../b"));
 	CHECK(!takes_fast_path("http://example.com/%7e"));
-	CHECK(!takes_fast_path("http://1.2.3.4/"));
+	CHECK(takes_fast_path("http://1.2.3.4/"));
+	CHECK(takes_fast_path("http://255.0.10.100/x"));
+	CHECK(!takes_fast_path("http://01.2.3.4/"));
+	CHECK(!takes_fast_path("http://1.2.3.4./"));
+	CHECK(!takes_fast_path("http://256.2.3.4/"));
+	CHECK(!takes_fast_path("http://1.2.3/"));
+	CHECK(!takes_fast_path("http://1.2.3.4.5/"));
+	CHECK(!takes_fast_path("http://1.2.3.1234/"));
+	/* a host ending the input with a dot: nothing may be read past it (found by fuzz_url) */
+	{
+		static const char dot_end[] = { 'w', 's', ':', '/', '/', 'a', '.', 'b', '.' };
+		struct mv_url u;
+		char *copy = malloc(sizeof(dot_end));
+
+		CHECK(copy != NULL);
+		if (copy != NULL) {
+			memcpy(copy, dot_end, sizeof(dot_end));
+			memset(&u, 0, sizeof(u));
+			CHECK_INT(url_parse_fast(arena, mv_str_make(copy, sizeof(dot_end)), NULL, &u), 0);
+			free(copy);
+		}
+	}
 	CHECK(!takes_fast_path("http://xn--bcher-kva.example/"));
-	CHECK(!takes_fast_path("http://example.com:8080/"));
+	CHECK(takes_fast_path("http://example.com:8080/"));
+	CHECK(takes_fast_path("https://example.com:443?q"));
+	CHECK(!takes_fast_path("http://example.com:0/"));
+	CHECK(!takes_fast_path("http://example.com:080/"));
+	CHECK(!takes_fast_path("http://example.com:65536/"));
+	CHECK(!takes_fast_path("http://example.com:/"));
+	CHECK(!takes_fast_path("http://example.com:123456/"));
+	CHECK(!takes_fast_path("http://example.com:80x/"));
+	CHECK(!takes_fast_path("http://example.com:80:81/"));
+}
+
+/* Every byte value in each part of a URL the fast path reads: it must agree with the general parser. */
+static void test_fast_path_every_byte(void)
+{
+	static const char *const shapes[] = {
+		"http://ex^mple.com/", "http://^example.com/", "http://example.co^/", "http://example.com^/x",
+		"http://a.b^.com/p", "http://example.com/a^b", "http://example.com/^", "http://example.com/a/^./b",
+		"http://example.com/a?q=^", "http://example.com/a#f^", "http://example.com/%4^", "www.exa^ple.com/",
+		"http://example.com:8^/", "http://example.com:^0/a", "http://1.2.3.^/",
+	};
+	char raw[64];
+	unsigned differ = 0;
+	size_t i;
+	int c;
+
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		size_t at = (size_t)(strchr(shapes[i], '^') - shapes[i]);	/* where each byte goes */
+
+		for (c = 1; c < 256; c++) {
+			snprintf(raw, sizeof(raw), "%s", shapes[i]);
+			raw[at] = (char)c;
+			differ += !fast_agrees(raw, NULL);
+		}
+	}
+	CHECK_INT(differ, 0);
 }
 
 /* Random URL-ish bytes after a scheme, deterministic: the corners nobody listed. */
@@ -641,6 +702,9 @@ static void test_psl_vectors(void)
 			CHECK(to_alabel(exp, want, sizeof(want)));
 		got = mv_url_registrable_domain(mv_str_cstr(host));
 		CHECK_STR(got, want);
+		/* again, now from the cache, and by the fast path's entry for lower-case hosts */
+		CHECK_STR(mv_url_registrable_domain(mv_str_cstr(host)), want);
+		CHECK_STR(url_registrable_domain_plain(mv_str_cstr(host)), want);
 		if (got.len != strlen(want) || memcmp(got.p, want, got.len) != 0)
 			fprintf(stderr, "  PSL vector \"%s\" -> \"%s\"\n", in, exp);
 	}
@@ -668,6 +732,77 @@ static void test_registrable_domain_edges(void)
 	memcpy(longhost + i, "example.co.uk", 14);
 	d = mv_url_registrable_domain(mv_str_cstr(longhost));
 	CHECK_STR(d, "example.co.uk");
+	/* cut inside an over-long label: what is left is short enough to be cached, same answer twice */
+	memset(longhost, 'x', 300);
+	memcpy(longhost + 300, ".example.com", 13);
+	CHECK_STR(mv_url_registrable_domain(mv_str_cstr(longhost)), "example.com");
+	CHECK_STR(mv_url_registrable_domain(mv_str_cstr(longhost)), "example.com");
+	/* a mixed-case host caches its lower-case form; the answer is a view of the host asked */
+	d = mv_url_registrable_domain(MV_STR_LIT("WWW.Example.CO.UK"));
+	CHECK_STR(d, "Example.CO.UK");
+	CHECK_STR(url_registrable_domain_plain(MV_STR_LIT("www.example.co.uk")), "example.co.uk");
+	CHECK_STR(mv_url_registrable_domain(MV_STR_LIT("WWW.EXAMPLE.co.uk")), "EXAMPLE.co.uk");
+}
+
+/* The libpsl context mv_url_registrable_domain() uses, for the oracle below. */
+static const psl_ctx_t *oracle_psl(void)
+{
+	const psl_ctx_t *ctx = psl_builtin();
+
+	if (ctx == NULL || psl_suffix_count(ctx) <= 0)
+		ctx = psl_latest(NULL);
+	return ctx;
+}
+
+static bool domain_agrees(const psl_ctx_t *psl, const char *host)
+{
+	const char *rd = psl_registrable_domain(psl, host);
+	mv_str got = mv_url_registrable_domain(mv_str_cstr(host));
+
+	if (rd == NULL)
+		rd = host;
+	if (got.len == strlen(rd) && memcmp(got.p, rd, got.len) == 0)
+		return true;
+	fprintf(stderr, "  registrable domain of \"%s\": \"%.*s\", libpsl \"%s\"\n", host, (int)got.len, got.p, rd);
+	return false;
+}
+
+/*
+ * The cache answers a name from its suffixes' answers; libpsl asked directly
+ * must agree whatever was asked before: each chain of names is asked from the
+ * longest down and from the shortest up, under prefixes never seen before.
+ */
+static void test_registrable_domain_libpsl_oracle(void)
+{
+	static const char *const bases[] = {
+		"com", "example.com", "example.co.uk", "co.uk", "uk", "his.name", "forgot.his.name", "name",
+		"ck", "www.ck", "x.ck", "amazonaws.com", "s3.amazonaws.com", "compute.amazonaws.com",
+		"eu-west-1.compute.amazonaws.com", "blogspot.com", "github.io", "kawasaki.jp",
+		"city.kawasaki.jp", "x.kawasaki.jp", "jp", "a..b.com", "example.com.", "com.", ".com", "a.",
+		"localhost", "1.2.3.4", "xn--p1ai", "xn--80ak6aa92e.com", "unknowntld", "x.unknowntld",
+	};
+	static const char *const heads[] = { "a.b.c.", "www.", "a.", "" };
+	const psl_ctx_t *psl = oracle_psl();
+	char host[128];
+	unsigned differ = 0, round;
+	size_t i, h;
+
+	CHECK(psl != NULL);
+	if (psl == NULL)
+		return;
+	for (round = 0; round < 4; round++) {
+		for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+			for (h = 0; h < sizeof(heads) / sizeof(heads[0]); h++) {
+				/* rounds 0 and 2 go from the longest name down, 1 and 3 from the shortest up */
+				size_t k = round % 2 == 0 ? h : sizeof(heads) / sizeof(heads[0]) - 1 - h;
+
+				snprintf(host, sizeof(host), "%sr%u.%s", heads[k], round, bases[i]);
+				differ += !domain_agrees(psl, host);
+				differ += !domain_agrees(psl, host + strlen(heads[k]) + 3);	/* the base alone */
+			}
+		}
+	}
+	CHECK_INT(differ, 0);
 }
 
 struct collect {
@@ -712,6 +847,9 @@ static void test_extract_table(void)
 		{ "WWW.Example.COM, then", "WWW.Example.COM" },
 		{ "awww.example.com x.www.example.com www.", "" },
 		{ "mailto:joe@example.com; mailto:nobody", "mailto:joe@example.com" },
+		{ "MailTo:Joe@Example.com xmailto:a@b.c", "MailTo:Joe@Example.com" },
+		{ "to:joe@example.com mailto:", "" },
+		{ "a:b::c:/d:// http://x.com/a:b", "http://x.com/a:b" },
 		{ "write to joe@example.com", "" },
 		{ "https://ex.com/a\nb http://", "https://ex.com/a" },
 		{ "https://ex.com/very/long/\npath/continued", "https://ex.com/very/long/" },
@@ -719,6 +857,9 @@ static void test_extract_table(void)
 		  "ftp://f.org/x|http://\xc3\xbc.de/\xc3\xbc" },
 		{ "\xe2\x80\x9chttp://q.com/\xe2\x80\x9d", "http://q.com/" },
 		{ "a\xc2\xa0http://nbsp.com/\xc2\xa0z", "http://nbsp.com/" },
+		{ "http://long.example/\xc3\xbc\xc3\xbc/aaaaaaaaaaaaaaaa\xc3\xbc\xc2\xa0" "z",
+		  "http://long.example/\xc3\xbc\xc3\xbc/aaaaaaaaaaaaaaaa\xc3\xbc" },
+		{ "http://long.example/aaaaaaaaaaa\xe3\x80\x82" "aaaaaaaa", "http://long.example/aaaaaaaaaaa" },
 		{ "h2tp://z.com svn+ssh://h/r x-y.z://w", "h2tp://z.com|svn+ssh://h/r|x-y.z://w" },
 		{ "1http://a.com", "http://a.com" },
 		{ "http://x.com,http://y.com", "http://x.com,http://y.com" },
@@ -737,6 +878,37 @@ static void test_extract_table(void)
 		c.buf[c.len] = '\0';
 		CHECK_STR(mv_str_make(c.buf, c.len), cases[i].expect);
 		CHECK_INT(n, c.seen);
+	}
+}
+
+/*
+ * Every ASCII byte inside a URL, at offsets on both sides of 16-byte block
+ * edges (the scan passes over whole blocks): the stop bytes end the URL,
+ * any other is part of it.
+ */
+static void test_extract_stop_bytes(void)
+{
+	static const size_t offsets[] = { 14, 15, 16, 17, 31, 32, 33, 47, 48, 63 };
+	char text[80], want[80];
+	size_t k;
+	int c;
+
+	for (k = 0; k < sizeof(offsets) / sizeof(offsets[0]); k++) {
+		size_t at = offsets[k];
+
+		for (c = 0; c < 0x80; c++) {
+			bool stop = c <= 0x20 || c == 0x7f || (c != 0 && strchr("<>\"`", c) != NULL);
+			struct collect col = { .len = 0 };
+
+			memset(text, 'a', sizeof(text));
+			memcpy(text, "http://x.com/", 13);
+			text[at] = (char)c;
+			text[70] = 'b';
+			CHECK_INT(mv_url_extract_text(mv_str_make(text, 71), 10, collect_cb, &col), 1);
+			memcpy(want, text, 71);
+			want[stop ? at : 71] = '\0';
+			CHECK_STR(mv_str_make(col.buf, col.len), want);
+		}
 	}
 }
 
@@ -877,6 +1049,7 @@ int main(void)
 	RUN(test_query_fragment_presence);
 	RUN(test_fast_path_agrees_with_general_parser);
 	RUN(test_fast_path_agrees_on_random_urls);
+	RUN(test_fast_path_every_byte);
 	RUN(test_ipv4_inet_aton_oracle);
 	RUN(test_ipv4_whatwg_differs_from_inet_aton);
 	RUN(test_ipv6_inet_pton_oracle);
@@ -884,7 +1057,9 @@ int main(void)
 	RUN(test_idn_exact_and_idn2_oracle);
 	RUN(test_psl_vectors);
 	RUN(test_registrable_domain_edges);
+	RUN(test_registrable_domain_libpsl_oracle);
 	RUN(test_extract_table);
+	RUN(test_extract_stop_bytes);
 	RUN(test_extract_limits);
 	RUN(test_raw_length_limit);
 	RUN(test_arena_exhaustion_each_step);

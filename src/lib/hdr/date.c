@@ -5,12 +5,15 @@
  * RFC 5322 4.3: their sign was published wrong), comments anywhere, asctime
  * ("Tue Jun 18 11:23:45 2002") and ISO 8601 ("2002-06-18 11:23:45").  The
  * epoch is computed with days-from-civil, never with the C library's local
- * time or locale.
+ * time or locale.  The shape nearly every MTA writes is read straight off the
+ * bytes; anything else goes through the general token parser, which gives the
+ * same answer for that shape (tests/hdr/test_date.c compares the two).
  */
 #include <stdint.h>
 
 #include "mailvet/hdr.h"
 
+#include "hdr/date_int.h"
 #include "hdr/hdr_lex.h"
 
 #define DATE_MAX_TOKENS 24
@@ -79,22 +82,65 @@ static bool is_sep(const struct dtok *t, char c)
 	return t->kind == DT_SEP && t->p[0] == c;
 }
 
-/* A 3-letter abbreviation or the full name, case-insensitively; index or -1. */
-static int name_index(const struct dtok *t, const char *const *names, int n)
+/* Three letters lower-cased and packed into one number, so a name is one switch case. */
+static uint32_t pack3(const char *p)
+{
+	return (uint32_t)(unsigned char)mv_ascii_lower(p[0]) << 16 |
+		(uint32_t)(unsigned char)mv_ascii_lower(p[1]) << 8 |
+		(uint32_t)(unsigned char)mv_ascii_lower(p[2]);
+}
+
+#define PACK3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+
+/* Month 0-11 from its three-letter abbreviation in any case, or -1. */
+static int month_abbr(const char *p)
+{
+	switch (pack3(p)) {
+	case PACK3('j', 'a', 'n'): return 0;
+	case PACK3('f', 'e', 'b'): return 1;
+	case PACK3('m', 'a', 'r'): return 2;
+	case PACK3('a', 'p', 'r'): return 3;
+	case PACK3('m', 'a', 'y'): return 4;
+	case PACK3('j', 'u', 'n'): return 5;
+	case PACK3('j', 'u', 'l'): return 6;
+	case PACK3('a', 'u', 'g'): return 7;
+	case PACK3('s', 'e', 'p'): return 8;
+	case PACK3('o', 'c', 't'): return 9;
+	case PACK3('n', 'o', 'v'): return 10;
+	case PACK3('d', 'e', 'c'): return 11;
+	default: return -1;
+	}
+}
+
+/* Day of the week 0-6 (Monday first) from its three-letter abbreviation, or -1. */
+static int day_abbr(const char *p)
+{
+	switch (pack3(p)) {
+	case PACK3('m', 'o', 'n'): return 0;
+	case PACK3('t', 'u', 'e'): return 1;
+	case PACK3('w', 'e', 'd'): return 2;
+	case PACK3('t', 'h', 'u'): return 3;
+	case PACK3('f', 'r', 'i'): return 4;
+	case PACK3('s', 'a', 't'): return 5;
+	case PACK3('s', 'u', 'n'): return 6;
+	default: return -1;
+	}
+}
+
+/*
+ * A 3-letter abbreviation or the full name, case-insensitively; index or -1.
+ * The abbreviations are unique, so a full name can only be the one its first
+ * three letters name.
+ */
+static int name_index(const struct dtok *t, int (*abbr)(const char *), const char *const *names)
 {
 	int i;
 
 	if (t->kind != DT_ALPHA || t->len < 3)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (t->len == 3) {
-			if (mv_ascii_lower(t->p[0]) == names[i][0] && mv_ascii_lower(t->p[1]) == names[i][1] &&
-			    mv_ascii_lower(t->p[2]) == names[i][2])
-				return i;
-		} else if (mv_str_eq_ci(mv_str_make(t->p, t->len), names[i])) {
-			return i;
-		}
-	}
+	i = abbr(t->p);
+	if (i < 0 || t->len == 3 || mv_str_eq_ci(mv_str_make(t->p, t->len), names[i]))
+		return i;
 	return -1;
 }
 
@@ -228,9 +274,29 @@ static long month_days(long y, long m)
 	return mdays[m - 1];
 }
 
-int mv_date_parse(mv_str raw, int64_t *time_r, int *zone_minutes_r)
+/* The fields as written, before any range check. */
+struct date_fields {
+	long year, mon, day;
+	long h, m, s;
+	int zone;
+};
+
+/* Range checks shared by both parsers, then the epoch. */
+static inline int date_finish(const struct date_fields *f, int64_t *time_r, int *zone_minutes_r)
+{
+	if (f->year < 1900 || f->year > 9999 || f->mon < 1 || f->mon > 12 || f->day < 1 ||
+	    f->day > month_days(f->year, f->mon) || f->h > 23 || f->m > 59 || f->s > 60)
+		return -1;
+	*time_r = days_from_civil(f->year, f->mon, f->day) * 86400 + f->h * 3600 + f->m * 60 + f->s -
+		(int64_t)f->zone * 60;
+	*zone_minutes_r = f->zone;
+	return 0;
+}
+
+int hdr_date_parse_general(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 {
 	struct dtok t[DATE_MAX_TOKENS + 1];
+	struct date_fields f;
 	unsigned i = 0;
 	long year = -1, mon = -1, day = -1, h = 0, m = 0, s = 0;
 	int zone = 0;
@@ -252,7 +318,7 @@ int mv_date_parse(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 	} else {
 		int first_mon;
 
-		if (name_index(&t[i], day_names, 7) >= 0) {
+		if (name_index(&t[i], day_abbr, day_names) >= 0) {
 			i++;
 			if (is_sep(&t[i], ','))
 				i++;
@@ -263,7 +329,7 @@ int mv_date_parse(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 			day = t[i++].num;
 			if (is_sep(&t[i], '-') || is_sep(&t[i], '/'))
 				i++;
-			mon = name_index(&t[i], month_names, 12) + 1;
+			mon = name_index(&t[i], month_abbr, month_names) + 1;
 			if (mon == 0)
 				return -1;
 			i++;
@@ -276,7 +342,7 @@ int mv_date_parse(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 				return -1;
 			zone = read_zone(t, &i);
 		} else {
-			first_mon = name_index(&t[i], month_names, 12);
+			first_mon = name_index(&t[i], month_abbr, month_names);
 			if (first_mon < 0)
 				return -1;
 			mon = first_mon + 1;
@@ -302,11 +368,125 @@ int mv_date_parse(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 			}
 		}
 	}
-	if (year < 1900 || year > 9999 || mon < 1 || mon > 12 || day < 1 ||
-	    day > month_days(year, mon) || h > 23 || m > 59 || s > 60)
+	f.year = year;
+	f.mon = mon;
+	f.day = day;
+	f.h = h;
+	f.m = m;
+	f.s = s;
+	f.zone = zone;
+	return date_finish(&f, time_r, zone_minutes_r);
+}
+
+static inline bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The two digits at q as a number, or -1 when either is not a digit. */
+static inline int digit_pair(const char *q)
+{
+	unsigned hi = (unsigned char)q[0] - '0', lo = (unsigned char)q[1] - '0';
+
+	return hi < 10 && lo < 10 ? (int)(hi * 10 + lo) : -1;
+}
+
+/*
+ * Exactly n (1, 2 or 4) digits at *p, not followed by another digit: the
+ * value, with *p advanced; -1 otherwise.
+ */
+static inline long take_digits(const char **p, const char *end, int n)
+{
+	const char *q = *p;
+	long v;
+
+	if (end - q < n)
 		return -1;
-	*time_r = days_from_civil(year, mon, day) * 86400 + h * 3600 + m * 60 + s -
-		(int64_t)zone * 60;
-	*zone_minutes_r = zone;
-	return 0;
+	if (n == 1)
+		v = is_digit(q[0]) ? q[0] - '0' : -1;
+	else if (n == 2)
+		v = digit_pair(q);
+	else
+		v = digit_pair(q) < 0 || digit_pair(q + 2) < 0 ? -1 : digit_pair(q) * 100 + digit_pair(q + 2);
+	if (v < 0 || (end - q > n && is_digit(q[n])))
+		return -1;
+	*p = q + n;
+	return v;
+}
+
+/* One or two digits, as a day or an hour is written. */
+static inline long take_1or2_digits(const char **p, const char *end)
+{
+	return take_digits(p, end, end - *p >= 2 && is_digit((*p)[1]) ? 2 : 1);
+}
+
+/* Skips white space (folding included) as the tokenizer does; true when there was some. */
+static inline bool skip_wsp(const char **p, const char *end)
+{
+	const char *s = *p;
+
+	while (*p < end && hdr_is(**p, HDR_C_WSP))
+		(*p)++;
+	return *p != s;
+}
+
+/* True (and *p advanced) when the next byte is c. */
+static inline bool take(const char **p, const char *end, char c)
+{
+	if (*p < end && **p == c) {
+		(*p)++;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * "[Tue, ]3 Sep 2002 12:34[:56][ -0700]": white space between the fields, no
+ * comments, anything after the zone (the general parser ignores it too).
+ */
+int hdr_date_parse_common(mv_str raw, int64_t *time_r, int *zone_minutes_r)
+{
+	const char *p = raw.p, *end = raw.p + raw.len;
+	struct date_fields f = { 0 };
+
+	(void)skip_wsp(&p, end);
+	if (end - p >= 4 && p[3] == ',') {
+		if (day_abbr(p) < 0)
+			return DATE_NOT_COMMON;
+		p += 4;
+		(void)skip_wsp(&p, end);
+	}
+	if ((f.day = take_1or2_digits(&p, end)) < 0 || !skip_wsp(&p, end) || end - p < 4 ||
+	    (f.mon = month_abbr(p) + 1) == 0 || !hdr_is(p[3], HDR_C_WSP))
+		return DATE_NOT_COMMON;
+	p += 3;
+	(void)skip_wsp(&p, end);
+	if ((f.year = take_digits(&p, end, 4)) < 0 || !skip_wsp(&p, end) ||
+	    (f.h = take_1or2_digits(&p, end)) < 0 || !take(&p, end, ':') ||
+	    (f.m = take_digits(&p, end, 2)) < 0)
+		return DATE_NOT_COMMON;
+	if (take(&p, end, ':') && (f.s = take_digits(&p, end, 2)) < 0)
+		return DATE_NOT_COMMON;
+	(void)skip_wsp(&p, end);
+	if (p < end) {
+		int sign;
+		long hhmm;
+
+		if (*p != '+' && *p != '-')
+			return DATE_NOT_COMMON;
+		sign = *p++ == '-' ? -1 : 1;
+		if ((hhmm = take_digits(&p, end, 4)) < 0)
+			return DATE_NOT_COMMON;
+		/* Out-of-range offsets are unreadable, taken as -0000 (as zone_numeric() does). */
+		if (hhmm / 100 <= 23 && hhmm % 100 <= 59)
+			f.zone = sign * (int)(hhmm / 100 * 60 + hhmm % 100);
+	}
+	return date_finish(&f, time_r, zone_minutes_r);
+}
+
+int mv_date_parse(mv_str raw, int64_t *time_r, int *zone_minutes_r)
+{
+	int r = hdr_date_parse_common(raw, time_r, zone_minutes_r);
+
+	return r != DATE_NOT_COMMON ? r : hdr_date_parse_general(raw, time_r, zone_minutes_r);
 }

@@ -2,6 +2,8 @@
  * RFC 5322 3.2 lexical tokens, lenient: anything unexpected becomes a
  * one-character special so the parsers can flag it and resynchronise.
  */
+#include <string.h>
+
 #include "hdr/hdr_lex.h"
 
 #define A HDR_C_ATEXT
@@ -11,13 +13,15 @@
 #define H HDR_C_ATEXT	/* 8-bit */
 #define R HDR_C_RCVD_STOP
 #define N HDR_C_NESTING
-#define O (HDR_C_RCVD_STOP | HDR_C_NESTING)	/* '(' */
+#define O (HDR_C_RCVD_STOP | HDR_C_NESTING | HDR_C_NOTE_SEP)	/* '(' */
+#define C (HDR_C_NESTING | HDR_C_NOTE_SEP)	/* ')' */
+#define Q (HDR_C_RCVD_STOP | HDR_C_NOTE_SEP)	/* '"' */
 
 const unsigned char hdr_ctype[256] = {
 	/* 0x00 */ W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
 	/* 0x10 */ W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
 	/* ' ' ! " # $ % & ' ( ) * + , - . / */
-	W, A, R, A, A, A, A, A, O, N, A, A, 0, A, A, A,
+	W, A, Q, A, A, A, A, A, O, C, A, A, 0, A, A, A,
 	/* 0-9 : ; < = > ? */
 	D, D, D, D, D, D, D, D, D, D, 0, R, R, A, 0, A,
 	/* @ A-O */
@@ -46,6 +50,8 @@ const unsigned char hdr_ctype[256] = {
 #undef R
 #undef N
 #undef O
+#undef C
+#undef Q
 
 void hdr_lex_init(struct hdr_lex *lx, mv_str raw)
 {
@@ -69,8 +75,7 @@ const char *hdr_skip_comment(const char *p, const char *end, bool *bad_r)
 		char c;
 
 		/* Only '(', ')' and '\\' matter; step over the plain text between them. */
-		while (p < end && !hdr_is(*p, HDR_C_NESTING))
-			p++;
+		p = hdr_find_class(p, end, HDR_C_NESTING);
 		if (p >= end)
 			break;
 		c = *p++;
@@ -92,16 +97,26 @@ const char *hdr_skip_comment(const char *p, const char *end, bool *bad_r)
 
 const char *hdr_skip_quoted(const char *p, const char *end, char close, bool *bad_r)
 {
+	const char *c = NULL;
+
+	/*
+	 * memchr() finds the closing byte, then a backslash before it; one
+	 * escapes the next byte, so look again from there.  p and c only move
+	 * forward, so the work stays linear in the length.
+	 */
 	p++;
 	while (p < end) {
-		char c = *p++;
+		const char *bs;
 
-		if (c == '\\') {
-			if (p < end)
-				p++;
-		} else if (c == close) {
-			return p;
+		if (c == NULL || c < p) {
+			c = memchr(p, close, (size_t)(end - p));
+			if (c == NULL)
+				break;
 		}
+		bs = memchr(p, '\\', (size_t)(c - p));
+		if (bs == NULL)
+			return c + 1;
+		p = bs + 2;
 	}
 	*bad_r = true;
 	return end;

@@ -12,6 +12,7 @@
  * later one.
  */
 #include <arpa/inet.h>
+#include <stdint.h>
 
 #include "mailvet/hdr.h"
 
@@ -67,14 +68,11 @@ static char quote_close(char open)
 /* A word runs to white space, '(' or ';'; "[...]", "<...>" and quoted strings inside it hide those. */
 static const char *skip_word(const char *p, const char *end, bool *bad)
 {
-	while (p < end) {
-		if (!hdr_is(*p, HDR_C_WSP | HDR_C_RCVD_STOP)) {
-			p++;
-		} else if (*p == '[' || *p == '"' || *p == '<') {
+	while ((p = hdr_find_class(p, end, HDR_C_WSP | HDR_C_RCVD_STOP)) < end) {
+		if (*p == '[' || *p == '"' || *p == '<')
 			p = hdr_skip_quoted(p, end, quote_close(*p), bad);
-		} else {
+		else
 			break;
-		}
 	}
 	return p;
 }
@@ -83,6 +81,8 @@ static void rt_next(struct rcursor *c, struct rtok *t)
 {
 	const char *s = c->p;
 
+	if (s < c->end && *s == ' ')
+		s++;	/* the usual single space */
 	while (s < c->end && hdr_is(*s, HDR_C_WSP))
 		s++;
 	if (s >= c->end) {
@@ -116,10 +116,8 @@ static void rt_next(struct rcursor *c, struct rtok *t)
  */
 static const char *next_semi(const char *p, const char *end, bool *bad)
 {
-	while (p < end) {
-		if (!hdr_is(*p, HDR_C_RCVD_STOP))
-			p++;
-		else if (*p == ';')
+	while ((p = hdr_find_class(p, end, HDR_C_RCVD_STOP)) < end) {
+		if (*p == ';')
 			return p;
 		else if (*p == '(')
 			p = hdr_skip_comment(p, end, bad);
@@ -204,18 +202,20 @@ struct peer {
 };
 
 /* Splits a comment into words at white space, parentheses and quotes. */
-static bool comment_word(const char **p, const char *end, mv_str *w)
+static bool comment_word(const char **pp, const char *end, mv_str *w)
 {
-	const char *s;
+	const char *p = *pp, *s;
 
-	while (*p < end && (hdr_is(**p, HDR_C_WSP) || **p == '(' || **p == ')' || **p == '"'))
-		(*p)++;
-	if (*p >= end)
+	while (p < end && hdr_is(*p, HDR_C_WSP | HDR_C_NOTE_SEP))
+		p++;
+	*pp = p;
+	if (p >= end)
 		return false;
-	s = *p;
-	while (*p < end && !hdr_is(**p, HDR_C_WSP) && **p != '(' && **p != ')' && **p != '"')
-		(*p)++;
-	*w = mv_str_make(s, (size_t)(*p - s));
+	s = p;
+	while (p < end && !hdr_is(*p, HDR_C_WSP | HDR_C_NOTE_SEP))
+		p++;
+	*w = mv_str_make(s, (size_t)(p - s));
+	*pp = p;
 	return true;
 }
 
@@ -270,10 +270,23 @@ static const unsigned char note_start[256] = {
 	['f'] = NOTE_F, ['F'] = NOTE_F, ['i'] = NOTE_I, ['I'] = NOTE_I,
 };
 
+/*
+ * The four bytes at p with bit 0x20 set: lower case for letters, unchanged
+ * for ' ' and '=', so equal for any text that starts with a given note.
+ */
+static inline uint32_t lower4(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v | 0x20202020u;
+}
+
 /* True when the n bytes at p start with the lower-case note, ignoring ASCII case. */
 static inline bool note_at(const char *p, size_t n, const char *note)
 {
-	return word_starts(mv_str_make(p, n), note);
+	/* Most candidates differ in the first four bytes: compare those at once. */
+	return n >= NOTE_MIN_LEN && lower4(p) == lower4(note) && word_starts(mv_str_make(p, n), note);
 }
 
 /* Notes anywhere in a comment, as substrings in any case: TLS, authentication, local submission. */
@@ -284,12 +297,17 @@ static unsigned comment_notes(mv_str c)
 	bool auth = false, not_auth = false;
 
 	for (i = 0; i + NOTE_MIN_LEN <= n; i++) {
-		const char *p = c.p + i;
-		size_t left = n - i;
+		const char *p;
+		size_t left;
 
+		/* Most bytes start no note: pass them in a tight loop. */
+		while (i + NOTE_MIN_LEN < n && note_start[(unsigned char)c.p[i]] == 0)
+			i++;
+		p = c.p + i;
+		left = n - i;
 		switch (note_start[(unsigned char)*p]) {
 		case 0:
-			continue;
+			break;
 		case NOTE_END:
 			i = n;	/* the notes used to be searched with strstr(), which stops at a NUL */
 			break;
@@ -381,24 +399,17 @@ enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, C
 /* "over" (Exchange "over TLS secured channel") and "envelope-from" (Haraka) are not RFC 5321. */
 static enum clause keyword(mv_str w)
 {
-	if (w.len == 0)
-		return CL_NONE;
-	switch (mv_ascii_lower(w.p[0])) {
-	case 'f':
-		return word_is(w, "from") ? CL_FROM : word_is(w, "for") ? CL_FOR : CL_NONE;
-	case 'b':
-		return word_is(w, "by") ? CL_BY : CL_NONE;
-	case 'v':
-		return word_is(w, "via") ? CL_VIA : CL_NONE;
-	case 'w':
-		return word_is(w, "with") ? CL_WITH : CL_NONE;
-	case 'i':
-		return word_is(w, "id") ? CL_ID : CL_NONE;
-	case 't':
-		return word_is(w, "tls") ? CL_TLS : CL_NONE;
-	case 'o':
-		return word_is(w, "over") ? CL_OVER : CL_NONE;
-	case 'e':
+	/* By length first: most words (host names, ids) are longer than any keyword. */
+	switch (w.len) {
+	case 2:
+		return word_is(w, "by") ? CL_BY : word_is(w, "id") ? CL_ID : CL_NONE;
+	case 3:
+		return word_is(w, "for") ? CL_FOR : word_is(w, "via") ? CL_VIA :
+			word_is(w, "tls") ? CL_TLS : CL_NONE;
+	case 4:
+		return word_is(w, "from") ? CL_FROM : word_is(w, "with") ? CL_WITH :
+			word_is(w, "over") ? CL_OVER : CL_NONE;
+	case 13:
 		return word_is(w, "envelope-from") ? CL_ENVFROM : CL_NONE;
 	default:
 		return CL_NONE;
@@ -453,7 +464,10 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 
 	memset(out, 0, sizeof(*out));
 	memset(&pr, 0, sizeof(pr));
-	for (rt_next(&c, &t); t.kind != RT_END; rt_next(&c, &t)) {
+	for (;;) {
+		rt_next(&c, &t);
+		if (t.kind == RT_END)
+			break;
 		/* The date follows the last ';' outside comments. */
 		if (t.kind == RT_SEMI && semi_starts_date(&c)) {
 			date_at = c.p;

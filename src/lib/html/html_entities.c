@@ -1,21 +1,49 @@
 /*
  * Character reference helpers (WHATWG HTML 13.2.5.72-80).  Named references
- * are found by binary search in the generated sorted table; the tokenizer
+ * are found by binary search in the generated sorted table, among the names
+ * with the same first byte (an index built once per process); the tokenizer
  * asks for the longest match itself (html_tokenizer.c).
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "html/html_internal.h"
 
+/* Entries [first_at[c], first_at[c + 1]) are the names that start with byte c. */
+static unsigned short first_at[257];
+static pthread_once_t first_at_once = PTHREAD_ONCE_INIT;
+
+static void first_at_fill(void)
+{
+	unsigned c, e = 0;
+
+	for (c = 0; c < 256; c++) {
+		first_at[c] = (unsigned short)e;
+		while (e < html_entities_count && (unsigned char)html_entities[e].name[0] == c)
+			e++;
+	}
+	first_at[256] = (unsigned short)e;
+}
+
+void html_entities_init(void)
+{
+	(void)pthread_once(&first_at_once, first_at_fill);
+}
+
 const struct html_entity *html_entity_find(const char *name, size_t len)
 {
-	size_t lo = 0, hi = html_entities_count;
+	size_t lo, hi;
 
+	if (len == 0)
+		return NULL;
+	/* The first byte picks the range; the search compares the rest. */
+	lo = first_at[(unsigned char)name[0]];
+	hi = first_at[(unsigned char)name[0] + 1];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct html_entity *e = &html_entities[mid];
 		size_t n = e->name_len < len ? e->name_len : len;
-		int cmp = memcmp(e->name, name, n);
+		int cmp = memcmp(e->name + 1, name + 1, n - 1);
 
 		if (cmp == 0)
 			cmp = (int)e->name_len - (int)len;

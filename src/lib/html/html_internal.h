@@ -33,6 +33,8 @@ extern const struct html_entity html_entities[];
 extern const unsigned html_entities_count;
 extern const unsigned html_entities_legacy_max;
 
+/* Builds the lookup index once per process; every parser calls it before its first lookup. */
+void html_entities_init(void);
 const struct html_entity *html_entity_find(const char *name, size_t len);
 /* WHATWG numeric reference rules: 0, surrogates, > 0x10FFFF -> U+FFFD; C1 -> windows-1252. */
 uint32_t html_numeric_ref_map(uint32_t cp);
@@ -75,6 +77,13 @@ struct html_tag_info {
 };
 
 /* FNV-1a of a (lowercased) name: the tag table's hash and the element stack's key. */
+#define HTML_NAME_HASH_INIT	2166136261u
+
+static inline uint32_t html_name_hash_step(uint32_t hash, unsigned char c)
+{
+	return (hash ^ c) * 16777619u;
+}
+
 uint32_t html_name_hash(const char *name, size_t len);
 /* Fills the tag table once per process; every parser calls it before its first lookup. */
 void html_tags_init(void);
@@ -108,10 +117,8 @@ struct html_level {
 	unsigned char vis;	/* visibility:hidden; a descendant's visibility:visible undoes it */
 	unsigned char tiny;	/* font-size 0 or 1px; a descendant's absolute font-size undoes it */
 	unsigned char drop;	/* content is not rendered at all (template) */
+	unsigned char sink;	/* enum html_sink of text here outside raw text, set when pushed */
 };
-
-/* True when text at this level cannot be seen (hidden, or colour on equal background). */
-int html_level_hidden(const struct html_level *lv);
 
 /* Applies an inline style attribute: may set lv->hidden, lv->fg, lv->bg. */
 void html_style_apply(struct html_level *lv, const char *style, size_t len);
@@ -129,7 +136,12 @@ struct html_collect {
 void html_collect_init(struct html_collect *c, mv_arena *arena, size_t max);
 /* Appends text, collapsing ASCII white space runs into the pending separator. */
 void html_collect(struct html_collect *c, const char *s, size_t n);
-void html_collect_sep(struct html_collect *c, unsigned char sep);
+/* Owes a separator (1 space, 2 line break) before the next word; the larger one wins. */
+static inline void html_collect_sep(struct html_collect *c, unsigned char sep)
+{
+	if (sep > c->pending)
+		c->pending = sep;
+}
 
 /* --- the parser --- */
 
@@ -179,6 +191,7 @@ struct mv_html_parser {
 	unsigned char attr_long;
 	char tag_name[HTML_MAX_TAG_NAME];
 	unsigned tag_len;
+	uint32_t tag_hash;		/* html_name_hash() of tag_name, kept as it grows */
 	char attr_name[HTML_MAX_ATTR_NAME];
 	unsigned attr_len;
 	int cur_attr;			/* slot receiving the value, or ATTR_NONE */
@@ -188,6 +201,7 @@ struct mv_html_parser {
 	char raw_name[HTML_MAX_RAW_NAME];	/* "</name" seen so far inside raw text */
 	unsigned raw_len;
 	char ref[HTML_MAX_REF + 2];	/* named reference so far, or "#x" for numeric */
+	const struct html_entity *last_entity;	/* the last named reference found */
 	unsigned ref_len;
 	uint32_t ref_cp;
 
@@ -224,7 +238,6 @@ void html_emit_text(struct mv_html_parser *p, const char *s, size_t n);
 void html_tree_start_tag(struct mv_html_parser *p);
 void html_tree_end_tag(struct mv_html_parser *p);
 void html_tree_eof(struct mv_html_parser *p);
-void html_update_sink(struct mv_html_parser *p);
 
 /* A kept attribute of the current tag, or a NULL view. */
 static inline mv_str html_attr_get(const struct mv_html_parser *p, int attr)

@@ -7,6 +7,9 @@
  * exactly like whole input.
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "html/html_internal.h"
 
@@ -24,12 +27,6 @@ void html_collect_init(struct html_collect *c, mv_arena *arena, size_t max)
 	mv_buf_init(&c->buf, arena, max);
 	c->pending = 0;
 	c->cut = 0;
-}
-
-void html_collect_sep(struct html_collect *c, unsigned char sep)
-{
-	if (sep > c->pending)
-		c->pending = sep;
 }
 
 static void collect_putc(struct html_collect *c, char ch)
@@ -57,6 +54,84 @@ static void collect_slow(struct html_collect *c, const char *s, size_t n)
 	}
 }
 
+#ifdef __SSE2__
+/* Bit k set where v's byte k is ASCII white space. */
+static unsigned space_bits(__m128i v)
+{
+	__m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
+				  _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+							    _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\f'))));
+
+	return (unsigned)_mm_movemask_epi8(sp);
+}
+#endif
+
+/*
+ * Inside a word (the last byte written is not white space and no separator
+ * is owed), words parted by one ' ' come out as they are: prose is copied 16
+ * bytes at a time up to the first byte that needs a decision (other white
+ * space, a second space, a space whose next byte is not seen yet).  Returns
+ * the new i; *w_r has moved on.  The caller has room for 16 bytes past *w_r
+ * while 16 bytes of input remain.
+ */
+static size_t copy_prose(const char *s, size_t i, size_t n, char **w_r)
+{
+#ifdef __SSE2__
+	char *w = *w_r;
+
+	while (n - i >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned sp = space_bits(v);
+		unsigned one = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+		unsigned stop = (sp & ~one) | (sp & (sp >> 1)) | (sp & 0x8000u);
+
+		_mm_storeu_si128((__m128i *)(void *)w, v);
+		if (stop != 0) {
+			unsigned k = (unsigned)__builtin_ctz(stop);
+
+			w += k;
+			i += k;
+			break;
+		}
+		w += 16;
+		i += 16;
+	}
+	*w_r = w;
+#else
+	(void)s;
+	(void)n;
+	(void)w_r;
+#endif
+	return i;
+}
+
+/* The end of the white space run that starts at s[i]. */
+static inline size_t skip_space(const char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	while (n - i >= 16) {
+		unsigned sp = space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+
+		if (sp != 0xFFFFu)
+			return i + (size_t)__builtin_ctz(~sp);
+		i += 16;
+	}
+#endif
+	while (i < n && space_class[(unsigned char)s[i]])
+		i++;
+	return i;
+}
+
+/* Room for n more bytes at the end of buf; the usual case needs no call. */
+static char *collect_room(mv_buf *buf, size_t n)
+{
+	if (n <= buf->max - buf->len && n < buf->cap - buf->len)
+		return buf->p + buf->len;
+	return mv_buf_reserve(buf, n);
+}
+
 void html_collect(struct html_collect *c, const char *s, size_t n)
 {
 	char *w, *start;
@@ -64,12 +139,25 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 
 	if (n == 0)
 		return;
-	/* At most n bytes plus one separator come out of n bytes in. */
+	if (space_class[(unsigned char)s[0]]) {
+		/* Text between tags is mostly indentation: it only owes a separator. */
+		i = skip_space(s, 1, n);
+		if (c->pending == 0)
+			c->pending = 1;
+		if (i == n)
+			return;
+		s += i;
+		n -= i;
+	}
+	/*
+	 * At most n bytes plus one separator come out of n bytes in: the
+	 * separator owed on entry, then one per white space run that is read.
+	 */
 	if (n + 1 > c->buf.max - c->buf.len) {
 		collect_slow(c, s, n);
 		return;
 	}
-	start = mv_buf_reserve(&c->buf, n + 1);
+	start = collect_room(&c->buf, n + 1);
 	if (start == NULL) {
 		c->buf.truncated = 0;
 		collect_slow(c, s, n);
@@ -80,9 +168,7 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 	while (i < n) {
 		if (space_class[(unsigned char)s[i]]) {
 			/* Markup is indented: white space comes in runs. */
-			do
-				i++;
-			while (i < n && space_class[(unsigned char)s[i]]);
+			i = skip_space(s, i + 1, n);
 			if (c->pending == 0)
 				c->pending = 1;
 			continue;
@@ -92,10 +178,11 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 				*w++ = c->pending == 2 ? '\n' : ' ';
 			c->pending = 0;
 		}
-		/* Copy the word up to the next white space. */
-		do
+		/* The word, and the words after it while they are parted by one space. */
+		*w++ = s[i++];
+		i = copy_prose(s, i, n, &w);
+		while (i < n && !space_class[(unsigned char)s[i]])
 			*w++ = s[i++];
-		while (i < n && !space_class[(unsigned char)s[i]]);
 	}
 	c->buf.len += (size_t)(w - start);
 }

@@ -152,11 +152,11 @@ static pthread_once_t tag_slots_once = PTHREAD_ONCE_INIT;
 
 uint32_t html_name_hash(const char *name, size_t len)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	uint32_t h = HTML_NAME_HASH_INIT;
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
+		h = html_name_hash_step(h, (unsigned char)name[i]);
 	return h;
 }
 

@@ -40,6 +40,29 @@ static const unsigned char byte_class[256] = {
 	['\r'] = S_UNQ | S_SPACE | S_NAME | S_ANAME,
 };
 
+/*
+ * A byte of a name, lowercased; 0 for the bytes that end an attribute name
+ * (S_ANAME: NUL, white space, '/', '=', '>').  One load per byte does both.
+ */
+static const unsigned char name_byte[256] = {
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x00, 0x00, 0x0b, 0x00, 0x00, 0x0e, 0x0f,
+	0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
+	0x00, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x00,
+	0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x00, 0x00, 0x3f,
+	0x40, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
+	0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f,
+	0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f,
+	0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f,
+	0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,
+	0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf,
+	0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xcb, 0xcc, 0xcd, 0xce, 0xcf,
+	0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf,
+	0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef,
+	0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
+};
+
 static const char replacement[] = "\xEF\xBF\xBD";
 
 static int is_space(int c)
@@ -64,12 +87,19 @@ static size_t scan(const unsigned char *s, size_t i, size_t n, unsigned char mas
 	return i;
 }
 
+static size_t skip_space(const unsigned char *s, size_t i, size_t n)
+{
+	while (i < n && (byte_class[s[i]] & S_SPACE) != 0)
+		i++;
+	return i;
+}
+
 /*
  * The first index from i on whose byte is a, b or NUL, or n: the end of a
  * run of text or of a quoted attribute value.  Those runs are most of the
  * input, so SSE2 looks at 16 bytes at a time where it is there.
  */
-static size_t find_stop(const unsigned char *s, size_t i, size_t n, unsigned char a, unsigned char b)
+static inline size_t find_stop(const unsigned char *s, size_t i, size_t n, unsigned char a, unsigned char b)
 {
 #ifdef __SSE2__
 	const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
@@ -112,40 +142,56 @@ static void tag_begin(struct mv_html_parser *p, int is_end)
 	p->tag_is_end = (unsigned char)is_end;
 	p->tag_self_closing = 0;
 	p->tag_len = 0;
+	p->tag_hash = HTML_NAME_HASH_INIT;
 	p->tag_long = 0;
 	p->cur_attr = ATTR_NONE;
 	p->attrs_set = 0;
 	p->values.len = 0;
 }
 
-/* Appends name bytes lowercased to buf (room max); a longer name is kept cut and flagged. */
-static unsigned name_append(char *buf, unsigned len, unsigned max, unsigned char *is_long,
-			    const unsigned char *s, size_t n)
+static unsigned char ascii_lower(unsigned char c)
 {
-	size_t k;
-
-	if (n > max - len) {
-		n = max - len;
-		*is_long = 1;
-	}
-	for (k = 0; k < n; k++) {
-		unsigned char c = s[k];
-
-		buf[len + k] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-	}
-	return len + (unsigned)n;
+	return (unsigned char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
 }
 
-static void tag_name_append(struct mv_html_parser *p, const unsigned char *s, size_t n)
-{
-	p->tag_len = name_append(p->tag_name, p->tag_len, HTML_MAX_TAG_NAME, &p->tag_long, s, n);
-}
-
+/* One more tag name byte; past HTML_MAX_TAG_NAME the name is kept cut and flagged. */
 static void tag_name_add(struct mv_html_parser *p, int c)
 {
-	unsigned char ch = (unsigned char)c;
+	unsigned char ch = ascii_lower((unsigned char)c);
 
-	tag_name_append(p, &ch, 1);
+	if (p->tag_len == HTML_MAX_TAG_NAME) {
+		p->tag_long = 1;
+		return;
+	}
+	p->tag_name[p->tag_len++] = (char)ch;
+	p->tag_hash = html_name_hash_step(p->tag_hash, ch);
+}
+
+/* The tag name bytes from s[i] on, up to a byte that ends the name; returns its index or n. */
+static size_t tag_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	unsigned len = p->tag_len;
+	uint32_t hash = p->tag_hash;
+
+	for (; i < n; i++) {
+		unsigned char c = name_byte[s[i]];
+
+		if (c == 0) {
+			if (s[i] != '=')
+				break;
+			c = '=';	/* it ends only attribute names */
+		}
+		if (len == HTML_MAX_TAG_NAME) {
+			p->tag_long = 1;
+			i = scan(s, i, n, S_NAME);
+			break;
+		}
+		p->tag_name[len++] = (char)c;
+		hash = html_name_hash_step(hash, c);
+	}
+	p->tag_len = len;
+	p->tag_hash = hash;
+	return i;
 }
 
 static void attr_begin(struct mv_html_parser *p)
@@ -155,16 +201,68 @@ static void attr_begin(struct mv_html_parser *p)
 	p->cur_attr = ATTR_NONE;
 }
 
-static void attr_name_append(struct mv_html_parser *p, const unsigned char *s, size_t n)
-{
-	p->attr_len = name_append(p->attr_name, p->attr_len, HTML_MAX_ATTR_NAME, &p->attr_long, s, n);
-}
-
 static void attr_name_add(struct mv_html_parser *p, int c)
 {
-	unsigned char ch = (unsigned char)c;
+	if (p->attr_len == HTML_MAX_ATTR_NAME) {
+		p->attr_long = 1;
+		return;
+	}
+	p->attr_name[p->attr_len++] = (char)ascii_lower((unsigned char)c);
+}
 
-	attr_name_append(p, &ch, 1);
+/* The attribute name bytes from s[i] on, up to a byte that ends the name; returns its index or n. */
+#ifdef __SSE2__
+_Static_assert(sizeof(((struct mv_html_parser *)0)->attr_name) >= 16, "attr_name takes a 16-byte store");
+
+/*
+ * Most attribute names are whole within the next 16 bytes (all readable):
+ * one look finds the end and stores them lowercased into attr_name.  Returns
+ * the length, or 16 when the name does not end there at a byte that ends
+ * names (a longer name, or a control byte that is part of it).
+ */
+static unsigned attr_name_block(struct mv_html_parser *p, const unsigned char *s)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')), _mm_set1_epi8(' '));
+	__m128i punct = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')),
+				     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')),
+						  _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))));
+	__m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+	unsigned k = (unsigned)__builtin_ctz((unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, punct)) | 0x10000u);
+
+	if (k == 16 || (byte_class[s[k]] & S_ANAME) == 0)
+		return 16;
+	_mm_storeu_si128((__m128i *)(void *)p->attr_name,
+			 _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+	return k;
+}
+#endif
+
+static size_t attr_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	unsigned len = p->attr_len;
+
+#ifdef __SSE2__
+	if (len == 0 && n - i >= 16) {
+		unsigned k = attr_name_block(p, s + i);
+
+		if (k < 16) {
+			p->attr_len = k;
+			return i + k;
+		}
+	}
+#endif
+	for (; i < n && name_byte[s[i]] != 0; i++) {
+		if (len == HTML_MAX_ATTR_NAME) {
+			p->attr_long = 1;
+			i = scan(s, i, n, S_ANAME);
+			break;
+		}
+		p->attr_name[len++] = (char)name_byte[s[i]];
+	}
+	p->attr_len = len;
+	return i;
 }
 
 /* The name is complete: keep the value only for attributes we act on, first one wins. */
@@ -241,6 +339,19 @@ static void ref_start(struct mv_html_parser *p, unsigned char return_state)
 	p->state = ST_CHARREF;
 }
 
+/* Mail repeats the same reference (&nbsp;) many times: the last one found is tried first. */
+static const struct html_entity *entity_find(struct mv_html_parser *p, const char *name, size_t len)
+{
+	const struct html_entity *e = p->last_entity;
+
+	if (e != NULL && e->name_len == len && memcmp(e->name, name, len) == 0)
+		return e;
+	e = html_entity_find(name, len);
+	if (e != NULL)
+		p->last_entity = e;
+	return e;
+}
+
 /*
  * The named reference in p->ref has ended at c (-1 for EOF).  Finds the
  * longest name that matches: the whole run with c == ';', else a prefix that
@@ -255,7 +366,7 @@ static int named_ref_end(struct mv_html_parser *p, int c)
 
 	if (c == ';') {
 		p->ref[p->ref_len] = ';';
-		e = html_entity_find(p->ref, p->ref_len + 1);
+		e = entity_find(p, p->ref, p->ref_len + 1);
 		if (e != NULL) {
 			k = p->ref_len;
 			semi = 1;
@@ -264,7 +375,7 @@ static int named_ref_end(struct mv_html_parser *p, int c)
 	if (e == NULL) {
 		k = p->ref_len < html_entities_legacy_max ? p->ref_len : html_entities_legacy_max;
 		for (; k > 0; k--) {
-			e = html_entity_find(p->ref, k);
+			e = entity_find(p, p->ref, k);
 			if (e != NULL)
 				break;
 		}
@@ -545,29 +656,6 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 	while (i < n) {
 		c = s[i];
 		switch (p->state) {
-		case ST_TAG_OPEN:
-			if (is_alpha(c) || c == '/') {
-				if (c == '/') {
-					p->state = ST_END_TAG_OPEN;
-					i++;
-					break;
-				}
-				tag_begin(p, 0);
-				p->state = ST_TAG_NAME;
-				break;
-			}
-			if (c == '!') {
-				p->state = ST_MDO;
-				return i + 1;
-			}
-			bad(p);
-			if (c == '?') {
-				p->state = ST_BOGUS_COMMENT;
-				return i;
-			}
-			emit_cstr(p, "<");
-			p->state = ST_DATA;
-			return i;
 		case ST_END_TAG_OPEN:
 			if (is_alpha(c)) {
 				tag_begin(p, 1);
@@ -581,27 +669,55 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 			}
 			p->state = ST_BOGUS_COMMENT;
 			return i;
+		case ST_TAG_OPEN:
+			if (c == '/') {
+				/* "</" opens an end tag when a letter follows */
+				p->state = ST_END_TAG_OPEN;
+				if (++i == n)
+					return n;
+				c = s[i];
+				if (!is_alpha(c))
+					break;
+				tag_begin(p, 1);
+			} else if (is_alpha(c)) {
+				tag_begin(p, 0);
+			} else if (c == '!') {
+				p->state = ST_MDO;
+				return i + 1;
+			} else {
+				bad(p);
+				if (c == '?') {
+					p->state = ST_BOGUS_COMMENT;
+					return i;
+				}
+				emit_cstr(p, "<");
+				p->state = ST_DATA;
+				return i;
+			}
+			p->state = ST_TAG_NAME;
+			/* fall through */
 		case ST_TAG_NAME:
-			j = scan(s, i, n, S_NAME);
-			tag_name_append(p, s + i, j - i);
-			if (j == n)
+			i = tag_name_run(p, s, i, n);
+			if (i == n)
 				return n;
-			i = j;
 			c = s[i++];
-			if (is_space(c))
-				p->state = ST_BEFORE_ATTR_NAME;
-			else if (c == '/')
-				p->state = ST_SELF_CLOSING;
-			else if (c == '>')
+			if (c == '>')
 				return tag_emit(p), i;
-			else
-				tag_name_add(p, c);	/* NUL */
-			break;
-		case ST_BEFORE_ATTR_NAME:
-			if (is_space(c)) {
-				i++;
+			if (c == '/') {
+				p->state = ST_SELF_CLOSING;
 				break;
 			}
+			if (!is_space(c)) {
+				tag_name_add(p, c);	/* NUL */
+				break;
+			}
+			p->state = ST_BEFORE_ATTR_NAME;
+			/* fall through */
+		case ST_BEFORE_ATTR_NAME:
+			i = skip_space(s, i, n);
+			if (i == n)
+				return n;
+			c = s[i];
 			if (c == '/' || c == '>') {
 				p->state = ST_AFTER_ATTR_NAME;
 				break;
@@ -613,25 +729,77 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				attr_name_add(p, c);
 				i++;
 			}
-			break;
+			/* fall through */
 		case ST_ATTR_NAME:
-			j = scan(s, i, n, S_ANAME);
-			attr_name_append(p, s + i, j - i);
+			i = attr_name_run(p, s, i, n);
+			if (i == n)
+				return n;
+			c = s[i];
+			if (c != '=') {
+				if (is_space(c) || c == '/' || c == '>') {
+					attr_name_done(p);
+					p->state = ST_AFTER_ATTR_NAME;
+				} else {
+					attr_name_add(p, c);	/* NUL */
+					i++;
+				}
+				break;
+			}
+			attr_name_done(p);
+			p->state = ST_BEFORE_ATTR_VALUE;
+			i++;
+			/* fall through */
+		case ST_BEFORE_ATTR_VALUE:
+			i = skip_space(s, i, n);
+			if (i == n)
+				return n;
+			c = s[i];
+			if (c == '"') {
+				p->state = ST_ATTR_VALUE_DQ;
+			} else if (c == '\'') {
+				p->state = ST_ATTR_VALUE_SQ;
+			} else if (c == '>') {
+				bad(p);
+				return tag_emit(p), i + 1;
+			} else {
+				p->state = ST_ATTR_VALUE_UNQ;
+				break;
+			}
+			i++;
+			/* fall through */
+		case ST_ATTR_VALUE_DQ:
+		case ST_ATTR_VALUE_SQ:
+			c = p->state == ST_ATTR_VALUE_DQ ? '"' : '\'';
+			j = find_stop(s, i, n, (unsigned char)c, '&');
+			attr_append(p, (const char *)s + i, j - i);
 			if (j == n)
 				return n;
-			i = j;
-			c = s[i];
-			if (is_space(c) || c == '/' || c == '>') {
-				attr_name_done(p);
-				p->state = ST_AFTER_ATTR_NAME;
-			} else if (c == '=') {
-				attr_name_done(p);
-				p->state = ST_BEFORE_ATTR_VALUE;
-				i++;
-			} else {
-				attr_name_add(p, c);	/* NUL */
-				i++;
+			i = j + 1;
+			if (s[j] == '&')
+				return ref_start(p, p->state), i;
+			if (s[j] != c) {
+				attr_append(p, replacement, 3);	/* NUL */
+				break;
 			}
+			p->state = ST_AFTER_ATTR_VALUE_Q;
+			if (i == n)
+				return n;
+			c = s[i];
+			/* fall through */
+		case ST_AFTER_ATTR_VALUE_Q:
+		case ST_SELF_CLOSING:
+			if (c == '>') {
+				if (p->state == ST_SELF_CLOSING)
+					p->tag_self_closing = 1;
+				return tag_emit(p), i + 1;
+			}
+			if (p->state == ST_AFTER_ATTR_VALUE_Q && (is_space(c) || c == '/')) {
+				p->state = c == '/' ? ST_SELF_CLOSING : ST_BEFORE_ATTR_NAME;
+				i++;
+				break;
+			}
+			bad(p);
+			p->state = ST_BEFORE_ATTR_NAME;
 			break;
 		case ST_AFTER_ATTR_NAME:
 			if (c == '>')
@@ -649,37 +817,6 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				p->state = ST_ATTR_NAME;
 			}
 			break;
-		case ST_BEFORE_ATTR_VALUE:
-			if (is_space(c)) {
-				i++;
-			} else if (c == '"') {
-				p->state = ST_ATTR_VALUE_DQ;
-				i++;
-			} else if (c == '\'') {
-				p->state = ST_ATTR_VALUE_SQ;
-				i++;
-			} else if (c == '>') {
-				bad(p);
-				return tag_emit(p), i + 1;
-			} else {
-				p->state = ST_ATTR_VALUE_UNQ;
-			}
-			break;
-		case ST_ATTR_VALUE_DQ:
-		case ST_ATTR_VALUE_SQ:
-			c = p->state == ST_ATTR_VALUE_DQ ? '"' : '\'';
-			j = find_stop(s, i, n, (unsigned char)c, '&');
-			attr_append(p, (const char *)s + i, j - i);
-			if (j == n)
-				return n;
-			i = j + 1;
-			if (s[j] == c)
-				p->state = ST_AFTER_ATTR_VALUE_Q;
-			else if (s[j] == '&')
-				return ref_start(p, p->state), i;
-			else
-				attr_append(p, replacement, 3);	/* NUL */
-			break;
 		case ST_ATTR_VALUE_UNQ:
 			j = scan(s, i, n, S_UNQ);
 			attr_append(p, (const char *)s + i, j - i);
@@ -696,26 +833,28 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 			else
 				attr_append(p, replacement, 3);	/* NUL */
 			break;
-		case ST_AFTER_ATTR_VALUE_Q:
-		case ST_SELF_CLOSING:
-			if (c == '>') {
-				if (p->state == ST_SELF_CLOSING)
-					p->tag_self_closing = 1;
-				return tag_emit(p), i + 1;
-			}
-			if (p->state == ST_AFTER_ATTR_VALUE_Q && (is_space(c) || c == '/')) {
-				p->state = c == '/' ? ST_SELF_CLOSING : ST_BEFORE_ATTR_NAME;
-				i++;
-				break;
-			}
-			bad(p);
-			p->state = ST_BEFORE_ATTR_NAME;
-			break;
 		default:
 			return i;
 		}
 	}
 	return i;
+}
+
+/* The end of the plain text from s[i] in a text state: the next byte step() must see, or n. */
+static size_t text_end(int state, const unsigned char *s, size_t i, size_t n)
+{
+	const unsigned char *z;
+
+	switch (state) {
+	case ST_DATA:
+	case ST_RCDATA:
+		return find_stop(s, i, n, '<', '&');
+	case ST_RAWTEXT:
+		return find_stop(s, i, n, '<', '<');
+	default:	/* ST_PLAINTEXT */
+		z = memchr(s + i, 0, n - i);
+		return z != NULL ? (size_t)(z - s) : n;
+	}
 }
 
 /*
@@ -732,15 +871,17 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 		switch (p->state) {
 		case ST_DATA:
 		case ST_RCDATA:
-			j = find_stop(s, i, n, '<', '&');
-			break;
 		case ST_RAWTEXT:
-			j = find_stop(s, i, n, '<', '<');
-			break;
 		case ST_PLAINTEXT:
-			z = memchr(s + i, 0, n - i);
-			j = z != NULL ? (size_t)(z - s) : n;
-			break;
+			j = text_end(p->state, s, i, n);
+			/* The run [i, j) is plain text; a tag that starts at j is lexed at once. */
+			if (j > i)
+				html_emit_text(p, (const char *)s + i, j - i);
+			if (j == n || s[j] != '<' || p->state != ST_DATA)
+				return j;
+			p->state = ST_TAG_OPEN;
+			i = j + 1;
+			/* fall through */
 		case ST_TAG_OPEN:
 		case ST_END_TAG_OPEN:
 		case ST_TAG_NAME:
@@ -756,7 +897,7 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 			i = lex_tag(p, s, i, n);
 			if (i == n || !is_text_state(p->state))
 				return i;
-			continue;	/* the tag is done: on to the text after it */
+			break;	/* the tag is done: on to the text after it */
 		case ST_COMMENT:
 			z = memchr(s + i, '-', n - i);
 			return z != NULL ? (size_t)(z - s) : n;
@@ -768,13 +909,6 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 		default:
 			return i;
 		}
-		/* Text states: the run [i, j) is plain text; a tag that starts at j is lexed at once. */
-		if (j > i)
-			html_emit_text(p, (const char *)s + i, j - i);
-		if (j == n || s[j] != '<' || p->state != ST_DATA)
-			return j;
-		p->state = ST_TAG_OPEN;
-		i = j + 1;
 	}
 }
 
@@ -809,6 +943,7 @@ struct mv_html_parser *mv_html_parser_new(mv_arena *arena, size_t max_bytes, uns
 	struct mv_html_parser *p;
 
 	html_tags_init();
+	html_entities_init();
 	p = mv_arena_alloc(arena, sizeof(*p));
 	if (p == NULL)
 		return NULL;
@@ -829,6 +964,7 @@ struct mv_html_parser *mv_html_parser_new(mv_arena *arena, size_t max_bytes, uns
 	p->stack[0].fg = HTML_COLOR_UNSET;
 	p->stack[0].bg = HTML_COLOR_UNSET;
 	p->stack[0].flags = TF_SCOPE | TF_SPECIAL;
+	p->stack[0].sink = SINK_VISIBLE;
 	p->depth = 1;
 	p->sink = SINK_VISIBLE;
 	return p;

@@ -24,25 +24,33 @@ static const struct html_tag_info *tag_info(const struct mv_html_parser *p, uint
 	return p->tag_long ? NULL : html_tag_lookup(p->tag_name, p->tag_len, hash);
 }
 
-int html_level_hidden(const struct html_level *lv)
+/* True when text at this level cannot be seen (hidden, or colour on equal background). */
+static int level_hidden(const struct html_level *lv)
 {
 	if (lv->hidden || lv->vis || lv->tiny)
 		return 1;
 	return lv->fg != HTML_COLOR_UNSET && (lv->fg == HTML_COLOR_TRANSPARENT || lv->fg == lv->bg);
 }
 
-void html_update_sink(struct mv_html_parser *p)
+/* Where text at this level goes outside raw text: the cached answer of the three rules. */
+static unsigned char level_sink(const struct html_level *lv)
+{
+	if (lv->drop)
+		return SINK_DROP;
+	return level_hidden(lv) ? SINK_HIDDEN : SINK_VISIBLE;
+}
+
+/* Where text goes now: after every tag, from the raw text state and the top level. */
+static inline void update_sink(struct mv_html_parser *p)
 {
 	const struct html_level *top = &p->stack[p->depth - 1];
 
-	if (p->raw == RAW_DROP || top->drop)
+	if (p->raw == RAW_DROP || top->sink == SINK_DROP)
 		p->sink = SINK_DROP;
 	else if (p->raw == RAW_TITLE)
 		p->sink = SINK_TITLE;
-	else if (html_level_hidden(top))
-		p->sink = SINK_HIDDEN;
 	else
-		p->sink = SINK_VISIBLE;
+		p->sink = top->sink;
 }
 
 static void separate(struct mv_html_parser *p, unsigned flags)
@@ -68,8 +76,9 @@ static int push(struct mv_html_parser *p, const struct html_level *lv)
 	}
 	/* XXX: flat past the ceiling; keep the hiding so deep nesting cannot unhide text. */
 	top = &p->stack[p->depth - 1];
-	top->hidden |= (unsigned char)html_level_hidden(lv);
+	top->hidden |= (unsigned char)level_hidden(lv);
 	top->drop |= lv->drop;
+	top->sink = level_sink(top);
 	return 0;
 }
 
@@ -294,7 +303,7 @@ static void start_raw(struct mv_html_parser *p, const struct html_tag_info *t)
 
 void html_tree_start_tag(struct mv_html_parser *p)
 {
-	uint32_t hash = html_name_hash(p->tag_name, p->tag_len);
+	uint32_t hash = p->tag_hash;
 	const struct html_tag_info *t = tag_info(p, hash);
 	unsigned id = t != NULL ? t->id : TAG_UNKNOWN, flags = t != NULL ? t->flags : 0;
 	struct html_level lv;
@@ -330,7 +339,8 @@ void html_tree_start_tag(struct mv_html_parser *p)
 	v = html_attr_get(p, ATTR_STYLE);
 	if (v.p != NULL)
 		html_style_apply(&lv, v.p, v.len);
-	hidden = html_level_hidden(&lv) || lv.drop;
+	lv.sink = level_sink(&lv);
+	hidden = lv.sink != SINK_VISIBLE;
 
 	if ((flags & TF_VOID) == 0)
 		(void)push(p, &lv);
@@ -348,12 +358,12 @@ void html_tree_start_tag(struct mv_html_parser *p)
 	}
 	if (t != NULL && t->raw != RAW_NONE)
 		start_raw(p, t);
-	html_update_sink(p);
+	update_sink(p);
 }
 
 void html_tree_end_tag(struct mv_html_parser *p)
 {
-	uint32_t hash = html_name_hash(p->tag_name, p->tag_len);
+	uint32_t hash = p->tag_hash;
 	const struct html_tag_info *t = tag_info(p, hash);
 	unsigned id = t != NULL ? t->id : TAG_UNKNOWN, flags = t != NULL ? t->flags : 0;
 
@@ -366,7 +376,7 @@ void html_tree_end_tag(struct mv_html_parser *p)
 
 		pop_to(p, find_key(p, tag_key(hash), stop));
 	}
-	html_update_sink(p);
+	update_sink(p);
 }
 
 void html_tree_eof(struct mv_html_parser *p)

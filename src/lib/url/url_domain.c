@@ -35,12 +35,12 @@ static void psl_init(void)
  * host).  The hash is seeded per thread so a sender cannot aim collisions at
  * it; a collision only costs a libpsl call anyway.
  */
-#define PSL_CACHE_SLOTS 1024
+#define PSL_CACHE_SLOTS 4096
 #define PSL_CACHE_HOST 63
 
 struct psl_cache_slot {
 	uint8_t len;		/* 0: empty */
-	uint8_t domain_len;	/* 0: the host is its own answer */
+	uint8_t domain_len;	/* 0: no registrable domain, the host is its own answer */
 	char host[PSL_CACHE_HOST];
 };
 
@@ -55,14 +55,25 @@ static void psl_cache_key_init(void)
 	(void)pthread_key_create(&psl_cache_key, free);
 }
 
+/* Eight bytes a step; the shift folds the product's high bits back so every byte counts. */
 static uint64_t host_hash(const char *p, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL ^ psl_cache_seed;
+	const uint64_t k = 0x9E3779B97F4A7C15ULL;
+	uint64_t h = psl_cache_seed ^ n, w;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	return h ^ (h >> 29);
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, p + i, n - i);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	return h;
 }
 
 static struct psl_cache_slot *psl_cache_slot(const char *lower, size_t n)
@@ -82,6 +93,90 @@ static struct psl_cache_slot *psl_cache_slot(const char *lower, size_t n)
 	return &psl_cache[host_hash(lower, n) % PSL_CACHE_SLOTS];
 }
 
+static bool slot_holds(const struct psl_cache_slot *slot, const char *lower, size_t n)
+{
+	return slot != NULL && slot->len == n && memcmp(slot->host, lower, n) == 0;
+}
+
+/* The cached answer for a lower-case name, or NULL. */
+static const struct psl_cache_slot *cache_get(const char *lower, size_t n)
+{
+	const struct psl_cache_slot *slot;
+
+	if (n == 0 || n > PSL_CACHE_HOST)
+		return NULL;
+	slot = psl_cache_slot(lower, n);
+	return slot_holds(slot, lower, n) ? slot : NULL;
+}
+
+static void cache_put(const char *lower, size_t n, size_t domain_len)
+{
+	struct psl_cache_slot *slot;
+
+	if (n == 0 || n > PSL_CACHE_HOST)
+		return;
+	slot = psl_cache_slot(lower, n);
+	if (slot == NULL)
+		return;
+	slot->len = (uint8_t)n;
+	memcpy(slot->host, lower, n);
+	slot->domain_len = (uint8_t)domain_len;
+}
+
+/*
+ * psl_registrable_domain()'s own loop: walking the suffixes of name from the
+ * left, the answer is the last one walked before the first public suffix.
+ * Once a suffix is known not to be public, the answer is that suffix's own
+ * answer, so a cached suffix ends the walk: a new host under a domain seen
+ * before costs one libpsl call instead of one per label.  Every suffix walked
+ * has the same answer and is cached with it.  (A cached answer of 0 means the
+ * suffix is public, except for a name starting with '.', which libpsl
+ * refuses outright: those are never looked up or stored.)
+ *
+ * name is lower-case and NUL-terminated; returns the length of the
+ * registrable domain at its end, 0 for none.
+ */
+static size_t registrable_length(const char *name, size_t n)
+{
+	const char *end = name + n, *d, *dot, *regdom = NULL, *w;
+	const struct psl_cache_slot *known;
+	size_t answer;
+	bool public = false;
+
+	if (*name == '.')
+		return 0;
+	for (d = name;; d = dot + 1) {
+		known = d != name && *d != '.' ? cache_get(d, (size_t)(end - d)) : NULL;
+		if (known != NULL) {
+			if (known->domain_len != 0)
+				regdom = end - known->domain_len;
+			break;
+		}
+		if (psl_is_public_suffix(psl_ctx, d)) {
+			public = true;
+			break;
+		}
+		dot = memchr(d, '.', (size_t)(end - d));
+		if (dot == NULL)
+			break;
+		regdom = d;
+	}
+	answer = regdom != NULL ? (size_t)(end - regdom) : 0;
+	if (public && *d != '.')
+		cache_put(d, (size_t)(end - d), 0);
+	for (w = name; w < d; w = (const char *)memchr(w, '.', (size_t)(end - w)) + 1) {
+		if (*w != '.')
+			cache_put(w, (size_t)(end - w), answer);
+	}
+	return answer;
+}
+
+/* The registrable domain is the last domain_len bytes of host; 0 means the host itself. */
+static mv_str domain_of(mv_str host, size_t domain_len)
+{
+	return domain_len == 0 ? host : mv_str_make(host.p + host.len - domain_len, domain_len);
+}
+
 /*
  * Only the trailing labels matter, so a host longer than a DNS name is cut
  * at a label boundary before asking libpsl (which wants a lower-case,
@@ -91,8 +186,7 @@ mv_str mv_url_registrable_domain(mv_str host)
 {
 	char buf[URL_MAX_HOST + 1];
 	size_t skip = 0, i, n;
-	const char *rd;
-	struct psl_cache_slot *slot;
+	const struct psl_cache_slot *slot;
 
 	if (host.len == 0 || host.p == NULL)
 		return host;
@@ -113,20 +207,22 @@ mv_str mv_url_registrable_domain(mv_str host)
 		buf[i] = c;
 	}
 	buf[n] = '\0';
-	slot = n <= PSL_CACHE_HOST ? psl_cache_slot(buf, n) : NULL;
-	if (slot != NULL && slot->len == n && memcmp(slot->host, buf, n) == 0)
-		return slot->domain_len == 0 ? host : mv_str_make(host.p + host.len - slot->domain_len,
-								   slot->domain_len);
+	slot = cache_get(buf, n);
+	if (slot != NULL)
+		return domain_of(host, slot->domain_len);
 	pthread_once(&psl_once, psl_init);
 	if (psl_ctx == NULL)
 		return host;
-	rd = psl_registrable_domain(psl_ctx, buf);
-	if (slot != NULL) {
-		slot->len = (uint8_t)n;
-		memcpy(slot->host, buf, n);
-		slot->domain_len = rd == NULL || rd == buf ? 0 : (uint8_t)(n - (size_t)(rd - buf));
-	}
-	if (rd == NULL)
-		return host;
-	return mv_str_make(host.p + skip + (size_t)(rd - buf), n - (size_t)(rd - buf));
+	return domain_of(host, registrable_length(buf, n));
+}
+
+/*
+ * A host from url_fast.c is already lower-case ASCII without NUL bytes, so a
+ * cache hit needs no copy: hash and compare the host itself.
+ */
+mv_str url_registrable_domain_plain(mv_str host)
+{
+	const struct psl_cache_slot *slot = cache_get(host.p, host.len);
+
+	return slot != NULL ? domain_of(host, slot->domain_len) : mv_url_registrable_domain(host);
 }

@@ -27,9 +27,14 @@ static bool is_scheme_char(unsigned char c)
 	return is_alnum(c) || c == '+' || c == '-' || c == '.';
 }
 
+/* ASCII bytes that end a URL, one bit each: controls, space, DEL and <>"` */
+#define STOP_BIT(c) ((uint64_t)1 << ((c) & 63))
+static const uint64_t stop_00_3f = 0x1ffffffffu | STOP_BIT('"') | STOP_BIT('<') | STOP_BIT('>');
+static const uint64_t stop_40_7f = STOP_BIT('`') | STOP_BIT(0x7f);
+
 static bool ascii_stop(unsigned char c)
 {
-	return c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' || c == '`';
+	return (((c < 0x40 ? stop_00_3f : stop_40_7f) >> (c & 63)) & 1) != 0;
 }
 
 /* Non-ASCII code points that end a URL in running text (spaces, quotes, CJK punctuation). */
@@ -59,25 +64,36 @@ struct scan {
 };
 
 /*
+ * First stop byte in [q, end).  The 16-byte blocks of printable ASCII
+ * without <>"` are passed over whole; only a block that may hold a stop is
+ * looked at byte by byte.
+ */
+static const unsigned char *first_stop(const unsigned char *q, const unsigned char *end)
+{
+	const unsigned char *block_end;
+
+	while (q < end) {
+		q += url_text_plain_blocks(q, (size_t)(end - q));
+		block_end = end - q > 16 ? q + 16 : end;
+		for (; q < block_end; q++) {
+			if (*q < 0x80 ? ascii_stop(*q) : utf8_stop(q, (size_t)(end - q)))
+				return q;
+		}
+	}
+	return end;
+}
+
+/*
  * First stop byte at or after i.  Whether a position stops a URL depends on
  * that position alone, so an earlier answer covers every i inside it.
  */
 static size_t scan_end(struct scan *sc, size_t i)
 {
-	size_t from = i;
-
 	if (i >= sc->end_from && i <= sc->end_at)
 		return sc->end_at;
-	while (i < sc->len) {
-		unsigned char c = sc->p[i];
-
-		if (c < 0x80 ? ascii_stop(c) : utf8_stop(sc->p + i, sc->len - i))
-			break;
-		i++;
-	}
-	sc->end_from = from;
-	sc->end_at = i;
-	return i;
+	sc->end_from = i;
+	sc->end_at = (size_t)(first_stop(sc->p + i, sc->p + sc->len) - sc->p);
+	return sc->end_at;
 }
 
 static bool has_at_before(struct scan *sc, size_t from, size_t end)
@@ -165,13 +181,30 @@ static size_t url_end(const unsigned char *p, size_t start, size_t end, size_t l
 	return trim_end(p, start, end);
 }
 
+/* "mailto" (any case) just before the ':' at c, after pos */
+static bool is_mailto_before(const unsigned char *p, size_t pos, size_t c)
+{
+	static const char mailto[] = "mailto";
+	size_t i;
+
+	if (c < pos + 6)
+		return false;
+	for (i = 0; i < 6; i++) {
+		if ((p[c - 6 + i] | 0x20) != mailto[i])
+			return false;
+	}
+	return true;
+}
+
 /* "scheme://x" or "mailto:x" around the ':' at c; returns the end, or 0 for none. */
 static size_t try_scheme(struct scan *sc, size_t pos, size_t c, size_t *start_r)
 {
 	const unsigned char *p = sc->p;
 	size_t s = c, body, end, len = sc->len;
-	bool mailto;
+	bool slashes = c + 2 < len && p[c + 1] == '/' && p[c + 2] == '/', mailto;
 
+	if (!slashes && !is_mailto_before(p, pos, c))
+		return 0;	/* neither "scheme://" nor "mailto:": no need to look back */
 	while (s > pos && c - s < URL_MAX_SCHEME && is_scheme_char(p[s - 1]))
 		s--;
 	if (s > pos && is_scheme_char(p[s - 1]))
@@ -181,7 +214,7 @@ static size_t try_scheme(struct scan *sc, size_t pos, size_t c, size_t *start_r)
 	if (s == c)
 		return 0;
 	mailto = c - s == 6 && strncasecmp((const char *)p + s, "mailto", 6) == 0;
-	if (c + 2 < len && p[c + 1] == '/' && p[c + 2] == '/')
+	if (slashes)
 		body = c + 3;
 	else if (mailto)
 		body = c + 1;

@@ -2,7 +2,8 @@
  * The fast path for the URLs mail is full of: "scheme://host/path?query#frag"
  * (or "www.host/path") with a special scheme other than file:, a host of
  * ASCII letters, digits, '-', '_' and '.' that is not numeric and has no
- * xn-- label, no userinfo or port, and a path, query and fragment that
+ * xn-- label or is a plain dotted quad, no userinfo, a port as it would
+ * be written back or none, and a path, query and fragment that
  * normalization leaves alone: printable ASCII without "<>`\ or a dot
  * segment, every %XX already an upper-case escape of a reserved byte.  Such
  * a URL is its own normalized form, but for the case of scheme and host, so
@@ -11,12 +12,16 @@
  * (tests/url and fuzz/fuzz_url.c compare the two).
  */
 #include <string.h>
-#include <strings.h>
 
 #include "url/url_int.h"
 
 /* The special schemes the fast path takes, lower-case (static, so a view of them outlives the arena). */
-static const char *const fast_schemes[] = { "http", "https", "ftp", "ws", "wss" };
+static const struct fast_scheme {
+	mv_str name;
+	unsigned default_port;
+} fast_schemes[] = {
+	{ { "http", 4 }, 80 }, { { "https", 5 }, 443 }, { { "ftp", 3 }, 21 }, { { "ws", 2 }, 80 }, { { "wss", 3 }, 443 },
+};
 
 static bool is_lower_alpha(unsigned char c)
 {
@@ -45,17 +50,23 @@ static bool is_unreserved(unsigned char c)
 		c == '~';
 }
 
-/* Bytes url_pct_normalize copies unchanged in a path, query or fragment ('%' aside). */
-static bool plain_tail_byte(unsigned char c)
-{
-	return c > 0x20 && c < 0x7f && c != '"' && c != '<' && c != '>' && c != '`' && c != '\\';
-}
-
 /*
  * The special scheme at the start of raw and the length of "scheme://";
  * NULL when raw does not start that way, or starts with a third slash.
  */
-static const char *fast_scheme(mv_str raw, size_t *prefix_len_r)
+/* The n bytes at p are the lower-case word, in any case. */
+static bool same_word_ci(const char *p, const char *word, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (mv_ascii_lower(p[i]) != word[i])
+			return false;
+	}
+	return true;
+}
+
+static const struct fast_scheme *fast_scheme(mv_str raw, size_t *prefix_len_r)
 {
 	size_t n, i;
 
@@ -65,9 +76,9 @@ static const char *fast_scheme(mv_str raw, size_t *prefix_len_r)
 	    raw.p[n + 3] == '/' || raw.p[n + 3] == '\\')
 		return NULL;
 	for (i = 0; i < sizeof(fast_schemes) / sizeof(fast_schemes[0]); i++) {
-		if (strlen(fast_schemes[i]) == n && strncasecmp(raw.p, fast_schemes[i], n) == 0) {
+		if (fast_schemes[i].name.len == n && same_word_ci(raw.p, fast_schemes[i].name.p, n)) {
 			*prefix_len_r = n + 3;
-			return fast_schemes[i];
+			return &fast_schemes[i];
 		}
 	}
 	return NULL;
@@ -79,38 +90,95 @@ static bool is_xn_label(const char *p, size_t avail)
 }
 
 /*
+ * ASCII byte classes, one row of 16 bytes a line (the bytes >= 0x80 are all
+ * 'x').  In a host: 'p' plain, 'u' upper-case letter, '.' the label dot,
+ * 'e' the end of the host, 'x' not a plain host.  In the path, query and
+ * fragment: 'p' copied as it is, '/' a path separator, '?' '?' or '#', '%'
+ * an escape, 'x' changed by normalization.
+ */
+static const char host_class[] =
+	"xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx"	/* controls */
+	"xxxexxxxxxxxxp.e"			/*  !"#$%&'()*+,-./ */
+	"ppppppppppexxxxe"			/* 0123456789:;<=>? */
+	"xuuuuuuuuuuuuuuu"			/* @ABCDEFGHIJKLMNO */
+	"uuuuuuuuuuuxxxxp"			/* PQRSTUVWXYZ[\]^_ */
+	"xppppppppppppppp"			/* `abcdefghijklmno */
+	"pppppppppppxxxxx";			/* pqrstuvwxyz{|}~ DEL */
+
+static const char tail_class[] =
+	"xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx"	/* controls */
+	"xpx?p%ppppppppp/"			/*  !"#$%&'()*+,-./ */
+	"ppppppppppppxpx?"			/* 0123456789:;<=>? */
+	"pppppppppppppppp"			/* @ABCDEFGHIJKLMNO */
+	"ppppppppppppxppp"			/* PQRSTUVWXYZ[\]^_ */
+	"xppppppppppppppp"			/* `abcdefghijklmno */
+	"pppppppppppppppx";			/* pqrstuvwxyz{|}~ DEL */
+
+static char byte_class(const char *table, unsigned char c)
+{
+	return c < 0x80 ? table[c] : 'x';
+}
+
+/*
+ * A dotted quad as the IPv4 parser writes it back: four decimal parts of
+ * 0-255 without a leading zero (which would be octal), nothing else.
+ */
+static bool is_plain_ipv4(const char *p, size_t len)
+{
+	size_t i = 0, part, start;
+	unsigned value;
+
+	for (part = 0; part < 4; part++) {
+		if (part > 0) {
+			if (i >= len || p[i] != '.')
+				return false;
+			i++;
+		}
+		for (start = i, value = 0; i < len && is_digit((unsigned char)p[i]) && i - start < 3; i++)
+			value = value * 10 + (unsigned)(p[i] - '0');
+		if (i == start || value > 255 || (p[start] == '0' && i - start > 1))
+			return false;
+	}
+	return i == len;
+}
+
+/*
  * Length of the host at the start of s, or 0 when the host is not a plain
  * one: empty, too long, a byte needing decoding, IDNA or refusal, an xn--
- * label, or a last label that is empty or may be a number (IPv4 parsing).
- * *upper_r tells whether it needs lower-casing.
+ * label, or a last label that is empty or may be a number (IPv4 parsing),
+ * unless the host is a plain dotted quad (*ip_r).  *upper_r tells whether
+ * it needs lower-casing.
  */
-static size_t plain_host_length(mv_str s, bool *upper_r)
+static size_t plain_host_length(mv_str s, bool *upper_r, bool *ip_r)
 {
 	size_t i, label = 0;
 
-	*upper_r = false;
+	*upper_r = *ip_r = false;
 	if (is_xn_label(s.p, s.len))
 		return 0;
 	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.p[i];
+		char class = byte_class(host_class, (unsigned char)s.p[i]);
 
-		if (is_lower_alpha(c) || is_digit(c) || c == '-')
+		if (class == 'p')
 			continue;
-		if (c == '.') {
+		if (class == '.') {
 			label = i + 1;
 			if (is_xn_label(s.p + label, s.len - label))
 				return 0;
-		} else if (is_upper_alpha(c)) {
+		} else if (class == 'u') {
 			*upper_r = true;
-		} else if (c == '/' || c == '?' || c == '#') {
+		} else if (class == 'e') {
 			break;
-		} else if (c != '_') {
+		} else {
 			return 0;
 		}
 	}
-	if (i == 0 || i > URL_MAX_HOST || label >= i || !is_lower_alpha(s.p[label] | 0x20))
+	if (i == 0 || i > URL_MAX_HOST || label >= i)
 		return 0;
-	return i;
+	if (is_lower_alpha(s.p[label] | 0x20))
+		return i;
+	*ip_r = is_digit((unsigned char)s.p[label]) && is_plain_ipv4(s.p, i);
+	return *ip_r ? i : 0;
 }
 
 /* A "." or ".." segment at p, the byte after a '/' of the path (which ends at '?' or '#'). */
@@ -134,17 +202,17 @@ static bool plain_tail(mv_str s, size_t *path_len_r)
 	size_t i, path_len = SIZE_MAX;
 
 	for (i = 0; i < s.len; i++) {
-		unsigned char c = p[i];
+		char class = byte_class(tail_class, p[i]);
 
-		if (is_lower_alpha(c | 0x20) || is_digit(c))
+		if (class == 'p')
 			continue;
-		if (!plain_tail_byte(c))
+		if (class == 'x')
 			return false;
-		if (c == '/' && path_len == SIZE_MAX && is_dot_segment(s.p + i + 1, s.len - i - 1))
+		if (class == '/' && path_len == SIZE_MAX && is_dot_segment(s.p + i + 1, s.len - i - 1))
 			return false;	/* remove_dot_segments would change the path */
-		if ((c == '?' || c == '#') && path_len == SIZE_MAX)
+		if (class == '?' && path_len == SIZE_MAX)
 			path_len = i;
-		if (c == '%' && i + 2 < s.len && url_hex_digit(p[i + 1]) && url_hex_digit(p[i + 2])) {
+		if (class == '%' && i + 2 < s.len && url_hex_digit(p[i + 1]) && url_hex_digit(p[i + 2])) {
 			if (!is_upper_hex(p[i + 1]) || !is_upper_hex(p[i + 2]) ||
 			    is_unreserved((unsigned char)(url_hex_value(p[i + 1]) << 4 | url_hex_value(p[i + 2]))))
 				return false;
@@ -161,6 +229,29 @@ static void copy_lower(char *out, const char *in, size_t len)
 
 	for (i = 0; i < len; i++)
 		out[i] = mv_ascii_lower(in[i]);
+}
+
+/*
+ * The port after the host, as the general parser writes it back: ':' and
+ * 1-65535 in decimal without a leading zero, then the end, '/', '?' or '#'.
+ * Returns the length of ":port" with its value in *port_r, 0 for no port,
+ * SIZE_MAX for a port that is not plain.
+ */
+static size_t plain_port(mv_str s, unsigned *port_r)
+{
+	unsigned value = 0;
+	size_t i;
+
+	*port_r = 0;
+	if (s.len == 0 || s.p[0] != ':')
+		return 0;
+	for (i = 1; i < s.len && i <= 5 && is_digit((unsigned char)s.p[i]); i++)
+		value = value * 10 + (unsigned)(s.p[i] - '0');
+	if (i == 1 || s.p[1] == '0' || value > 65535 ||
+	    (i < s.len && s.p[i] != '/' && s.p[i] != '?' && s.p[i] != '#'))
+		return SIZE_MAX;
+	*port_r = value;
+	return i;
 }
 
 /* Query and fragment are views into rest, the normalized URL after its path: "", "?q", "#f" or "?q#f". */
@@ -184,42 +275,50 @@ static void set_query_fragment(mv_str rest, struct mv_url *url)
  */
 int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *url)
 {
-	const char *scheme;
-	size_t scheme_len, prefix_len, host_len, path_len, path_at, n;
-	mv_str rest, tail;
-	bool no_scheme = false, upper;
+	const struct fast_scheme *scheme;
+	size_t prefix_len, host_len, port_len, path_len, path_at, n;
+	mv_str rest, port_text, tail;
+	bool no_scheme = false, upper, ip;
+	unsigned port;
 	char *out;
 
 	scheme = fast_scheme(raw, &prefix_len);
 	if (scheme == NULL) {
 		if (base != NULL || !mv_str_prefix_ci(raw, "www."))
 			return 0;
-		scheme = fast_schemes[0];
+		scheme = &fast_schemes[0];
 		prefix_len = 0;
 		no_scheme = true;
 	}
 	rest = mv_str_make(raw.p + prefix_len, raw.len - prefix_len);
-	host_len = plain_host_length(rest, &upper);
+	host_len = plain_host_length(rest, &upper, &ip);
 	if (host_len == 0)
 		return 0;
-	tail = mv_str_make(rest.p + host_len, rest.len - host_len);
+	port_len = plain_port(mv_str_make(rest.p + host_len, rest.len - host_len), &port);
+	if (port_len == SIZE_MAX)
+		return 0;
+	if (port == scheme->default_port)
+		port = 0;	/* dropped from the normalized form */
+	port_text = mv_str_make(rest.p + host_len, port != 0 ? port_len : 0);
+	tail = mv_str_make(rest.p + host_len + port_len, rest.len - host_len - port_len);
 	if (!plain_tail(tail, &path_len))
 		return 0;
 
-	/* scheme "://" host, "/" when the path is empty (RFC 3986 6.2.3), then the tail as it is */
-	scheme_len = strlen(scheme);
-	out = mv_arena_alloc(arena, scheme_len + 3 + host_len + 1 + tail.len + 1);
+	/* scheme "://" host [":" port], "/" when the path is empty (RFC 3986 6.2.3), then the tail as it is */
+	out = mv_arena_alloc(arena, scheme->name.len + 3 + host_len + port_text.len + 1 + tail.len + 1);
 	if (out == NULL)
 		return -1;
-	memcpy(out, scheme, scheme_len);
-	memcpy(out + scheme_len, "://", 3);
-	n = scheme_len + 3;
+	memcpy(out, scheme->name.p, scheme->name.len);
+	memcpy(out + scheme->name.len, "://", 3);
+	n = scheme->name.len + 3;
 	if (upper)
 		copy_lower(out + n, rest.p, host_len);
 	else
 		memcpy(out + n, rest.p, host_len);
 	url->host = url->host_unicode = mv_str_make(out + n, host_len);
 	n += host_len;
+	memcpy(out + n, port_text.p, port_text.len);
+	n += port_text.len;
 	path_at = n;
 	if (path_len == 0)
 		out[n++] = '/';
@@ -230,12 +329,19 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	n += tail.len - path_len;
 	out[n] = '\0';
 	url->normalized = mv_str_make(out, n);
-	url->scheme = mv_str_make(scheme, scheme_len);
+	url->scheme = scheme->name;
 	url->userinfo = MV_STR_NULL;
-	url->port = 0;
+	url->port = (uint16_t)port;
 	url->flags = no_scheme ? MV_URL_NO_SCHEME : 0;
-	if (base != NULL && mv_str_eq(base->scheme, scheme))
+	if (port != 0)
+		url->flags |= MV_URL_NONSTANDARD_PORT;
+	if (base != NULL && mv_str_eq(base->scheme, scheme->name.p))
 		url->flags |= MV_URL_RELATIVE;
-	url->domain = mv_url_registrable_domain(url->host);
+	if (ip) {
+		url->flags |= MV_URL_HOST_IP;
+		url->domain = url->host;
+	} else {
+		url->domain = url_registrable_domain_plain(url->host);
+	}
 	return 1;
 }

@@ -15,6 +15,8 @@
 /* WHATWG forbidden domain code points (ASCII ones; controls are checked by range). */
 static bool forbidden_host_byte(unsigned char c)
 {
+	if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')
+		return false;	/* nearly every byte of a host, and none of them in the list below */
 	if (c <= 0x20 || c == 0x7f)
 		return true;
 	return strchr("#%/:<>?@[\\]^|", c) != NULL;

@@ -31,6 +31,16 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 /* url_parse.c: mv_url_resolve() without the fast path, so tests and the fuzzer can compare the two. */
 int url_resolve_general(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *out);
 
+/* url_domain.c: mv_url_registrable_domain() of a host known to be lower-case ASCII without NUL. */
+mv_str url_registrable_domain_plain(mv_str host);
+
+/*
+ * url_span.c: the length of the leading whole 16-byte blocks of p that hold
+ * no byte that may end a URL in text (url_extract.c).  0 without SIMD:
+ * callers always finish byte by byte.
+ */
+size_t url_text_plain_blocks(const unsigned char *p, size_t len);
+
 /* url_normalize.c */
 int url_pct_normalize(mv_arena *arena, mv_str in, enum url_pct_kind kind, bool special, mv_str *out_r);
 int url_remove_dot_segments(mv_arena *arena, mv_str path, mv_str *out_r);
