@@ -7,7 +7,8 @@
  * normalization leaves alone: printable ASCII without "<>`\ or a dot
  * segment, every %XX already an upper-case escape of a reserved byte.  Such
  * a URL is its own normalized form, but for the case of scheme and host, so
- * it is checked in one pass and copied once.  Anything else is left to the
+ * it is checked in one pass and copied once, or not at all when it is
+ * written in normal form already (the components are then views of raw).  Anything else is left to the
  * general parser in url_parse.c, which gives the same answer for these URLs
  * (tests/url and fuzz/fuzz_url.c compare the two).
  */
@@ -268,6 +269,43 @@ static void set_query_fragment(mv_str rest, struct mv_url *url)
 }
 
 /*
+ * Writes scheme "://" host [":" port], "/" when the path is empty (RFC 3986
+ * 6.2.3), then the tail as it is, into the arena; the components are views
+ * of that copy.
+ */
+static int copy_normalized(mv_arena *arena, mv_str scheme, mv_str host, bool upper, mv_str port_text, mv_str tail,
+			   size_t path_len, struct mv_url *url)
+{
+	char *out = mv_arena_alloc(arena, scheme.len + 3 + host.len + port_text.len + 1 + tail.len + 1);
+	size_t n, path_at;
+
+	if (out == NULL)
+		return -1;
+	memcpy(out, scheme.p, scheme.len);
+	memcpy(out + scheme.len, "://", 3);
+	n = scheme.len + 3;
+	if (upper)
+		copy_lower(out + n, host.p, host.len);
+	else
+		memcpy(out + n, host.p, host.len);
+	url->host = url->host_unicode = mv_str_make(out + n, host.len);
+	n += host.len;
+	memcpy(out + n, port_text.p, port_text.len);
+	n += port_text.len;
+	path_at = n;
+	if (path_len == 0)
+		out[n++] = '/';
+	memcpy(out + n, tail.p, tail.len);
+	n += path_len;
+	url->path = mv_str_make(out + path_at, n - path_at);
+	set_query_fragment(mv_str_make(out + n, tail.len - path_len), url);
+	n += tail.len - path_len;
+	out[n] = '\0';
+	url->normalized = mv_str_make(out, n);
+	return 0;
+}
+
+/*
  * Returns 1 with *url filled in (but for raw), 0 when raw needs the general
  * parser (*url untouched), -1 when the arena is exhausted.  With a base, only
  * absolute URLs are taken; one with the base's scheme is flagged relative, as
@@ -276,11 +314,10 @@ static void set_query_fragment(mv_str rest, struct mv_url *url)
 int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struct mv_url *url)
 {
 	const struct fast_scheme *scheme;
-	size_t prefix_len, host_len, port_len, path_len, path_at, n;
+	size_t prefix_len, host_len, port_len, path_len;
 	mv_str rest, port_text, tail;
 	bool no_scheme = false, upper, ip;
 	unsigned port;
-	char *out;
 
 	scheme = fast_scheme(raw, &prefix_len);
 	if (scheme == NULL) {
@@ -304,31 +341,17 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	if (!plain_tail(tail, &path_len))
 		return 0;
 
-	/* scheme "://" host [":" port], "/" when the path is empty (RFC 3986 6.2.3), then the tail as it is */
-	out = mv_arena_alloc(arena, scheme->name.len + 3 + host_len + port_text.len + 1 + tail.len + 1);
-	if (out == NULL)
+	if (!no_scheme && !upper && port_text.len == port_len && path_len > 0 &&
+	    memcmp(raw.p, scheme->name.p, scheme->name.len) == 0) {
+		/* already in normal form, as most links are: the components are views of raw */
+		url->host = url->host_unicode = mv_str_make(rest.p, host_len);
+		url->path = mv_str_make(tail.p, path_len);
+		set_query_fragment(mv_str_make(tail.p + path_len, tail.len - path_len), url);
+		url->normalized = raw;
+	} else if (copy_normalized(arena, scheme->name, mv_str_make(rest.p, host_len), upper, port_text, tail,
+				   path_len, url) < 0) {
 		return -1;
-	memcpy(out, scheme->name.p, scheme->name.len);
-	memcpy(out + scheme->name.len, "://", 3);
-	n = scheme->name.len + 3;
-	if (upper)
-		copy_lower(out + n, rest.p, host_len);
-	else
-		memcpy(out + n, rest.p, host_len);
-	url->host = url->host_unicode = mv_str_make(out + n, host_len);
-	n += host_len;
-	memcpy(out + n, port_text.p, port_text.len);
-	n += port_text.len;
-	path_at = n;
-	if (path_len == 0)
-		out[n++] = '/';
-	memcpy(out + n, tail.p, tail.len);
-	n += path_len;
-	url->path = mv_str_make(out + path_at, n - path_at);
-	set_query_fragment(mv_str_make(out + n, tail.len - path_len), url);
-	n += tail.len - path_len;
-	out[n] = '\0';
-	url->normalized = mv_str_make(out, n);
+	}
 	url->scheme = scheme->name;
 	url->userinfo = MV_STR_NULL;
 	url->port = (uint16_t)port;
