@@ -231,10 +231,11 @@ static const struct parse_case parse_cases[] = {
 
 static void test_parse_table(void)
 {
-	size_t i;
+	size_t n = sizeof(parse_cases) / sizeof(parse_cases[0]), i;
 
-	for (i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
-		const struct parse_case *c = &parse_cases[i];
+	/* twice: IDN answers come from url_host.c's cache the second time */
+	for (i = 0; i < 2 * n; i++) {
+		const struct parse_case *c = &parse_cases[i % n];
 		struct mv_url u;
 		int rc = parse(c->raw, c->base, &u);
 		int before = test_failures;
@@ -250,7 +251,7 @@ static void test_parse_table(void)
 		CHECK_STR(u.normalized, c->normalized);
 		CHECK_INT(u.port, c->port);
 		if (test_failures != before)
-			fprintf(stderr, "  in case %zu: \"%s\" base \"%s\"\n", i, c->raw, c->base);
+			fprintf(stderr, "  in case %zu: \"%s\" base \"%s\"\n", i % n, c->raw, c->base);
 	}
 }
 
@@ -608,21 +609,23 @@ static void test_idn_exact_and_idn2_oracle(void)
 	size_t i;
 	int oracle_used = 0;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	/* twice: the second answer comes from url_host.c's cache */
+	for (i = 0; i < 2 * sizeof(cases) / sizeof(cases[0]); i++) {
 		char raw[256], buf[256];
 		struct mv_url u;
+		size_t c = i % (sizeof(cases) / sizeof(cases[0]));
 
-		snprintf(raw, sizeof(raw), "http://%s/", cases[i].in);
+		snprintf(raw, sizeof(raw), "http://%s/", cases[c].in);
 		CHECK_INT(parse(raw, "", &u), 0);
 		CHECK(u.flags & MV_URL_HOST_IDN);
 		CHECK(!(u.flags & MV_URL_HOST_IDN_BAD));
-		CHECK_STR(u.host, cases[i].ascii);
-		CHECK_STR(u.host_unicode, cases[i].unicode);
-		if (idn2_cli(cases[i].in, false, buf, sizeof(buf)) != NULL) {
+		CHECK_STR(u.host, cases[c].ascii);
+		CHECK_STR(u.host_unicode, cases[c].unicode);
+		if (idn2_cli(cases[c].in, false, buf, sizeof(buf)) != NULL) {
 			CHECK_STR(u.host, buf);
 			oracle_used++;
 		}
-		if (idn2_cli(cases[i].ascii, true, buf, sizeof(buf)) != NULL)
+		if (idn2_cli(cases[c].ascii, true, buf, sizeof(buf)) != NULL)
 			CHECK_STR(u.host_unicode, buf);
 	}
 	if (oracle_used == 0)

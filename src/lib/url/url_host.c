@@ -5,6 +5,7 @@
  * number as IPv4.  Bracketed hosts are IPv6.  The result is always ASCII;
  * the U-label form goes to host_unicode.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,14 +76,110 @@ static int idn_failed(mv_arena *arena, mv_str decoded, struct mv_url *url)
 	return 0;
 }
 
+/*
+ * A per-thread cache of IDNA answers: libidn2 costs tens of thousands of
+ * instructions a host, and mail repeats its IDN hosts.  Direct mapped; a
+ * collision only costs a libidn2 call.  Hosts whose text does not fit are
+ * not cached.  Allocated on first use (130 KiB), freed when the thread exits.
+ */
+#define IDN_CACHE_SLOTS 512
+#define IDN_CACHE_TEXT 64
+
+struct idn_cache_slot {
+	char in[IDN_CACHE_TEXT];	/* the decoded host, NUL-terminated; "" for an empty slot */
+	bool failed;			/* IDNA refused the host (idn_failed) */
+	bool unicode_bad;		/* the A-label could not be turned back into Unicode */
+	char ascii[IDN_CACHE_TEXT];
+	char unicode[IDN_CACHE_TEXT * 2];
+};
+
+static _Thread_local struct idn_cache_slot *idn_cache;
+static pthread_key_t idn_cache_key;
+static pthread_once_t idn_cache_key_once = PTHREAD_ONCE_INIT;
+
+static void idn_cache_key_init(void)
+{
+	(void)pthread_key_create(&idn_cache_key, free);
+}
+
+/* The slot for decoded, or NULL when the cache cannot be allocated. */
+static struct idn_cache_slot *idn_cache_slot(mv_str decoded)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	if (idn_cache == NULL) {
+		pthread_once(&idn_cache_key_once, idn_cache_key_init);
+		idn_cache = calloc(IDN_CACHE_SLOTS, sizeof(*idn_cache));
+		if (idn_cache == NULL)
+			return NULL;
+		if (pthread_setspecific(idn_cache_key, idn_cache) != 0) {
+			free(idn_cache);
+			idn_cache = NULL;
+			return NULL;
+		}
+	}
+	for (i = 0; i < decoded.len; i++)
+		h = (h ^ (unsigned char)decoded.p[i]) * 16777619u;
+	return &idn_cache[h % IDN_CACHE_SLOTS];
+}
+
+static bool idn_cache_holds(const struct idn_cache_slot *slot, mv_str decoded)
+{
+	return slot != NULL && decoded.len < IDN_CACHE_TEXT && memcmp(slot->in, decoded.p, decoded.len + 1) == 0;
+}
+
+/* Remembers the answer idn_compute() left in url (host_unicode is host when there is no U-label form). */
+static void idn_cache_put(struct idn_cache_slot *slot, mv_str decoded, bool failed, const struct mv_url *url)
+{
+	bool unicode_bad = !failed && (url->flags & MV_URL_HOST_IDN_BAD) != 0;
+	mv_str unicode = failed || url->host_unicode.p == url->host.p ? MV_STR_NULL : url->host_unicode;
+
+	slot->in[0] = '\0';
+	if (decoded.len >= IDN_CACHE_TEXT || (!failed && url->host.len >= IDN_CACHE_TEXT) ||
+	    unicode.len >= IDN_CACHE_TEXT * 2)
+		return;
+	slot->failed = failed;
+	slot->unicode_bad = unicode_bad;
+	slot->ascii[0] = slot->unicode[0] = '\0';
+	if (!failed)
+		memcpy(slot->ascii, url->host.p, url->host.len + 1);
+	if (unicode.p != NULL)
+		memcpy(slot->unicode, unicode.p, unicode.len + 1);
+	memcpy(slot->in, decoded.p, decoded.len + 1);
+}
+
+/* The cached answer into url, as idn_compute() gives it. */
+static int idn_from_cache(mv_arena *arena, const struct idn_cache_slot *slot, mv_str decoded, struct mv_url *url,
+			  bool *done_r)
+{
+	char *copy;
+
+	if (slot->failed) {
+		*done_r = true;
+		return idn_failed(arena, decoded, url);
+	}
+	copy = mv_arena_strndup(arena, slot->ascii, strlen(slot->ascii));
+	if (copy == NULL)
+		return -2;
+	url->host = url->host_unicode = mv_str_cstr(copy);
+	if (slot->unicode_bad)
+		url->flags |= MV_URL_HOST_IDN_BAD;
+	if (slot->unicode[0] != '\0') {
+		copy = mv_arena_strndup(arena, slot->unicode, strlen(slot->unicode));
+		if (copy == NULL)
+			return -2;
+		url->host_unicode = mv_str_cstr(copy);
+	}
+	return 0;
+}
+
 /* decoded is NUL-terminated arena memory. */
-static int idn_convert(mv_arena *arena, mv_str decoded, struct mv_url *url, bool *done_r)
+static int idn_compute(mv_arena *arena, mv_str decoded, struct mv_url *url, bool *done_r)
 {
 	char *ascii = NULL, *unicode = NULL;
 	int rc;
 
-	*done_r = false;
-	url->flags |= MV_URL_HOST_IDN;
 	rc = idn2_to_ascii_8z(decoded.p, &ascii, IDN2_NONTRANSITIONAL);
 	if (rc != IDN2_OK) {
 		ascii = NULL;
@@ -103,6 +200,21 @@ static int idn_convert(mv_arena *arena, mv_str decoded, struct mv_url *url, bool
 		return 0;
 	}
 	return idn_copy(arena, unicode, &url->host_unicode);
+}
+
+static int idn_convert(mv_arena *arena, mv_str decoded, struct mv_url *url, bool *done_r)
+{
+	struct idn_cache_slot *slot = idn_cache_slot(decoded);
+	int rc;
+
+	*done_r = false;
+	url->flags |= MV_URL_HOST_IDN;
+	if (idn_cache_holds(slot, decoded))
+		return idn_from_cache(arena, slot, decoded, url, done_r);
+	rc = idn_compute(arena, decoded, url, done_r);
+	if (rc == 0 && slot != NULL)
+		idn_cache_put(slot, decoded, *done_r, url);
+	return rc;
 }
 
 /* Percent-decodes and lower-cases ASCII into NUL-terminated arena memory. */
