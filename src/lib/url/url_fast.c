@@ -91,11 +91,12 @@ static bool is_xn_label(const char *p, size_t avail)
 }
 
 /*
- * ASCII byte classes, one row of 16 bytes a line (the bytes >= 0x80 are all
- * 'x').  In a host: 'p' plain, 'u' upper-case letter, '.' the label dot,
- * 'e' the end of the host, 'x' not a plain host.  In the path, query and
- * fragment: 'p' copied as it is, '/' a path separator, '?' '?' or '#', '%'
- * an escape, 'x' changed by normalization.
+ * Byte classes, one row of 16 bytes a line; every byte >= 0x80 is 'x', and
+ * all 256 are there so a byte is looked up without a test.  In a host: 'p'
+ * plain, 'u' upper-case letter, '.' the label dot, 'e' the end of the host,
+ * 'x' not a plain host.  In the path, query and fragment: 'p' copied as it
+ * is, '/' a path separator, '?' '?' or '#', '%' an escape, 'x' changed by
+ * normalization.
  */
 static const char host_class[] =
 	"xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx"	/* controls */
@@ -104,7 +105,9 @@ static const char host_class[] =
 	"xuuuuuuuuuuuuuuu"			/* @ABCDEFGHIJKLMNO */
 	"uuuuuuuuuuuxxxxp"			/* PQRSTUVWXYZ[\]^_ */
 	"xppppppppppppppp"			/* `abcdefghijklmno */
-	"pppppppppppxxxxx";			/* pqrstuvwxyz{|}~ DEL */
+	"pppppppppppxxxxx"			/* pqrstuvwxyz{|}~ DEL */
+	"xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx"	/* 0x80-0xbf */
+	"xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx";	/* 0xc0-0xff */
 
 static const char tail_class[] =
 	"xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx"	/* controls */
@@ -113,11 +116,13 @@ static const char tail_class[] =
 	"pppppppppppppppp"			/* @ABCDEFGHIJKLMNO */
 	"ppppppppppppxppp"			/* PQRSTUVWXYZ[\]^_ */
 	"xppppppppppppppp"			/* `abcdefghijklmno */
-	"pppppppppppppppx";			/* pqrstuvwxyz{|}~ DEL */
+	"pppppppppppppppx"			/* pqrstuvwxyz{|}~ DEL */
+	"xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx"	/* 0x80-0xbf */
+	"xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx" "xxxxxxxxxxxxxxxx";	/* 0xc0-0xff */
 
-static char byte_class(const char *table, unsigned char c)
+static char byte_class(const char table[257], unsigned char c)
 {
-	return c < 0x80 ? table[c] : 'x';
+	return table[c];
 }
 
 /*
