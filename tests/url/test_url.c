@@ -395,6 +395,9 @@ static void test_fast_path_every_byte(void)
 		"http://a.b^.com/p", "http://example.com/a^b", "http://example.com/^", "http://example.com/a/^./b",
 		"http://example.com/a?q=^", "http://example.com/a#f^", "http://example.com/%4^", "www.exa^ple.com/",
 		"http://example.com:8^/", "http://example.com:^0/a", "http://1.2.3.^/",
+		"mailto:^oe@example.com", "mailto:j^e@example.com", "mailto:joe^example.com", "mailto:joe@^xample.com",
+		"mailto:joe@ex^mple.com", "mailto:joe@example.co^", "mailto:joe@1.2.3.^", "^ailto:joe@example.com",
+		"mailt^:joe@example.com",
 	};
 	char raw[64];
 	unsigned differ = 0;
@@ -411,6 +414,9 @@ static void test_fast_path_every_byte(void)
 		}
 	}
 	CHECK_INT(differ, 0);
+	CHECK(takes_fast_path("mailto:joe@example.com"));
+	CHECK(takes_fast_path("mailto:j.o-e+x_y@mail.example.co.uk"));
+	CHECK(!takes_fast_path("mailto:joe@Example.com"));	/* path and normalized get the host lower-cased */
 }
 
 /* Random URL-ish bytes after a scheme, deterministic: the corners nobody listed. */
@@ -418,7 +424,7 @@ static void test_fast_path_agrees_on_random_urls(void)
 {
 	static const char plain[] = "abxyzXZ0189-._/%%2eEfF";
 	static const char special[] = "~?#@:[]\\ \t\"<>`'()!$&*+,;=\x7f\x80\xc3";
-	static const char *const prefixes[] = { "http://", "HTTPS://", "www.", "ftp://", "ws://x" };
+	static const char *const prefixes[] = { "http://", "HTTPS://", "www.", "ftp://", "ws://x", "mailto:a" };
 	uint32_t seed = 12345;
 	char raw[64];
 	unsigned differ = 0, fast = 0;

@@ -39,6 +39,11 @@ static bool is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
+static bool is_alnum(unsigned char c)
+{
+	return is_lower_alpha(c) || is_upper_alpha(c) || is_digit(c);
+}
+
 static bool is_upper_hex(unsigned char c)
 {
 	return is_digit(c) || (c >= 'A' && c <= 'F');
@@ -311,6 +316,45 @@ static int copy_normalized(mv_arena *arena, mv_str scheme, mv_str host, bool upp
 }
 
 /*
+ * "mailto:local@host" with a lower-case scheme, a local part of letters,
+ * digits and ".+-_" (starting with a letter or digit, which no %-rule
+ * changes), and a plain lower-case host ending the URL: the general parser's
+ * path is the URL after "mailto:", its normalized form the URL itself.
+ * Returns 1, or 0 for the general parser.
+ */
+static int parse_plain_mailto(mv_str raw, struct mv_url *url)
+{
+	static const mv_str mailto = { "mailto", 6 };
+	mv_str host;
+	size_t i, host_len;
+	bool upper, ip;
+
+	if (raw.len < 8 || memcmp(raw.p, "mailto:", 7) != 0 || !is_alnum((unsigned char)raw.p[7]))
+		return 0;
+	for (i = 7; i < raw.len && raw.p[i] != '@'; i++) {
+		unsigned char c = (unsigned char)raw.p[i];
+
+		if (!is_alnum(c) && c != '.' && c != '+' && c != '-' && c != '_')
+			return 0;
+	}
+	if (i == raw.len)
+		return 0;
+	host = mv_str_make(raw.p + i + 1, raw.len - i - 1);
+	host_len = plain_host_length(host, &upper, &ip);
+	if (host_len == 0 || host_len != host.len || upper)
+		return 0;
+	url->scheme = mailto;
+	url->host = url->host_unicode = host;
+	url->path = mv_str_make(raw.p + 7, raw.len - 7);
+	url->normalized = raw;
+	url->userinfo = url->query = url->fragment = MV_STR_NULL;
+	url->port = 0;
+	url->flags = ip ? MV_URL_HOST_IP : 0;
+	url->domain = ip ? host : url_registrable_domain_plain(host);
+	return 1;
+}
+
+/*
  * Returns 1 with *url filled in (but for raw), 0 when raw needs the general
  * parser (*url untouched), -1 when the arena is exhausted.  With a base, only
  * absolute URLs are taken; one with the base's scheme is flagged relative, as
@@ -326,6 +370,8 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 
 	scheme = fast_scheme(raw, &prefix_len);
 	if (scheme == NULL) {
+		if (base == NULL && raw.len > 0 && raw.p[0] == 'm')
+			return parse_plain_mailto(raw, url);
 		if (base != NULL || !mv_str_prefix_ci(raw, "www."))
 			return 0;
 		scheme = &fast_schemes[0];
