@@ -14,6 +14,7 @@
 
 #define HTML_MAX_DEPTH		256		/* element stack; deeper elements are folded into the top */
 #define HTML_MAX_TAG_NAME	32		/* longer names are kept cut and match no known tag */
+#define HTML_TAG_NAME_PAD	16		/* tag names are looked up as this many zero-padded bytes */
 #define HTML_MAX_ATTR_NAME	16		/* longest attribute we act on is 10 bytes */
 #define HTML_MAX_VALUE		((size_t)64 << 10)	/* one attribute value; past it the value is cut */
 #define HTML_MAX_VALUES		((size_t)1 << 20)	/* all kept attribute values of one tag */
@@ -87,7 +88,10 @@ static inline uint32_t html_name_hash_step(uint32_t hash, unsigned char c)
 uint32_t html_name_hash(const char *name, size_t len);
 /* Fills the tag table once per process; every parser calls it before its first lookup. */
 void html_tags_init(void);
-/* NULL for a tag we have no rule for; hash is html_name_hash(name, len). */
+/*
+ * NULL for a tag we have no rule for; hash is html_name_hash(name, len).  name has
+ * HTML_TAG_NAME_PAD readable bytes, zero past len (the longest known name is 10 bytes).
+ */
 const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash);
 
 enum html_attr {

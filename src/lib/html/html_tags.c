@@ -139,11 +139,17 @@ static const struct html_tag_info *const tags_by_len[] = {
 	NULL, tags1, tags2, tags3, tags4, tags5, tags6, tags7, tags8, tags9, tags10,
 };
 
+_Static_assert(sizeof(tags_by_len) / sizeof(tags_by_len[0]) - 1 <= HTML_TAG_NAME_PAD, "known names fit the padding");
+_Static_assert(HTML_TAG_NAME_PAD <= HTML_MAX_TAG_NAME, "the parser's name buffer holds the padding");
+
 /* Open addressing; a power of two over twice the number of tags, so that misses end fast. */
 #define TAG_SLOTS 256
 
+/* The name is kept zero-padded, so that a match is one fixed-size compare. */
 struct tag_slot {
 	uint32_t hash;
+	uint32_t len;
+	char name[HTML_TAG_NAME_PAD];
 	const struct html_tag_info *tag;
 };
 
@@ -174,6 +180,8 @@ static void tag_slots_fill(void)
 			while (tag_slots[slot].tag != NULL)
 				slot = (slot + 1) & (TAG_SLOTS - 1);
 			tag_slots[slot].hash = hash;
+			tag_slots[slot].len = (uint32_t)len;
+			memcpy(tag_slots[slot].name, t->name, len);
 			tag_slots[slot].tag = t;
 		}
 	}
@@ -184,25 +192,16 @@ void html_tags_init(void)
 	(void)pthread_once(&tag_slots_once, tag_slots_fill);
 }
 
-static int name_eq(const char *a, const char *b, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (a[i] != b[i])
-			return 0;
-	}
-	return a[len] == '\0';
-}
-
 const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash)
 {
 	unsigned slot;
 
+	if (len > HTML_TAG_NAME_PAD)
+		return NULL;
 	for (slot = hash & (TAG_SLOTS - 1); tag_slots[slot].tag != NULL; slot = (slot + 1) & (TAG_SLOTS - 1)) {
 		const struct tag_slot *ts = &tag_slots[slot];
 
-		if (ts->hash == hash && name_eq(ts->tag->name, name, len))
+		if (ts->hash == hash && ts->len == len && memcmp(ts->name, name, HTML_TAG_NAME_PAD) == 0)
 			return ts->tag;
 	}
 	return NULL;
