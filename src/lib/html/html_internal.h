@@ -236,8 +236,27 @@ struct mv_html_parser {
 	struct html_level stack[HTML_MAX_DEPTH];
 };
 
-/* Text from the tokenizer (data, RCDATA, raw text, decoded references). */
-void html_emit_text(struct mv_html_parser *p, const char *s, size_t n);
+/* Text from the tokenizer (data, RCDATA, raw text, decoded references); inline, once per text run. */
+static inline void html_emit_text(struct mv_html_parser *p, const char *s, size_t n)
+{
+	switch (p->sink) {
+	case SINK_VISIBLE:
+		html_collect(&p->text, s, n);
+		if (p->anchor_link >= 0 && !p->anchor_hidden)
+			html_collect(&p->atext, s, n);
+		break;
+	case SINK_HIDDEN:
+		html_collect(&p->hidden, s, n);
+		if (p->anchor_link >= 0 && p->anchor_hidden)
+			html_collect(&p->atext, s, n);
+		break;
+	case SINK_TITLE:
+		html_collect(&p->title, s, n);
+		break;
+	default:
+		break;
+	}
+}
 /* A complete tag token: name in tag_name, kept attributes in attrs/values. */
 void html_tree_start_tag(struct mv_html_parser *p);
 void html_tree_end_tag(struct mv_html_parser *p);
