@@ -8,6 +8,7 @@
 #define MV_HTML_INTERNAL_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "mailvet/arena.h"
 #include "mailvet/html.h"
@@ -88,11 +89,41 @@ static inline uint32_t html_name_hash_step(uint32_t hash, unsigned char c)
 uint32_t html_name_hash(const char *name, size_t len);
 /* Fills the tag table once per process; every parser calls it before its first lookup. */
 void html_tags_init(void);
+
+/* Open addressing; a power of two over twice the number of tags, so that misses end fast. */
+#define HTML_TAG_SLOTS 256
+
+/* The name is kept zero-padded, so that a match is one fixed-size compare. */
+struct html_tag_slot {
+	uint32_t hash;
+	uint32_t len;
+	char name[HTML_TAG_NAME_PAD];
+	const struct html_tag_info *tag;
+};
+
+/* Filled by html_tags_init(); read only afterwards. */
+extern struct html_tag_slot html_tag_slots[HTML_TAG_SLOTS];
+
 /*
  * NULL for a tag we have no rule for; hash is html_name_hash(name, len).  name has
  * HTML_TAG_NAME_PAD readable bytes, zero past len (the longest known name is 10 bytes).
+ * Inline: it runs for every start and end tag.
  */
-const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash);
+static inline const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash)
+{
+	unsigned slot;
+
+	if (len > HTML_TAG_NAME_PAD)
+		return NULL;
+	for (slot = hash & (HTML_TAG_SLOTS - 1); html_tag_slots[slot].tag != NULL;
+	     slot = (slot + 1) & (HTML_TAG_SLOTS - 1)) {
+		const struct html_tag_slot *ts = &html_tag_slots[slot];
+
+		if (ts->hash == hash && ts->len == len && memcmp(ts->name, name, HTML_TAG_NAME_PAD) == 0)
+			return ts->tag;
+	}
+	return NULL;
+}
 
 enum html_attr {
 	ATTR_HREF, ATTR_SRC, ATTR_ALT, ATTR_ACTION, ATTR_STYLE, ATTR_HIDDEN,

@@ -142,18 +142,7 @@ static const struct html_tag_info *const tags_by_len[] = {
 _Static_assert(sizeof(tags_by_len) / sizeof(tags_by_len[0]) - 1 <= HTML_TAG_NAME_PAD, "known names fit the padding");
 _Static_assert(HTML_TAG_NAME_PAD <= HTML_MAX_TAG_NAME, "the parser's name buffer holds the padding");
 
-/* Open addressing; a power of two over twice the number of tags, so that misses end fast. */
-#define TAG_SLOTS 256
-
-/* The name is kept zero-padded, so that a match is one fixed-size compare. */
-struct tag_slot {
-	uint32_t hash;
-	uint32_t len;
-	char name[HTML_TAG_NAME_PAD];
-	const struct html_tag_info *tag;
-};
-
-static struct tag_slot tag_slots[TAG_SLOTS];
+struct html_tag_slot html_tag_slots[HTML_TAG_SLOTS];
 static pthread_once_t tag_slots_once = PTHREAD_ONCE_INIT;
 
 uint32_t html_name_hash(const char *name, size_t len)
@@ -175,14 +164,14 @@ static void tag_slots_fill(void)
 
 		for (t = tags_by_len[len]; t->name != NULL; t++) {
 			uint32_t hash = html_name_hash(t->name, len);
-			unsigned slot = hash & (TAG_SLOTS - 1);
+			unsigned slot = hash & (HTML_TAG_SLOTS - 1);
 
-			while (tag_slots[slot].tag != NULL)
-				slot = (slot + 1) & (TAG_SLOTS - 1);
-			tag_slots[slot].hash = hash;
-			tag_slots[slot].len = (uint32_t)len;
-			memcpy(tag_slots[slot].name, t->name, len);
-			tag_slots[slot].tag = t;
+			while (html_tag_slots[slot].tag != NULL)
+				slot = (slot + 1) & (HTML_TAG_SLOTS - 1);
+			html_tag_slots[slot].hash = hash;
+			html_tag_slots[slot].len = (uint32_t)len;
+			memcpy(html_tag_slots[slot].name, t->name, len);
+			html_tag_slots[slot].tag = t;
 		}
 	}
 }
@@ -190,21 +179,6 @@ static void tag_slots_fill(void)
 void html_tags_init(void)
 {
 	(void)pthread_once(&tag_slots_once, tag_slots_fill);
-}
-
-const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash)
-{
-	unsigned slot;
-
-	if (len > HTML_TAG_NAME_PAD)
-		return NULL;
-	for (slot = hash & (TAG_SLOTS - 1); tag_slots[slot].tag != NULL; slot = (slot + 1) & (TAG_SLOTS - 1)) {
-		const struct tag_slot *ts = &tag_slots[slot];
-
-		if (ts->hash == hash && ts->len == len && memcmp(ts->name, name, HTML_TAG_NAME_PAD) == 0)
-			return ts->tag;
-	}
-	return NULL;
 }
 
 /* Attributes: by length, then the names of that length (a constant-size memcmp is a load and a compare). */
