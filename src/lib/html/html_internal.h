@@ -8,12 +8,14 @@
 #define MV_HTML_INTERNAL_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "mailvet/arena.h"
 #include "mailvet/html.h"
 
 #define HTML_MAX_DEPTH		256		/* element stack; deeper elements are folded into the top */
 #define HTML_MAX_TAG_NAME	32		/* longer names are kept cut and match no known tag */
+#define HTML_TAG_NAME_PAD	16		/* tag names are looked up as this many zero-padded bytes */
 #define HTML_MAX_ATTR_NAME	16		/* longest attribute we act on is 10 bytes */
 #define HTML_MAX_VALUE		((size_t)64 << 10)	/* one attribute value; past it the value is cut */
 #define HTML_MAX_VALUES		((size_t)1 << 20)	/* all kept attribute values of one tag */
@@ -87,8 +89,41 @@ static inline uint32_t html_name_hash_step(uint32_t hash, unsigned char c)
 uint32_t html_name_hash(const char *name, size_t len);
 /* Fills the tag table once per process; every parser calls it before its first lookup. */
 void html_tags_init(void);
-/* NULL for a tag we have no rule for; hash is html_name_hash(name, len). */
-const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash);
+
+/* Open addressing; a power of two over twice the number of tags, so that misses end fast. */
+#define HTML_TAG_SLOTS 256
+
+/* The name is kept zero-padded, so that a match is one fixed-size compare. */
+struct html_tag_slot {
+	uint32_t hash;
+	uint32_t len;
+	char name[HTML_TAG_NAME_PAD];
+	const struct html_tag_info *tag;
+};
+
+/* Filled by html_tags_init(); read only afterwards. */
+extern struct html_tag_slot html_tag_slots[HTML_TAG_SLOTS];
+
+/*
+ * NULL for a tag we have no rule for; hash is html_name_hash(name, len).  name has
+ * HTML_TAG_NAME_PAD readable bytes, zero past len (the longest known name is 10 bytes).
+ * Inline: it runs for every start and end tag.
+ */
+static inline const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash)
+{
+	unsigned slot;
+
+	if (len > HTML_TAG_NAME_PAD)
+		return NULL;
+	for (slot = hash & (HTML_TAG_SLOTS - 1); html_tag_slots[slot].tag != NULL;
+	     slot = (slot + 1) & (HTML_TAG_SLOTS - 1)) {
+		const struct html_tag_slot *ts = &html_tag_slots[slot];
+
+		if (ts->hash == hash && ts->len == len && memcmp(ts->name, name, HTML_TAG_NAME_PAD) == 0)
+			return ts->tag;
+	}
+	return NULL;
+}
 
 enum html_attr {
 	ATTR_HREF, ATTR_SRC, ATTR_ALT, ATTR_ACTION, ATTR_STYLE, ATTR_HIDDEN,
@@ -232,8 +267,27 @@ struct mv_html_parser {
 	struct html_level stack[HTML_MAX_DEPTH];
 };
 
-/* Text from the tokenizer (data, RCDATA, raw text, decoded references). */
-void html_emit_text(struct mv_html_parser *p, const char *s, size_t n);
+/* Text from the tokenizer (data, RCDATA, raw text, decoded references); inline, once per text run. */
+static inline void html_emit_text(struct mv_html_parser *p, const char *s, size_t n)
+{
+	switch (p->sink) {
+	case SINK_VISIBLE:
+		html_collect(&p->text, s, n);
+		if (p->anchor_link >= 0 && !p->anchor_hidden)
+			html_collect(&p->atext, s, n);
+		break;
+	case SINK_HIDDEN:
+		html_collect(&p->hidden, s, n);
+		if (p->anchor_link >= 0 && p->anchor_hidden)
+			html_collect(&p->atext, s, n);
+		break;
+	case SINK_TITLE:
+		html_collect(&p->title, s, n);
+		break;
+	default:
+		break;
+	}
+}
 /* A complete tag token: name in tag_name, kept attributes in attrs/values. */
 void html_tree_start_tag(struct mv_html_parser *p);
 void html_tree_end_tag(struct mv_html_parser *p);

@@ -187,27 +187,6 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 	c->buf.len += (size_t)(w - start);
 }
 
-void html_emit_text(struct mv_html_parser *p, const char *s, size_t n)
-{
-	switch (p->sink) {
-	case SINK_VISIBLE:
-		html_collect(&p->text, s, n);
-		if (p->anchor_link >= 0 && !p->anchor_hidden)
-			html_collect(&p->atext, s, n);
-		break;
-	case SINK_HIDDEN:
-		html_collect(&p->hidden, s, n);
-		if (p->anchor_link >= 0 && p->anchor_hidden)
-			html_collect(&p->atext, s, n);
-		break;
-	case SINK_TITLE:
-		html_collect(&p->title, s, n);
-		break;
-	default:
-		break;
-	}
-}
-
 static mv_str trim(mv_str s)
 {
 	while (s.len != 0 && is_space((unsigned char)s.p[0])) {

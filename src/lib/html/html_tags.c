@@ -139,15 +139,10 @@ static const struct html_tag_info *const tags_by_len[] = {
 	NULL, tags1, tags2, tags3, tags4, tags5, tags6, tags7, tags8, tags9, tags10,
 };
 
-/* Open addressing; a power of two over twice the number of tags, so that misses end fast. */
-#define TAG_SLOTS 256
+_Static_assert(sizeof(tags_by_len) / sizeof(tags_by_len[0]) - 1 <= HTML_TAG_NAME_PAD, "known names fit the padding");
+_Static_assert(HTML_TAG_NAME_PAD <= HTML_MAX_TAG_NAME, "the parser's name buffer holds the padding");
 
-struct tag_slot {
-	uint32_t hash;
-	const struct html_tag_info *tag;
-};
-
-static struct tag_slot tag_slots[TAG_SLOTS];
+struct html_tag_slot html_tag_slots[HTML_TAG_SLOTS];
 static pthread_once_t tag_slots_once = PTHREAD_ONCE_INIT;
 
 uint32_t html_name_hash(const char *name, size_t len)
@@ -169,12 +164,14 @@ static void tag_slots_fill(void)
 
 		for (t = tags_by_len[len]; t->name != NULL; t++) {
 			uint32_t hash = html_name_hash(t->name, len);
-			unsigned slot = hash & (TAG_SLOTS - 1);
+			unsigned slot = hash & (HTML_TAG_SLOTS - 1);
 
-			while (tag_slots[slot].tag != NULL)
-				slot = (slot + 1) & (TAG_SLOTS - 1);
-			tag_slots[slot].hash = hash;
-			tag_slots[slot].tag = t;
+			while (html_tag_slots[slot].tag != NULL)
+				slot = (slot + 1) & (HTML_TAG_SLOTS - 1);
+			html_tag_slots[slot].hash = hash;
+			html_tag_slots[slot].len = (uint32_t)len;
+			memcpy(html_tag_slots[slot].name, t->name, len);
+			html_tag_slots[slot].tag = t;
 		}
 	}
 }
@@ -182,30 +179,6 @@ static void tag_slots_fill(void)
 void html_tags_init(void)
 {
 	(void)pthread_once(&tag_slots_once, tag_slots_fill);
-}
-
-static int name_eq(const char *a, const char *b, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (a[i] != b[i])
-			return 0;
-	}
-	return a[len] == '\0';
-}
-
-const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash)
-{
-	unsigned slot;
-
-	for (slot = hash & (TAG_SLOTS - 1); tag_slots[slot].tag != NULL; slot = (slot + 1) & (TAG_SLOTS - 1)) {
-		const struct tag_slot *ts = &tag_slots[slot];
-
-		if (ts->hash == hash && name_eq(ts->tag->name, name, len))
-			return ts->tag;
-	}
-	return NULL;
 }
 
 /* Attributes: by length, then the names of that length (a constant-size memcmp is a load and a compare). */

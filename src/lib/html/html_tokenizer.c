@@ -142,6 +142,7 @@ static void tag_begin(struct mv_html_parser *p, int is_end)
 	p->tag_is_end = (unsigned char)is_end;
 	p->tag_self_closing = 0;
 	p->tag_len = 0;
+	memset(p->tag_name, 0, HTML_TAG_NAME_PAD);	/* the padding html_tag_lookup() compares */
 	p->tag_hash = HTML_NAME_HASH_INIT;
 	p->tag_long = 0;
 	p->cur_attr = ATTR_NONE;

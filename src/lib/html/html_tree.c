@@ -213,7 +213,31 @@ static void image_in_anchor(struct mv_html_parser *p, mv_str alt)
 	html_collect(&p->aalt, "]", 1);
 }
 
-/* Flags and links of a start tag; hidden tells whether the element itself is hidden. */
+/* What the document contains, whatever the attributes. */
+static void tag_flags(struct mv_html_parser *p, unsigned id)
+{
+	switch (id) {
+	case TAG_FORM:
+		p->flags |= MV_HTML_HAS_FORM;
+		break;
+	case TAG_IFRAME:
+	case TAG_FRAME:
+		p->flags |= MV_HTML_HAS_IFRAME;
+		break;
+	case TAG_OBJECT:
+	case TAG_EMBED:
+	case TAG_APPLET:
+		p->flags |= MV_HTML_HAS_OBJECT;
+		break;
+	case TAG_SCRIPT:
+		p->flags |= MV_HTML_HAS_SCRIPT;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Links of a start tag with kept attributes; hidden tells whether the element itself is hidden. */
 static void tag_links(struct mv_html_parser *p, unsigned id, int hidden)
 {
 	mv_str href = html_attr_get(p, ATTR_HREF), src = html_attr_get(p, ATTR_SRC);
@@ -230,27 +254,19 @@ static void tag_links(struct mv_html_parser *p, unsigned id, int hidden)
 		image_in_anchor(p, alt);
 		break;
 	case TAG_FORM:
-		p->flags |= MV_HTML_HAS_FORM;
 		html_link_add(p, MV_HTML_LINK_FORM, html_attr_get(p, ATTR_ACTION), MV_STR_NULL, hidden);
 		break;
 	case TAG_IFRAME:
 	case TAG_FRAME:
-		p->flags |= MV_HTML_HAS_IFRAME;
 		html_link_add(p, MV_HTML_LINK_OTHER, src, MV_STR_NULL, hidden);
 		break;
 	case TAG_OBJECT:
-		p->flags |= MV_HTML_HAS_OBJECT;
 		html_link_add(p, MV_HTML_LINK_OTHER, html_attr_get(p, ATTR_DATA), MV_STR_NULL, hidden);
 		break;
 	case TAG_EMBED:
-		p->flags |= MV_HTML_HAS_OBJECT;
 		html_link_add(p, MV_HTML_LINK_OTHER, src, MV_STR_NULL, hidden);
 		break;
-	case TAG_APPLET:
-		p->flags |= MV_HTML_HAS_OBJECT;
-		break;
 	case TAG_SCRIPT:
-		p->flags |= MV_HTML_HAS_SCRIPT;
 		html_link_add(p, MV_HTML_LINK_OTHER, src, MV_STR_NULL, hidden);
 		break;
 	case TAG_LINK:
@@ -301,13 +317,50 @@ static void start_raw(struct mv_html_parser *p, const struct html_tag_info *t)
 	p->state = p->raw_state;
 }
 
+/* What the element's own attributes change in the state its content inherits. */
+static void level_from_attrs(const struct mv_html_parser *p, struct html_level *lv, unsigned id)
+{
+	mv_str v;
+
+	if (html_attr_get(p, ATTR_HIDDEN).p != NULL)
+		lv->hidden = 1;
+	v = html_attr_get(p, ATTR_BGCOLOR);
+	if (v.p != NULL) {
+		uint32_t c = html_color_parse(v.p, v.len, 1);
+
+		if (c != HTML_COLOR_UNSET && c != HTML_COLOR_TRANSPARENT)
+			lv->bg = c;
+	}
+	v = html_attr_get(p, ATTR_COLOR);
+	if (v.p != NULL && id == TAG_FONT) {
+		uint32_t c = html_color_parse(v.p, v.len, 1);
+
+		if (c != HTML_COLOR_UNSET)
+			lv->fg = c;
+	}
+	v = html_attr_get(p, ATTR_STYLE);
+	if (v.p != NULL)
+		html_style_apply(lv, v.p, v.len);
+}
+
+static void anchor_open(struct mv_html_parser *p, int hidden)
+{
+	int idx = html_link_add(p, MV_HTML_LINK_ANCHOR, html_attr_get(p, ATTR_HREF), MV_STR_NULL, hidden);
+
+	if (idx >= 0) {
+		p->anchor_link = idx;
+		/* When not pushed (too deep), a pop of the top level closes it. */
+		p->anchor_level = p->depth - 1;
+		p->anchor_hidden = (unsigned char)hidden;
+	}
+}
+
 void html_tree_start_tag(struct mv_html_parser *p)
 {
 	uint32_t hash = p->tag_hash;
 	const struct html_tag_info *t = tag_info(p, hash);
 	unsigned id = t != NULL ? t->id : TAG_UNKNOWN, flags = t != NULL ? t->flags : 0;
 	struct html_level lv;
-	mv_str v;
 	int hidden;
 
 	p->n_tags++;
@@ -318,49 +371,28 @@ void html_tree_start_tag(struct mv_html_parser *p)
 	lv.key = tag_key(hash);
 	lv.id = (unsigned char)id;
 	lv.flags = (unsigned char)flags;
-	if (id == TAG_TEMPLATE)
-		lv.drop = 1;
-	if (html_attr_get(p, ATTR_HIDDEN).p != NULL)
-		lv.hidden = 1;
-	v = html_attr_get(p, ATTR_BGCOLOR);
-	if (v.p != NULL) {
-		uint32_t c = html_color_parse(v.p, v.len, 1);
-
-		if (c != HTML_COLOR_UNSET && c != HTML_COLOR_TRANSPARENT)
-			lv.bg = c;
+	/* Without attributes a level is its parent's, whose sink is already known. */
+	if (id == TAG_TEMPLATE || p->attrs_set != 0) {
+		if (id == TAG_TEMPLATE)
+			lv.drop = 1;
+		level_from_attrs(p, &lv, id);
+		lv.sink = level_sink(&lv);
 	}
-	v = html_attr_get(p, ATTR_COLOR);
-	if (v.p != NULL && id == TAG_FONT) {
-		uint32_t c = html_color_parse(v.p, v.len, 1);
-
-		if (c != HTML_COLOR_UNSET)
-			lv.fg = c;
-	}
-	v = html_attr_get(p, ATTR_STYLE);
-	if (v.p != NULL)
-		html_style_apply(&lv, v.p, v.len);
-	lv.sink = level_sink(&lv);
 	hidden = lv.sink != SINK_VISIBLE;
 
 	if ((flags & TF_VOID) == 0)
 		(void)push(p, &lv);
-	tag_links(p, id, hidden);
-	if (id == TAG_A) {
-		int idx = html_link_add(p, MV_HTML_LINK_ANCHOR, html_attr_get(p, ATTR_HREF), MV_STR_NULL,
-					hidden);
-
-		if (idx >= 0) {
-			p->anchor_link = idx;
-			/* When not pushed (too deep), a pop of the top level closes it. */
-			p->anchor_level = p->depth - 1;
-			p->anchor_hidden = (unsigned char)hidden;
-		}
+	tag_flags(p, id);
+	/* Most tags keep no attribute: they have no link and no style. */
+	if (p->attrs_set != 0) {
+		tag_links(p, id, hidden);
+		if (id == TAG_A)
+			anchor_open(p, hidden);
 	}
 	if (t != NULL && t->raw != RAW_NONE)
 		start_raw(p, t);
 	update_sink(p);
 }
-
 void html_tree_end_tag(struct mv_html_parser *p)
 {
 	uint32_t hash = p->tag_hash;
