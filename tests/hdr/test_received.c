@@ -289,6 +289,29 @@ static void test_received_date_raw(void)
 	mv_arena_free(&a);
 }
 
+/* A note is found however far into a long comment it sits (there used to be a 512-byte cut). */
+static void test_received_note_deep_in_comment(void)
+{
+	static const size_t pads[] = { 0, 100, 505, 600, 5000 };
+	mv_arena *a = mv_arena_new(0);
+	char field[6000];
+	size_t i;
+
+	for (i = 0; i < sizeof(pads) / sizeof(pads[0]); i++) {
+		struct mv_received r;
+		int n = snprintf(field, sizeof(field),
+				 "from a.example (%*sauthenticated bits=0) by mx.example with ESMTP id 1; "
+				 "Tue, 18 Jun 2002 11:23:45 +0000", (int)pads[i], "");
+
+		CHECK(n > 0 && (size_t)n < sizeof(field));
+		CHECK_INT(mv_received_parse(a, mv_str_make(field, (size_t)n), &r), 0);
+		CHECK((r.flags & MV_RCVD_AUTH) != 0);
+		if ((r.flags & MV_RCVD_AUTH) == 0)
+			fprintf(stderr, "  note after %zu bytes of padding was missed\n", pads[i]);
+	}
+	mv_arena_free(&a);
+}
+
 /* Every distinct Received field of the three corpora; prints the rate. */
 static void test_received_corpus_rate(void)
 {
@@ -365,6 +388,7 @@ int main(void)
 {
 	RUN(test_received_table);
 	RUN(test_received_date_raw);
+	RUN(test_received_note_deep_in_comment);
 	RUN(test_received_corpus_rate);
 	RUN(test_received_pathological_fast);
 	return test_summary();

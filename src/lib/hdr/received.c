@@ -256,8 +256,6 @@ static void peer_comment(struct peer *pr, mv_str inner)
 	}
 }
 
-/* XXX: only the first 512 bytes of a longer comment are searched for the notes. */
-#define COMMENT_SCAN_MAX 512
 #define NOTE_MIN_LEN 7	/* "cipher=", the shortest note */
 
 /* The first letters of the notes comment_notes() looks for; a NUL ends the search. */
@@ -292,7 +290,7 @@ static inline bool note_at(const char *p, size_t n, const char *note)
 /* Notes anywhere in a comment, as substrings in any case: TLS, authentication, local submission. */
 static unsigned comment_notes(mv_str c)
 {
-	size_t n = c.len < COMMENT_SCAN_MAX ? c.len : COMMENT_SCAN_MAX, i;
+	size_t n = c.len, i;	/* the whole comment: the scan is linear */
 	unsigned f = 0;
 	bool auth = false, not_auth = false;
 
