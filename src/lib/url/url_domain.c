@@ -6,10 +6,8 @@
  */
 #include <pthread.h>
 #include <stdint.h>
-#include <time.h>
 
 #include <libpsl.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "url/url_int.h"
@@ -46,51 +44,16 @@ struct psl_cache_slot {
 
 static _Thread_local struct psl_cache_slot *psl_cache;
 static _Thread_local uint64_t psl_cache_seed;
-/* The key's destructor frees a thread's cache when the thread exits. */
-static pthread_key_t psl_cache_key;
-static pthread_once_t psl_cache_key_once = PTHREAD_ONCE_INIT;
-
-static void psl_cache_key_init(void)
-{
-	(void)pthread_key_create(&psl_cache_key, free);
-}
-
-/* Eight bytes a step; the shift folds the product's high bits back so every byte counts. */
-static uint64_t host_hash(const char *p, size_t n)
-{
-	const uint64_t k = 0x9E3779B97F4A7C15ULL;
-	uint64_t h = psl_cache_seed ^ n, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
-	}
-	if (i < n) {
-		w = 0;
-		memcpy(&w, p + i, n - i);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
-	}
-	return h;
-}
 
 static struct psl_cache_slot *psl_cache_slot(const char *lower, size_t n)
 {
 	if (psl_cache == NULL) {
-		pthread_once(&psl_cache_key_once, psl_cache_key_init);
-		psl_cache = calloc(PSL_CACHE_SLOTS, sizeof(*psl_cache));
+		psl_cache = url_thread_table(URL_TABLE_PSL, PSL_CACHE_SLOTS, sizeof(*psl_cache));
 		if (psl_cache == NULL)
 			return NULL;
-		if (pthread_setspecific(psl_cache_key, psl_cache) != 0) {
-			free(psl_cache);
-			psl_cache = NULL;
-			return NULL;
-		}
-		psl_cache_seed = (uint64_t)(uintptr_t)psl_cache ^ (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL;
+		psl_cache_seed = url_hash_seed(psl_cache);
 	}
-	return &psl_cache[host_hash(lower, n) % PSL_CACHE_SLOTS];
+	return &psl_cache[url_hash(psl_cache_seed, lower, n) % PSL_CACHE_SLOTS];
 }
 
 static bool slot_holds(const struct psl_cache_slot *slot, const char *lower, size_t n)

@@ -5,8 +5,6 @@
  * number as IPv4.  Bracketed hosts are IPv6.  The result is always ASCII;
  * the U-label form goes to host_unicode.
  */
-#include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <idn2.h>
@@ -94,34 +92,18 @@ struct idn_cache_slot {
 };
 
 static _Thread_local struct idn_cache_slot *idn_cache;
-static pthread_key_t idn_cache_key;
-static pthread_once_t idn_cache_key_once = PTHREAD_ONCE_INIT;
-
-static void idn_cache_key_init(void)
-{
-	(void)pthread_key_create(&idn_cache_key, free);
-}
+static _Thread_local uint64_t idn_cache_seed;
 
 /* The slot for decoded, or NULL when the cache cannot be allocated. */
 static struct idn_cache_slot *idn_cache_slot(mv_str decoded)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	size_t i;
-
 	if (idn_cache == NULL) {
-		pthread_once(&idn_cache_key_once, idn_cache_key_init);
-		idn_cache = calloc(IDN_CACHE_SLOTS, sizeof(*idn_cache));
+		idn_cache = url_thread_table(URL_TABLE_IDN, IDN_CACHE_SLOTS, sizeof(*idn_cache));
 		if (idn_cache == NULL)
 			return NULL;
-		if (pthread_setspecific(idn_cache_key, idn_cache) != 0) {
-			free(idn_cache);
-			idn_cache = NULL;
-			return NULL;
-		}
+		idn_cache_seed = url_hash_seed(idn_cache);
 	}
-	for (i = 0; i < decoded.len; i++)
-		h = (h ^ (unsigned char)decoded.p[i]) * 16777619u;
-	return &idn_cache[h % IDN_CACHE_SLOTS];
+	return &idn_cache[url_hash(idn_cache_seed, decoded.p, decoded.len) % IDN_CACHE_SLOTS];
 }
 
 static bool idn_cache_holds(const struct idn_cache_slot *slot, mv_str decoded)

@@ -41,6 +41,17 @@ mv_str url_registrable_domain_plain(mv_str host);
  */
 size_t url_text_plain_blocks(const unsigned char *p, size_t len);
 
+/*
+ * url_cache.c: a per-thread table of zeroed slots, allocated on first use and
+ * freed at thread exit (NULL when memory is short: callers then skip caching),
+ * and the hash its users index it with (seeded, so senders cannot aim
+ * collisions; a collision only costs a recomputation).
+ */
+enum url_table { URL_TABLE_PSL, URL_TABLE_IDN, URL_TABLE_COUNT };
+void *url_thread_table(enum url_table which, size_t slots, size_t slot_size);
+uint64_t url_hash_seed(const void *table);
+uint64_t url_hash(uint64_t seed, const char *p, size_t n);
+
 /* url_normalize.c */
 int url_pct_normalize(mv_arena *arena, mv_str in, enum url_pct_kind kind, bool special, mv_str *out_r);
 int url_remove_dot_segments(mv_arena *arena, mv_str path, mv_str *out_r);
