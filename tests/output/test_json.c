@@ -174,6 +174,99 @@ static void test_escape_ceiling(void)
 	}
 }
 
+/*
+ * One string through mv_json_string (the plain fast road when it can) and
+ * through the general escaper, both checked against the reference.  The input
+ * is copied to a heap block of exactly its size, so a read past its end shows
+ * under AddressSanitizer.
+ */
+static void check_string(const unsigned char *text, size_t len)
+{
+	static char want[64 * 6 + 2];
+	unsigned char *in = malloc(len != 0 ? len : 1);
+	mv_arena *arena = mv_arena_new(1 << 16);
+	mv_buf fast, general;
+	size_t n;
+
+	memcpy(in, text, len);
+	n = ref_escape(want, in, len);
+	mv_buf_init(&fast, arena, 1 << 12);
+	CHECK(mv_buf_reserve(&fast, 1 << 10) != NULL);	/* room, so the fast road is taken */
+	CHECK_INT(mv_json_string(&fast, mv_str_make((const char *)in, len)), 0);
+	mv_buf_init(&general, arena, 1 << 12);
+	CHECK_INT(mv_buf_putc(&general, '"') | mv_json_escape(&general, mv_str_make((const char *)in, len)) |
+		  mv_buf_putc(&general, '"'), 0);
+	if (fast.len != n || memcmp(fast.p, want, n) != 0 || general.len != n ||
+	    memcmp(general.p, want, n) != 0) {
+		fprintf(stderr, "escape of %zu bytes: fast \"%.*s\", general \"%.*s\", want \"%.*s\"\n", len,
+			(int)fast.len, fast.p, (int)general.len, general.p, (int)n, want);
+		CHECK(0);
+	}
+	mv_arena_free(&arena);
+	free(in);
+}
+
+/*
+ * The fast road and the general one agree at every length up to 64 (short
+ * words, whole blocks, overlapping last blocks) and with every kind of special
+ * byte at every place, sequences cut by the string's end included.
+ */
+static void test_escape_every_length_and_place(void)
+{
+	static const char *const specials[] = { "\"", "\\", "\n", "\r", "\t", "\x01", "\x1f", "\x80",
+		"\xBF", "\xFF", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC3", "\xE2\x82",
+		"\xF0\x9F\x98", "\xC0\xAF", "\xE0\x80\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80" };
+	unsigned char in[64];
+	size_t len, pos, i, k;
+
+	for (len = 0; len <= 64; len++) {
+		/* Plain bytes from all over the printable range, the edges (space, DEL) included. */
+		for (i = 0; i < len; i++)
+			in[i] = (unsigned char)(i % 3 == 0 ? ' ' + i : i % 3 == 1 ? 0x7F - i : 'a' + i % 26);
+		for (i = 0; i < len; i++)
+			if (in[i] == '"' || in[i] == '\\')
+				in[i] = '.';
+		check_string(in, len);
+		for (k = 0; k < sizeof(specials) / sizeof(specials[0]); k++) {
+			for (pos = 0; pos < len; pos++) {
+				unsigned char plain[64];
+				size_t n = strlen(specials[k]);
+
+				memcpy(plain, in, len);
+				memcpy(plain + pos, specials[k], n < len - pos ? n : len - pos);
+				check_string(plain, len);
+			}
+		}
+	}
+}
+
+/* A plain string is written in place without touching a byte past its closing quote. */
+static void test_plain_string_stays_in_bounds(void)
+{
+	unsigned char text[64];
+	size_t len;
+
+	for (len = 0; len <= 64; len++) {
+		unsigned char *in = malloc(len != 0 ? len : 1);
+		mv_buf buf;
+
+		memset(text, 'x', sizeof(text));
+		memcpy(in, text, len);
+		/* A buffer of exactly the room the fast road asks for, on the heap so ASan sees an overrun. */
+		buf.arena = NULL;
+		buf.p = malloc(len + 3);
+		buf.len = 0;
+		buf.cap = len + 3;
+		buf.max = len + 3;
+		buf.truncated = 0;
+		CHECK_INT(mv_json_string(&buf, mv_str_make((const char *)in, len)), 0);
+		CHECK_INT(buf.len, len + 2);
+		CHECK(buf.p[0] == '"' && buf.p[len + 1] == '"' && memcmp(buf.p + 1, text, len) == 0);
+		free(buf.p);
+		free(in);
+	}
+}
+
 static void check_fixed2(double v)
 {
 	char want[DBL_MAX_10_EXP + 16];
@@ -215,6 +308,8 @@ int main(void)
 	RUN(test_escape_matches_reference);
 	RUN(test_escape_long_runs);
 	RUN(test_escape_ceiling);
+	RUN(test_escape_every_length_and_place);
+	RUN(test_plain_string_stays_in_bounds);
 	RUN(test_fixed2_matches_printf);
 	return test_summary();
 }
