@@ -10,13 +10,12 @@
  * bytes per input byte), copies plain runs sixteen bytes at a time, and only
  * the special byte takes the slow step.
  */
-#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mailvet/output.h"
+#include "output_internal.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -24,8 +23,6 @@
 
 /* Input bytes escaped per reservation: bounds the reservation to a few pages. */
 #define JSON_SLICE 1024
-/* Worst-case output for one input byte (\u00XX). */
-#define JSON_WORST 6
 
 static size_t utf8_seq_len(const unsigned char *p, size_t left)
 {
@@ -306,36 +303,49 @@ static char *copy_plain(char *w, const unsigned char *p, size_t len)
 }
 
 /*
- * The general road: quotes and the escaped text, each append checked.  Kept out
- * of line so that the fast road in mv_json_string saves no registers.
+ * The general road, for a string with something to escape.  Kept out of line
+ * so that the fast road in json_put_string saves no registers.
  */
 #ifdef __GNUC__
 __attribute__((noinline))
 #endif
-static int json_string_escaped(mv_buf *out, mv_str s)
+static char *escape_all(char *w, const unsigned char *p, size_t len)
 {
-	int rc = mv_buf_putc(out, '"');
+	return escape_slice(w, &p, p + len, p + len);
+}
 
-	rc |= mv_json_escape(out, s);
-	rc |= mv_buf_putc(out, '"');
-	return rc != 0 ? -1 : 0;
+/* Rare (a part's type and subtype), so it takes the general road alone. */
+char *json_put_escaped(char *w, mv_str s)
+{
+	return s.len != 0 ? escape_all(w, (const unsigned char *)s.p, s.len) : w;
+}
+
+char *json_put_string(char *w, mv_str s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	char *end;
+
+	w[0] = '"';
+	end = copy_plain(w + 1, p, s.len);
+	if (end == NULL)
+		end = escape_all(w + 1, p, s.len);
+	end[0] = '"';
+	return end + 1;
 }
 
 int mv_json_string(mv_buf *out, mv_str s)
 {
-	/* Most strings are short and plain, and the buffer has room: one look, one copy. */
-	if (s.len + 2 < out->cap - out->len) {
-		char *w = out->p + out->len;
-		char *end = copy_plain(w + 1, (const unsigned char *)s.p, s.len);
+	int rc;
 
-		if (end != NULL) {
-			w[0] = '"';
-			end[0] = '"';
-			out->len = (size_t)(end + 1 - out->p);
-			return 0;
-		}
+	/* Most strings are short and the buffer has room for the worst: no reservation. */
+	if (json_string_worst(s) < out->cap - out->len) {
+		out->len = (size_t)(json_put_string(out->p + out->len, s) - out->p);
+		return 0;
 	}
-	return json_string_escaped(out, s);
+	rc = mv_buf_putc(out, '"');
+	rc |= mv_json_escape(out, s);
+	rc |= mv_buf_putc(out, '"');
+	return rc != 0 ? -1 : 0;
 }
 
 /* Decimal digits of v, right-aligned before end, zero-padded to width; returns the first digit. */
@@ -351,10 +361,9 @@ char *mv_json_digits(char *end, unsigned long long v, int width)
 	return p;
 }
 
-int mv_json_fixed2(mv_buf *out, double v)
+char *json_put_fixed2(char *w, double v)
 {
-	/* DBL_MAX has 309 integer digits; with the sign and ".00" it needs 313 bytes. */
-	char tmp[DBL_MAX_10_EXP + 16], *end = tmp + sizeof(tmp), *p;
+	char tmp[JSON_FIXED2_WORST], *end = tmp + sizeof(tmp), *p;
 	double hundredths = v * 100;
 	int n;
 
@@ -369,8 +378,16 @@ int mv_json_fixed2(mv_buf *out, double v)
 		p = mv_json_digits(end - 3, a / 100, 1);
 		if (signbit(v))
 			*--p = '-';
-		return mv_buf_append(out, p, (size_t)(end - p));
+		memcpy(w, p, (size_t)(end - p));
+		return w + (end - p);
 	}
-	n = snprintf(tmp, sizeof(tmp), "%.2f", v);
-	return mv_buf_append(out, tmp, (size_t)n);
+	n = snprintf(w, JSON_FIXED2_WORST, "%.2f", v);
+	return w + n;
+}
+
+int mv_json_fixed2(mv_buf *out, double v)
+{
+	char tmp[JSON_FIXED2_WORST];
+
+	return mv_buf_append(out, tmp, (size_t)(json_put_fixed2(tmp, v) - tmp));
 }

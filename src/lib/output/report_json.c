@@ -1,52 +1,74 @@
 /*
  * The JSON Lines form of a report.  Field names are an interface other tools
  * rely on; docs/json.md documents them and tests/cli checks them.
+ *
+ * The report is written a record at a time: its head, each part, link,
+ * Received hop and symbol, and its tail.  A record first makes sure of room
+ * for its worst case (every string escaped at six bytes a byte), then writes
+ * its fields through a bare cursor, with no check each.  Keys are literals
+ * with their punctuation, copied with a length known at compile time.
  */
 #include <stdio.h>
 
-#include "mailvet/output.h"
+#include "output_internal.h"
 
 /*
- * Keys are written as literals with their punctuation: KEY("{", "text") is
- * {"text": and KEY(",", "href") is ,"href":, so each costs one short copy of
- * a length known at compile time.
+ * Room for what a record holds beside its strings: keys, punctuation,
+ * numbers (20 digits at most), booleans, a date.  The largest, a Received
+ * hop, needs about 140 bytes.
+ */
+#define RECORD_FIXED 256
+
+/*
+ * KEY(",", "href") is the literal ,"href": and LIT(w, s) copies a literal to
+ * the cursor w; the others write a key and its value, and return the new w.
  */
 #define KEY(lead, name) lead "\"" name "\":"
-#define LIT(out, s) mv_buf_append((out), (s), sizeof(s) - 1)
-#define STR(out, lead, name, v) str_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (v))
-#define INT(out, lead, name, v) int_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (v))
-#define BOOL(out, lead, name, v) bool_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (v))
+#define LIT(w, s) put_bytes((w), (s), sizeof(s) - 1)
+#define STR(w, lead, name, v) json_put_string(LIT((w), KEY(lead, name)), (v))
+#define INT(w, lead, name, v) put_uint(LIT((w), KEY(lead, name)), (v))
+#define BOOL(w, lead, name, v) put_bool(LIT((w), KEY(lead, name)), (v))
+#define DATE(w, lead, name, t, valid) put_date(LIT((w), KEY(lead, name)), (t), (valid))
+#define SCORE(w, lead, name, v) json_put_fixed2(LIT((w), KEY(lead, name)), (v))
 
-static int str_field(mv_buf *out, const char *key, size_t key_len, mv_str value)
+static char *put_bytes(char *w, const char *s, size_t n)
 {
-	return mv_buf_append(out, key, key_len) | mv_json_string(out, value);
+	memcpy(w, s, n);
+	return w + n;
 }
 
-static int bool_field(mv_buf *out, const char *key, size_t key_len, bool value)
-{
-	int rc = mv_buf_append(out, key, key_len);
-
-	return rc | (value ? LIT(out, "true") : LIT(out, "false"));
-}
+static const unsigned long long powers_of_ten[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+	1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+	1000000000000000000ULL, 10000000000000000000ULL,
+};
 
 /* snprintf is a tenth of the scan's time when used per number, so numbers are written here. */
-static int int_field(mv_buf *out, const char *key, size_t key_len, unsigned long long v)
+static char *put_uint(char *w, unsigned long long v)
 {
-	char tmp[24], *p = mv_json_digits(tmp + sizeof(tmp), v, 1);
+	unsigned n = 1;
 
-	return mv_buf_append(out, key, key_len) | mv_buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
+	while (n < 20 && v >= powers_of_ten[n])
+		n++;
+	mv_json_digits(w + n, v, (int)n);
+	return w + n;
 }
 
-static int score_field(mv_buf *out, const char *key, size_t key_len, double v)
+static char *put_bool(char *w, bool v)
 {
-	return mv_buf_append(out, key, key_len) | mv_json_fixed2(out, v);
+	return v ? LIT(w, "true") : LIT(w, "false");
 }
-#define SCORE(out, lead, name, v) score_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (v))
+
+/* "00" to "99": a two-digit field is one small copy, no division by ten. */
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
 static void two_digits(char *p, unsigned v)
 {
-	p[0] = (char)('0' + v / 10);
-	p[1] = (char)('0' + v % 10);
+	memcpy(p, digit_pairs + 2 * v, 2);
 }
 
 /* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm): no locale, no libc state. */
@@ -65,70 +87,144 @@ static void civil_from_days(long long z, int *y, unsigned *m, unsigned *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-/* An ISO 8601 UTC time, or null. */
-static int date_field(mv_buf *out, const char *key, size_t key_len, int64_t t, bool valid)
+/* An ISO 8601 UTC time, or null (at most 41 bytes). */
+static char *put_date(char *w, int64_t t, bool valid)
 {
-	char tmp[40];
 	long long days, secs;
-	unsigned m, d;
-	int y, n;
+	unsigned m, d, hms;
+	int y;
 
 	if (!valid)
-		return mv_buf_append(out, key, key_len) | LIT(out, "null");
+		return LIT(w, "null");
 	days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	secs = t - days * 86400;
 	civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999) {
-		n = snprintf(tmp, sizeof(tmp), "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600,
-			     secs / 60 % 60, secs % 60);
-		return str_field(out, key, key_len, mv_str_make(tmp, (size_t)n));
+		char tmp[40];
+		int n = snprintf(tmp, sizeof(tmp), "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600,
+				 secs / 60 % 60, secs % 60);
+
+		return json_put_string(w, mv_str_make(tmp, (size_t)n));
 	}
-	memcpy(tmp, "\"0000-00-00T00:00:00Z\"", 22);
-	two_digits(tmp + 1, (unsigned)y / 100);
-	two_digits(tmp + 3, (unsigned)y % 100);
-	two_digits(tmp + 6, m);
-	two_digits(tmp + 9, d);
-	two_digits(tmp + 12, (unsigned)(secs / 3600));
-	two_digits(tmp + 15, (unsigned)(secs / 60 % 60));
-	two_digits(tmp + 18, (unsigned)(secs % 60));
-	return mv_buf_append(out, key, key_len) | mv_buf_append(out, tmp, 22);
+	hms = (unsigned)secs;
+	memcpy(w, "\"0000-00-00T00:00:00Z\"", 22);
+	two_digits(w + 1, (unsigned)y / 100);
+	two_digits(w + 3, (unsigned)y % 100);
+	two_digits(w + 6, m);
+	two_digits(w + 9, d);
+	two_digits(w + 12, hms / 3600);
+	two_digits(w + 15, hms / 60 % 60);
+	two_digits(w + 18, hms % 60);
+	return w + 22;
 }
-#define DATE(out, lead, name, t, valid) date_field((out), KEY(lead, name), sizeof(KEY(lead, name)) - 1, (t), (valid))
 
-/* "type/subtype", escaped as one string. */
-static int type_field(mv_buf *out, const struct mv_part *part)
+/*
+ * Where a record is written: in place at the end of the output, or, when the
+ * output cannot promise room for the record's worst case (near its ceiling),
+ * in scratch memory, from which the checked append keeps what fits.
+ */
+struct record {
+	char *start;
+	mv_arena *scratch;
+};
+
+/* The slow road of record_begin: scratch memory for a record the output cannot promise room for. */
+static char *record_scratch(mv_buf *out, size_t worst, struct record *rec)
 {
-	int rc = LIT(out, KEY(",", "type") "\"");
+	int truncated = out->truncated;
 
-	rc |= mv_json_escape(out, part->ctype.type);
-	rc |= mv_buf_putc(out, '/');
-	rc |= mv_json_escape(out, part->ctype.subtype);
-	return rc | mv_buf_putc(out, '"');
+	/* Never ask past the ceiling, which would mark the output truncated though the record may fit. */
+	if (worst <= out->max - out->len && mv_buf_reserve(out, worst) != NULL)
+		return rec->start = out->p + out->len;
+	out->truncated = truncated;	/* a refused reservation is not yet a loss: the append decides */
+	rec->scratch = mv_arena_new(worst + ((size_t)64 << 10));
+	rec->start = rec->scratch != NULL ? mv_arena_alloc(rec->scratch, worst) : NULL;
+	if (rec->start == NULL) {
+		mv_arena_free(&rec->scratch);
+		out->truncated = 1;
+	}
+	return rec->start;
 }
 
-static int write_parts(const struct mv_report *report, mv_buf *out)
+/* Returns the cursor for a record of at most `worst` bytes, or NULL (out->truncated is then set). */
+static inline char *record_begin(mv_buf *out, size_t worst, struct record *rec)
+{
+	rec->scratch = NULL;
+	if (worst < out->cap - out->len)
+		return rec->start = out->p + out->len;
+	return record_scratch(out, worst, rec);
+}
+
+/* Ends the record at end; returns 0, or -1 when not all of it fit. */
+static inline int record_end(mv_buf *out, struct record *rec, const char *end)
+{
+	int rc;
+
+	if (rec->scratch == NULL) {
+		out->len = (size_t)(end - out->p);
+		return 0;
+	}
+	rc = mv_buf_append(out, rec->start, (size_t)(end - rec->start));
+	mv_arena_free(&rec->scratch);
+	return rc;
+}
+
+static int write_head(const struct mv_report *report, const char *file, mv_buf *out)
 {
 	struct mv_msg *msg = report->msg;
-	unsigned i;
-	int rc = LIT(out, KEY(",", "parts") "[");
+	const struct mv_addr *from = mv_msg_from(msg);
+	mv_str name = from != NULL ? from->name : MV_STR_NULL;
+	mv_str address = from != NULL ? from->address : MV_STR_NULL;
+	mv_str subject = mv_msg_subject(msg), path = mv_str_cstr(file != NULL ? file : "-");
+	size_t worst = RECORD_FIXED + json_string_worst(path) + json_string_worst(report->message_id) +
+		       json_string_worst(name) + json_string_worst(address) + json_string_worst(subject);
+	struct record rec;
+	char *w = record_begin(out, worst, &rec);
 
-	for (i = 0; i < msg->n_parts; i++) {
-		struct mv_part *part = msg->parts[i];
+	if (w == NULL)
+		return -1;
+	w = STR(w, "{", "file", path);
+	w = STR(w, ",", "message_id", report->message_id);
+	w = LIT(w, KEY(",", "from") "{");
+	w = STR(w, "", "name", name);
+	w = STR(w, ",", "address", address);
+	*w++ = '}';
+	w = STR(w, ",", "subject", subject);
+	w = DATE(w, ",", "date", report->date, report->date_valid);
+	w = INT(w, ",", "size", (unsigned long long)msg->raw.len);
+	return record_end(out, &rec, w);
+}
 
-		if (i != 0)
-			rc |= mv_buf_putc(out, ',');
-		rc |= INT(out, "{", "id", part->id);
-		rc |= INT(out, ",", "depth", part->depth);
-		rc |= type_field(out, part);
-		rc |= STR(out, ",", "charset", part->charset);
-		rc |= STR(out, ",", "encoding", mv_str_cstr(mv_cte_name(part->cte)));
-		rc |= INT(out, ",", "size", (unsigned long long)part->body.len);
-		rc |= INT(out, ",", "decoded_size", (unsigned long long)mv_part_decoded_size(msg, part));
-		if (part->filename.len != 0)
-			rc |= STR(out, ",", "filename", part->filename);
-		rc |= mv_buf_putc(out, '}');
-	}
-	return rc | mv_buf_putc(out, ']');
+static int write_part(mv_buf *out, struct mv_msg *msg, struct mv_part *part, bool first)
+{
+	mv_str encoding = mv_str_cstr(mv_cte_name(part->cte));
+	unsigned long long decoded_size = (unsigned long long)mv_part_decoded_size(msg, part);
+	size_t worst = RECORD_FIXED + json_string_worst(part->ctype.type) + json_string_worst(part->ctype.subtype) +
+		       json_string_worst(part->charset) + json_string_worst(encoding) +
+		       json_string_worst(part->filename);
+	struct record rec;
+	char *w = record_begin(out, worst, &rec);
+
+	if (w == NULL)
+		return -1;
+	if (!first)
+		*w++ = ',';
+	w = INT(w, "{", "id", part->id);
+	w = INT(w, ",", "depth", part->depth);
+	/* "type/subtype", escaped as one string. */
+	w = LIT(w, KEY(",", "type") "\"");
+	w = json_put_escaped(w, part->ctype.type);
+	*w++ = '/';
+	w = json_put_escaped(w, part->ctype.subtype);
+	*w++ = '"';
+	w = STR(w, ",", "charset", part->charset);
+	w = STR(w, ",", "encoding", encoding);
+	w = INT(w, ",", "size", (unsigned long long)part->body.len);
+	w = INT(w, ",", "decoded_size", decoded_size);
+	if (part->filename.len != 0)
+		w = STR(w, ",", "filename", part->filename);
+	*w++ = '}';
+	return record_end(out, &rec, w);
 }
 
 static const char *link_source_name(enum mv_link_source source)
@@ -148,78 +244,101 @@ static const char *link_source_name(enum mv_link_source source)
 	return "other";
 }
 
-static int write_links(const struct mv_report *report, mv_buf *out)
+static int write_link(mv_buf *out, const struct mv_link *link, bool first)
 {
-	unsigned i;
-	int rc = LIT(out, KEY(",", "links") "[");
+	mv_str kind = mv_str_cstr(link_source_name(link->source));
+	size_t worst = RECORD_FIXED + json_string_worst(link->text) + json_string_worst(link->href) +
+		       json_string_worst(link->url.normalized) + json_string_worst(link->url.host) +
+		       json_string_worst(link->url.domain) + json_string_worst(kind);
+	struct record rec;
+	char *w = record_begin(out, worst, &rec);
 
-	for (i = 0; i < report->n_links; i++) {
-		const struct mv_link *link = &report->links[i];
-
-		if (i != 0)
-			rc |= mv_buf_putc(out, ',');
-		rc |= STR(out, "{", "text", link->text);
-		rc |= STR(out, ",", "href", link->href);
-		rc |= STR(out, ",", "url", link->url.normalized);
-		rc |= STR(out, ",", "host", link->url.host);
-		rc |= STR(out, ",", "domain", link->url.domain);
-		rc |= STR(out, ",", "kind", mv_str_cstr(link_source_name(link->source)));
-		rc |= INT(out, ",", "part", link->part_id);
-		if (link->hidden)
-			rc |= LIT(out, KEY(",", "hidden") "true");
-		rc |= mv_buf_putc(out, '}');
-	}
-	return rc | mv_buf_putc(out, ']');
+	if (w == NULL)
+		return -1;
+	if (!first)
+		*w++ = ',';
+	w = STR(w, "{", "text", link->text);
+	w = STR(w, ",", "href", link->href);
+	w = STR(w, ",", "url", link->url.normalized);
+	w = STR(w, ",", "host", link->url.host);
+	w = STR(w, ",", "domain", link->url.domain);
+	w = STR(w, ",", "kind", kind);
+	w = INT(w, ",", "part", link->part_id);
+	if (link->hidden)
+		w = LIT(w, KEY(",", "hidden") "true");
+	*w++ = '}';
+	return record_end(out, &rec, w);
 }
 
-static int write_received(const struct mv_report *report, mv_buf *out)
+static int write_hop(mv_buf *out, const struct mv_received *r, bool first)
 {
-	unsigned i;
-	int rc = LIT(out, KEY(",", "received") "[");
+	size_t worst = RECORD_FIXED + json_string_worst(r->from) + json_string_worst(r->helo) +
+		       json_string_worst(r->ip) + json_string_worst(r->by) + json_string_worst(r->with) +
+		       json_string_worst(r->id) + json_string_worst(r->for_);
+	struct record rec;
+	char *w = record_begin(out, worst, &rec);
 
-	for (i = 0; i < report->n_received; i++) {
-		const struct mv_received *r = &report->received[i];
-
-		if (i != 0)
-			rc |= mv_buf_putc(out, ',');
-		rc |= STR(out, "{", "from", r->from);
-		rc |= STR(out, ",", "helo", r->helo);
-		rc |= STR(out, ",", "ip", r->ip);
-		rc |= STR(out, ",", "by", r->by);
-		rc |= STR(out, ",", "with", r->with);
-		rc |= STR(out, ",", "id", r->id);
-		rc |= STR(out, ",", "for", r->for_);
-		rc |= DATE(out, ",", "date", r->date, r->date != 0);
-		rc |= BOOL(out, ",", "authenticated", (r->flags & MV_RCVD_AUTH) != 0);
-		rc |= BOOL(out, ",", "tls", (r->flags & MV_RCVD_TLS) != 0);
-		rc |= mv_buf_putc(out, '}');
-	}
-	return rc | mv_buf_putc(out, ']');
+	if (w == NULL)
+		return -1;
+	if (!first)
+		*w++ = ',';
+	w = STR(w, "{", "from", r->from);
+	w = STR(w, ",", "helo", r->helo);
+	w = STR(w, ",", "ip", r->ip);
+	w = STR(w, ",", "by", r->by);
+	w = STR(w, ",", "with", r->with);
+	w = STR(w, ",", "id", r->id);
+	w = STR(w, ",", "for", r->for_);
+	w = DATE(w, ",", "date", r->date, r->date != 0);
+	w = BOOL(w, ",", "authenticated", (r->flags & MV_RCVD_AUTH) != 0);
+	w = BOOL(w, ",", "tls", (r->flags & MV_RCVD_TLS) != 0);
+	*w++ = '}';
+	return record_end(out, &rec, w);
 }
 
-static int write_symbols(const struct mv_report *report, mv_buf *out)
+static int write_symbol(mv_buf *out, const struct mv_symbol *sym, bool first)
 {
+	mv_str name = mv_str_cstr(sym->name);
+	size_t worst = RECORD_FIXED + JSON_FIXED2_WORST + json_string_worst(name) + json_string_worst(sym->detail);
+	struct record rec;
+	char *w = record_begin(out, worst, &rec);
+
+	if (w == NULL)
+		return -1;
+	if (!first)
+		*w++ = ',';
+	w = STR(w, "{", "name", name);
+	w = SCORE(w, ",", "score", sym->score);
+	w = STR(w, ",", "detail", sym->detail);
+	*w++ = '}';
+	return record_end(out, &rec, w);
+}
+
+/* The score, the action and the symbols, which close the report. */
+static int write_tail(const struct mv_report *report, mv_buf *out)
+{
+	mv_str action = mv_str_cstr(mv_action_name(report->action));
+	size_t worst = RECORD_FIXED + JSON_FIXED2_WORST + json_string_worst(action);
+	struct record rec;
+	char *w = record_begin(out, worst, &rec);
 	unsigned i;
-	int rc = LIT(out, KEY(",", "symbols") "[");
+	int rc;
 
-	for (i = 0; i < report->n_symbols; i++) {
-		const struct mv_symbol *sym = &report->symbols[i];
-
-		if (i != 0)
-			rc |= mv_buf_putc(out, ',');
-		rc |= STR(out, "{", "name", mv_str_cstr(sym->name));
-		rc |= SCORE(out, ",", "score", sym->score);
-		rc |= STR(out, ",", "detail", sym->detail);
-		rc |= mv_buf_putc(out, '}');
-	}
-	return rc | mv_buf_putc(out, ']');
+	if (w == NULL)
+		return -1;
+	w = SCORE(w, ",", "score", report->score);
+	w = STR(w, ",", "action", action);
+	w = LIT(w, KEY(",", "symbols") "[");
+	rc = record_end(out, &rec, w);
+	for (i = 0; i < report->n_symbols; i++)
+		rc |= write_symbol(out, &report->symbols[i], i == 0);
+	return rc | mv_buf_append(out, "]}\n", 3);
 }
 
 /*
  * A generous guess of the report's size (field text plus the keys around it),
  * reserved up front: the buffer then grows once instead of doubling its way
- * through a new arena block or two, and short strings take the escaper's
- * one-pass road.
+ * through a new arena block or two.
  */
 static size_t report_size_guess(const struct mv_report *report)
 {
@@ -242,28 +361,24 @@ static size_t report_size_guess(const struct mv_report *report)
 int mv_report_write_json(const struct mv_report *report, const char *file, mv_buf *out)
 {
 	struct mv_msg *msg = report->msg;
-	const struct mv_addr *from = mv_msg_from(msg);
 	size_t guess = report_size_guess(report);
+	unsigned i;
 	int rc;
 
 	/* Only a hint: never ask past the ceiling, which would mark the output truncated. */
 	if (guess <= out->max - out->len)
 		(void)mv_buf_reserve(out, guess);
-	rc = STR(out, "{", "file", mv_str_cstr(file != NULL ? file : "-"));
-	rc |= STR(out, ",", "message_id", report->message_id);
-	rc |= LIT(out, KEY(",", "from") "{");
-	rc |= STR(out, "", "name", from != NULL ? from->name : MV_STR_NULL);
-	rc |= STR(out, ",", "address", from != NULL ? from->address : MV_STR_NULL);
-	rc |= mv_buf_putc(out, '}');
-	rc |= STR(out, ",", "subject", mv_msg_subject(msg));
-	rc |= DATE(out, ",", "date", report->date, report->date_valid);
-	rc |= INT(out, ",", "size", (unsigned long long)msg->raw.len);
-	rc |= write_parts(report, out);
-	rc |= write_links(report, out);
-	rc |= write_received(report, out);
-	rc |= SCORE(out, ",", "score", report->score);
-	rc |= STR(out, ",", "action", mv_str_cstr(mv_action_name(report->action)));
-	rc |= write_symbols(report, out);
-	rc |= LIT(out, "}\n");
+	rc = write_head(report, file, out);
+	rc |= mv_buf_append(out, KEY(",", "parts") "[", sizeof(KEY(",", "parts") "[") - 1);
+	for (i = 0; i < msg->n_parts; i++)
+		rc |= write_part(out, msg, msg->parts[i], i == 0);
+	rc |= mv_buf_append(out, "]" KEY(",", "links") "[", sizeof("]" KEY(",", "links") "[") - 1);
+	for (i = 0; i < report->n_links; i++)
+		rc |= write_link(out, &report->links[i], i == 0);
+	rc |= mv_buf_append(out, "]" KEY(",", "received") "[", sizeof("]" KEY(",", "received") "[") - 1);
+	for (i = 0; i < report->n_received; i++)
+		rc |= write_hop(out, &report->received[i], i == 0);
+	rc |= mv_buf_append(out, "]", 1);
+	rc |= write_tail(report, out);
 	return rc != 0 ? -1 : 0;
 }

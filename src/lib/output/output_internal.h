@@ -1,0 +1,31 @@
+/*
+ * Shared by the output module's files: writing JSON values through a bare
+ * cursor, for writers that made sure of room for the worst case beforehand.
+ */
+#ifndef MAILVET_OUTPUT_INTERNAL_H
+#define MAILVET_OUTPUT_INTERNAL_H
+
+#include <float.h>
+
+#include "mailvet/output.h"
+
+/* Worst-case output for one input byte (\u00XX). */
+#define JSON_WORST 6
+
+/* Room json_put_string may use for s: the escaped bytes, the quotes and a little slack. */
+static inline size_t json_string_worst(mv_str s)
+{
+	return s.len * JSON_WORST + 10;
+}
+
+/* Writes s as a quoted JSON string at w, which has json_string_worst(s) bytes of room; returns the end. */
+char *json_put_string(char *w, mv_str s);
+/* The same without the quotes. */
+char *json_put_escaped(char *w, mv_str s);
+
+/* Room for a "%.2f" number: DBL_MAX has 309 integer digits; with the sign and ".00", 313 bytes. */
+#define JSON_FIXED2_WORST (DBL_MAX_10_EXP + 16)
+/* Writes v as printf's "%.2f" would at w, which has JSON_FIXED2_WORST bytes of room; returns the end. */
+char *json_put_fixed2(char *w, double v);
+
+#endif
