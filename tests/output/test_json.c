@@ -5,8 +5,11 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "mailvet/output.h"
+#include "output/output_internal.h"
 #include "test.h"
 
 /* Length of a well-formed UTF-8 sequence at p, or 0 (RFC 3629 section 4). */
@@ -303,6 +306,75 @@ static void test_fixed2_matches_printf(void)
 	}
 }
 
+/* The date as the old writer made it: libc's calendar, "%04d" years, in quotes. */
+static size_t ref_date(char *w, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		return 0;
+	return (size_t)sprintf(w, "\"%04d-%02d-%02dT%02d:%02d:%02dZ\"", tm.tm_year + 1900, tm.tm_mon + 1,
+			       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static void check_date(int64_t t)
+{
+	char want[64], got[64];
+	size_t n = ref_date(want, t), len = (size_t)(json_put_date(got, t) - got);
+
+	if (n != 0 && (len != n || memcmp(got, want, n) != 0)) {
+		fprintf(stderr, "date %lld: got %.*s, libc says %s\n", (long long)t, (int)len, got, want);
+		CHECK(0);
+	}
+	CHECK(len <= 48 && got[0] == '"' && got[len - 1] == '"');
+}
+
+/* Days of years 0 to 10000 (the fast calendar's range and both sides of it), at varied times of day. */
+static void test_date_matches_libc(void)
+{
+	static const int64_t edges[] = { 0, -1, 1, 86399, 86400, 951782400, 951868800, 4107542400LL,
+		253402300799LL, 253402300800LL, -62167219200LL, -62167219201LL, INT64_MAX, INT64_MIN,
+		INT64_MAX / 86400, -(INT64_MAX / 86400) };
+	int64_t day;
+	unsigned i;
+
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		check_date(edges[i]);
+	/* Every day from 1900 to 2200, every fifth day beyond: all months, leap days and centuries. */
+	for (day = -719530; day <= 2932900; day += day >= -25567 && day < 84000 ? 1 : 5) {
+		check_date(day * 86400);
+		check_date(day * 86400 + 86399 - (int64_t)rnd(86400));
+	}
+}
+
+static void test_uint_matches_printf(void)
+{
+	char want[32], got[32];
+	unsigned long long v = 1;
+	unsigned i;
+
+	for (i = 0; i < 200000; i++) {
+		int n;
+		size_t len;
+
+		v = i < 1000 ? i : i < 1100 ? ~0ULL - (i - 1000) : (rng_state >> rnd(64)) + rnd(3);
+		n = snprintf(want, sizeof(want), "%llu", v);
+		len = (size_t)(json_put_uint(got, v) - got);
+		if (len != (size_t)n || memcmp(got, want, len) != 0) {
+			fprintf(stderr, "uint %llu: got %.*s\n", v, (int)len, got);
+			CHECK(0);
+		}
+		rnd(2);
+	}
+	for (i = 0, v = 1; i < 20; i++, v *= 10) {
+		snprintf(want, sizeof(want), "%llu", v);
+		CHECK(json_put_uint(got, v) - got == (long)strlen(want) && memcmp(got, want, strlen(want)) == 0);
+		snprintf(want, sizeof(want), "%llu", v - 1);
+		CHECK(json_put_uint(got, v - 1) - got == (long)strlen(want) && memcmp(got, want, strlen(want)) == 0);
+	}
+}
+
 int main(void)
 {
 	RUN(test_escape_matches_reference);
@@ -311,5 +383,7 @@ int main(void)
 	RUN(test_escape_every_length_and_place);
 	RUN(test_plain_string_stays_in_bounds);
 	RUN(test_fixed2_matches_printf);
+	RUN(test_date_matches_libc);
+	RUN(test_uint_matches_printf);
 	return test_summary();
 }

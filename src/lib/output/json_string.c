@@ -361,6 +361,121 @@ char *mv_json_digits(char *end, unsigned long long v, int width)
 	return p;
 }
 
+/* "00" to "99": two digits are one small copy, no division by ten. */
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static void two_digits(char *p, unsigned v)
+{
+	memcpy(p, digit_pairs + 2 * v, 2);
+}
+
+static const unsigned long long powers_of_ten[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+	1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+	1000000000000000000ULL, 10000000000000000000ULL,
+};
+
+char *json_put_uint(char *w, unsigned long long v)
+{
+	unsigned n = 1;
+	char *p;
+
+	while (n < 20 && v >= powers_of_ten[n])
+		n++;
+	p = w + n;
+	while (v >= 100) {
+		p -= 2;
+		two_digits(p, (unsigned)(v % 100));
+		v /= 100;
+	}
+	if (v >= 10)
+		two_digits(p - 2, (unsigned)v);
+	else
+		p[-1] = (char)('0' + v);
+	return w + n;
+}
+
+/* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm): any day, no locale, no libc state. */
+static void civil_from_days(long long z, int *y, unsigned *m, unsigned *d)
+{
+	long long era, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	yoe = z - era * 146097;
+	yoe = (yoe - yoe / 1460 + yoe / 36524 - yoe / 146096) / 365;
+	doy = z - era * 146097 - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/*
+ * The same for the common days, 1970-01-01 to 9999-12-31, by Neri and
+ * Schneider's "Euclidean affine functions" (2022): multiplications and
+ * shifts where the general one divides.
+ */
+static void civil_from_days_modern(uint32_t days, unsigned *y, unsigned *m, unsigned *d)
+{
+	uint32_t n1 = 4 * (days + 719468) + 3;	/* days counted from 0000-03-01 */
+	uint32_t century = n1 / 146097, n2 = n1 % 146097 / 4 * 4 + 3;
+	uint64_t p2 = (uint64_t)2939745 * n2;
+	uint32_t year_of_century = (uint32_t)(p2 >> 32), day_of_year = (uint32_t)p2 / 2939745 / 4;
+	uint32_t n3 = 2141 * day_of_year + 197913;
+	bool jan_feb = day_of_year >= 306;	/* the year counted from March has ended */
+
+	*y = 100 * century + year_of_century + jan_feb;
+	*m = jan_feb ? (n3 >> 16) - 12 : n3 >> 16;
+	*d = (n3 & 0xFFFF) / 2141 + 1;
+}
+
+/* 1970-01-01 to 9999-12-31 in seconds: the range of civil_from_days_modern. */
+#define MODERN_SECONDS 253402300800LL
+
+/* "YYYY-MM-DDTHH:MM:SSZ" with quotes, for a year of four digits. */
+static char *put_iso_time(char *w, unsigned y, unsigned m, unsigned d, unsigned secs)
+{
+	memcpy(w, "\"0000-00-00T00:00:00Z\"", 22);
+	two_digits(w + 1, y / 100);
+	two_digits(w + 3, y % 100);
+	two_digits(w + 6, m);
+	two_digits(w + 9, d);
+	two_digits(w + 12, secs / 3600);
+	two_digits(w + 15, secs / 60 % 60);
+	two_digits(w + 18, secs % 60);
+	return w + 22;
+}
+
+char *json_put_date(char *w, int64_t t)
+{
+	long long days, secs;
+	unsigned m, d;
+	int y;
+
+	if (t >= 0 && t < MODERN_SECONDS) {
+		unsigned uy;
+
+		civil_from_days_modern((uint32_t)((uint64_t)t / 86400), &uy, &m, &d);
+		return put_iso_time(w, uy, m, d, (unsigned)((uint64_t)t % 86400));
+	}
+	days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	secs = t - days * 86400;
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999) {
+		char tmp[40];
+		int n = snprintf(tmp, sizeof(tmp), "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600,
+				 secs / 60 % 60, secs % 60);
+
+		return json_put_string(w, mv_str_make(tmp, (size_t)n));
+	}
+	return put_iso_time(w, (unsigned)y, m, d, (unsigned)secs);
+}
+
 char *json_put_fixed2(char *w, double v)
 {
 	char tmp[JSON_FIXED2_WORST], *end = tmp + sizeof(tmp), *p;

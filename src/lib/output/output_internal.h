@@ -23,6 +23,11 @@ char *json_put_string(char *w, mv_str s);
 /* The same without the quotes. */
 char *json_put_escaped(char *w, mv_str s);
 
+/* Writes v in decimal at w, which has 20 bytes of room; returns the end. */
+char *json_put_uint(char *w, unsigned long long v);
+/* Writes t (seconds since the epoch) as a quoted ISO 8601 UTC time at w, which has 48 bytes of room. */
+char *json_put_date(char *w, int64_t t);
+
 /* Room for a "%.2f" number: DBL_MAX has 309 integer digits; with the sign and ".00", 313 bytes. */
 #define JSON_FIXED2_WORST (DBL_MAX_10_EXP + 16)
 /* Writes v as printf's "%.2f" would at w, which has JSON_FIXED2_WORST bytes of room; returns the end. */

@@ -8,8 +8,6 @@
  * its fields through a bare cursor, with no check each.  Keys are literals
  * with their punctuation, copied with a length known at compile time.
  */
-#include <stdio.h>
-
 #include "output_internal.h"
 
 /*
@@ -26,7 +24,7 @@
 #define KEY(lead, name) lead "\"" name "\":"
 #define LIT(w, s) put_bytes((w), (s), sizeof(s) - 1)
 #define STR(w, lead, name, v) json_put_string(LIT((w), KEY(lead, name)), (v))
-#define INT(w, lead, name, v) put_uint(LIT((w), KEY(lead, name)), (v))
+#define INT(w, lead, name, v) json_put_uint(LIT((w), KEY(lead, name)), (v))
 #define BOOL(w, lead, name, v) put_bool(LIT((w), KEY(lead, name)), (v))
 #define DATE(w, lead, name, t, valid) put_date(LIT((w), KEY(lead, name)), (t), (valid))
 #define SCORE(w, lead, name, v) json_put_fixed2(LIT((w), KEY(lead, name)), (v))
@@ -37,85 +35,15 @@ static char *put_bytes(char *w, const char *s, size_t n)
 	return w + n;
 }
 
-static const unsigned long long powers_of_ten[20] = {
-	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
-	1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
-	1000000000000000000ULL, 10000000000000000000ULL,
-};
-
-/* snprintf is a tenth of the scan's time when used per number, so numbers are written here. */
-static char *put_uint(char *w, unsigned long long v)
-{
-	unsigned n = 1;
-
-	while (n < 20 && v >= powers_of_ten[n])
-		n++;
-	mv_json_digits(w + n, v, (int)n);
-	return w + n;
-}
-
 static char *put_bool(char *w, bool v)
 {
 	return v ? LIT(w, "true") : LIT(w, "false");
 }
 
-/* "00" to "99": a two-digit field is one small copy, no division by ten. */
-static const char digit_pairs[] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-static void two_digits(char *p, unsigned v)
-{
-	memcpy(p, digit_pairs + 2 * v, 2);
-}
-
-/* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm): no locale, no libc state. */
-static void civil_from_days(long long z, int *y, unsigned *m, unsigned *d)
-{
-	long long era, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	yoe = z - era * 146097;
-	yoe = (yoe - yoe / 1460 + yoe / 36524 - yoe / 146096) / 365;
-	doy = z - era * 146097 - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-/* An ISO 8601 UTC time, or null (at most 41 bytes). */
+/* An ISO 8601 UTC time, or null. */
 static char *put_date(char *w, int64_t t, bool valid)
 {
-	long long days, secs;
-	unsigned m, d, hms;
-	int y;
-
-	if (!valid)
-		return LIT(w, "null");
-	days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	secs = t - days * 86400;
-	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999) {
-		char tmp[40];
-		int n = snprintf(tmp, sizeof(tmp), "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600,
-				 secs / 60 % 60, secs % 60);
-
-		return json_put_string(w, mv_str_make(tmp, (size_t)n));
-	}
-	hms = (unsigned)secs;
-	memcpy(w, "\"0000-00-00T00:00:00Z\"", 22);
-	two_digits(w + 1, (unsigned)y / 100);
-	two_digits(w + 3, (unsigned)y % 100);
-	two_digits(w + 6, m);
-	two_digits(w + 9, d);
-	two_digits(w + 12, hms / 3600);
-	two_digits(w + 15, hms / 60 % 60);
-	two_digits(w + 18, hms % 60);
-	return w + 22;
+	return valid ? json_put_date(w, t) : LIT(w, "null");
 }
 
 /*
