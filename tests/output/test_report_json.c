@@ -45,7 +45,8 @@ static int write_sample(size_t max, char *copy_r, size_t *len_r, int *truncated_
 	(void)mv_scan(msg, NULL, &report);
 	mv_buf_init(&out, msg->arena, max);
 	rc = mv_report_write_json(&report, "sample.eml", &out);
-	memcpy(copy_r, out.p, out.len);
+	if (out.len != 0)
+		memcpy(copy_r, out.p, out.len);
 	*len_r = out.len;
 	*truncated_r = out.truncated;
 	mv_msg_free(&msg);

@@ -463,8 +463,13 @@ char *json_put_date(char *w, int64_t t)
 		civil_from_days_modern((uint32_t)((uint64_t)t / 86400), &uy, &m, &d);
 		return put_iso_time(w, uy, m, d, (unsigned)((uint64_t)t % 86400));
 	}
-	days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	secs = t - days * 86400;
+	/* Floor division, written so that nothing overflows at INT64_MIN. */
+	days = t / 86400;
+	secs = t % 86400;
+	if (secs < 0) {
+		days--;
+		secs += 86400;
+	}
 	civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999) {
 		char tmp[40];

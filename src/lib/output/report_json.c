@@ -155,29 +155,29 @@ static int write_part(mv_buf *out, struct mv_msg *msg, struct mv_part *part, boo
 	return record_end(out, &rec, w);
 }
 
-static const char *link_source_name(enum mv_link_source source)
+/* The link's kind as a JSON string: a literal, no escaping to do. */
+static char *put_link_kind(char *w, enum mv_link_source source)
 {
 	switch (source) {
 	case MV_LINK_TEXT:
-		return "text";
+		return LIT(w, "\"text\"");
 	case MV_LINK_HTML_ANCHOR:
-		return "anchor";
+		return LIT(w, "\"anchor\"");
 	case MV_LINK_HTML_IMAGE:
-		return "image";
+		return LIT(w, "\"image\"");
 	case MV_LINK_HTML_FORM:
-		return "form";
+		return LIT(w, "\"form\"");
 	case MV_LINK_HTML_OTHER:
 		break;
 	}
-	return "other";
+	return LIT(w, "\"other\"");
 }
 
 static int write_link(mv_buf *out, const struct mv_link *link, bool first)
 {
-	mv_str kind = mv_str_cstr(link_source_name(link->source));
 	size_t worst = RECORD_FIXED + json_string_worst(link->text) + json_string_worst(link->href) +
 		       json_string_worst(link->url.normalized) + json_string_worst(link->url.host) +
-		       json_string_worst(link->url.domain) + json_string_worst(kind);
+		       json_string_worst(link->url.domain);
 	struct record rec;
 	char *w = record_begin(out, worst, &rec);
 
@@ -190,7 +190,7 @@ static int write_link(mv_buf *out, const struct mv_link *link, bool first)
 	w = STR(w, ",", "url", link->url.normalized);
 	w = STR(w, ",", "host", link->url.host);
 	w = STR(w, ",", "domain", link->url.domain);
-	w = STR(w, ",", "kind", kind);
+	w = put_link_kind(LIT(w, KEY(",", "kind")), link->source);
 	w = INT(w, ",", "part", link->part_id);
 	if (link->hidden)
 		w = LIT(w, KEY(",", "hidden") "true");
