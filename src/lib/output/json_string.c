@@ -238,13 +238,14 @@ static uint32_t load32(const unsigned char *p)
 static bool words_plain(uint64_t a, uint64_t b)
 {
 #ifdef __SSE2__
-	const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i last_control = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"');
+	const __m128i bslash = _mm_set1_epi8('\\');
 	__m128i v = _mm_set_epi64x((long long)b, (long long)a);
-	/* Signed compare: bytes >= 0x80 are negative, so they count as "below space" too. */
-	__m128i special = _mm_or_si128(_mm_cmplt_epi8(v, space),
-				       _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+	/* Signed compare: bytes >= 0x80 are negative, so they fail it like controls. */
+	__m128i printable = _mm_cmpgt_epi8(v, last_control);
+	__m128i escaped = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
 
-	return _mm_movemask_epi8(special) == 0;
+	return _mm_movemask_epi8(_mm_andnot_si128(escaped, printable)) == 0xFFFF;
 #else
 	return (special_bytes(a) | special_bytes(b)) == 0;
 #endif
