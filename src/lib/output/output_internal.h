@@ -6,16 +6,21 @@
 #define MAILVET_OUTPUT_INTERNAL_H
 
 #include <float.h>
+#include <stdint.h>
 
 #include "mailvet/output.h"
 
 /* Worst-case output for one input byte (\u00XX). */
 #define JSON_WORST 6
 
-/* Room json_put_string may use for s: the escaped bytes, the quotes and a little slack. */
+/*
+ * Room json_put_string may use for s: the escaped bytes, the quotes and a
+ * little slack.  Saturates far below SIZE_MAX (only a string of a good part of
+ * the address space gets there), so that a record's sum of a few cannot wrap.
+ */
 static inline size_t json_string_worst(mv_str s)
 {
-	return s.len * JSON_WORST + 10;
+	return s.len < SIZE_MAX / 64 ? s.len * JSON_WORST + 10 : SIZE_MAX / 16;
 }
 
 /* Writes s as a quoted JSON string at w, which has json_string_worst(s) bytes of room; returns the end. */
