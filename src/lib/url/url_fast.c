@@ -153,6 +153,21 @@ static bool is_plain_ipv4(const char *p, size_t len)
 	return i == len;
 }
 
+/* A label of the host (len bytes at p) starts with "xn--". */
+static bool has_xn_label(const char *p, size_t len)
+{
+	size_t label = 0, i;
+
+	for (i = 0; i <= len; i++) {
+		if (i == len || p[i] == '.') {
+			if (is_xn_label(p + label, i - label))
+				return true;
+			label = i + 1;
+		}
+	}
+	return false;
+}
+
 /*
  * Length of the host at the start of s, or 0 when the host is not a plain
  * one: empty, too long, a byte needing decoding, IDNA or refusal, an xn--
@@ -162,34 +177,23 @@ static bool is_plain_ipv4(const char *p, size_t len)
  */
 static size_t plain_host_length(mv_str s, bool *upper_r, bool *ip_r)
 {
-	size_t i, label = 0;
+	unsigned kinds;
+	size_t len = url_host_span((const unsigned char *)s.p, s.len, &kinds), label = len;
 
 	*upper_r = *ip_r = false;
-	if (is_xn_label(s.p, s.len))
+	if (len < s.len && byte_class(host_class, (unsigned char)s.p[len]) != 'e')
+		return 0;	/* a byte needing decoding, IDNA or refusal */
+	if (len == 0 || len > URL_MAX_HOST || ((kinds & URL_HOST_DASH) && has_xn_label(s.p, len)))
 		return 0;
-	for (i = 0; i < s.len; i++) {
-		char class = byte_class(host_class, (unsigned char)s.p[i]);
-
-		if (class == 'p')
-			continue;
-		if (class == '.') {
-			label = i + 1;
-			if (is_xn_label(s.p + label, s.len - label))
-				return 0;
-		} else if (class == 'u') {
-			*upper_r = true;
-		} else if (class == 'e') {
-			break;
-		} else {
-			return 0;
-		}
-	}
-	if (i == 0 || i > URL_MAX_HOST || label >= i)
+	while (label > 0 && s.p[label - 1] != '.')
+		label--;
+	if (label >= len)
 		return 0;
+	*upper_r = (kinds & URL_HOST_UPPER) != 0;
 	if (is_lower_alpha(s.p[label] | 0x20))
-		return i;
-	*ip_r = is_digit((unsigned char)s.p[label]) && is_plain_ipv4(s.p, i);
-	return *ip_r ? i : 0;
+		return len;
+	*ip_r = is_digit((unsigned char)s.p[label]) && is_plain_ipv4(s.p, len);
+	return *ip_r ? len : 0;
 }
 
 /* A "." or ".." segment at p, the byte after a '/' of the path (which ends at '?' or '#'). */
@@ -204,30 +208,35 @@ static bool is_dot_segment(const char *p, size_t avail)
 
 /*
  * Checks the path, query and fragment after the host; returns false when
- * normalization would change them.  *path_len_r is the length up to the
+ * normalization would change them.  Blocks of bytes that need no look are
+ * passed over whole (url_span.c).  *path_len_r is the length up to the
  * first '?' or '#'.
  */
 static bool plain_tail(mv_str s, size_t *path_len_r)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
-	size_t i, path_len = SIZE_MAX;
+	size_t i, block_end, path_len = SIZE_MAX;
 
-	for (i = 0; i < s.len; i++) {
-		char class = byte_class(tail_class, p[i]);
+	for (i = 0; i < s.len;) {
+		i = url_tail_plain_span(p, s.len, i, path_len == SIZE_MAX);
+		for (block_end = s.len - i > 16 ? i + 16 : s.len; i < block_end; i++) {
+			char class = byte_class(tail_class, p[i]);
 
-		if (class == 'p')
-			continue;
-		if (class == 'x')
-			return false;
-		if (class == '/' && path_len == SIZE_MAX && is_dot_segment(s.p + i + 1, s.len - i - 1))
-			return false;	/* remove_dot_segments would change the path */
-		if (class == '?' && path_len == SIZE_MAX)
-			path_len = i;
-		if (class == '%' && i + 2 < s.len && url_hex_digit(p[i + 1]) && url_hex_digit(p[i + 2])) {
-			if (!is_upper_hex(p[i + 1]) || !is_upper_hex(p[i + 2]) ||
-			    is_unreserved((unsigned char)(url_hex_value(p[i + 1]) << 4 | url_hex_value(p[i + 2]))))
+			if (class == 'p')
+				continue;
+			if (class == 'x')
 				return false;
-			i += 2;
+			if (class == '/' && path_len == SIZE_MAX && is_dot_segment(s.p + i + 1, s.len - i - 1))
+				return false;	/* remove_dot_segments would change the path */
+			if (class == '?' && path_len == SIZE_MAX)
+				path_len = i;
+			if (class == '%' && i + 2 < s.len && url_hex_digit(p[i + 1]) && url_hex_digit(p[i + 2])) {
+				if (!is_upper_hex(p[i + 1]) || !is_upper_hex(p[i + 2]) ||
+				    is_unreserved((unsigned char)(url_hex_value(p[i + 1]) << 4 |
+								  url_hex_value(p[i + 2]))))
+					return false;
+				i += 2;
+			}
 		}
 	}
 	*path_len_r = path_len == SIZE_MAX ? s.len : path_len;

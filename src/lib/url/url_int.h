@@ -35,11 +35,25 @@ int url_resolve_general(mv_arena *arena, mv_str raw, const struct mv_url *base, 
 mv_str url_registrable_domain_plain(mv_str host);
 
 /*
- * url_span.c: the length of the leading whole 16-byte blocks of p that hold
- * no byte that may end a URL in text (url_extract.c).  0 without SIMD:
- * callers always finish byte by byte.
+ * url_span.c, for url_extract.c: the length of the leading bytes of p that
+ * cannot end a URL in text (0 or less without SIMD: callers always finish
+ * byte by byte); and the first position at or after i that may be the ':'
+ * of "scheme://" or "mailto:" (a ':' after an 'o' or before a '/') or the
+ * '.' of "www." (a '.' after a 'w'), or len.
  */
-size_t url_text_plain_blocks(const unsigned char *p, size_t len);
+size_t url_text_plain_length(const unsigned char *p, size_t len);
+size_t url_text_next_mark(const unsigned char *p, size_t len, size_t i);
+
+/*
+ * url_span.c, for url_fast.c: where at or after i the fast path must look
+ * at the path, query and fragment (len bytes at p) byte by byte: i when
+ * SIMD is missing, len when there is no such byte.  in_path: no '?' or '#'
+ * seen yet.  And the length of the run of host bytes [A-Za-z0-9._-] at p,
+ * telling in *kinds_r whether it holds upper-case letters or '-'.
+ */
+size_t url_tail_plain_span(const unsigned char *p, size_t len, size_t i, bool in_path);
+enum { URL_HOST_UPPER = 1u << 0, URL_HOST_DASH = 1u << 1 };
+size_t url_host_span(const unsigned char *p, size_t len, unsigned *kinds_r);
 
 /*
  * url_cache.c: a per-thread table of zeroed slots, allocated on first use and
