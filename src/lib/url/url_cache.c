@@ -58,6 +58,29 @@ uint64_t url_hash_seed(const void *table)
 	return (uint64_t)(uintptr_t)table ^ (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL;
 }
 
+/*
+ * The last n % 8 bytes of p as one word, read with fixed-size loads
+ * rather than a variable-length copy (a call): some bytes are read twice,
+ * but every one is read, and n is in the hash already.
+ */
+static uint64_t tail_word(const char *p, size_t n)
+{
+	uint64_t w;
+	uint32_t a, b;
+
+	if (n >= 8) {
+		memcpy(&w, p + n - 8, 8);
+		return w;
+	}
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return (uint64_t)a << 32 | b;
+	}
+	return (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+		(uint64_t)(unsigned char)p[n - 1] << 16;
+}
+
 uint64_t url_hash(uint64_t seed, const char *p, size_t n)
 {
 	const uint64_t k = 0x9E3779B97F4A7C15ULL;
@@ -70,9 +93,7 @@ uint64_t url_hash(uint64_t seed, const char *p, size_t n)
 		h ^= h >> 32;
 	}
 	if (i < n) {
-		w = 0;
-		memcpy(&w, p + i, n - i);
-		h = (h ^ w) * k;
+		h = (h ^ tail_word(p, n)) * k;
 		h ^= h >> 32;
 	}
 	return h;

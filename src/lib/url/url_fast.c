@@ -56,10 +56,6 @@ static bool is_unreserved(unsigned char c)
 		c == '~';
 }
 
-/*
- * The special scheme at the start of raw and the length of "scheme://";
- * NULL when raw does not start that way, or starts with a third slash.
- */
 /* The n bytes at p are the lower-case word, in any case. */
 static bool same_word_ci(const char *p, const char *word, size_t n)
 {
@@ -72,22 +68,40 @@ static bool same_word_ci(const char *p, const char *word, size_t n)
 	return true;
 }
 
-static const struct fast_scheme *fast_scheme(mv_str raw, size_t *prefix_len_r)
+/* The length of "http" or "https" written in lower case at the start of raw, else 0: most links. */
+static size_t lower_http_length(mv_str raw)
 {
-	size_t n, i;
+	if (raw.len < 6 || memcmp(raw.p, "http", 4) != 0)
+		return 0;
+	return raw.p[4] == 's' ? 5 : 4;
+}
 
-	for (n = 0; n < raw.len && n < 6 && raw.p[n] != ':'; n++)
-		;
+/*
+ * The special scheme at the start of raw and the length of "scheme://";
+ * NULL when raw does not start that way, or starts with a third slash.
+ * *lower_r tells whether the scheme is written in lower case.
+ */
+static const struct fast_scheme *fast_scheme(mv_str raw, size_t *prefix_len_r, bool *lower_r)
+{
+	size_t n = lower_http_length(raw), i;
+	const struct fast_scheme *scheme = NULL;
+
+	if (n == 0) {
+		for (; n < raw.len && n < 6 && raw.p[n] != ':'; n++)
+			;
+	}
 	if (n == 0 || raw.len < n + 4 || raw.p[n] != ':' || raw.p[n + 1] != '/' || raw.p[n + 2] != '/' ||
 	    raw.p[n + 3] == '/' || raw.p[n + 3] == '\\')
 		return NULL;
-	for (i = 0; i < sizeof(fast_schemes) / sizeof(fast_schemes[0]); i++) {
-		if (fast_schemes[i].name.len == n && same_word_ci(raw.p, fast_schemes[i].name.p, n)) {
-			*prefix_len_r = n + 3;
-			return &fast_schemes[i];
-		}
+	for (i = 0; i < sizeof(fast_schemes) / sizeof(fast_schemes[0]) && scheme == NULL; i++) {
+		if (fast_schemes[i].name.len == n && same_word_ci(raw.p, fast_schemes[i].name.p, n))
+			scheme = &fast_schemes[i];
 	}
-	return NULL;
+	if (scheme != NULL) {
+		*prefix_len_r = n + 3;
+		*lower_r = memcmp(raw.p, scheme->name.p, n) == 0;
+	}
+	return scheme;
 }
 
 static bool is_xn_label(const char *p, size_t avail)
@@ -374,10 +388,10 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	const struct fast_scheme *scheme;
 	size_t prefix_len, host_len, port_len, path_len;
 	mv_str rest, port_text, tail;
-	bool no_scheme = false, upper, ip;
+	bool no_scheme = false, lower_scheme = false, upper, ip;
 	unsigned port;
 
-	scheme = fast_scheme(raw, &prefix_len);
+	scheme = fast_scheme(raw, &prefix_len, &lower_scheme);
 	if (scheme == NULL) {
 		if (base == NULL && raw.len > 0 && raw.p[0] == 'm')
 			return parse_plain_mailto(raw, url);
@@ -401,8 +415,7 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	if (!plain_tail(tail, &path_len))
 		return 0;
 
-	if (!no_scheme && !upper && port_text.len == port_len && path_len > 0 &&
-	    memcmp(raw.p, scheme->name.p, scheme->name.len) == 0) {
+	if (lower_scheme && !upper && port_text.len == port_len && path_len > 0) {
 		/* already in normal form, as most links are: the components are views of raw */
 		url->host = url->host_unicode = mv_str_make(rest.p, host_len);
 		url->path = mv_str_make(tail.p, path_len);
