@@ -68,12 +68,12 @@ static bool same_word_ci(const char *p, const char *word, size_t n)
 	return true;
 }
 
-/* The length of "http" or "https" written in lower case at the start of raw, else 0: most links. */
-static size_t lower_http_length(mv_str raw)
+/* "http" or "https" written in lower case at the start of raw (most links), else NULL. */
+static const struct fast_scheme *lower_http(mv_str raw)
 {
 	if (raw.len < 6 || memcmp(raw.p, "http", 4) != 0)
-		return 0;
-	return raw.p[4] == 's' ? 5 : 4;
+		return NULL;
+	return raw.p[4] == 's' ? &fast_schemes[1] : &fast_schemes[0];
 }
 
 /*
@@ -83,24 +83,27 @@ static size_t lower_http_length(mv_str raw)
  */
 static const struct fast_scheme *fast_scheme(mv_str raw, size_t *prefix_len_r, bool *lower_r)
 {
-	size_t n = lower_http_length(raw), i;
-	const struct fast_scheme *scheme = NULL;
+	const struct fast_scheme *scheme = lower_http(raw);
+	size_t n, i;
 
-	if (n == 0) {
-		for (; n < raw.len && n < 6 && raw.p[n] != ':'; n++)
+	*lower_r = scheme != NULL;
+	if (scheme != NULL) {
+		n = scheme->name.len;
+	} else {
+		for (n = 0; n < raw.len && n < 6 && raw.p[n] != ':'; n++)
 			;
 	}
 	if (n == 0 || raw.len < n + 4 || raw.p[n] != ':' || raw.p[n + 1] != '/' || raw.p[n + 2] != '/' ||
 	    raw.p[n + 3] == '/' || raw.p[n + 3] == '\\')
 		return NULL;
 	for (i = 0; i < sizeof(fast_schemes) / sizeof(fast_schemes[0]) && scheme == NULL; i++) {
-		if (fast_schemes[i].name.len == n && same_word_ci(raw.p, fast_schemes[i].name.p, n))
+		if (fast_schemes[i].name.len == n && same_word_ci(raw.p, fast_schemes[i].name.p, n)) {
 			scheme = &fast_schemes[i];
+			*lower_r = memcmp(raw.p, scheme->name.p, n) == 0;
+		}
 	}
-	if (scheme != NULL) {
+	if (scheme != NULL)
 		*prefix_len_r = n + 3;
-		*lower_r = memcmp(raw.p, scheme->name.p, n) == 0;
-	}
 	return scheme;
 }
 
@@ -341,15 +344,16 @@ static int copy_normalized(mv_arena *arena, mv_str scheme, mv_str host, bool upp
 /*
  * "mailto:local@host" with a lower-case scheme, a local part of letters,
  * digits and ".+-_" (starting with a letter or digit, which no %-rule
- * changes), and a plain lower-case host ending the URL: the general parser's
- * path is the URL after "mailto:", its normalized form the URL itself.
- * Returns 1, or 0 for the general parser.
+ * changes), a plain lower-case host, and then nothing or a plain
+ * "?query#fragment" ("?subject=..." is common): the general parser's path
+ * is "local@host", its normalized form the URL itself.  Returns 1, or 0
+ * for the general parser.
  */
 static int parse_plain_mailto(mv_str raw, struct mv_url *url)
 {
 	static const mv_str mailto = { "mailto", 6 };
-	mv_str host;
-	size_t i, host_len;
+	mv_str host, tail;
+	size_t i, host_len, path_len;
 	bool upper, ip;
 
 	if (raw.len < 8 || memcmp(raw.p, "mailto:", 7) != 0 || !is_alnum((unsigned char)raw.p[7]))
@@ -364,13 +368,18 @@ static int parse_plain_mailto(mv_str raw, struct mv_url *url)
 		return 0;
 	host = mv_str_make(raw.p + i + 1, raw.len - i - 1);
 	host_len = plain_host_length(host, &upper, &ip);
-	if (host_len == 0 || host_len != host.len || upper)
+	if (host_len == 0 || upper)
 		return 0;
+	tail = mv_str_make(host.p + host_len, host.len - host_len);
+	if (tail.len > 0 && ((tail.p[0] != '?' && tail.p[0] != '#') || !plain_tail(tail, &path_len)))
+		return 0;
+	host.len = host_len;
 	url->scheme = mailto;
 	url->host = url->host_unicode = host;
-	url->path = mv_str_make(raw.p + 7, raw.len - 7);
+	url->path = mv_str_make(raw.p + 7, (size_t)(tail.p - raw.p) - 7);
 	url->normalized = raw;
-	url->userinfo = url->query = url->fragment = MV_STR_NULL;
+	url->userinfo = MV_STR_NULL;
+	set_query_fragment(tail, url);
 	url->port = 0;
 	url->flags = ip ? MV_URL_HOST_IP : 0;
 	url->domain = ip ? host : url_registrable_domain_plain(host);
