@@ -46,9 +46,9 @@ size_t url_text_plain_length(const unsigned char *p, size_t len);
 size_t url_text_next_mark(const unsigned char *p, size_t len, size_t i);
 
 /*
- * url_span.c, for url_fast.c: where at or after i the fast path must look
- * at the path, query and fragment (len bytes at p) byte by byte: i when
- * SIMD is missing, len when there is no such byte.  in_path: no '?' or '#'
+ * url_span.c, for url_fast.c: the first byte at or after i of the path,
+ * query and fragment (len bytes at p) that the fast path must look at, or
+ * len (without SIMD: i, every byte is looked at).  in_path: no '?' or '#'
  * seen yet.  And the length of the run of host bytes [A-Za-z0-9._-] at p,
  * telling in *kinds_r whether it holds upper-case letters or '-'.
  */

@@ -158,13 +158,18 @@ static unsigned tail_hits(__m128i v, bool in_path)
 size_t url_tail_plain_span(const unsigned char *p, size_t len, size_t i, bool in_path)
 {
 #ifdef __SSE2__
+	unsigned mask;
+
 	for (; len - i >= 16; i += 16) {
-		if (tail_hits(load16(p + i), in_path) != 0)
-			return i;
+		mask = tail_hits(load16(p + i), in_path);
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz(mask);
 	}
 	/* the last bytes: the block ending with them, less the bytes already seen */
-	if (i < len && len >= 16 && tail_hits(load16(p + len - 16), in_path) >> (16 - (len - i)) == 0)
-		return len;
+	if (i < len && len >= 16) {
+		mask = tail_hits(load16(p + len - 16), in_path) >> (16 - (len - i));
+		return mask != 0 ? i + (size_t)__builtin_ctz(mask) : len;
+	}
 #else
 	(void)p;
 	(void)len;
