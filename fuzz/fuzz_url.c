@@ -1,8 +1,9 @@
 /*
  * libFuzzer target: mv_url_parse alone and against a base cut from the input,
  * and mv_url_extract_text.  The fast path must agree with the general parser
- * on every field, and the cached registrable domain with libpsl asked
- * directly, so any difference aborts.
+ * on every field, the cached registrable domain with libpsl asked directly,
+ * and the block scans of url_span.c with byte-by-byte ones, so any
+ * difference aborts.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -75,6 +76,53 @@ static void check_domain(mv_str host)
 		abort();
 }
 
+/* The block scans of url_span.c against byte-by-byte readings of their contracts. */
+static bool ref_mark(const unsigned char *p, size_t len, size_t i)
+{
+	if (p[i] == ':')
+		return (i + 1 < len && p[i + 1] == '/') || (i > 0 && (p[i - 1] | 0x20) == 'o');
+	return p[i] == '.' && i > 0 && (p[i - 1] | 0x20) == 'w';
+}
+
+static bool ref_host_byte(unsigned char c)
+{
+	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		c == '_';
+}
+
+static void check_spans(const unsigned char *p, size_t len)
+{
+	size_t i = 0, want, got, k;
+	unsigned kinds;
+
+	for (;;) {
+		got = url_text_next_mark(p, len, i);
+		for (want = i; want < len && !ref_mark(p, len, want); want++)
+			;
+		if (got != want)
+			abort();
+		if (got >= len)
+			break;
+		i = got + 1;
+	}
+	got = url_text_plain_length(p, len);
+	for (k = 0; k < got; k++) {
+		if (p[k] < 0x21 || p[k] >= 0x7f || p[k] == '<' || p[k] == '>' || p[k] == '"' || p[k] == '`')
+			abort();
+	}
+	got = url_host_span(p, len, &kinds);
+	for (want = 0; want < len && ref_host_byte(p[want]); want++)
+		;
+	for (k = 0, i = 0; k < want; k++) {
+		if (p[k] >= 'A' && p[k] <= 'Z')
+			i |= URL_HOST_UPPER;
+		else if (p[k] == '-')
+			i |= URL_HOST_DASH;
+	}
+	if (got != want || kinds != i)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -100,6 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (nl != NULL && mv_url_parse(arena, base, MV_STR_NULL, &b) == 0)
 		check_fast_path(arena, ref, &b);
 	mv_url_extract_text(in, 0, touch, &sum);
+	check_spans(data, size);
 	sink = sum;
 	mv_arena_free(&arena);
 	return 0;

@@ -397,7 +397,8 @@ static void test_fast_path_every_byte(void)
 		"http://example.com:8^/", "http://example.com:^0/a", "http://1.2.3.^/",
 		"mailto:^oe@example.com", "mailto:j^e@example.com", "mailto:joe^example.com", "mailto:joe@^xample.com",
 		"mailto:joe@ex^mple.com", "mailto:joe@example.co^", "mailto:joe@1.2.3.^", "^ailto:joe@example.com",
-		"mailt^:joe@example.com",
+		"mailt^:joe@example.com", "mailto:joe@example.com^s=1", "mailto:joe@example.com?s^bject=x",
+		"mailto:joe@example.com?s=%4^", "mailto:joe@example.com?s=x#f^", "mailto:joe@example.com?a/^./b",
 	};
 	char raw[64];
 	unsigned differ = 0;
@@ -417,6 +418,13 @@ static void test_fast_path_every_byte(void)
 	CHECK(takes_fast_path("mailto:joe@example.com"));
 	CHECK(takes_fast_path("mailto:j.o-e+x_y@mail.example.co.uk"));
 	CHECK(!takes_fast_path("mailto:joe@Example.com"));	/* path and normalized get the host lower-cased */
+	CHECK(takes_fast_path("mailto:joe@example.com?subject=Hi%20there&body=x"));
+	CHECK(takes_fast_path("mailto:joe@example.com#top"));
+	CHECK(takes_fast_path("mailto:joe@example.com?"));
+	CHECK(!takes_fast_path("mailto:joe@example.com/x"));
+	CHECK(!takes_fast_path("mailto:joe@example.com:25"));
+	CHECK(!takes_fast_path("mailto:joe@example.com?subject=%7e"));	/* normalization decodes it */
+	CHECK(!takes_fast_path("mailto:joe@example.com?subject=a b"));
 }
 
 /* Random URL-ish bytes after a scheme, deterministic: the corners nobody listed. */

@@ -35,9 +35,10 @@ static struct mv_link *link_new(struct link_ctx *ctx)
 		report->links = l;
 		report->links_cap = cap;
 	}
+	/* not zeroed: the caller sets source, text and href, and the URL parser every field of url */
 	link = &report->links[report->n_links++];
-	memset(link, 0, sizeof(*link));
 	link->part_id = ctx->part->id;
+	link->hidden = false;
 	return link;
 }
 

@@ -57,23 +57,3 @@ uint64_t url_hash_seed(const void *table)
 {
 	return (uint64_t)(uintptr_t)table ^ (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL;
 }
-
-uint64_t url_hash(uint64_t seed, const char *p, size_t n)
-{
-	const uint64_t k = 0x9E3779B97F4A7C15ULL;
-	uint64_t h = seed ^ n, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
-	}
-	if (i < n) {
-		w = 0;
-		memcpy(&w, p + i, n - i);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
-	}
-	return h;
-}

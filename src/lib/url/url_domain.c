@@ -33,7 +33,7 @@ static void psl_init(void)
  * host).  The hash is seeded per thread so a sender cannot aim collisions at
  * it; a collision only costs a libpsl call anyway.
  */
-#define PSL_CACHE_SLOTS 4096
+#define PSL_CACHE_SLOTS 8192
 #define PSL_CACHE_HOST 63
 
 struct psl_cache_slot {

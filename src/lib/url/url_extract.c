@@ -1,9 +1,9 @@
 /*
- * Finding URLs in plain text.  Candidates are found with memchr on ':' (for
- * "scheme://" and "mailto:") and '.' (for "www."), so ordinary prose costs
- * little more than two memchr passes; each candidate looks back at most
- * URL_MAX_SCHEME bytes and forward once, and scanning resumes after the URL,
- * so the whole scan is linear.  A URL ends at white space, a control byte,
+ * Finding URLs in plain text.  Candidates are found in one block scan for
+ * the ':' of "scheme://" and "mailto:" and the '.' of "www." (url_span.c),
+ * so ordinary prose costs little more than one pass; each candidate looks
+ * back at most URL_MAX_SCHEME bytes and forward once, and scanning resumes
+ * after the URL, so the whole scan is linear.  A URL ends at white space, a control byte,
  * one of <>"` or Unicode space/quote/CJK punctuation; then trailing
  * punctuation and unbalanced closers are dropped.  Lines are never joined.
  */
@@ -64,21 +64,18 @@ struct scan {
 };
 
 /*
- * First stop byte in [q, end).  The 16-byte blocks of printable ASCII
- * without <>"` are passed over whole; only a block that may hold a stop is
- * looked at byte by byte.
+ * First stop byte in [q, end).  Runs of printable ASCII without <>"` are
+ * passed over whole (url_span.c); the byte found may be a non-ASCII one
+ * that is no stop, and then the search goes on after it.
  */
 static const unsigned char *first_stop(const unsigned char *q, const unsigned char *end)
 {
-	const unsigned char *block_end;
-
-	while (q < end) {
-		q += url_text_plain_blocks(q, (size_t)(end - q));
-		block_end = end - q > 16 ? q + 16 : end;
-		for (; q < block_end; q++) {
-			if (*q < 0x80 ? ascii_stop(*q) : utf8_stop(q, (size_t)(end - q)))
-				return q;
-		}
+	for (; q < end; q++) {
+		q += url_text_plain_length(q, (size_t)(end - q));
+		if (q == end)
+			break;
+		if (*q < 0x80 ? ascii_stop(*q) : utf8_stop(q, (size_t)(end - q)))
+			return q;
 	}
 	return end;
 }
@@ -253,23 +250,15 @@ static size_t try_www(struct scan *sc, size_t pos, size_t d, size_t *start_r)
 	return end;
 }
 
-/* Next occurrence of c at or after from, or len. */
-static size_t next_byte(const unsigned char *p, size_t from, size_t len, int c)
-{
-	const unsigned char *q = from < len ? memchr(p + from, c, len - from) : NULL;
-
-	return q != NULL ? (size_t)(q - p) : len;
-}
-
 /*
- * pos is where the next URL may start (after the last one reported); the
- * two candidate cursors only move forward, so a rejected candidate never
+ * pos is where the next URL may start (after the last one reported).  The
+ * candidates are the marks of url_span.c, in order: a rejected one never
  * hides a scheme that starts before it ("x-y.z://").
  */
 unsigned mv_url_extract_text(mv_str text, unsigned max_urls, mv_url_found_fn found, void *ctx)
 {
 	const unsigned char *p = (const unsigned char *)text.p;
-	size_t len = text.len, pos = 0, nc, nd;
+	size_t len = text.len, pos = 0, mark;
 	unsigned count = 0;
 	struct scan sc = { p, len, 1, 0, SIZE_MAX };
 
@@ -277,32 +266,22 @@ unsigned mv_url_extract_text(mv_str text, unsigned max_urls, mv_url_found_fn fou
 		max_urls = MV_DEFAULT_MAX_URLS;
 	if (p == NULL)
 		return 0;
-	nc = next_byte(p, 0, len, ':');
-	nd = next_byte(p, 0, len, '.');
-	while (count < max_urls && (nc < len || nd < len)) {
+	for (mark = url_text_next_mark(p, len, 0); count < max_urls && mark < len;) {
 		size_t start = 0, end;
 
-		if (nc < nd) {
-			end = try_scheme(&sc, pos, nc, &start);
-			if (end == 0) {
-				nc = next_byte(p, nc + 1, len, ':');
-				continue;
-			}
-		} else {
-			end = try_www(&sc, pos, nd, &start);
-			if (end == 0) {
-				nd = next_byte(p, nd + 1, len, '.');
-				continue;
-			}
+		if (p[mark] == ':')
+			end = try_scheme(&sc, pos, mark, &start);
+		else
+			end = try_www(&sc, pos, mark, &start);
+		if (end == 0) {
+			mark = url_text_next_mark(p, len, mark + 1);
+			continue;
 		}
 		count++;
 		if (found != NULL && found(ctx, mv_str_make(text.p + start, end - start)) != 0)
 			break;
 		pos = end;
-		if (nc < pos)
-			nc = next_byte(p, pos, len, ':');
-		if (nd < pos)
-			nd = next_byte(p, pos, len, '.');
+		mark = url_text_next_mark(p, len, pos);
 	}
 	return count;
 }

@@ -56,10 +56,6 @@ static bool is_unreserved(unsigned char c)
 		c == '~';
 }
 
-/*
- * The special scheme at the start of raw and the length of "scheme://";
- * NULL when raw does not start that way, or starts with a third slash.
- */
 /* The n bytes at p are the lower-case word, in any case. */
 static bool same_word_ci(const char *p, const char *word, size_t n)
 {
@@ -72,22 +68,43 @@ static bool same_word_ci(const char *p, const char *word, size_t n)
 	return true;
 }
 
-static const struct fast_scheme *fast_scheme(mv_str raw, size_t *prefix_len_r)
+/* "http" or "https" written in lower case at the start of raw (most links), else NULL. */
+static const struct fast_scheme *lower_http(mv_str raw)
 {
+	if (raw.len < 6 || memcmp(raw.p, "http", 4) != 0)
+		return NULL;
+	return raw.p[4] == 's' ? &fast_schemes[1] : &fast_schemes[0];
+}
+
+/*
+ * The special scheme at the start of raw and the length of "scheme://";
+ * NULL when raw does not start that way, or starts with a third slash.
+ * *lower_r tells whether the scheme is written in lower case.
+ */
+static const struct fast_scheme *fast_scheme(mv_str raw, size_t *prefix_len_r, bool *lower_r)
+{
+	const struct fast_scheme *scheme = lower_http(raw);
 	size_t n, i;
 
-	for (n = 0; n < raw.len && n < 6 && raw.p[n] != ':'; n++)
-		;
+	*lower_r = scheme != NULL;
+	if (scheme != NULL) {
+		n = scheme->name.len;
+	} else {
+		for (n = 0; n < raw.len && n < 6 && raw.p[n] != ':'; n++)
+			;
+	}
 	if (n == 0 || raw.len < n + 4 || raw.p[n] != ':' || raw.p[n + 1] != '/' || raw.p[n + 2] != '/' ||
 	    raw.p[n + 3] == '/' || raw.p[n + 3] == '\\')
 		return NULL;
-	for (i = 0; i < sizeof(fast_schemes) / sizeof(fast_schemes[0]); i++) {
+	for (i = 0; i < sizeof(fast_schemes) / sizeof(fast_schemes[0]) && scheme == NULL; i++) {
 		if (fast_schemes[i].name.len == n && same_word_ci(raw.p, fast_schemes[i].name.p, n)) {
-			*prefix_len_r = n + 3;
-			return &fast_schemes[i];
+			scheme = &fast_schemes[i];
+			*lower_r = memcmp(raw.p, scheme->name.p, n) == 0;
 		}
 	}
-	return NULL;
+	if (scheme != NULL)
+		*prefix_len_r = n + 3;
+	return scheme;
 }
 
 static bool is_xn_label(const char *p, size_t avail)
@@ -153,6 +170,21 @@ static bool is_plain_ipv4(const char *p, size_t len)
 	return i == len;
 }
 
+/* A label of the host (len bytes at p) starts with "xn--". */
+static bool has_xn_label(const char *p, size_t len)
+{
+	size_t label = 0, i;
+
+	for (i = 0; i <= len; i++) {
+		if (i == len || p[i] == '.') {
+			if (is_xn_label(p + label, i - label))
+				return true;
+			label = i + 1;
+		}
+	}
+	return false;
+}
+
 /*
  * Length of the host at the start of s, or 0 when the host is not a plain
  * one: empty, too long, a byte needing decoding, IDNA or refusal, an xn--
@@ -162,34 +194,23 @@ static bool is_plain_ipv4(const char *p, size_t len)
  */
 static size_t plain_host_length(mv_str s, bool *upper_r, bool *ip_r)
 {
-	size_t i, label = 0;
+	unsigned kinds;
+	size_t len = url_host_span((const unsigned char *)s.p, s.len, &kinds), label = len;
 
 	*upper_r = *ip_r = false;
-	if (is_xn_label(s.p, s.len))
+	if (len < s.len && byte_class(host_class, (unsigned char)s.p[len]) != 'e')
+		return 0;	/* a byte needing decoding, IDNA or refusal */
+	if (len == 0 || len > URL_MAX_HOST || ((kinds & URL_HOST_DASH) && has_xn_label(s.p, len)))
 		return 0;
-	for (i = 0; i < s.len; i++) {
-		char class = byte_class(host_class, (unsigned char)s.p[i]);
-
-		if (class == 'p')
-			continue;
-		if (class == '.') {
-			label = i + 1;
-			if (is_xn_label(s.p + label, s.len - label))
-				return 0;
-		} else if (class == 'u') {
-			*upper_r = true;
-		} else if (class == 'e') {
-			break;
-		} else {
-			return 0;
-		}
-	}
-	if (i == 0 || i > URL_MAX_HOST || label >= i)
+	while (label > 0 && s.p[label - 1] != '.')
+		label--;
+	if (label >= len)
 		return 0;
+	*upper_r = (kinds & URL_HOST_UPPER) != 0;
 	if (is_lower_alpha(s.p[label] | 0x20))
-		return i;
-	*ip_r = is_digit((unsigned char)s.p[label]) && is_plain_ipv4(s.p, i);
-	return *ip_r ? i : 0;
+		return len;
+	*ip_r = is_digit((unsigned char)s.p[label]) && is_plain_ipv4(s.p, len);
+	return *ip_r ? len : 0;
 }
 
 /* A "." or ".." segment at p, the byte after a '/' of the path (which ends at '?' or '#'). */
@@ -204,30 +225,35 @@ static bool is_dot_segment(const char *p, size_t avail)
 
 /*
  * Checks the path, query and fragment after the host; returns false when
- * normalization would change them.  *path_len_r is the length up to the
+ * normalization would change them.  Blocks of bytes that need no look are
+ * passed over whole (url_span.c).  *path_len_r is the length up to the
  * first '?' or '#'.
  */
 static bool plain_tail(mv_str s, size_t *path_len_r)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
-	size_t i, path_len = SIZE_MAX;
+	size_t i, block_end, path_len = SIZE_MAX;
 
-	for (i = 0; i < s.len; i++) {
-		char class = byte_class(tail_class, p[i]);
+	for (i = 0; i < s.len;) {
+		i = url_tail_plain_span(p, s.len, i, path_len == SIZE_MAX);
+		for (block_end = s.len - i > 16 ? i + 16 : s.len; i < block_end; i++) {
+			char class = byte_class(tail_class, p[i]);
 
-		if (class == 'p')
-			continue;
-		if (class == 'x')
-			return false;
-		if (class == '/' && path_len == SIZE_MAX && is_dot_segment(s.p + i + 1, s.len - i - 1))
-			return false;	/* remove_dot_segments would change the path */
-		if (class == '?' && path_len == SIZE_MAX)
-			path_len = i;
-		if (class == '%' && i + 2 < s.len && url_hex_digit(p[i + 1]) && url_hex_digit(p[i + 2])) {
-			if (!is_upper_hex(p[i + 1]) || !is_upper_hex(p[i + 2]) ||
-			    is_unreserved((unsigned char)(url_hex_value(p[i + 1]) << 4 | url_hex_value(p[i + 2]))))
+			if (class == 'p')
+				continue;
+			if (class == 'x')
 				return false;
-			i += 2;
+			if (class == '/' && path_len == SIZE_MAX && is_dot_segment(s.p + i + 1, s.len - i - 1))
+				return false;	/* remove_dot_segments would change the path */
+			if (class == '?' && path_len == SIZE_MAX)
+				path_len = i;
+			if (class == '%' && i + 2 < s.len && url_hex_digit(p[i + 1]) && url_hex_digit(p[i + 2])) {
+				if (!is_upper_hex(p[i + 1]) || !is_upper_hex(p[i + 2]) ||
+				    is_unreserved((unsigned char)(url_hex_value(p[i + 1]) << 4 |
+								  url_hex_value(p[i + 2]))))
+					return false;
+				i += 2;
+			}
 		}
 	}
 	*path_len_r = path_len == SIZE_MAX ? s.len : path_len;
@@ -318,15 +344,16 @@ static int copy_normalized(mv_arena *arena, mv_str scheme, mv_str host, bool upp
 /*
  * "mailto:local@host" with a lower-case scheme, a local part of letters,
  * digits and ".+-_" (starting with a letter or digit, which no %-rule
- * changes), and a plain lower-case host ending the URL: the general parser's
- * path is the URL after "mailto:", its normalized form the URL itself.
- * Returns 1, or 0 for the general parser.
+ * changes), a plain lower-case host, and then nothing or a plain
+ * "?query#fragment" ("?subject=..." is common): the general parser's path
+ * is "local@host", its normalized form the URL itself.  Returns 1, or 0
+ * for the general parser.
  */
 static int parse_plain_mailto(mv_str raw, struct mv_url *url)
 {
 	static const mv_str mailto = { "mailto", 6 };
-	mv_str host;
-	size_t i, host_len;
+	mv_str host, tail;
+	size_t i, host_len, path_len;
 	bool upper, ip;
 
 	if (raw.len < 8 || memcmp(raw.p, "mailto:", 7) != 0 || !is_alnum((unsigned char)raw.p[7]))
@@ -341,13 +368,18 @@ static int parse_plain_mailto(mv_str raw, struct mv_url *url)
 		return 0;
 	host = mv_str_make(raw.p + i + 1, raw.len - i - 1);
 	host_len = plain_host_length(host, &upper, &ip);
-	if (host_len == 0 || host_len != host.len || upper)
+	if (host_len == 0 || upper)
 		return 0;
+	tail = mv_str_make(host.p + host_len, host.len - host_len);
+	if (tail.len > 0 && ((tail.p[0] != '?' && tail.p[0] != '#') || !plain_tail(tail, &path_len)))
+		return 0;
+	host.len = host_len;
 	url->scheme = mailto;
 	url->host = url->host_unicode = host;
-	url->path = mv_str_make(raw.p + 7, raw.len - 7);
+	url->path = mv_str_make(raw.p + 7, (size_t)(tail.p - raw.p) - 7);
 	url->normalized = raw;
-	url->userinfo = url->query = url->fragment = MV_STR_NULL;
+	url->userinfo = MV_STR_NULL;
+	set_query_fragment(tail, url);
 	url->port = 0;
 	url->flags = ip ? MV_URL_HOST_IP : 0;
 	url->domain = ip ? host : url_registrable_domain_plain(host);
@@ -365,10 +397,10 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	const struct fast_scheme *scheme;
 	size_t prefix_len, host_len, port_len, path_len;
 	mv_str rest, port_text, tail;
-	bool no_scheme = false, upper, ip;
+	bool no_scheme = false, lower_scheme = false, upper, ip;
 	unsigned port;
 
-	scheme = fast_scheme(raw, &prefix_len);
+	scheme = fast_scheme(raw, &prefix_len, &lower_scheme);
 	if (scheme == NULL) {
 		if (base == NULL && raw.len > 0 && raw.p[0] == 'm')
 			return parse_plain_mailto(raw, url);
@@ -392,8 +424,7 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 	if (!plain_tail(tail, &path_len))
 		return 0;
 
-	if (!no_scheme && !upper && port_text.len == port_len && path_len > 0 &&
-	    memcmp(raw.p, scheme->name.p, scheme->name.len) == 0) {
+	if (lower_scheme && !upper && port_text.len == port_len && path_len > 0) {
 		/* already in normal form, as most links are: the components are views of raw */
 		url->host = url->host_unicode = mv_str_make(rest.p, host_len);
 		url->path = mv_str_make(tail.p, path_len);

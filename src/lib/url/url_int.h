@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mailvet/arena.h"
 #include "mailvet/str.h"
@@ -35,22 +36,77 @@ int url_resolve_general(mv_arena *arena, mv_str raw, const struct mv_url *base, 
 mv_str url_registrable_domain_plain(mv_str host);
 
 /*
- * url_span.c: the length of the leading whole 16-byte blocks of p that hold
- * no byte that may end a URL in text (url_extract.c).  0 without SIMD:
- * callers always finish byte by byte.
+ * url_span.c, for url_extract.c: the length of the leading bytes of p that
+ * cannot end a URL in text (0 or less without SIMD: callers always finish
+ * byte by byte); and the first position at or after i that may be the ':'
+ * of "scheme://" or "mailto:" (a ':' after an 'o' or before a '/') or the
+ * '.' of "www." (a '.' after a 'w'), or len.
  */
-size_t url_text_plain_blocks(const unsigned char *p, size_t len);
+size_t url_text_plain_length(const unsigned char *p, size_t len);
+size_t url_text_next_mark(const unsigned char *p, size_t len, size_t i);
+
+/*
+ * url_span.c, for url_fast.c: the first byte at or after i of the path,
+ * query and fragment (len bytes at p) that the fast path must look at, or
+ * len (without SIMD: i, every byte is looked at).  in_path: no '?' or '#'
+ * seen yet.  And the length of the run of host bytes [A-Za-z0-9._-] at p,
+ * telling in *kinds_r whether it holds upper-case letters or '-'.
+ */
+size_t url_tail_plain_span(const unsigned char *p, size_t len, size_t i, bool in_path);
+enum { URL_HOST_UPPER = 1u << 0, URL_HOST_DASH = 1u << 1 };
+size_t url_host_span(const unsigned char *p, size_t len, unsigned *kinds_r);
 
 /*
  * url_cache.c: a per-thread table of zeroed slots, allocated on first use and
  * freed at thread exit (NULL when memory is short: callers then skip caching),
- * and the hash its users index it with (seeded, so senders cannot aim
- * collisions; a collision only costs a recomputation).
+ * and the seed of the hash its users index it with (below: seeded, so
+ * senders cannot aim collisions; a collision only costs a recomputation).
  */
 enum url_table { URL_TABLE_PSL, URL_TABLE_IDN, URL_TABLE_COUNT };
 void *url_thread_table(enum url_table which, size_t slots, size_t slot_size);
 uint64_t url_hash_seed(const void *table);
-uint64_t url_hash(uint64_t seed, const char *p, size_t n);
+
+/*
+ * The last n % 8 bytes of p as one word, read with fixed-size loads
+ * rather than a variable-length copy (a call): some bytes are read twice,
+ * but every one is read, and n is in the hash already.
+ */
+static inline uint64_t url_hash_tail(const char *p, size_t n)
+{
+	uint64_t w;
+	uint32_t a, b;
+
+	if (n >= 8) {
+		memcpy(&w, p + n - 8, 8);
+		return w;
+	}
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return (uint64_t)a << 32 | b;
+	}
+	return (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+		(uint64_t)(unsigned char)p[n - 1] << 16;
+}
+
+/* Inline: the PSL cache hashes every host of every link. */
+static inline uint64_t url_hash(uint64_t seed, const char *p, size_t n)
+{
+	const uint64_t k = 0x9E3779B97F4A7C15ULL;
+	uint64_t h = seed ^ n, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	if (i < n) {
+		h = (h ^ url_hash_tail(p, n)) * k;
+		h ^= h >> 32;
+	}
+	return h;
+}
 
 /* url_normalize.c */
 int url_pct_normalize(mv_arena *arena, mv_str in, enum url_pct_kind kind, bool special, mv_str *out_r);

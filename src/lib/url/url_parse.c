@@ -507,13 +507,14 @@ static int resolve_with(mv_arena *arena, mv_str raw, const struct mv_url *base, 
 {
 	int rc = -1;
 
-	memset(out, 0, sizeof(*out));
 	if (raw.p == NULL)
 		raw = mv_str_make("", 0);
 	if (raw.len <= URL_MAX_RAW) {
-		rc = fast ? url_parse_fast(arena, raw, base, out) : 0;
-		if (rc == 0)
+		rc = fast ? url_parse_fast(arena, raw, base, out) : 0;	/* sets every field */
+		if (rc == 0) {
+			memset(out, 0, sizeof(*out));
 			rc = parse_one(arena, raw, base, out);
+		}
 	}
 	if (rc < 0) {
 		memset(out, 0, sizeof(*out));

@@ -1,9 +1,10 @@
 /*
- * Runs of plain URL bytes, 16 at a time with SSE2 where it is there.  Links
- * in mail run to hundreds of bytes (tracking URLs) and almost none of their
- * bytes can end the URL, so the byte-by-byte loop of url_extract.c only
- * looks at the block holding the first byte that might.  Without SSE2 no
- * block is passed over and that loop does all the work.
+ * Block scans over URL bytes, 16 at a time with SSE2 where it is there.
+ * Links in mail run to hundreds of bytes (tracking URLs) and almost none of
+ * their bytes matter to the parser, so the byte-by-byte loops of
+ * url_extract.c and url_fast.c only look at the blocks holding a byte that
+ * might.  Without SSE2 no block is passed over and those loops do all the
+ * work; the answers are the same either way.
  */
 #include <stddef.h>
 #ifdef __SSE2__
@@ -12,39 +13,208 @@
 
 #include "url/url_int.h"
 
-/* Bytes ending a URL in text, besides the controls, space, DEL and non-ASCII. */
-static const char text_special[] = "<>\"`";
+#ifdef __SSE2__
+static inline __m128i byte_eq(__m128i v, char c)
+{
+	return _mm_cmpeq_epi8(v, _mm_set1_epi8(c));
+}
+
+/* Bytes in [lo, hi]: shifted so lo is the smallest signed byte, then one signed compare. */
+static inline __m128i byte_in(__m128i v, unsigned char lo, unsigned char hi)
+{
+	__m128i shifted = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - lo)));
+
+	return _mm_cmplt_epi8(shifted, _mm_set1_epi8((char)(0x80 + hi - lo + 1)));
+}
+
+/* The controls, space, DEL and every byte >= 0x80 (signed: they compare below 0x21). */
+static inline __m128i not_printable(__m128i v)
+{
+	return _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21)), byte_eq(v, 0x7f));
+}
+
+static inline __m128i load16(const unsigned char *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+#endif
 
 /*
- * Whole 16-byte blocks of printable ASCII (0x21-0x7e) without a byte of
- * special (n bytes; a constant, so the compare loop unrolls).
+ * Text bytes that may end a URL: the controls, space, DEL, <>"` and every
+ * byte >= 0x80 (only some of which are stops: url_extract.c looks).
  */
-static inline size_t plain_blocks(const unsigned char *p, size_t len, const char *special, size_t n)
+size_t url_text_plain_length(const unsigned char *p, size_t len)
 {
 	size_t i = 0;
 #ifdef __SSE2__
-	size_t k;
-
 	for (; len - i >= 16; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-		/* signed: the controls, space and every byte >= 0x80 compare below 0x21 */
-		__m128i hit = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+		__m128i v = load16(p + i);
+		__m128i hit = _mm_or_si128(not_printable(v), _mm_or_si128(byte_eq(v, '<'), byte_eq(v, '>')));
+		unsigned mask;
 
-		for (k = 0; k < n; k++)
-			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(special[k])));
-		if (_mm_movemask_epi8(hit) != 0)
-			break;
+		hit = _mm_or_si128(hit, _mm_or_si128(byte_eq(v, '"'), byte_eq(v, '`')));
+		mask = (unsigned)_mm_movemask_epi8(hit);
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz(mask);
 	}
 #else
 	(void)p;
 	(void)len;
-	(void)special;
-	(void)n;
 #endif
 	return i;
 }
 
-size_t url_text_plain_blocks(const unsigned char *p, size_t len)
+static bool is_mark(const unsigned char *p, size_t len, size_t i)
 {
-	return plain_blocks(p, len, text_special, sizeof(text_special) - 1);
+	if (p[i] == ':')
+		return (i + 1 < len && p[i + 1] == '/') || (i > 0 && (p[i - 1] | 0x20) == 'o');
+	return p[i] == '.' && i > 0 && (p[i - 1] | 0x20) == 'w';
+}
+
+#ifdef __SSE2__
+/* The ':' and '.' of the 16 bytes at p, one bit each. */
+static unsigned colons_and_dots(const unsigned char *p)
+{
+	__m128i v = load16(p);
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(byte_eq(v, ':'), byte_eq(v, '.')));
+}
+
+/* The marks among the ':' and '.' (any) of the 16 bytes at p; p[-1] and p[16] are read. */
+static unsigned block_marks(const unsigned char *p, unsigned any)
+{
+	__m128i v, prev, next, colon, dot;
+
+	if (any == 0)
+		return 0;
+	v = load16(p);
+	prev = _mm_or_si128(load16(p - 1), _mm_set1_epi8(0x20));
+	next = load16(p + 1);
+	colon = _mm_and_si128(byte_eq(v, ':'), _mm_or_si128(byte_eq(next, '/'), byte_eq(prev, 'o')));
+	dot = _mm_and_si128(byte_eq(v, '.'), byte_eq(prev, 'w'));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(colon, dot));
+}
+#endif
+
+size_t url_text_next_mark(const unsigned char *p, size_t len, size_t i)
+{
+	if (i == 0 && len > 0 && is_mark(p, len, 0))
+		return 0;
+	i += i == 0;
+#ifdef __SSE2__
+	/* four blocks at a time; each block needs the byte before it and the one after it */
+	for (; i < len && len - i > 64; i += 64) {
+		unsigned a = colons_and_dots(p + i), b = colons_and_dots(p + i + 16);
+		unsigned c = colons_and_dots(p + i + 32), d = colons_and_dots(p + i + 48);
+		unsigned mask;
+
+		if ((a | b | c | d) == 0)
+			continue;	/* most stretches of text */
+		mask = block_marks(p + i, a) | block_marks(p + i + 16, b) << 16;
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz(mask);
+		mask = block_marks(p + i + 32, c) | block_marks(p + i + 48, d) << 16;
+		if (mask != 0)
+			return i + 32 + (size_t)__builtin_ctz(mask);
+	}
+	for (; i < len && len - i > 16; i += 16) {
+		unsigned mask = block_marks(p + i, colons_and_dots(p + i));
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	for (; i < len; i++) {
+		if (is_mark(p, len, i))
+			return i;
+	}
+	return len;
+}
+
+#ifdef __SSE2__
+/*
+ * The bytes of a path, query or fragment block that url_fast.c must look
+ * at: what normalization changes (controls, space, "<>\` DEL, non-ASCII)
+ * and '%'; in the path also '?', '#' and a '/' that a '.' follows (or that
+ * ends the block, the next byte unseen).  One bit a byte.
+ */
+static unsigned tail_hits(__m128i v, bool in_path)
+{
+	__m128i hit = not_printable(v);
+	unsigned slash, dot;
+
+	hit = _mm_or_si128(hit, _mm_or_si128(byte_eq(v, '<'), byte_eq(v, '>')));
+	hit = _mm_or_si128(hit, _mm_or_si128(byte_eq(v, '"'), byte_eq(v, '`')));
+	hit = _mm_or_si128(hit, _mm_or_si128(byte_eq(v, '\\'), byte_eq(v, '%')));
+	if (!in_path)
+		return (unsigned)_mm_movemask_epi8(hit);
+	hit = _mm_or_si128(hit, _mm_or_si128(byte_eq(v, '?'), byte_eq(v, '#')));
+	slash = (unsigned)_mm_movemask_epi8(byte_eq(v, '/'));
+	dot = (unsigned)_mm_movemask_epi8(byte_eq(v, '.'));
+	return (unsigned)_mm_movemask_epi8(hit) | (slash & ((dot >> 1) | 0x8000u));
+}
+#endif
+
+size_t url_tail_plain_span(const unsigned char *p, size_t len, size_t i, bool in_path)
+{
+#ifdef __SSE2__
+	unsigned mask;
+
+	for (; len - i >= 16; i += 16) {
+		mask = tail_hits(load16(p + i), in_path);
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+	/* the last bytes: the block ending with them, less the bytes already seen */
+	if (i < len && len >= 16) {
+		mask = tail_hits(load16(p + len - 16), in_path) >> (16 - (len - i));
+		return mask != 0 ? i + (size_t)__builtin_ctz(mask) : len;
+	}
+#else
+	(void)p;
+	(void)len;
+	(void)in_path;
+#endif
+	return i;
+}
+
+static bool host_byte(unsigned char c, unsigned *kinds)
+{
+	if (c >= 'A' && c <= 'Z')
+		*kinds |= URL_HOST_UPPER;
+	else if (c == '-')
+		*kinds |= URL_HOST_DASH;
+	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		c == '_';
+}
+
+size_t url_host_span(const unsigned char *p, size_t len, unsigned *kinds_r)
+{
+	size_t i = 0;
+	unsigned kinds = 0;
+#ifdef __SSE2__
+	for (; len - i >= 16; i += 16) {
+		__m128i v = load16(p + i);
+		__m128i letter = byte_in(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
+		__m128i other = _mm_or_si128(_mm_or_si128(byte_eq(v, '-'), byte_eq(v, '.')), byte_eq(v, '_'));
+		unsigned plain = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, other),
+									  byte_in(v, '0', '9')));
+		unsigned upper = (unsigned)_mm_movemask_epi8(byte_in(v, 'A', 'Z'));
+		unsigned dash = (unsigned)_mm_movemask_epi8(byte_eq(v, '-'));
+		unsigned inside = plain == 0xffffu ? 0xffffu : (1u << __builtin_ctz(~plain)) - 1;
+
+		if ((upper & inside) != 0)
+			kinds |= URL_HOST_UPPER;
+		if ((dash & inside) != 0)
+			kinds |= URL_HOST_DASH;
+		if (inside != 0xffffu) {
+			*kinds_r = kinds;
+			return i + (size_t)__builtin_ctz(~plain);
+		}
+	}
+#endif
+	for (; i < len && host_byte(p[i], &kinds); i++)
+		;
+	*kinds_r = kinds;
+	return i;
 }
