@@ -82,49 +82,50 @@ static bool is_sep(const struct dtok *t, char c)
 	return t->kind == DT_SEP && t->p[0] == c;
 }
 
-/* Three letters lower-cased and packed into one number, so a name is one switch case. */
-static uint32_t pack3(const char *p)
+/*
+ * Three bytes packed into one number with the ASCII case bit set: compared
+ * with a packed lower-case name, it matches that name in any case and
+ * nothing else.
+ */
+static inline uint32_t pack3(const char *p)
 {
-	return (uint32_t)(unsigned char)mv_ascii_lower(p[0]) << 16 |
-		(uint32_t)(unsigned char)mv_ascii_lower(p[1]) << 8 |
-		(uint32_t)(unsigned char)mv_ascii_lower(p[2]);
+	return ((uint32_t)(unsigned char)p[0] << 16 | (uint32_t)(unsigned char)p[1] << 8 |
+		(uint32_t)(unsigned char)p[2]) | 0x202020u;
 }
 
 #define PACK3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
 
-/* Month 0-11 from its three-letter abbreviation in any case, or -1. */
-static int month_abbr(const char *p)
+/*
+ * Month 0-11 from its three-letter abbreviation in any case, or -1.  The
+ * multiplier hashes the twelve packed names to distinct slots of 16 (found by
+ * search); the slot's name confirms, so one load and one compare decide.
+ */
+static inline int month_abbr(const char *p)
 {
-	switch (pack3(p)) {
-	case PACK3('j', 'a', 'n'): return 0;
-	case PACK3('f', 'e', 'b'): return 1;
-	case PACK3('m', 'a', 'r'): return 2;
-	case PACK3('a', 'p', 'r'): return 3;
-	case PACK3('m', 'a', 'y'): return 4;
-	case PACK3('j', 'u', 'n'): return 5;
-	case PACK3('j', 'u', 'l'): return 6;
-	case PACK3('a', 'u', 'g'): return 7;
-	case PACK3('s', 'e', 'p'): return 8;
-	case PACK3('o', 'c', 't'): return 9;
-	case PACK3('n', 'o', 'v'): return 10;
-	case PACK3('d', 'e', 'c'): return 11;
-	default: return -1;
-	}
+	static const uint32_t names[12] = {
+		PACK3('j', 'a', 'n'), PACK3('f', 'e', 'b'), PACK3('m', 'a', 'r'), PACK3('a', 'p', 'r'),
+		PACK3('m', 'a', 'y'), PACK3('j', 'u', 'n'), PACK3('j', 'u', 'l'), PACK3('a', 'u', 'g'),
+		PACK3('s', 'e', 'p'), PACK3('o', 'c', 't'), PACK3('n', 'o', 'v'), PACK3('d', 'e', 'c'),
+	};
+	static const signed char slot[16] = { 10, 2, 8, 6, 4, -1, 7, 9, 5, -1, -1, 11, 0, -1, 3, 1 };
+	uint32_t k = pack3(p);
+	int m = slot[(uint32_t)(k * 0x2c4a3699u) >> 28];
+
+	return m >= 0 && names[m] == k ? m : -1;
 }
 
-/* Day of the week 0-6 (Monday first) from its three-letter abbreviation, or -1. */
-static int day_abbr(const char *p)
+/* Day of the week 0-6 (Monday first) from its three-letter abbreviation, or -1; as month_abbr(). */
+static inline int day_abbr(const char *p)
 {
-	switch (pack3(p)) {
-	case PACK3('m', 'o', 'n'): return 0;
-	case PACK3('t', 'u', 'e'): return 1;
-	case PACK3('w', 'e', 'd'): return 2;
-	case PACK3('t', 'h', 'u'): return 3;
-	case PACK3('f', 'r', 'i'): return 4;
-	case PACK3('s', 'a', 't'): return 5;
-	case PACK3('s', 'u', 'n'): return 6;
-	default: return -1;
-	}
+	static const uint32_t names[7] = {
+		PACK3('m', 'o', 'n'), PACK3('t', 'u', 'e'), PACK3('w', 'e', 'd'), PACK3('t', 'h', 'u'),
+		PACK3('f', 'r', 'i'), PACK3('s', 'a', 't'), PACK3('s', 'u', 'n'),
+	};
+	static const signed char slot[8] = { 4, 0, 2, 3, 1, -1, 5, 6 };
+	uint32_t k = pack3(p);
+	int d = slot[(uint32_t)(k * 39674u) >> 29];
+
+	return d >= 0 && names[d] == k ? d : -1;
 }
 
 /*
@@ -440,6 +441,94 @@ static inline bool take(const char **p, const char *end, char c)
 	return false;
 }
 
+/* c - '0'; a byte that is not a digit sets *bad. */
+static inline long digit(char c, unsigned *bad)
+{
+	unsigned d = (unsigned)(unsigned char)c - '0';
+
+	*bad |= d > 9;
+	return (long)d;
+}
+
+/*
+ * "3 Sep 2002 12:34:56 -0700" with single spaces, as nearly every MTA writes
+ * it, read at fixed offsets with one test at the end; p is past the day name.
+ * False when the bytes are not laid out so.
+ */
+static bool read_fixed_layout(const char *p, const char *end, struct date_fields *f)
+{
+	unsigned bad = 0;
+	int mon;
+
+	/* Day of one or two digits, then " Mon YYYY HH:MM:SS +ZZZZ" (24 bytes). */
+	if (end - p < 26 || !is_digit(p[0]))
+		return false;
+	if (is_digit(p[1])) {
+		f->day = (p[0] - '0') * 10 + (p[1] - '0');
+		p += 2;
+	} else {
+		f->day = p[0] - '0';
+		p++;
+	}
+	if (end - p < 24 || (end - p > 24 && is_digit(p[24])))
+		return false;
+	bad |= (p[0] != ' ') | (p[4] != ' ') | (p[9] != ' ') | (p[12] != ':') | (p[15] != ':') |
+		(p[18] != ' ') | ((p[19] != '+') & (p[19] != '-'));
+	f->year = digit(p[5], &bad) * 1000 + digit(p[6], &bad) * 100 + digit(p[7], &bad) * 10 +
+		digit(p[8], &bad);
+	f->h = digit(p[10], &bad) * 10 + digit(p[11], &bad);
+	f->m = digit(p[13], &bad) * 10 + digit(p[14], &bad);
+	f->s = digit(p[16], &bad) * 10 + digit(p[17], &bad);
+	f->zone = (int)(digit(p[20], &bad) * 600 + digit(p[21], &bad) * 60 + digit(p[22], &bad) * 10 +
+		digit(p[23], &bad));
+	mon = month_abbr(p + 1);
+	if (bad || mon < 0)
+		return false;
+	f->mon = mon + 1;
+	/* Out-of-range offsets are unreadable, taken as -0000 (as zone_numeric() does). */
+	if (p[20] > '2' || (p[20] == '2' && p[21] > '3') || p[22] > '5')
+		f->zone = 0;
+	else if (p[19] == '-')
+		f->zone = -f->zone;
+	return true;
+}
+
+/*
+ * "3 Sep 2002 12:34[:56][ -0700]" with any white space between the fields
+ * (folding included) and no comments; p is past the day name.
+ */
+static bool read_spaced_layout(const char *p, const char *end, struct date_fields *f)
+{
+	f->s = 0;
+	f->zone = 0;
+	if ((f->day = take_1or2_digits(&p, end)) < 0 || !skip_wsp(&p, end) || end - p < 4 ||
+	    (f->mon = month_abbr(p) + 1) == 0 || !hdr_is(p[3], HDR_C_WSP))
+		return false;
+	p += 3;
+	(void)skip_wsp(&p, end);
+	if ((f->year = take_digits(&p, end, 4)) < 0 || !skip_wsp(&p, end) ||
+	    (f->h = take_1or2_digits(&p, end)) < 0 || !take(&p, end, ':') ||
+	    (f->m = take_digits(&p, end, 2)) < 0)
+		return false;
+	if (take(&p, end, ':') && (f->s = take_digits(&p, end, 2)) < 0)
+		return false;
+	(void)skip_wsp(&p, end);
+	if (p < end) {
+		int sign;
+		long hhmm;
+
+		if (*p != '+' && *p != '-')
+			return false;
+		sign = *p++ == '-' ? -1 : 1;
+		if ((hhmm = take_digits(&p, end, 4)) < 0)
+			return false;
+		/* Out-of-range offsets are unreadable, taken as -0000 (as zone_numeric() does). */
+		if (hhmm / 100 <= 23 && hhmm % 100 <= 59)
+			f->zone = sign * (int)(hhmm / 100 * 60 + hhmm % 100);
+	}
+	return true;
+}
+
 /*
  * "[Tue, ]3 Sep 2002 12:34[:56][ -0700]": white space between the fields, no
  * comments, anything after the zone (the general parser ignores it too).
@@ -447,7 +536,7 @@ static inline bool take(const char **p, const char *end, char c)
 int hdr_date_parse_common(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 {
 	const char *p = raw.p, *end = raw.p + raw.len;
-	struct date_fields f = { 0 };
+	struct date_fields f;
 
 	(void)skip_wsp(&p, end);
 	if (end - p >= 4 && p[3] == ',') {
@@ -456,31 +545,8 @@ int hdr_date_parse_common(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 		p += 4;
 		(void)skip_wsp(&p, end);
 	}
-	if ((f.day = take_1or2_digits(&p, end)) < 0 || !skip_wsp(&p, end) || end - p < 4 ||
-	    (f.mon = month_abbr(p) + 1) == 0 || !hdr_is(p[3], HDR_C_WSP))
+	if (!read_fixed_layout(p, end, &f) && !read_spaced_layout(p, end, &f))
 		return DATE_NOT_COMMON;
-	p += 3;
-	(void)skip_wsp(&p, end);
-	if ((f.year = take_digits(&p, end, 4)) < 0 || !skip_wsp(&p, end) ||
-	    (f.h = take_1or2_digits(&p, end)) < 0 || !take(&p, end, ':') ||
-	    (f.m = take_digits(&p, end, 2)) < 0)
-		return DATE_NOT_COMMON;
-	if (take(&p, end, ':') && (f.s = take_digits(&p, end, 2)) < 0)
-		return DATE_NOT_COMMON;
-	(void)skip_wsp(&p, end);
-	if (p < end) {
-		int sign;
-		long hhmm;
-
-		if (*p != '+' && *p != '-')
-			return DATE_NOT_COMMON;
-		sign = *p++ == '-' ? -1 : 1;
-		if ((hhmm = take_digits(&p, end, 4)) < 0)
-			return DATE_NOT_COMMON;
-		/* Out-of-range offsets are unreadable, taken as -0000 (as zone_numeric() does). */
-		if (hhmm / 100 <= 23 && hhmm % 100 <= 59)
-			f.zone = sign * (int)(hhmm / 100 * 60 + hhmm % 100);
-	}
 	return date_finish(&f, time_r, zone_minutes_r);
 }
 
