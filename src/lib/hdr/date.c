@@ -253,17 +253,19 @@ static long full_year(const struct dtok *t)
 	return t->len == 4 ? t->num : -1;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(long y, long m, long d)
+/*
+ * Days since 1970-01-01 of a Gregorian date in year 1 or later: H. Hinnant's
+ * days_from_civil with the 400-year era folded into the leap-day counts,
+ * which needs a year that is not negative.  The year is counted from March,
+ * so its leap day comes last; the table holds the days from 1 March to the
+ * first of each month.
+ */
+static inline int64_t days_from_civil(long y, long m, long d)
 {
-	int64_t era, yoe, doy, doe;
+	static const short from_march[12] = { 306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275 };
+	uint64_t yy = (uint64_t)(y - (m <= 2));
 
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400) + from_march[m - 1] + d - 1 - 719468;
 }
 
 static long month_days(long y, long m)
@@ -286,7 +288,7 @@ struct date_fields {
 static inline int date_finish(const struct date_fields *f, int64_t *time_r, int *zone_minutes_r)
 {
 	if (f->year < 1900 || f->year > 9999 || f->mon < 1 || f->mon > 12 || f->day < 1 ||
-	    f->day > month_days(f->year, f->mon) || f->h > 23 || f->m > 59 || f->s > 60)
+	    (f->day > 28 && f->day > month_days(f->year, f->mon)) || f->h > 23 || f->m > 59 || f->s > 60)
 		return -1;
 	*time_r = days_from_civil(f->year, f->mon, f->day) * 86400 + f->h * 3600 + f->m * 60 + f->s -
 		(int64_t)f->zone * 60;
@@ -441,23 +443,45 @@ static inline bool take(const char **p, const char *end, char c)
 	return false;
 }
 
-/* c - '0'; a byte that is not a digit sets *bad. */
-static inline long digit(char c, unsigned *bad)
+/* Eight bytes as a little-endian number whatever the host's order (one load on x86). */
+static inline uint64_t load_le64(const char *p)
 {
-	unsigned d = (unsigned)(unsigned char)c - '0';
+	const unsigned char *u = (const unsigned char *)p;
 
-	*bad |= d > 9;
-	return (long)d;
+	return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 | (uint64_t)u[3] << 24 |
+		(uint64_t)u[4] << 32 | (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 | (uint64_t)u[7] << 56;
+}
+
+/*
+ * The byte lanes of x selected by mask (0xff each) as ASCII digits: their
+ * values in *v (other lanes 0), and whether every one is a digit.  After the
+ * XOR a digit lane is 0-9: its high nibble is clear, and adding 6 keeps it
+ * clear.  A lane that is not a digit fails the first test or the second; a
+ * carry out of a lane needs a lane that already failed the first.
+ */
+static inline bool digit_lanes(uint64_t x, uint64_t mask, uint64_t *v)
+{
+	uint64_t t = (x ^ 0x3030303030303030u) & mask;
+
+	*v = t;
+	return ((t | (t + 0x0606060606060606u)) & 0xf0f0f0f0f0f0f0f0u) == 0;
+}
+
+/* Lane i of v (a digit's value after digit_lanes()). */
+static inline long lane(uint64_t v, unsigned i)
+{
+	return (long)(v >> (8 * i) & 0xff);
 }
 
 /*
  * "3 Sep 2002 12:34:56 -0700" with single spaces, as nearly every MTA writes
- * it, read at fixed offsets with one test at the end; p is past the day name.
- * False when the bytes are not laid out so.
+ * it, read at fixed offsets; p is past the day name.  The 16 bytes from the
+ * year to the zone's sign are checked as two 8-byte words.  False when the
+ * bytes are not laid out so.
  */
 static bool read_fixed_layout(const char *p, const char *end, struct date_fields *f)
 {
-	unsigned bad = 0;
+	uint64_t a, b, z, da, db, dz;
 	int mon;
 
 	/* Day of one or two digits, then " Mon YYYY HH:MM:SS +ZZZZ" (24 bytes). */
@@ -470,26 +494,30 @@ static bool read_fixed_layout(const char *p, const char *end, struct date_fields
 		f->day = p[0] - '0';
 		p++;
 	}
-	if (end - p < 24 || (end - p > 24 && is_digit(p[24])))
+	if (end - p < 24 || (end - p > 24 && is_digit(p[24])) || p[0] != ' ')
 		return false;
-	bad |= (p[0] != ' ') | (p[4] != ' ') | (p[9] != ' ') | (p[12] != ':') | (p[15] != ':') |
-		(p[18] != ' ') | ((p[19] != '+') & (p[19] != '-'));
-	f->year = digit(p[5], &bad) * 1000 + digit(p[6], &bad) * 100 + digit(p[7], &bad) * 10 +
-		digit(p[8], &bad);
-	f->h = digit(p[10], &bad) * 10 + digit(p[11], &bad);
-	f->m = digit(p[13], &bad) * 10 + digit(p[14], &bad);
-	f->s = digit(p[16], &bad) * 10 + digit(p[17], &bad);
-	f->zone = (int)(digit(p[20], &bad) * 600 + digit(p[21], &bad) * 60 + digit(p[22], &bad) * 10 +
-		digit(p[23], &bad));
+	a = load_le64(p + 4);	/* " YYYY HH" */
+	b = load_le64(p + 12);	/* ":MM:SS +" */
+	z = load_le64(p + 16);	/* "SS +ZZZZ" */
+	if ((a & 0x0000ff00000000ffu) != 0x0000200000000020u ||
+	    (b & 0x00ff0000ff0000ffu) != 0x002000003a00003au ||
+	    !digit_lanes(a, 0xffff00ffffffff00u, &da) || !digit_lanes(b, 0x0000ffff00ffff00u, &db) ||
+	    !digit_lanes(z, 0xffffffff00000000u, &dz) || (p[19] != '+' && p[19] != '-'))
+		return false;
 	mon = month_abbr(p + 1);
-	if (bad || mon < 0)
+	if (mon < 0)
 		return false;
 	f->mon = mon + 1;
+	f->year = lane(da, 1) * 1000 + lane(da, 2) * 100 + lane(da, 3) * 10 + lane(da, 4);
+	f->h = lane(da, 6) * 10 + lane(da, 7);
+	f->m = lane(db, 1) * 10 + lane(db, 2);
+	f->s = lane(db, 4) * 10 + lane(db, 5);
 	/* Out-of-range offsets are unreadable, taken as -0000 (as zone_numeric() does). */
-	if (p[20] > '2' || (p[20] == '2' && p[21] > '3') || p[22] > '5')
+	if (lane(dz, 4) * 10 + lane(dz, 5) > 23 || lane(dz, 6) > 5)
 		f->zone = 0;
-	else if (p[19] == '-')
-		f->zone = -f->zone;
+	else
+		f->zone = (p[19] == '-' ? -1 : 1) *
+			(int)((lane(dz, 4) * 10 + lane(dz, 5)) * 60 + lane(dz, 6) * 10 + lane(dz, 7));
 	return true;
 }
 
