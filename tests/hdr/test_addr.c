@@ -302,7 +302,7 @@ static void test_addr_single_matches_general(void)
 	static const char *const local[] = { "jdoe", "john.q.public", "a.", ".a", "a..b", "\"q\"", "",
 		"a b", "J\xc3\xb6rg", "a\"b", "x+tag", "@r:u" };
 	static const char *const domain[] = { "Example.COM", "x.example.", "[1.2.3.4]", "", ".", "b.c.",
-		"a .b", "b\xc3\xbc" "cher.example", "x(c).example", "x.example@y" };
+		"a .b", "b\303\274cher.example", "x(c).example", "x.example@y" };
 	static const char *const close[] = { ">", " >", "", ">>", "\t>", "> x" };
 	static const char *const tail[] = { "", " ", " (Bob Smith)", "(c) (d)", " (", " junk", ",",
 		", b@y.example", " (a@b.example)", "\r\n", ";", " ((nested) c)", " (a\\) b)" };

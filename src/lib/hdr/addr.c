@@ -501,10 +501,12 @@ static void parse_element(struct addr_parser *ap)
 
 static void init_parser(struct addr_parser *ap, mv_arena *arena, mv_str raw, unsigned max_addrs)
 {
-	memset(ap, 0, sizeof(*ap));
-	ap->arena = arena;
-	ap->max = max_addrs != 0 ? max_addrs : ADDR_DEFAULT_MAX;
-	ap->group = mv_str_make("", 0);
+	/* Field by field rather than memset(): a few stores, no call (this runs for every From). */
+	*ap = (struct addr_parser){
+		.arena = arena,
+		.max = max_addrs != 0 ? max_addrs : ADDR_DEFAULT_MAX,
+		.group = mv_str_make("", 0),
+	};
 	hdr_lex_init(&ap->lx, raw);
 }
 
