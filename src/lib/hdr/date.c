@@ -485,7 +485,7 @@ static bool read_fixed_layout(const char *p, const char *end, struct date_fields
 	int mon;
 
 	/* Day of one or two digits, then " Mon YYYY HH:MM:SS +ZZZZ" (24 bytes). */
-	if (end - p < 26 || !is_digit(p[0]))
+	if (end - p < 25 || !is_digit(p[0]))
 		return false;
 	if (is_digit(p[1])) {
 		f->day = (p[0] - '0') * 10 + (p[1] - '0');
@@ -508,16 +508,19 @@ static bool read_fixed_layout(const char *p, const char *end, struct date_fields
 	if (mon < 0)
 		return false;
 	f->mon = mon + 1;
-	f->year = lane(da, 1) * 1000 + lane(da, 2) * 100 + lane(da, 3) * 10 + lane(da, 4);
-	f->h = lane(da, 6) * 10 + lane(da, 7);
-	f->m = lane(db, 1) * 10 + lane(db, 2);
-	f->s = lane(db, 4) * 10 + lane(db, 5);
+	/* Each lane times ten plus the next: lane i now holds the two-digit number starting there. */
+	da = da * 10 + (da >> 8);
+	db = db * 10 + (db >> 8);
+	dz = dz * 10 + (dz >> 8);
+	f->year = lane(da, 1) * 100 + lane(da, 3);
+	f->h = lane(da, 6);
+	f->m = lane(db, 1);
+	f->s = lane(db, 4);
 	/* Out-of-range offsets are unreadable, taken as -0000 (as zone_numeric() does). */
-	if (lane(dz, 4) * 10 + lane(dz, 5) > 23 || lane(dz, 6) > 5)
+	if (lane(dz, 4) > 23 || lane(dz, 6) > 59)
 		f->zone = 0;
 	else
-		f->zone = (p[19] == '-' ? -1 : 1) *
-			(int)((lane(dz, 4) * 10 + lane(dz, 5)) * 60 + lane(dz, 6) * 10 + lane(dz, 7));
+		f->zone = (p[19] == '-' ? -1 : 1) * (int)(lane(dz, 4) * 60 + lane(dz, 6));
 	return true;
 }
 
