@@ -339,6 +339,38 @@ static void test_addr_single_matches_general(void)
 		check_single_matches_general(cases[n].in, strlen(cases[n].in), &taken);
 }
 
+/* Domains are lower-cased 8 bytes at a time: only ASCII letters change, at every length and offset. */
+static void test_addr_domain_lower_case(void)
+{
+	static const char bytes[] = "AZaz@[`{^_~09.-MQmq\xc1\xda\xe0\xff";
+	mv_arena *a = mv_arena_new(0);
+	unsigned seed = 7, n, len, i;
+
+	for (n = 0; n < 2000; n++) {
+		char in[64] = "x@", want[64] = "x@";
+		struct mv_addr *l;
+		int got;
+
+		len = 1 + n % 40;
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[2 + i] = bytes[(seed >> 8) % (sizeof(bytes) - 1)];
+			if (in[2 + i] == '@' || in[2 + i] == '[')
+				in[2 + i] = 'K';	/* not atext: would end the domain */
+			want[2 + i] = in[2 + i] >= 'A' && in[2 + i] <= 'Z' ? (char)(in[2 + i] + 32) : in[2 + i];
+		}
+		in[2 + len - 1] = want[2 + len - 1] = 'q';	/* no trailing dot */
+		got = mv_addr_parse_list(a, mv_str_make(in, 2 + len), 0, &l);
+		CHECK_INT(got, 1);
+		if (got == 1 && (l[0].address.len != 2 + len || memcmp(l[0].address.p, want, 2 + len) != 0)) {
+			test_failures++;
+			fprintf(stderr, "lower case of \"%.*s\": \"%.*s\"\n", (int)(2 + len), in,
+				(int)l[0].address.len, l[0].address.p);
+		}
+	}
+	mv_arena_free(&a);
+}
+
 /* Pathological inputs of a few MB must stay linear. */
 static void test_addr_pathological_fast(void)
 {
@@ -371,6 +403,7 @@ int main(void)
 	RUN(test_addr_comment_depth_bounded);
 	RUN(test_addr_arena_exhausted);
 	RUN(test_addr_single_matches_general);
+	RUN(test_addr_domain_lower_case);
 	RUN(test_addr_pathological_fast);
 	return test_summary();
 }

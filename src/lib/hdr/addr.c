@@ -99,13 +99,40 @@ static mv_str phrase_text(struct addr_parser *ap, const struct hdr_lex *from, co
 	return decode_text(ap, mv_buf_finish(&raw));
 }
 
+/* True when hdr_append_unquoted() would change the text: a quoted pair or folding in it. */
+static bool needs_unquoting(mv_str inner)
+{
+	return inner.len != 0 && (memchr(inner.p, '\\', inner.len) != NULL ||
+		memchr(inner.p, '\r', inner.len) != NULL || memchr(inner.p, '\n', inner.len) != NULL);
+}
+
 static mv_str comment_text(struct addr_parser *ap, mv_str inner)
 {
 	mv_buf raw;
 
+	if (inner.len <= MV_DEFAULT_MAX_HEADER_VALUE && !needs_unquoting(inner))
+		return decode_text(ap, inner);
 	mv_buf_init(&raw, ap->arena, MV_DEFAULT_MAX_HEADER_VALUE);
 	(void)hdr_append_unquoted(&raw, inner);
 	return decode_text(ap, mv_buf_finish(&raw));
+}
+
+/*
+ * No '.' at either end and no two in a row: an atom (atext and dots) like
+ * that is a dot-atom.  memchr() steps from dot to dot.
+ */
+static bool dots_fit_dot_atom(mv_str s)
+{
+	const char *d = s.p, *end = s.p + s.len;
+
+	if (s.len == 0 || s.p[0] == '.' || s.p[s.len - 1] == '.')
+		return false;
+	/* The last byte is not a dot, so the byte after one is inside s. */
+	while ((d = memchr(d, '.', (size_t)(end - d))) != NULL) {
+		if (*++d == '.')
+			return false;
+	}
+	return true;
 }
 
 /* A dot-atom (RFC 5322 3.2.3) needs no quotes as a local part. */
@@ -258,14 +285,46 @@ static void domain_words(struct hdr_lex *lx, mv_buf *out, unsigned *flags)
 }
 
 /*
- * Builds address/local/domain from the parsed pieces: the local part is
- * quoted again only when it is not a dot-atom; the domain is lower-cased
- * with its trailing dots dropped.  The size is known up front, so the
- * address is written in one allocation.
+ * Lower-cases the ASCII letters in 8 bytes at once.  With the top bit of
+ * each byte cleared, adding 0x3f sets it from 'A' up and adding 0x25 from
+ * '[' up, without carrying into the next byte; a byte that is below 0x80
+ * and in the first range only is upper case and gets 0x20.
  */
-static void set_address(struct addr_parser *ap, struct mv_addr *a, mv_str local, mv_str domain, bool has_at)
+static inline uint64_t ascii_lower8(uint64_t x)
 {
-	bool quote = local.len != 0 && !is_dot_atom(local);
+	uint64_t low7 = x & 0x7f7f7f7f7f7f7f7fu;
+	uint64_t upper = (low7 + 0x3f3f3f3f3f3f3f3fu) & ~(low7 + 0x2525252525252525u) & ~x &
+		0x8080808080808080u;
+
+	return x | upper >> 2;
+}
+
+static void copy_lower(char *w, const char *p, size_t n)
+{
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, p + i, 8);
+		x = ascii_lower8(x);
+		memcpy(w + i, &x, 8);
+	}
+	for (; i < n; i++)
+		w[i] = mv_ascii_lower(p[i]);
+}
+
+/*
+ * Builds address/local/domain from the parsed pieces: the local part is
+ * quoted again only when it is not a dot-atom (local_is_atom: the caller
+ * knows it holds only atext and dots); the domain is lower-cased with its
+ * trailing dots dropped.  The size is known up front, so the address is
+ * written in one allocation.
+ */
+static void set_address(struct addr_parser *ap, struct mv_addr *a, mv_str local, mv_str domain, bool has_at,
+			bool local_is_atom)
+{
+	bool quote = local.len != 0 && !(local_is_atom ? dots_fit_dot_atom(local) : is_dot_atom(local));
 	size_t i, llen = local.len, len;
 	char *w;
 
@@ -303,8 +362,7 @@ static void set_address(struct addr_parser *ap, struct mv_addr *a, mv_str local,
 	}
 	if (domain.len != 0) {
 		w[llen] = '@';
-		for (i = 0; i < domain.len; i++)
-			w[llen + 1 + i] = mv_ascii_lower(domain.p[i]);
+		copy_lower(w + llen + 1, domain.p, domain.len);
 	}
 	w[len] = '\0';
 	a->address = mv_str_make(w, len);
@@ -372,7 +430,7 @@ static void parse_angle(struct addr_parser *ap, struct mv_addr *a)
 	} else {
 		if (local.len == 0)
 			a->flags |= MV_ADDR_BAD;
-		set_address(ap, a, mv_buf_finish(&local), mv_buf_finish(&domain), has_at);
+		set_address(ap, a, mv_buf_finish(&local), mv_buf_finish(&domain), has_at, false);
 	}
 	save = ap->lx;
 	hdr_lex_next(&ap->lx, &tok);
@@ -464,7 +522,7 @@ static void parse_element(struct addr_parser *ap)
 			a->name = phrase_text(ap, &start, tok.text.p);
 			parse_angle(ap, a);
 		} else {
-			set_address(ap, a, mv_buf_finish(&local), mv_buf_finish(&domain), true);
+			set_address(ap, a, mv_buf_finish(&local), mv_buf_finish(&domain), true, false);
 			if (skip_to_delim(ap))
 				a->flags |= MV_ADDR_BAD;
 		}
@@ -473,7 +531,7 @@ static void parse_element(struct addr_parser *ap)
 		lex_restore(&ap->lx, &before_stop);
 		if (n_words == 1 && prev.type == HDR_TOK_ATOM) {
 			/* "To: root": a local part alone. */
-			set_address(ap, a, prev.text, MV_STR_NULL, false);
+			set_address(ap, a, prev.text, MV_STR_NULL, false, false);
 		} else {
 			a->name = phrase_text(ap, &start, tok.text.p);
 			a->flags |= MV_ADDR_BAD;
@@ -490,7 +548,7 @@ static void parse_element(struct addr_parser *ap)
 			/* "@domain" with no local part. */
 			mv_buf_init(&domain, ap->arena, MV_DEFAULT_MAX_HEADER_VALUE);
 			domain_words(&ap->lx, &domain, &a->flags);
-			set_address(ap, a, mv_str_make("", 0), mv_buf_finish(&domain), true);
+			set_address(ap, a, mv_str_make("", 0), mv_buf_finish(&domain), true, false);
 		}
 		(void)skip_to_delim(ap);
 	}
@@ -591,12 +649,19 @@ static bool parse_single(struct addr_parser *ap, mv_str raw)
 		if (*p == '"') {
 			bool bad = false;
 
-			p = hdr_skip_quoted(p, end, '"', &bad);
-			if (bad)
-				return false;
+			/* Most quoted names hold no quoted pair or folding: then the first '"' closes. */
+			for (p++; p < end && *p != '"' && *p != '\\' && *p != '\r' && *p != '\n'; p++)
+				;
+			if (p < end && *p == '"') {
+				p++;
+			} else {
+				p = hdr_skip_quoted(w, end, '"', &bad);
+				if (bad)
+					return false;
+				as_written = false;
+			}
 			/* One quoted string is the name as written when nothing in it needs undoing. */
-			if (n_words != 0 || memchr(w, '\\', (size_t)(p - w)) != NULL ||
-			    memchr(w, '\r', (size_t)(p - w)) != NULL || memchr(w, '\n', (size_t)(p - w)) != NULL)
+			if (n_words != 0)
 				as_written = false;
 		} else if (hdr_is(*p, HDR_C_ATEXT) || *p == '.') {
 			p = skip_atom(p, end);
@@ -639,13 +704,19 @@ static bool parse_single(struct addr_parser *ap, mv_str raw)
 	if (!only_cfws_left(ap, p, end))
 		return false;
 
-	a = new_addr(ap);
-	if (a == NULL)
+	/* One address: allocated as is, the list never grows. */
+	a = mv_arena_alloc(ap->arena, sizeof(*a));
+	if (a == NULL) {
+		ap->nomem = true;
 		return true;
+	}
+	ap->list = a;
+	ap->n = ap->cap = 1;
+	init_addr(ap, a);
 	if (lt != NULL && n_words != 0)
 		a->name = fast_phrase_text(ap, raw, first, last_end, lt, as_written);
 	set_address(ap, a, mv_str_make(local, (size_t)(at - local)),
-		    mv_str_make(dom, (size_t)(dom_end - dom)), true);
+		    mv_str_make(dom, (size_t)(dom_end - dom)), true, true);
 	finish_name(ap, a);
 	return true;
 }
