@@ -4,7 +4,9 @@
  * that has no phrase), quoted local parts, encoded-word display names
  * (decoded by mv_rfc2047_decode), routes, missing angle brackets, bare
  * local parts, empty list elements and trailing junk.  One pass over the
- * input plus one re-lex of each phrase, so the work is linear.
+ * input plus one re-lex of each phrase, so the work is linear.  The single
+ * addresses nearly every From field holds are read first by parse_single(),
+ * without the token lexer; any other shape goes to the general parser.
  */
 #include <string.h>
 
