@@ -482,7 +482,7 @@ static inline long lane(uint64_t v, unsigned i)
 static bool read_fixed_layout(const char *p, const char *end, struct date_fields *f)
 {
 	uint64_t a, b, z, da, db, dz;
-	bool more;
+	unsigned more;
 	int mon;
 
 	/* Day of one or two digits, then " Mon YYYY HH:MM:SS +ZZZZ" (24 bytes). */
@@ -499,10 +499,11 @@ static bool read_fixed_layout(const char *p, const char *end, struct date_fields
 		return false;
 	/*
 	 * No digit right after the zone.  Whether any text follows is mixed in
-	 * arithmetically (p[23] stands in when none does), so it costs no branch.
+	 * arithmetically (with none, p[23] is read and the bound is 0), so it
+	 * costs no branch.
 	 */
-	more = end - p > 24;
-	if ((is_digit(p[23 + more]) & more) | (p[0] != ' '))
+	more = end - p > 24 ? 1 : 0;
+	if (p[0] != ' ' || (unsigned)((unsigned char)p[23 + more] - '0') < 10 * more)
 		return false;
 	a = load_le64(p + 4);	/* " YYYY HH" */
 	b = load_le64(p + 12);	/* ":MM:SS +" */
@@ -525,9 +526,7 @@ static bool read_fixed_layout(const char *p, const char *end, struct date_fields
 	f->m = lane(db, 1);
 	f->s = lane(db, 4);
 	/* Out-of-range offsets are unreadable, taken as -0000 (as zone_numeric() does). */
-	f->zone = (int)(lane(dz, 4) * 60 + lane(dz, 6));
-	if ((lane(dz, 4) > 23) | (lane(dz, 6) > 59))
-		f->zone = 0;
+	f->zone = lane(dz, 4) <= 23 && lane(dz, 6) <= 59 ? (int)(lane(dz, 4) * 60 + lane(dz, 6)) : 0;
 	if (p[19] == '-')
 		f->zone = -f->zone;
 	return true;
