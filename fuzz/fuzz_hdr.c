@@ -1,15 +1,37 @@
 /*
  * libFuzzer target for the header-field parsers; the first byte picks the
- * parser.  Dates also check that the reader of the common shape agrees with
- * the general parser whenever it takes the input.
+ * parser.  Addresses and dates also check that the direct reader of the
+ * common shape agrees with the general parser whenever it takes the input.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "hdr/addr_int.h"
 #include "hdr/date_int.h"
 #include "mailvet/hdr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int str_cmp(mv_str a, mv_str b)
+{
+	return a.len != b.len || (a.len != 0 && memcmp(a.p, b.p, a.len) != 0);
+}
+
+/* The single-address reader, when it takes the input, gives what the general parser gives. */
+static void check_single_address(mv_arena *arena, mv_str in)
+{
+	struct mv_addr *l1, *l2;
+	int n1 = hdr_addr_parse_single(arena, in, &l1), n2;
+
+	if (n1 == ADDR_NOT_SINGLE)
+		return;
+	n2 = hdr_addr_parse_list_general(arena, in, 0, &l2);
+	if (n1 != n2 || (n1 == 1 && (str_cmp(l1->name, l2->name) || str_cmp(l1->address, l2->address) ||
+	    str_cmp(l1->local, l2->local) || str_cmp(l1->domain, l2->domain) ||
+	    str_cmp(l1->group, l2->group) || l1->flags != l2->flags)))
+		abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -28,6 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		for (i = 0; n > 0 && i < (size_t)n; i++)
 			sum += l[i].name.len + l[i].address.len + l[i].local.len + l[i].domain.len + l[i].group.len;
+		check_single_address(arena, in);
 		break;
 	}
 	case 1: {

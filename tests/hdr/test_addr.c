@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "hdr/addr_int.h"
 #include "mailvet/hdr.h"
 #include "test.h"
 
@@ -234,6 +235,142 @@ static void test_addr_arena_exhausted(void)
 	mv_arena_free(&a);
 }
 
+static unsigned next_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+/* The first entry (the common form) half the time, else any entry. */
+static const char *pick(unsigned *seed, const char *const *list, size_t n)
+{
+	return next_rand(seed) % 2 == 0 ? list[0] : list[next_rand(seed) % n];
+}
+
+#define PICK(seed, list) pick(seed, list, sizeof(list) / sizeof(list[0]))
+
+static void put(char *buf, size_t size, const char *s)
+{
+	strncat(buf, s, size - strlen(buf) - 1);
+}
+
+static bool same_str(mv_str a, mv_str b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+/* The single-address reader declines, or gives exactly what the general parser gives. */
+static void check_single_matches_general(const char *in, size_t len, unsigned *taken)
+{
+	mv_arena *a = mv_arena_new(1 << 20);
+	struct mv_addr *l1 = NULL, *l2 = NULL;
+	int n1 = hdr_addr_parse_single(a, mv_str_make(in, len), &l1), n2;
+
+	if (n1 != ADDR_NOT_SINGLE) {
+		(*taken)++;
+		n2 = hdr_addr_parse_list_general(a, mv_str_make(in, len), 0, &l2);
+		test_checks++;
+		if (n1 != 1 || n2 != 1 || !same_str(l1->name, l2->name) || !same_str(l1->address, l2->address) ||
+		    !same_str(l1->local, l2->local) || !same_str(l1->domain, l2->domain) ||
+		    !same_str(l1->group, l2->group) || l1->flags != l2->flags ||
+		    l1->address.p[l1->address.len] != '\0' || l1->name.p[l1->name.len] != '\0') {
+			char got[512], want[512];
+
+			test_failures++;
+			render(l1, n1 > 0 ? n1 : 0, got, sizeof(got));
+			render(l2, n2 > 0 ? n2 : 0, want, sizeof(want));
+			fprintf(stderr, "single vs general \"%.*s\":\n  got:  %d %s\n  want: %d %s\n", (int)len, in,
+				n1, got, n2, want);
+		}
+	}
+	mv_arena_free(&a);
+}
+
+/*
+ * From fields in and near the shapes the single-address reader takes
+ * (phrases of atoms and quoted strings, angle and bare addresses, comments,
+ * spacing and folding, trailing junk): it declines or agrees.
+ */
+static void test_addr_single_matches_general(void)
+{
+	static const char *const lead[] = { " ", "", "  ", "\t", "\r\n ", "(c) ", "\x01" };
+	static const char *const word[] = { "John", "\"John Doe\"", "Q.", "=?utf-8?q?J=C3=B6rg?=",
+		"\"a\\\"b\"", "\"x\r\n y\"", "J\xc3\xb6rg", "\xa6n\xae", "\"\"", "\"bob@x.example\"",
+		"bob@x.example", ".", "a..b", "\"Smith, John\"", "\"unterminated", "(c)", "Who?", "x=y",
+		"\"=?utf-8?b?SsO2cmc=?=\"", "\"(paren)\"", ",", ":", "[lit]", "@" };
+	static const char *const gap[] = { " ", "", "  ", "\t", "\r\n\t", " \r\n ", "\x7f" };
+	static const char *const local[] = { "jdoe", "john.q.public", "a.", ".a", "a..b", "\"q\"", "",
+		"a b", "J\xc3\xb6rg", "a\"b", "x+tag", "@r:u" };
+	static const char *const domain[] = { "Example.COM", "x.example.", "[1.2.3.4]", "", ".", "b.c.",
+		"a .b", "b\303\274cher.example", "x(c).example", "x.example@y" };
+	static const char *const close[] = { ">", " >", "", ">>", "\t>", "> x" };
+	static const char *const tail[] = { "", " ", " (Bob Smith)", "(c) (d)", " (", " junk", ",",
+		", b@y.example", " (a@b.example)", "\r\n", ";", " ((nested) c)", " (a\\) b)" };
+	unsigned seed = 1234, n, taken = 0;
+
+	for (n = 0; n < 200000; n++) {
+		char s[256] = "";
+		unsigned i, words = next_rand(&seed) % 4;
+		bool angle = next_rand(&seed) % 4 != 0;
+
+		put(s, sizeof(s), PICK(&seed, lead));
+		for (i = 0; angle && i < words; i++) {
+			if (i != 0)
+				put(s, sizeof(s), PICK(&seed, gap));
+			put(s, sizeof(s), PICK(&seed, word));
+		}
+		if (angle) {
+			put(s, sizeof(s), PICK(&seed, gap));
+			put(s, sizeof(s), "<");
+		}
+		put(s, sizeof(s), PICK(&seed, local));
+		if (next_rand(&seed) % 8 != 0)
+			put(s, sizeof(s), "@");
+		put(s, sizeof(s), PICK(&seed, domain));
+		if (angle)
+			put(s, sizeof(s), PICK(&seed, close));
+		put(s, sizeof(s), PICK(&seed, tail));
+		check_single_matches_general(s, strlen(s), &taken);
+	}
+	/* The generator aims at the simple shapes often enough to test them. */
+	CHECK(taken > 20000);
+	/* The table above, too. */
+	for (n = 0; n < sizeof(cases) / sizeof(cases[0]); n++)
+		check_single_matches_general(cases[n].in, strlen(cases[n].in), &taken);
+}
+
+/* Domains are lower-cased 8 bytes at a time: only ASCII letters change, at every length and offset. */
+static void test_addr_domain_lower_case(void)
+{
+	static const char bytes[] = "AZaz@[`{^_~09.-MQmq\xc1\xda\xe0\xff";
+	mv_arena *a = mv_arena_new(0);
+	unsigned seed = 7, n, len, i;
+
+	for (n = 0; n < 2000; n++) {
+		char in[64] = "x@", want[64] = "x@";
+		struct mv_addr *l;
+		int got;
+
+		len = 1 + n % 40;
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[2 + i] = bytes[(seed >> 8) % (sizeof(bytes) - 1)];
+			if (in[2 + i] == '@' || in[2 + i] == '[')
+				in[2 + i] = 'K';	/* not atext: would end the domain */
+			want[2 + i] = in[2 + i] >= 'A' && in[2 + i] <= 'Z' ? (char)(in[2 + i] + 32) : in[2 + i];
+		}
+		in[2 + len - 1] = want[2 + len - 1] = 'q';	/* no trailing dot */
+		got = mv_addr_parse_list(a, mv_str_make(in, 2 + len), 0, &l);
+		CHECK_INT(got, 1);
+		if (got == 1 && (l[0].address.len != 2 + len || memcmp(l[0].address.p, want, 2 + len) != 0)) {
+			test_failures++;
+			fprintf(stderr, "lower case of \"%.*s\": \"%.*s\"\n", (int)(2 + len), in,
+				(int)l[0].address.len, l[0].address.p);
+		}
+	}
+	mv_arena_free(&a);
+}
+
 /* Pathological inputs of a few MB must stay linear. */
 static void test_addr_pathological_fast(void)
 {
@@ -265,6 +402,8 @@ int main(void)
 	RUN(test_addr_max_addrs);
 	RUN(test_addr_comment_depth_bounded);
 	RUN(test_addr_arena_exhausted);
+	RUN(test_addr_single_matches_general);
+	RUN(test_addr_domain_lower_case);
 	RUN(test_addr_pathological_fast);
 	return test_summary();
 }

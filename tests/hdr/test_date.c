@@ -244,6 +244,42 @@ static void test_date_common_matches_general(void)
 	CHECK(common > 5000);
 }
 
+/*
+ * The fixed-offset reader of "3 Sep 2002 12:34:56 -0700": every zone offset
+ * in both signs, one- and two-digit days and every month name, against the
+ * general parser.
+ */
+static void test_date_fixed_layout_sweep(void)
+{
+	static const char *const mon[] = { "Jan", "feb", "MAR", "Apr", "May", "Jun", "Jul", "Aug",
+		"Sep", "Oct", "Nov", "Dec", "Jum", "Sec", "J\xe1n" };
+	unsigned v, failures = 0, taken = 0;
+
+	for (v = 0; v < 2 * 10000 + 2 * 32 * 15; v++) {
+		char s[80];
+		int64_t t1 = -1, t2 = -1;
+		int z1 = 12345, z2 = 12345, r1, r2;
+
+		if (v < 20000)
+			snprintf(s, sizeof(s), "Mon, 2 Sep 2002 23:59:60 %c%04u (x)", v % 2 ? '-' : '+', v / 2);
+		else
+			snprintf(s, sizeof(s), "%s%u %s 2000 00:00:00 +0100", (v & 1) ? "" : "Tue, ",
+				(v - 20000) / 2 % 32, mon[(v - 20000) / 64 % 15]);
+		r1 = hdr_date_parse_common(mv_str_cstr(s), &t1, &z1);
+		if (r1 == DATE_NOT_COMMON)
+			continue;
+		taken++;
+		r2 = hdr_date_parse_general(mv_str_cstr(s), &t2, &z2);
+		if (r1 != r2 || (r1 == 0 && (t1 != t2 || z1 != z2))) {
+			if (failures++ < 5)
+				fprintf(stderr, "fixed vs general \"%s\": %d %lld %d, want %d %lld %d\n", s, r1,
+					(long long)t1, z1, r2, (long long)t2, z2);
+		}
+	}
+	CHECK_INT(failures, 0);
+	CHECK(taken >= 20000 + 2 * 32 * 12);
+}
+
 static void test_date_pathological_fast(void)
 {
 	size_t size = 4u << 20, i;
@@ -267,6 +303,7 @@ int main(void)
 	RUN(test_date_table);
 	RUN(test_date_oracle_strptime);
 	RUN(test_date_common_matches_general);
+	RUN(test_date_fixed_layout_sweep);
 	RUN(test_date_pathological_fast);
 	return test_summary();
 }

@@ -24,6 +24,14 @@ static const struct {
 	{ "(only a comment)", "" },
 	{ "(unterminated <a@b>", "" },
 	{ "<a<b@c>", "a<b@c" },
+	/* Long ids: the plain reader looks at 16 bytes at a time. */
+	{ " <20020822123456.ABCDEF0123456789@mail.example.com>", "20020822123456.ABCDEF0123456789@mail.example.com" },
+	{ "<0123456789abcdef0123 456789@x.example>", "0123456789abcdef0123456789@x.example" },
+	{ "<0123456789abcdef0123\r\n 456789@x.example>", "0123456789abcdef0123456789@x.example" },
+	{ "<0123456789abcdef(c)0123456789@x.example>", "0123456789abcdef0123456789@x.example" },
+	{ "<0123456789abcdef0123456789@x.example\x7f>", "0123456789abcdef0123456789@x.example" },
+	{ "<a;b[c]@x.example>", "a;b[c]@x.example" },
+	{ "<0123456789abcdef0123456789@x.example", "0123456789abcdef0123456789@x.example" },
 };
 
 static void test_msgid_table(void)

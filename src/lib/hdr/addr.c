@@ -4,12 +4,17 @@
  * that has no phrase), quoted local parts, encoded-word display names
  * (decoded by mv_rfc2047_decode), routes, missing angle brackets, bare
  * local parts, empty list elements and trailing junk.  One pass over the
- * input plus one re-lex of each phrase, so the work is linear.
+ * input plus one re-lex of each phrase, so the work is linear.  The single
+ * addresses nearly every From field holds are read first by parse_single(),
+ * without the token lexer; any other shape goes to the general parser.
  */
+#include <string.h>
+
 #include "mailvet/charset.h"
 #include "mailvet/hdr.h"
 #include "mailvet/limits.h"
 
+#include "hdr/addr_int.h"
 #include "hdr/hdr_lex.h"
 
 #define ADDR_DEFAULT_MAX 1000u
@@ -24,6 +29,26 @@ struct addr_parser {
 	bool nomem;
 };
 
+/*
+ * Printable ASCII without '=' and without blanks at the ends: text that
+ * mv_rfc2047_decode() would return unchanged (no encoded word, nothing to
+ * unfold, convert or trim).  Most display names are like that.
+ */
+static bool is_plain_text(mv_str s)
+{
+	size_t i;
+
+	if (s.len == 0 || s.len > MV_DEFAULT_MAX_HEADER_VALUE || s.p[0] == ' ' || s.p[s.len - 1] == ' ')
+		return false;
+	for (i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+
+		if (c < 0x20 || c > 0x7E || c == '=')
+			return false;
+	}
+	return true;
+}
+
 /* Decodes an unstructured text (display name, comment) to trimmed UTF-8. */
 static mv_str decode_text(struct addr_parser *ap, mv_str raw)
 {
@@ -31,6 +56,15 @@ static mv_str decode_text(struct addr_parser *ap, mv_str raw)
 
 	if (raw.len == 0)
 		return mv_str_make("", 0);
+	if (is_plain_text(raw)) {
+		char *copy = mv_arena_strndup(ap->arena, raw.p, raw.len);
+
+		if (copy == NULL) {
+			ap->nomem = true;
+			return mv_str_make("", 0);
+		}
+		return mv_str_make(copy, raw.len);
+	}
 	mv_buf_init(&out, ap->arena, MV_DEFAULT_MAX_HEADER_VALUE);
 	if (mv_rfc2047_decode(raw, &out) == MV_CHARSET_TRUNCATED &&
 	    mv_arena_exhausted(ap->arena))
@@ -67,13 +101,40 @@ static mv_str phrase_text(struct addr_parser *ap, const struct hdr_lex *from, co
 	return decode_text(ap, mv_buf_finish(&raw));
 }
 
+/* True when hdr_append_unquoted() would change the text: a quoted pair or folding in it. */
+static bool needs_unquoting(mv_str inner)
+{
+	return inner.len != 0 && (memchr(inner.p, '\\', inner.len) != NULL ||
+		memchr(inner.p, '\r', inner.len) != NULL || memchr(inner.p, '\n', inner.len) != NULL);
+}
+
 static mv_str comment_text(struct addr_parser *ap, mv_str inner)
 {
 	mv_buf raw;
 
+	if (inner.len <= MV_DEFAULT_MAX_HEADER_VALUE && !needs_unquoting(inner))
+		return decode_text(ap, inner);
 	mv_buf_init(&raw, ap->arena, MV_DEFAULT_MAX_HEADER_VALUE);
 	(void)hdr_append_unquoted(&raw, inner);
 	return decode_text(ap, mv_buf_finish(&raw));
+}
+
+/*
+ * No '.' at either end and no two in a row: an atom (atext and dots) like
+ * that is a dot-atom.  memchr() steps from dot to dot.
+ */
+static bool dots_fit_dot_atom(mv_str s)
+{
+	const char *d = s.p, *end = s.p + s.len;
+
+	if (s.len == 0 || s.p[0] == '.' || s.p[s.len - 1] == '.')
+		return false;
+	/* The last byte is not a dot, so the byte after one is inside s. */
+	while ((d = memchr(d, '.', (size_t)(end - d))) != NULL) {
+		if (*++d == '.')
+			return false;
+	}
+	return true;
 }
 
 /* A dot-atom (RFC 5322 3.2.3) needs no quotes as a local part. */
@@ -226,49 +287,89 @@ static void domain_words(struct hdr_lex *lx, mv_buf *out, unsigned *flags)
 }
 
 /*
- * Builds address/local/domain from the parsed pieces: the local part is
- * quoted again only when it is not a dot-atom; the domain is lower-cased
- * with its trailing dots dropped.
+ * Lower-cases the ASCII letters in 8 bytes at once.  With the top bit of
+ * each byte cleared, adding 0x3f sets it from 'A' up and adding 0x25 from
+ * '[' up, without carrying into the next byte; a byte that is below 0x80
+ * and in the first range only is upper case and gets 0x20.
  */
-static void set_address(struct addr_parser *ap, struct mv_addr *a, mv_str local, mv_str domain, bool has_at)
+static inline uint64_t ascii_lower8(uint64_t x)
 {
-	mv_buf b;
-	size_t i, llen;
+	uint64_t low7 = x & 0x7f7f7f7f7f7f7f7fu;
+	uint64_t upper = (low7 + 0x3f3f3f3f3f3f3f3fu) & ~(low7 + 0x2525252525252525u) & ~x &
+		0x8080808080808080u;
+
+	return x | upper >> 2;
+}
+
+static void copy_lower(char *w, const char *p, size_t n)
+{
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, p + i, 8);
+		x = ascii_lower8(x);
+		memcpy(w + i, &x, 8);
+	}
+	for (; i < n; i++)
+		w[i] = mv_ascii_lower(p[i]);
+}
+
+/*
+ * Builds address/local/domain from the parsed pieces: the local part is
+ * quoted again only when it is not a dot-atom (local_is_atom: the caller
+ * knows it holds only atext and dots); the domain is lower-cased with its
+ * trailing dots dropped.  The size is known up front, so the address is
+ * written in one allocation.
+ */
+static void set_address(struct addr_parser *ap, struct mv_addr *a, mv_str local, mv_str domain, bool has_at,
+			bool local_is_atom)
+{
+	bool quote = local.len != 0 && !(local_is_atom ? dots_fit_dot_atom(local) : is_dot_atom(local));
+	size_t i, llen = local.len, len;
+	char *w;
 
 	while (domain.len != 0 && domain.p[domain.len - 1] == '.')
 		domain.len--;
-	mv_buf_init(&b, ap->arena, (size_t)-2);
-	if (local.len == 0 || is_dot_atom(local)) {
-		(void)mv_buf_append(&b, local.p, local.len);
-	} else {
-		(void)mv_buf_putc(&b, '"');
-		for (i = 0; i < local.len; i++) {
-			if (local.p[i] == '"' || local.p[i] == '\\')
-				(void)mv_buf_putc(&b, '\\');
-			(void)mv_buf_putc(&b, local.p[i]);
-		}
-		(void)mv_buf_putc(&b, '"');
+	if (quote) {
+		llen += 2;
+		for (i = 0; i < local.len; i++)
+			llen += local.p[i] == '"' || local.p[i] == '\\';
 	}
-	llen = b.len;
-	if (domain.len != 0) {
-		(void)mv_buf_putc(&b, '@');
-		for (i = 0; i < domain.len; i++)
-			(void)mv_buf_putc(&b, mv_ascii_lower(domain.p[i]));
-	} else {
+	len = llen + (domain.len != 0 ? 1 + domain.len : 0);
+	if (domain.len == 0) {
 		a->flags |= MV_ADDR_NO_DOMAIN;
 		if (has_at)
 			a->flags |= MV_ADDR_BAD;
 	}
-	if (b.truncated) {
+	w = mv_arena_alloc(ap->arena, len + 1);
+	if (w == NULL) {
 		ap->nomem = true;
 		return;
 	}
-	a->address = mv_buf_finish(&b);
-	a->local = mv_str_make(a->address.p, llen);
-	if (domain.len != 0)
-		a->domain = mv_str_make(a->address.p + llen + 1, a->address.len - llen - 1);
-	else
-		a->domain = mv_str_make(a->address.p + a->address.len, 0);
+	if (!quote) {
+		if (local.len != 0)
+			memcpy(w, local.p, local.len);
+	} else {
+		size_t k = 0;
+
+		w[k++] = '"';
+		for (i = 0; i < local.len; i++) {
+			if (local.p[i] == '"' || local.p[i] == '\\')
+				w[k++] = '\\';
+			w[k++] = local.p[i];
+		}
+		w[k++] = '"';
+	}
+	if (domain.len != 0) {
+		w[llen] = '@';
+		copy_lower(w + llen + 1, domain.p, domain.len);
+	}
+	w[len] = '\0';
+	a->address = mv_str_make(w, len);
+	a->local = mv_str_make(w, llen);
+	a->domain = mv_str_make(w + len - domain.len, domain.len);
 }
 
 /* Skips to the end of the element: ',' or, inside a group, ';'.  Anything skipped is junk. */
@@ -331,7 +432,7 @@ static void parse_angle(struct addr_parser *ap, struct mv_addr *a)
 	} else {
 		if (local.len == 0)
 			a->flags |= MV_ADDR_BAD;
-		set_address(ap, a, mv_buf_finish(&local), mv_buf_finish(&domain), has_at);
+		set_address(ap, a, mv_buf_finish(&local), mv_buf_finish(&domain), has_at, false);
 	}
 	save = ap->lx;
 	hdr_lex_next(&ap->lx, &tok);
@@ -423,7 +524,7 @@ static void parse_element(struct addr_parser *ap)
 			a->name = phrase_text(ap, &start, tok.text.p);
 			parse_angle(ap, a);
 		} else {
-			set_address(ap, a, mv_buf_finish(&local), mv_buf_finish(&domain), true);
+			set_address(ap, a, mv_buf_finish(&local), mv_buf_finish(&domain), true, false);
 			if (skip_to_delim(ap))
 				a->flags |= MV_ADDR_BAD;
 		}
@@ -432,7 +533,7 @@ static void parse_element(struct addr_parser *ap)
 		lex_restore(&ap->lx, &before_stop);
 		if (n_words == 1 && prev.type == HDR_TOK_ATOM) {
 			/* "To: root": a local part alone. */
-			set_address(ap, a, prev.text, MV_STR_NULL, false);
+			set_address(ap, a, prev.text, MV_STR_NULL, false, false);
 		} else {
 			a->name = phrase_text(ap, &start, tok.text.p);
 			a->flags |= MV_ADDR_BAD;
@@ -449,7 +550,7 @@ static void parse_element(struct addr_parser *ap)
 			/* "@domain" with no local part. */
 			mv_buf_init(&domain, ap->arena, MV_DEFAULT_MAX_HEADER_VALUE);
 			domain_words(&ap->lx, &domain, &a->flags);
-			set_address(ap, a, mv_str_make("", 0), mv_buf_finish(&domain), true);
+			set_address(ap, a, mv_str_make("", 0), mv_buf_finish(&domain), true, false);
 		}
 		(void)skip_to_delim(ap);
 	}
@@ -458,17 +559,177 @@ static void parse_element(struct addr_parser *ap)
 		a->flags |= MV_ADDR_BAD;
 }
 
-int mv_addr_parse_list(mv_arena *arena, mv_str raw, unsigned max_addrs, struct mv_addr **list_r)
+static void init_parser(struct addr_parser *ap, mv_arena *arena, mv_str raw, unsigned max_addrs)
+{
+	/* Field by field rather than memset(): a few stores, no call (this runs for every From). */
+	*ap = (struct addr_parser){
+		.arena = arena,
+		.max = max_addrs != 0 ? max_addrs : ADDR_DEFAULT_MAX,
+		.group = mv_str_make("", 0),
+	};
+	hdr_lex_init(&ap->lx, raw);
+}
+
+static const char *skip_wsp(const char *p, const char *end)
+{
+	while (p < end && hdr_is(*p, HDR_C_WSP))
+		p++;
+	return p;
+}
+
+/* Past an atom as the lexer reads it: atext and dots. */
+static const char *skip_atom(const char *p, const char *end)
+{
+	while (p < end && (hdr_is(*p, HDR_C_ATEXT) || *p == '.'))
+		p++;
+	return p;
+}
+
+/*
+ * The end of the field after an address: white space and comments only (the
+ * first comment names an address without a phrase).  False when anything
+ * else follows or a comment is not closed.
+ */
+static bool only_cfws_left(struct addr_parser *ap, const char *p, const char *end)
+{
+	hdr_lex_init(&ap->lx, mv_str_make(p, (size_t)(end - p)));
+	(void)hdr_lex_skip_cfws(&ap->lx);
+	return ap->lx.p == end && !ap->lx.bad;
+}
+
+/*
+ * The display name of the phrase [first, last_end) before the '<' at lt.
+ * Atoms separated by single spaces, or one quoted string without quoted
+ * pairs or folding, are already the text phrase_text() would build; anything
+ * else is built by it.
+ */
+static mv_str fast_phrase_text(struct addr_parser *ap, mv_str raw, const char *first, const char *last_end,
+			       const char *lt, bool as_written)
+{
+	struct hdr_lex lx;
+
+	if (as_written) {
+		if (*first == '"') {
+			first++;
+			last_end--;
+		}
+		return decode_text(ap, mv_str_make(first, (size_t)(last_end - first)));
+	}
+	hdr_lex_init(&lx, raw);
+	return phrase_text(ap, &lx, lt);
+}
+
+/*
+ * The shapes nearly every From field has, read without the token lexer:
+ * `[phrase] <local@domain>` and `local@domain [(comment)]`, where the phrase
+ * is atoms and quoted strings, the local part and the domain are one atom
+ * each, and only white space and comments follow.  The result is the one the
+ * general parser gives (tests/hdr/test_addr.c compares them).  False, with
+ * nothing stored, for any other shape.
+ */
+static bool parse_single(struct addr_parser *ap, mv_str raw)
+{
+	const char *p, *end = raw.p + raw.len, *first = NULL, *last_end = NULL, *lt = NULL;
+	const char *local, *at, *dom, *dom_end;
+	unsigned n_words = 0;
+	bool as_written = true;
+	struct mv_addr *a;
+
+	/* The phrase, up to '<'; an atom first that runs into '@' is a bare address. */
+	p = skip_wsp(raw.p, end);
+	for (;;) {
+		const char *w = skip_wsp(p, end);
+		bool single_space = w == p + 1 && *p == ' ';
+
+		if (w >= end)
+			return false;
+		p = w;
+		if (*p == '<') {
+			lt = p;
+			break;
+		}
+		if (*p == '"') {
+			bool bad = false;
+
+			/* Most quoted names hold no quoted pair or folding: then the first '"' closes. */
+			for (p++; p < end && *p != '"' && *p != '\\' && *p != '\r' && *p != '\n'; p++)
+				;
+			if (p < end && *p == '"') {
+				p++;
+			} else {
+				p = hdr_skip_quoted(w, end, '"', &bad);
+				if (bad)
+					return false;
+				as_written = false;
+			}
+			/* One quoted string is the name as written when nothing in it needs undoing. */
+			if (n_words != 0)
+				as_written = false;
+		} else if (hdr_is(*p, HDR_C_ATEXT) || *p == '.') {
+			p = skip_atom(p, end);
+			if (p < end && *p == '@') {
+				if (n_words != 0)
+					return false;
+				first = w;
+				break;
+			}
+			if (n_words != 0 && (!single_space || *first == '"'))
+				as_written = false;
+		} else {
+			return false;
+		}
+		if (n_words == 0)
+			first = w;
+		last_end = p;
+		n_words++;
+	}
+	if (lt == NULL) {
+		local = first;
+		at = p;
+	} else {
+		local = lt + 1;
+		at = skip_atom(local, end);
+		if (at == local || at >= end || *at != '@')
+			return false;
+	}
+	dom = at + 1;
+	dom_end = skip_atom(dom, end);
+	if (dom_end == dom)
+		return false;
+	p = dom_end;
+	if (lt != NULL) {
+		p = skip_wsp(p, end);
+		if (p >= end || *p != '>')
+			return false;
+		p++;
+	}
+	if (!only_cfws_left(ap, p, end))
+		return false;
+
+	/* One address: allocated as is, the list never grows. */
+	a = mv_arena_alloc(ap->arena, sizeof(*a));
+	if (a == NULL) {
+		ap->nomem = true;
+		return true;
+	}
+	ap->list = a;
+	ap->n = ap->cap = 1;
+	init_addr(ap, a);
+	if (lt != NULL && n_words != 0)
+		a->name = fast_phrase_text(ap, raw, first, last_end, lt, as_written);
+	set_address(ap, a, mv_str_make(local, (size_t)(at - local)),
+		    mv_str_make(dom, (size_t)(dom_end - dom)), true, true);
+	finish_name(ap, a);
+	return true;
+}
+
+int hdr_addr_parse_list_general(mv_arena *arena, mv_str raw, unsigned max_addrs, struct mv_addr **list_r)
 {
 	struct addr_parser ap;
 	struct hdr_tok tok;
 
-	memset(&ap, 0, sizeof(ap));
-	ap.arena = arena;
-	ap.max = max_addrs != 0 ? max_addrs : ADDR_DEFAULT_MAX;
-	ap.group = mv_str_make("", 0);
+	init_parser(&ap, arena, raw, max_addrs);
 	*list_r = NULL;
-	hdr_lex_init(&ap.lx, raw);
 	while (ap.n < ap.max && !ap.nomem) {
 		const char *before = ap.lx.p;
 		bool was_group = ap.in_group;
@@ -492,4 +753,25 @@ int mv_addr_parse_list(mv_arena *arena, mv_str raw, unsigned max_addrs, struct m
 		return -1;
 	*list_r = ap.list;
 	return (int)ap.n;
+}
+
+int hdr_addr_parse_single(mv_arena *arena, mv_str raw, struct mv_addr **list_r)
+{
+	struct addr_parser ap;
+
+	init_parser(&ap, arena, raw, 1);
+	*list_r = NULL;
+	if (!parse_single(&ap, raw))
+		return ADDR_NOT_SINGLE;
+	if (ap.nomem)
+		return -1;
+	*list_r = ap.list;
+	return 1;
+}
+
+int mv_addr_parse_list(mv_arena *arena, mv_str raw, unsigned max_addrs, struct mv_addr **list_r)
+{
+	int n = hdr_addr_parse_single(arena, raw, list_r);
+
+	return n != ADDR_NOT_SINGLE ? n : hdr_addr_parse_list_general(arena, raw, max_addrs, list_r);
 }

@@ -82,49 +82,50 @@ static bool is_sep(const struct dtok *t, char c)
 	return t->kind == DT_SEP && t->p[0] == c;
 }
 
-/* Three letters lower-cased and packed into one number, so a name is one switch case. */
-static uint32_t pack3(const char *p)
+/*
+ * Three bytes packed into one number with the ASCII case bit set: compared
+ * with a packed lower-case name, it matches that name in any case and
+ * nothing else.
+ */
+static inline uint32_t pack3(const char *p)
 {
-	return (uint32_t)(unsigned char)mv_ascii_lower(p[0]) << 16 |
-		(uint32_t)(unsigned char)mv_ascii_lower(p[1]) << 8 |
-		(uint32_t)(unsigned char)mv_ascii_lower(p[2]);
+	return ((uint32_t)(unsigned char)p[0] << 16 | (uint32_t)(unsigned char)p[1] << 8 |
+		(uint32_t)(unsigned char)p[2]) | 0x202020u;
 }
 
 #define PACK3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
 
-/* Month 0-11 from its three-letter abbreviation in any case, or -1. */
-static int month_abbr(const char *p)
+/*
+ * Month 0-11 from its three-letter abbreviation in any case, or -1.  The
+ * multiplier hashes the twelve packed names to distinct slots of 16 (found by
+ * search); the slot's name confirms, so one load and one compare decide.
+ */
+static inline int month_abbr(const char *p)
 {
-	switch (pack3(p)) {
-	case PACK3('j', 'a', 'n'): return 0;
-	case PACK3('f', 'e', 'b'): return 1;
-	case PACK3('m', 'a', 'r'): return 2;
-	case PACK3('a', 'p', 'r'): return 3;
-	case PACK3('m', 'a', 'y'): return 4;
-	case PACK3('j', 'u', 'n'): return 5;
-	case PACK3('j', 'u', 'l'): return 6;
-	case PACK3('a', 'u', 'g'): return 7;
-	case PACK3('s', 'e', 'p'): return 8;
-	case PACK3('o', 'c', 't'): return 9;
-	case PACK3('n', 'o', 'v'): return 10;
-	case PACK3('d', 'e', 'c'): return 11;
-	default: return -1;
-	}
+	static const uint32_t names[12] = {
+		PACK3('j', 'a', 'n'), PACK3('f', 'e', 'b'), PACK3('m', 'a', 'r'), PACK3('a', 'p', 'r'),
+		PACK3('m', 'a', 'y'), PACK3('j', 'u', 'n'), PACK3('j', 'u', 'l'), PACK3('a', 'u', 'g'),
+		PACK3('s', 'e', 'p'), PACK3('o', 'c', 't'), PACK3('n', 'o', 'v'), PACK3('d', 'e', 'c'),
+	};
+	static const signed char slot[16] = { 10, 2, 8, 6, 4, -1, 7, 9, 5, -1, -1, 11, 0, -1, 3, 1 };
+	uint32_t k = pack3(p);
+	int m = slot[(uint32_t)(k * 0x2c4a3699u) >> 28];
+
+	return m >= 0 && names[m] == k ? m : -1;
 }
 
-/* Day of the week 0-6 (Monday first) from its three-letter abbreviation, or -1. */
-static int day_abbr(const char *p)
+/* Day of the week 0-6 (Monday first) from its three-letter abbreviation, or -1; as month_abbr(). */
+static inline int day_abbr(const char *p)
 {
-	switch (pack3(p)) {
-	case PACK3('m', 'o', 'n'): return 0;
-	case PACK3('t', 'u', 'e'): return 1;
-	case PACK3('w', 'e', 'd'): return 2;
-	case PACK3('t', 'h', 'u'): return 3;
-	case PACK3('f', 'r', 'i'): return 4;
-	case PACK3('s', 'a', 't'): return 5;
-	case PACK3('s', 'u', 'n'): return 6;
-	default: return -1;
-	}
+	static const uint32_t names[7] = {
+		PACK3('m', 'o', 'n'), PACK3('t', 'u', 'e'), PACK3('w', 'e', 'd'), PACK3('t', 'h', 'u'),
+		PACK3('f', 'r', 'i'), PACK3('s', 'a', 't'), PACK3('s', 'u', 'n'),
+	};
+	static const signed char slot[8] = { 4, 0, 2, 3, 1, -1, 5, 6 };
+	uint32_t k = pack3(p);
+	int d = slot[(uint32_t)(k * 39674u) >> 29];
+
+	return d >= 0 && names[d] == k ? d : -1;
 }
 
 /*
@@ -252,17 +253,19 @@ static long full_year(const struct dtok *t)
 	return t->len == 4 ? t->num : -1;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(long y, long m, long d)
+/*
+ * Days since 1970-01-01 of a Gregorian date in year 1 or later: H. Hinnant's
+ * days_from_civil with the 400-year era folded into the leap-day counts,
+ * which needs a year that is not negative.  The year is counted from March,
+ * so its leap day comes last; the table holds the days from 1 March to the
+ * first of each month.
+ */
+static inline int64_t days_from_civil(long y, long m, long d)
 {
-	int64_t era, yoe, doy, doe;
+	static const short from_march[12] = { 306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275 };
+	uint64_t yy = (uint64_t)(y - (m <= 2));
 
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400) + from_march[m - 1] + d - 1 - 719468;
 }
 
 static long month_days(long y, long m)
@@ -285,7 +288,7 @@ struct date_fields {
 static inline int date_finish(const struct date_fields *f, int64_t *time_r, int *zone_minutes_r)
 {
 	if (f->year < 1900 || f->year > 9999 || f->mon < 1 || f->mon > 12 || f->day < 1 ||
-	    f->day > month_days(f->year, f->mon) || f->h > 23 || f->m > 59 || f->s > 60)
+	    (f->day > 28 && f->day > month_days(f->year, f->mon)) || f->h > 23 || f->m > 59 || f->s > 60)
 		return -1;
 	*time_r = days_from_civil(f->year, f->mon, f->day) * 86400 + f->h * 3600 + f->m * 60 + f->s -
 		(int64_t)f->zone * 60;
@@ -440,6 +443,131 @@ static inline bool take(const char **p, const char *end, char c)
 	return false;
 }
 
+/* Eight bytes as a little-endian number whatever the host's order (one load on x86). */
+static inline uint64_t load_le64(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 | (uint64_t)u[3] << 24 |
+		(uint64_t)u[4] << 32 | (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 | (uint64_t)u[7] << 56;
+}
+
+/*
+ * The byte lanes of x selected by mask (0xff each) as ASCII digits: their
+ * values in *v (other lanes 0), and whether every one is a digit.  After the
+ * XOR a digit lane is 0-9: its high nibble is clear, and adding 6 keeps it
+ * clear.  A lane that is not a digit fails the first test or the second; a
+ * carry out of a lane needs a lane that already failed the first.
+ */
+static inline bool digit_lanes(uint64_t x, uint64_t mask, uint64_t *v)
+{
+	uint64_t t = (x ^ 0x3030303030303030u) & mask;
+
+	*v = t;
+	return ((t | (t + 0x0606060606060606u)) & 0xf0f0f0f0f0f0f0f0u) == 0;
+}
+
+/* Lane i of v (a digit's value after digit_lanes()). */
+static inline long lane(uint64_t v, unsigned i)
+{
+	return (long)(v >> (8 * i) & 0xff);
+}
+
+/*
+ * "3 Sep 2002 12:34:56 -0700" with single spaces, as nearly every MTA writes
+ * it, read at fixed offsets; p is past the day name.  The 16 bytes from the
+ * year to the zone's sign are checked as two 8-byte words.  False when the
+ * bytes are not laid out so.
+ */
+static bool read_fixed_layout(const char *p, const char *end, struct date_fields *f)
+{
+	uint64_t a, b, z, da, db, dz;
+	unsigned more;
+	int mon;
+
+	/* Day of one or two digits, then " Mon YYYY HH:MM:SS +ZZZZ" (24 bytes). */
+	if (end - p < 25 || !is_digit(p[0]))
+		return false;
+	if (is_digit(p[1])) {
+		f->day = (p[0] - '0') * 10 + (p[1] - '0');
+		p += 2;
+	} else {
+		f->day = p[0] - '0';
+		p++;
+	}
+	if (end - p < 24)
+		return false;
+	/*
+	 * No digit right after the zone.  Whether any text follows is mixed in
+	 * arithmetically (with none, p[23] is read and the bound is 0), so it
+	 * costs no branch.
+	 */
+	more = end - p > 24 ? 1 : 0;
+	if (p[0] != ' ' || (unsigned)((unsigned char)p[23 + more] - '0') < 10 * more)
+		return false;
+	a = load_le64(p + 4);	/* " YYYY HH" */
+	b = load_le64(p + 12);	/* ":MM:SS +" */
+	z = load_le64(p + 16);	/* "SS +ZZZZ" */
+	if ((a & 0x0000ff00000000ffu) != 0x0000200000000020u ||
+	    (b & 0x00ff0000ff0000ffu) != 0x002000003a00003au ||
+	    !digit_lanes(a, 0xffff00ffffffff00u, &da) || !digit_lanes(b, 0x0000ffff00ffff00u, &db) ||
+	    !digit_lanes(z, 0xffffffff00000000u, &dz) || (p[19] != '+' && p[19] != '-'))
+		return false;
+	mon = month_abbr(p + 1);
+	if (mon < 0)
+		return false;
+	f->mon = mon + 1;
+	/* Each lane times ten plus the next: lane i now holds the two-digit number starting there. */
+	da = da * 10 + (da >> 8);
+	db = db * 10 + (db >> 8);
+	dz = dz * 10 + (dz >> 8);
+	f->year = lane(da, 1) * 100 + lane(da, 3);
+	f->h = lane(da, 6);
+	f->m = lane(db, 1);
+	f->s = lane(db, 4);
+	/* Out-of-range offsets are unreadable, taken as -0000 (as zone_numeric() does). */
+	f->zone = lane(dz, 4) <= 23 && lane(dz, 6) <= 59 ? (int)(lane(dz, 4) * 60 + lane(dz, 6)) : 0;
+	if (p[19] == '-')
+		f->zone = -f->zone;
+	return true;
+}
+
+/*
+ * "3 Sep 2002 12:34[:56][ -0700]" with any white space between the fields
+ * (folding included) and no comments; p is past the day name.
+ */
+static bool read_spaced_layout(const char *p, const char *end, struct date_fields *f)
+{
+	f->s = 0;
+	f->zone = 0;
+	if ((f->day = take_1or2_digits(&p, end)) < 0 || !skip_wsp(&p, end) || end - p < 4 ||
+	    (f->mon = month_abbr(p) + 1) == 0 || !hdr_is(p[3], HDR_C_WSP))
+		return false;
+	p += 3;
+	(void)skip_wsp(&p, end);
+	if ((f->year = take_digits(&p, end, 4)) < 0 || !skip_wsp(&p, end) ||
+	    (f->h = take_1or2_digits(&p, end)) < 0 || !take(&p, end, ':') ||
+	    (f->m = take_digits(&p, end, 2)) < 0)
+		return false;
+	if (take(&p, end, ':') && (f->s = take_digits(&p, end, 2)) < 0)
+		return false;
+	(void)skip_wsp(&p, end);
+	if (p < end) {
+		int sign;
+		long hhmm;
+
+		if (*p != '+' && *p != '-')
+			return false;
+		sign = *p++ == '-' ? -1 : 1;
+		if ((hhmm = take_digits(&p, end, 4)) < 0)
+			return false;
+		/* Out-of-range offsets are unreadable, taken as -0000 (as zone_numeric() does). */
+		if (hhmm / 100 <= 23 && hhmm % 100 <= 59)
+			f->zone = sign * (int)(hhmm / 100 * 60 + hhmm % 100);
+	}
+	return true;
+}
+
 /*
  * "[Tue, ]3 Sep 2002 12:34[:56][ -0700]": white space between the fields, no
  * comments, anything after the zone (the general parser ignores it too).
@@ -447,7 +575,7 @@ static inline bool take(const char **p, const char *end, char c)
 int hdr_date_parse_common(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 {
 	const char *p = raw.p, *end = raw.p + raw.len;
-	struct date_fields f = { 0 };
+	struct date_fields f;
 
 	(void)skip_wsp(&p, end);
 	if (end - p >= 4 && p[3] == ',') {
@@ -456,31 +584,8 @@ int hdr_date_parse_common(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 		p += 4;
 		(void)skip_wsp(&p, end);
 	}
-	if ((f.day = take_1or2_digits(&p, end)) < 0 || !skip_wsp(&p, end) || end - p < 4 ||
-	    (f.mon = month_abbr(p) + 1) == 0 || !hdr_is(p[3], HDR_C_WSP))
+	if (!read_fixed_layout(p, end, &f) && !read_spaced_layout(p, end, &f))
 		return DATE_NOT_COMMON;
-	p += 3;
-	(void)skip_wsp(&p, end);
-	if ((f.year = take_digits(&p, end, 4)) < 0 || !skip_wsp(&p, end) ||
-	    (f.h = take_1or2_digits(&p, end)) < 0 || !take(&p, end, ':') ||
-	    (f.m = take_digits(&p, end, 2)) < 0)
-		return DATE_NOT_COMMON;
-	if (take(&p, end, ':') && (f.s = take_digits(&p, end, 2)) < 0)
-		return DATE_NOT_COMMON;
-	(void)skip_wsp(&p, end);
-	if (p < end) {
-		int sign;
-		long hhmm;
-
-		if (*p != '+' && *p != '-')
-			return DATE_NOT_COMMON;
-		sign = *p++ == '-' ? -1 : 1;
-		if ((hhmm = take_digits(&p, end, 4)) < 0)
-			return DATE_NOT_COMMON;
-		/* Out-of-range offsets are unreadable, taken as -0000 (as zone_numeric() does). */
-		if (hhmm / 100 <= 23 && hhmm % 100 <= 59)
-			f.zone = sign * (int)(hhmm / 100 * 60 + hhmm % 100);
-	}
 	return date_finish(&f, time_r, zone_minutes_r);
 }
 
