@@ -266,6 +266,8 @@ static size_t attr_name_run(struct mv_html_parser *p, const unsigned char *s, si
 	return i;
 }
 
+_Static_assert(HTML_MAX_ATTR_NAME >= 16, "html_attr_lookup() reads 16 bytes of attr_name");
+
 /* The name is complete: keep the value only for attributes we act on, first one wins. */
 static void attr_name_done(struct mv_html_parser *p)
 {
