@@ -322,6 +322,28 @@ static inline void html_emit_text(struct mv_html_parser *p, const char *s, size_
 		break;
 	}
 }
+/* Text of white space only (most text between tags): it only owes a space where text goes now. */
+static inline void html_emit_space(struct mv_html_parser *p)
+{
+	switch (p->sink) {
+	case SINK_VISIBLE:
+		html_collect_sep(&p->text, 1);
+		if (p->anchor_link >= 0 && !p->anchor_hidden)
+			html_collect_sep(&p->atext, 1);
+		break;
+	case SINK_HIDDEN:
+		html_collect_sep(&p->hidden, 1);
+		if (p->anchor_link >= 0 && p->anchor_hidden)
+			html_collect_sep(&p->atext, 1);
+		break;
+	case SINK_TITLE:
+		html_collect_sep(&p->title, 1);
+		break;
+	default:
+		break;
+	}
+}
+
 /* A complete tag token: name in tag_name, kept attributes in attrs/values. */
 void html_tree_start_tag(struct mv_html_parser *p);
 void html_tree_end_tag(struct mv_html_parser *p);

@@ -878,8 +878,12 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 		case ST_PLAINTEXT:
 			j = text_end(p->state, s, i, n);
 			/* The run [i, j) is plain text; a tag that starts at j is lexed at once. */
-			if (j > i)
-				html_emit_text(p, (const char *)s + i, j - i);
+			if (j > i) {
+				if (skip_space(s, i, j) == j)
+					html_emit_space(p);
+				else
+					html_emit_text(p, (const char *)s + i, j - i);
+			}
 			if (j == n || s[j] != '<' || p->state != ST_DATA)
 				return j;
 			p->state = ST_TAG_OPEN;
