@@ -708,6 +708,8 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				return tag_emit(p), i;
 			if (c == '/') {
 				p->state = ST_SELF_CLOSING;
+				if (i < n && s[i] == '>')
+					return p->tag_self_closing = 1, tag_emit(p), i + 1;
 				break;
 			}
 			if (!is_space(c)) {
@@ -717,11 +719,16 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 			p->state = ST_BEFORE_ATTR_NAME;
 			/* fall through */
 		case ST_BEFORE_ATTR_NAME:
+		before_attr_name:
 			i = skip_space(s, i, n);
 			if (i == n)
 				return n;
 			c = s[i];
-			if (c == '/' || c == '>') {
+			if (c == '>')
+				return tag_emit(p), i + 1;	/* through ST_AFTER_ATTR_NAME */
+			if (c == '/') {
+				if (n - i >= 2 && s[i + 1] == '>')	/* through ST_SELF_CLOSING */
+					return p->tag_self_closing = 1, tag_emit(p), i + 2;
 				p->state = ST_AFTER_ATTR_NAME;
 				break;
 			}
@@ -796,8 +803,13 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 					p->tag_self_closing = 1;
 				return tag_emit(p), i + 1;
 			}
-			if (p->state == ST_AFTER_ATTR_VALUE_Q && (is_space(c) || c == '/')) {
-				p->state = c == '/' ? ST_SELF_CLOSING : ST_BEFORE_ATTR_NAME;
+			if (p->state == ST_AFTER_ATTR_VALUE_Q && is_space(c)) {
+				p->state = ST_BEFORE_ATTR_NAME;
+				i++;
+				goto before_attr_name;	/* the usual next attribute, with no dispatch */
+			}
+			if (p->state == ST_AFTER_ATTR_VALUE_Q && c == '/') {
+				p->state = ST_SELF_CLOSING;
 				i++;
 				break;
 			}
@@ -827,14 +839,15 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				return n;
 			i = j + 1;
 			c = s[j];
-			if (is_space(c))
+			if (is_space(c)) {
 				p->state = ST_BEFORE_ATTR_NAME;
-			else if (c == '&')
+				goto before_attr_name;
+			}
+			if (c == '&')
 				return ref_start(p, ST_ATTR_VALUE_UNQ), i;
-			else if (c == '>')
+			if (c == '>')
 				return tag_emit(p), i;
-			else
-				attr_append(p, replacement, 3);	/* NUL */
+			attr_append(p, replacement, 3);	/* NUL */
 			break;
 		default:
 			return i;
