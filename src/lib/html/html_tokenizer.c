@@ -856,6 +856,118 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 	return i;
 }
 
+/*
+ * The common shape of a whole tag, from just past its '<': a letter starts
+ * the name, each attribute is a name with a quoted or unquoted value after
+ * '=' or with none, white space parts them, and '>' or "/>" ends the tag.
+ * The steps are lex_tag()'s, with no dispatch on the state between them; at
+ * anything else (the end of the input, a character reference, NUL, a parse
+ * error) p->state is the state lex_tag() goes on from.  Returns the index of
+ * the first byte not taken.
+ */
+static size_t lex_tag_fast(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	unsigned char c;
+	size_t j;
+
+	p->state = ST_TAG_OPEN;
+	if (n - i < 2)
+		return i;
+	c = s[i];
+	if (c == '/' && is_alpha(s[i + 1])) {
+		tag_begin(p, 1);
+		i++;
+	} else if (is_alpha(c)) {
+		tag_begin(p, 0);
+	} else {
+		return i;
+	}
+	p->state = ST_TAG_NAME;
+	i = tag_name_run(p, s, i, n);
+	if (i == n)
+		return n;
+	c = s[i];
+	if (c == '>')
+		return tag_emit(p), i + 1;
+	if (!is_space(c))
+		return i;
+	p->state = ST_BEFORE_ATTR_NAME;
+	for (;;) {
+		/* s[i] is white space before an attribute name (13.2.5.32) */
+		i = skip_space(s, i + 1, n);
+		if (i == n)
+			return n;
+		c = s[i];
+		if (c == '>')
+			return tag_emit(p), i + 1;
+		if (c == '/' || c == '=')
+			return i;
+		do {
+			attr_begin(p);
+			p->state = ST_ATTR_NAME;
+			i = attr_name_run(p, s, i, n);
+			if (i == n)
+				return n;
+			c = s[i];
+			if (c != '=' && !is_space(c) && c != '>')
+				return i;
+			attr_name_done(p);
+			if (c == '>')
+				return tag_emit(p), i + 1;
+			if (c == '=')
+				break;
+			/* An attribute with no value: another name may follow. */
+			p->state = ST_AFTER_ATTR_NAME;
+			i = skip_space(s, i + 1, n);
+			if (i == n)
+				return n;
+			c = s[i];
+			if (c == '>')
+				return tag_emit(p), i + 1;
+			if (c == '/' || c == '=')
+				return i;
+		} while (1);
+		i++;
+		p->state = ST_BEFORE_ATTR_VALUE;
+		if (i == n)
+			return n;
+		c = s[i];
+		if (c == '"' || c == '\'') {
+			p->state = c == '"' ? ST_ATTR_VALUE_DQ : ST_ATTR_VALUE_SQ;
+			j = find_stop(s, ++i, n, c, '&');
+			if (p->cur_attr != ATTR_NONE)
+				attr_append(p, (const char *)s + i, j - i);
+			if (j == n || s[j] != c)
+				return j;	/* '&' or NUL */
+			i = j + 1;
+			p->state = ST_AFTER_ATTR_VALUE_Q;
+			if (i == n)
+				return n;
+			c = s[i];
+			if (c == '>')
+				return tag_emit(p), i + 1;
+			if (!is_space(c))
+				return i;
+		} else {
+			if (is_space(c) || c == '>')
+				return i;
+			p->state = ST_ATTR_VALUE_UNQ;
+			j = scan(s, i, n, S_UNQ);
+			if (p->cur_attr != ATTR_NONE)
+				attr_append(p, (const char *)s + i, j - i);
+			if (j == n)
+				return n;
+			c = s[j];
+			if (c == '>')
+				return tag_emit(p), j + 1;
+			if (!is_space(c))
+				return j;	/* '&' or NUL */
+			i = j;
+		}
+		p->state = ST_BEFORE_ATTR_NAME;
+	}
+}
+
 /* The end of the plain text from s[i] in a text state: the next byte step() must see, or n. */
 static size_t text_end(int state, const unsigned char *s, size_t i, size_t n)
 {
@@ -899,9 +1011,13 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 			}
 			if (j == n || s[j] != '<' || p->state != ST_DATA)
 				return j;
-			p->state = ST_TAG_OPEN;
-			i = j + 1;
-			/* fall through */
+			i = lex_tag_fast(p, s, j + 1, n);
+			if (is_text_state(p->state)) {
+				if (i == n)
+					return n;
+				break;	/* the tag is done: on to the text after it */
+			}
+			/* fall through: lex_tag() takes the rest of an unusual tag */
 		case ST_TAG_OPEN:
 		case ST_END_TAG_OPEN:
 		case ST_TAG_NAME:
