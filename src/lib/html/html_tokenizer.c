@@ -169,7 +169,7 @@ static void tag_name_add(struct mv_html_parser *p, int c)
 }
 
 /* The tag name bytes from s[i] on, up to a byte that ends the name; returns its index or n. */
-static size_t tag_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+static inline size_t tag_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
 {
 	unsigned len = p->tag_len;
 	uint32_t hash = p->tag_hash;
@@ -221,7 +221,7 @@ _Static_assert(sizeof(((struct mv_html_parser *)0)->attr_name) >= 16, "attr_name
  * the length, or 16 when the name does not end there at a byte that ends
  * names (a longer name, or a control byte that is part of it).
  */
-static unsigned attr_name_block(struct mv_html_parser *p, const unsigned char *s)
+static inline unsigned attr_name_block(struct mv_html_parser *p, const unsigned char *s)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
 	__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')), _mm_set1_epi8(' '));
@@ -240,7 +240,7 @@ static unsigned attr_name_block(struct mv_html_parser *p, const unsigned char *s
 }
 #endif
 
-static size_t attr_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+static inline size_t attr_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
 {
 	unsigned len = p->attr_len;
 
@@ -269,7 +269,7 @@ static size_t attr_name_run(struct mv_html_parser *p, const unsigned char *s, si
 _Static_assert(HTML_MAX_ATTR_NAME >= 16, "html_attr_lookup() reads 16 bytes of attr_name");
 
 /* The name is complete: keep the value only for attributes we act on, first one wins. */
-static void attr_name_done(struct mv_html_parser *p)
+static inline void attr_name_done(struct mv_html_parser *p)
 {
 	int id = ATTR_NONE;
 
