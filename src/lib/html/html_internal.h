@@ -133,41 +133,35 @@ enum html_attr {
 	ATTR_NONE = ATTR_COUNT
 };
 
-#define HTML_ATTR_MAX_KNOWN 10	/* the longest name in enum html_attr */
-
 /* A name we act on, zero-padded, and 0xFF over its length: a match is a masked compare. */
 struct html_attr_name {
 	unsigned char name[16];
 	unsigned char mask[16];
 };
 
-/* Filled by html_tags_init(); read only afterwards. */
-extern struct html_attr_name html_attr_names[ATTR_COUNT];
-extern const unsigned char html_attr_slots[HTML_ATTR_MAX_KNOWN + 1][32];
+/*
+ * Filled by html_tags_init(); read only afterwards.  Entry 0 of the names
+ * matches nothing, and a slot holds an attribute's index in the names (its
+ * id + 1) or 0.
+ */
+extern struct html_attr_name html_attr_names[ATTR_COUNT + 1];
+extern const unsigned char html_attr_slots[HTML_MAX_ATTR_NAME + 1][32];
 
 /*
  * ATTR_NONE for an attribute we ignore.  name (lowercased) has 16 readable
- * bytes; those past len may hold anything.  Inline: it runs for every
- * attribute, with no branch on the length.
+ * bytes; those past len (at most HTML_MAX_ATTR_NAME) may hold anything.
+ * Inline and without branches: it runs for every attribute.
  */
 static inline int html_attr_lookup(const char *name, size_t len)
 {
-	const struct html_attr_name *a;
+	unsigned idx = html_attr_slots[len][(unsigned char)name[0] & 31];
+	const struct html_attr_name *a = &html_attr_names[idx];
 	uint64_t w[2], mask[2], want[2];
-	unsigned id;
 
-	if (len > HTML_ATTR_MAX_KNOWN)
-		return ATTR_NONE;
-	id = html_attr_slots[len][(unsigned char)name[0] & 31];
-	if (id == 0)
-		return ATTR_NONE;
-	a = &html_attr_names[id - 1];
 	memcpy(w, name, sizeof(w));
 	memcpy(mask, a->mask, sizeof(mask));
 	memcpy(want, a->name, sizeof(want));
-	if (((w[0] & mask[0]) ^ want[0]) | ((w[1] & mask[1]) ^ want[1]))
-		return ATTR_NONE;
-	return (int)id - 1;
+	return (((w[0] & mask[0]) ^ want[0]) | ((w[1] & mask[1]) ^ want[1])) == 0 ? (int)idx - 1 : ATTR_NONE;
 }
 
 /* --- style analysis (html_style.c) --- */

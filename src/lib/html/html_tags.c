@@ -183,7 +183,7 @@ static void tag_slots_fill(void)
  */
 #define SLOT(len, first, attr) [len][(first) & 31] = (attr) + 1
 
-const unsigned char html_attr_slots[HTML_ATTR_MAX_KNOWN + 1][32] = {
+const unsigned char html_attr_slots[HTML_MAX_ATTR_NAME + 1][32] = {
 	SLOT(3, 'a', ATTR_ALT), SLOT(3, 's', ATTR_SRC),
 	SLOT(4, 'd', ATTR_DATA), SLOT(4, 'h', ATTR_HREF),
 	SLOT(5, 'c', ATTR_COLOR), SLOT(5, 's', ATTR_STYLE),
@@ -199,17 +199,18 @@ static const char *const attr_names[ATTR_COUNT] = {
 	[ATTR_BGCOLOR] = "bgcolor", [ATTR_DATA] = "data",
 };
 
-struct html_attr_name html_attr_names[ATTR_COUNT];
+struct html_attr_name html_attr_names[ATTR_COUNT + 1];
 
 static void attr_names_fill(void)
 {
 	unsigned id;
 
+	html_attr_names[0].name[0] = 1;	/* no name matches it: mask 0, name not 0 */
 	for (id = 0; id < ATTR_COUNT; id++) {
 		size_t len = strlen(attr_names[id]);
 
-		memcpy(html_attr_names[id].name, attr_names[id], len);
-		memset(html_attr_names[id].mask, 0xFF, len);
+		memcpy(html_attr_names[id + 1].name, attr_names[id], len);
+		memset(html_attr_names[id + 1].mask, 0xFF, len);
 	}
 }
 
