@@ -78,15 +78,31 @@ struct html_tag_info {
 	unsigned char flags;	/* enum html_tag_flag */
 };
 
-/* FNV-1a of a (lowercased) name: the tag table's hash and the element stack's key. */
-#define HTML_NAME_HASH_INIT	2166136261u
-
-static inline uint32_t html_name_hash_step(uint32_t hash, unsigned char c)
+/*
+ * The hash of a (lowercased) tag name: the tag table's hash and the element
+ * stack's key.  name is zero-padded to HTML_TAG_NAME_PAD bytes when len is no
+ * longer, and a short name is hashed as two words with no loop; a longer one
+ * (no known tag is) byte by byte (FNV-1a).
+ */
+static inline uint32_t html_name_hash(const char *name, size_t len)
 {
-	return (hash ^ c) * 16777619u;
-}
+	uint64_t lo, hi, h;
+	size_t i;
 
-uint32_t html_name_hash(const char *name, size_t len);
+	if (len > HTML_TAG_NAME_PAD) {
+		uint32_t fnv = 2166136261u;
+
+		for (i = 0; i < len; i++)
+			fnv = (fnv ^ (unsigned char)name[i]) * 16777619u;
+		return fnv;
+	}
+	memcpy(&lo, name, sizeof(lo));
+	memcpy(&hi, name + sizeof(lo), sizeof(hi));
+	h = (lo * 0x9E3779B97F4A7C15u + hi) * 0xC2B2AE3D27D4EB4Fu + len;
+	return (uint32_t)(h >> 32);
+}
+_Static_assert(HTML_TAG_NAME_PAD == 16, "html_name_hash() reads the padding as two words");
+
 /* Fills the tag and attribute tables once per process; every parser calls it before its first lookup. */
 void html_tags_init(void);
 
@@ -254,7 +270,7 @@ struct mv_html_parser {
 	unsigned char attr_long;
 	char tag_name[HTML_MAX_TAG_NAME];
 	unsigned tag_len;
-	uint32_t tag_hash;		/* html_name_hash() of tag_name, kept as it grows */
+	uint32_t tag_hash;		/* html_name_hash() of tag_name, set when the tag is complete */
 	char attr_name[HTML_MAX_ATTR_NAME];
 	unsigned attr_len;
 	int cur_attr;			/* slot receiving the value, or ATTR_NONE */

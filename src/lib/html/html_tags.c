@@ -145,16 +145,6 @@ _Static_assert(HTML_TAG_NAME_PAD <= HTML_MAX_TAG_NAME, "the parser's name buffer
 struct html_tag_slot html_tag_slots[HTML_TAG_SLOTS];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-uint32_t html_name_hash(const char *name, size_t len)
-{
-	uint32_t h = HTML_NAME_HASH_INIT;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = html_name_hash_step(h, (unsigned char)name[i]);
-	return h;
-}
-
 static void tag_slots_fill(void)
 {
 	size_t len;
@@ -163,8 +153,13 @@ static void tag_slots_fill(void)
 		const struct html_tag_info *t;
 
 		for (t = tags_by_len[len]; t->name != NULL; t++) {
-			uint32_t hash = html_name_hash(t->name, len);
-			unsigned slot = hash & (HTML_TAG_SLOTS - 1);
+			char name[HTML_TAG_NAME_PAD] = { 0 };
+			uint32_t hash;
+			unsigned slot;
+
+			memcpy(name, t->name, len);
+			hash = html_name_hash(name, len);
+			slot = hash & (HTML_TAG_SLOTS - 1);
 
 			while (html_tag_slots[slot].tag != NULL)
 				slot = (slot + 1) & (HTML_TAG_SLOTS - 1);

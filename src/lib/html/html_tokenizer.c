@@ -143,7 +143,6 @@ static void tag_begin(struct mv_html_parser *p, int is_end)
 	p->tag_self_closing = 0;
 	p->tag_len = 0;
 	memset(p->tag_name, 0, HTML_TAG_NAME_PAD);	/* the padding html_tag_lookup() compares */
-	p->tag_hash = HTML_NAME_HASH_INIT;
 	p->tag_long = 0;
 	p->cur_attr = ATTR_NONE;
 	p->attrs_set = 0;
@@ -165,15 +164,68 @@ static void tag_name_add(struct mv_html_parser *p, int c)
 		return;
 	}
 	p->tag_name[p->tag_len++] = (char)ch;
-	p->tag_hash = html_name_hash_step(p->tag_hash, ch);
 }
+
+#ifdef __SSE2__
+/* Bit k set where v's byte k is a control byte or white space (<= ' '). */
+static inline unsigned control_bits(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
+							  _mm_set1_epi8(' ')));
+}
+
+/* v with A-Z lowercased: A-Z moved to the bottom of the signed range are the bytes below -128 + 26. */
+static inline __m128i lower_block(__m128i v)
+{
+	__m128i upper = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A'))),
+				       _mm_set1_epi8((char)(0x80 + 26)));
+
+	return _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+}
+
+_Static_assert(sizeof(((struct mv_html_parser *)0)->tag_name) >= 16, "tag_name takes a 16-byte store");
+
+/* 16 bytes from index 16 - k on keep the first k bytes of a block. */
+static const unsigned char keep_first[32] = {
+	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+};
+
+/*
+ * Most tag names are whole within the next 16 bytes (all readable): one
+ * look finds the end, with no loop, and stores them lowercased and
+ * zero-padded into tag_name.  Returns the length, or 16 when the name does
+ * not end there at a byte that ends names (the caller goes byte by byte).
+ */
+static inline unsigned tag_name_block(struct mv_html_parser *p, const unsigned char *s)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i punct = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
+	unsigned k = (unsigned)__builtin_ctz(control_bits(v) | (unsigned)_mm_movemask_epi8(punct) | 0x10000u);
+	__m128i keep;
+
+	if (k == 16 || (byte_class[s[k]] & S_NAME) == 0)
+		return 16;
+	keep = _mm_loadu_si128((const __m128i *)(const void *)(keep_first + 16 - k));
+	_mm_storeu_si128((__m128i *)(void *)p->tag_name, _mm_and_si128(lower_block(v), keep));
+	return k;
+}
+#endif
 
 /* The tag name bytes from s[i] on, up to a byte that ends the name; returns its index or n. */
 static inline size_t tag_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
 {
 	unsigned len = p->tag_len;
-	uint32_t hash = p->tag_hash;
 
+#ifdef __SSE2__
+	if (len == 0 && n - i >= 16) {
+		unsigned k = tag_name_block(p, s + i);
+
+		if (k < 16) {
+			p->tag_len = k;
+			return i + k;
+		}
+	}
+#endif
 	for (; i < n; i++) {
 		unsigned char c = name_byte[s[i]];
 
@@ -188,10 +240,8 @@ static inline size_t tag_name_run(struct mv_html_parser *p, const unsigned char 
 			break;
 		}
 		p->tag_name[len++] = (char)c;
-		hash = html_name_hash_step(hash, c);
 	}
 	p->tag_len = len;
-	p->tag_hash = hash;
 	return i;
 }
 
@@ -307,6 +357,7 @@ static void attr_append(struct mv_html_parser *p, const char *s, size_t n)
 static void tag_emit(struct mv_html_parser *p)
 {
 	p->state = ST_DATA;
+	p->tag_hash = html_name_hash(p->tag_name, p->tag_len);
 	if (p->tag_is_end)
 		html_tree_end_tag(p);
 	else
