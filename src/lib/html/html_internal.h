@@ -9,6 +9,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "mailvet/arena.h"
 #include "mailvet/html.h"
@@ -205,6 +208,20 @@ void html_style_apply(struct html_level *lv, const char *style, size_t len);
 uint32_t html_color_parse(const char *s, size_t len, int legacy);
 
 /* --- text collection (html_result.c) --- */
+
+#ifdef __SSE2__
+/* Bit k set where v's byte k is ASCII white space (space, tab, LF, FF, CR). */
+static inline unsigned html_space_bits(__m128i v)
+{
+	__m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
+				  _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+							    _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\f'))));
+
+	return (unsigned)_mm_movemask_epi8(sp);
+}
+#endif
 
 struct html_collect {
 	mv_buf buf;

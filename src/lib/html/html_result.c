@@ -7,9 +7,6 @@
  * exactly like whole input.
  */
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "html/html_internal.h"
 
@@ -54,20 +51,6 @@ static void collect_slow(struct html_collect *c, const char *s, size_t n)
 	}
 }
 
-#ifdef __SSE2__
-/* Bit k set where v's byte k is ASCII white space. */
-static unsigned space_bits(__m128i v)
-{
-	__m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
-				  _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
-							    _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
-					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\f'))));
-
-	return (unsigned)_mm_movemask_epi8(sp);
-}
-#endif
-
 /*
  * Inside a word (the last byte written is not white space and no separator
  * is owed), words parted by one ' ' come out as they are: prose is copied 16
@@ -83,7 +66,7 @@ static size_t copy_prose(const char *s, size_t i, size_t n, char **w_r)
 
 	while (n - i >= 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		unsigned sp = space_bits(v);
+		unsigned sp = html_space_bits(v);
 		unsigned one = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
 		unsigned stop = (sp & ~one) | (sp & (sp >> 1)) | (sp & 0x8000u);
 
@@ -112,7 +95,7 @@ static inline size_t skip_space(const char *s, size_t i, size_t n)
 {
 #ifdef __SSE2__
 	while (n - i >= 16) {
-		unsigned sp = space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+		unsigned sp = html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
 
 		if (sp != 0xFFFFu)
 			return i + (size_t)__builtin_ctz(~sp);

@@ -14,9 +14,6 @@
  */
 #include <stddef.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "html/html_internal.h"
 
@@ -92,6 +89,23 @@ static size_t skip_space(const unsigned char *s, size_t i, size_t n)
 	while (i < n && (byte_class[s[i]] & S_SPACE) != 0)
 		i++;
 	return i;
+}
+
+/*
+ * True when s[i..j) is white space only, the most common text between tags;
+ * the bytes up to n are readable.  A short run is looked at in one block,
+ * with no loop whose exit depends on its length.
+ */
+static int all_space(const unsigned char *s, size_t i, size_t j, size_t n)
+{
+#ifdef __SSE2__
+	if (j - i <= 16 && n - i >= 16) {
+		unsigned in = j - i == 16 ? 0xFFFFu : (1u << (j - i)) - 1;
+
+		return (html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & in) == in;
+	}
+#endif
+	return skip_space(s, i, j) == j;
 }
 
 /*
@@ -1055,7 +1069,7 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 			j = text_end(p->state, s, i, n);
 			/* The run [i, j) is plain text; a tag that starts at j is lexed at once. */
 			if (j > i) {
-				if (skip_space(s, i, j) == j)
+				if (all_space(s, i, j, n))
 					html_emit_space(p);
 				else
 					html_emit_text(p, (const char *)s + i, j - i);
