@@ -232,6 +232,8 @@ struct html_collect {
 void html_collect_init(struct html_collect *c, mv_arena *arena, size_t max);
 /* Appends text, collapsing ASCII white space runs into the pending separator. */
 void html_collect(struct html_collect *c, const char *s, size_t n);
+/* The same, where avail >= n bytes of s are readable: the end of the text is read in 16-byte blocks. */
+void html_collect_in(struct html_collect *c, const char *s, size_t n, size_t avail);
 /* Owes a separator (1 space, 2 line break) before the next word; the larger one wins. */
 static inline void html_collect_sep(struct html_collect *c, unsigned char sep)
 {
@@ -328,27 +330,36 @@ struct mv_html_parser {
 	struct html_level stack[HTML_MAX_DEPTH];
 };
 
-/* Text from the tokenizer (data, RCDATA, raw text, decoded references); inline, once per text run. */
-static inline void html_emit_text(struct mv_html_parser *p, const char *s, size_t n)
+/*
+ * Text from the tokenizer (data, RCDATA, raw text, decoded references), with
+ * avail >= n bytes readable from s; inline, once per text run.
+ */
+static inline void html_emit_text_in(struct mv_html_parser *p, const char *s, size_t n, size_t avail)
 {
 	switch (p->sink) {
 	case SINK_VISIBLE:
-		html_collect(&p->text, s, n);
+		html_collect_in(&p->text, s, n, avail);
 		if (p->anchor_link >= 0 && !p->anchor_hidden)
-			html_collect(&p->atext, s, n);
+			html_collect_in(&p->atext, s, n, avail);
 		break;
 	case SINK_HIDDEN:
-		html_collect(&p->hidden, s, n);
+		html_collect_in(&p->hidden, s, n, avail);
 		if (p->anchor_link >= 0 && p->anchor_hidden)
-			html_collect(&p->atext, s, n);
+			html_collect_in(&p->atext, s, n, avail);
 		break;
 	case SINK_TITLE:
-		html_collect(&p->title, s, n);
+		html_collect_in(&p->title, s, n, avail);
 		break;
 	default:
 		break;
 	}
 }
+
+static inline void html_emit_text(struct mv_html_parser *p, const char *s, size_t n)
+{
+	html_emit_text_in(p, s, n, n);
+}
+
 /* Text of white space only (most text between tags): it only owes a space where text goes now. */
 static inline void html_emit_space(struct mv_html_parser *p)
 {

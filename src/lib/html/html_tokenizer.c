@@ -1072,7 +1072,7 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 				if (all_space(s, i, j, n))
 					html_emit_space(p);
 				else
-					html_emit_text(p, (const char *)s + i, j - i);
+					html_emit_text_in(p, (const char *)s + i, j - i, n - i);
 			}
 			if (j == n || s[j] != '<' || p->state != ST_DATA)
 				return j;
