@@ -1100,8 +1100,24 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 				return i;
 			break;	/* the tag is done: on to the text after it */
 		case ST_COMMENT:
-			z = memchr(s + i, '-', n - i);
-			return z != NULL ? (size_t)(z - s) : n;
+			/*
+			 * A '-' and a byte that is not '-' leave the comment as it
+			 * was (13.2.5.45, 13.2.5.50): only "--" needs step().
+			 */
+			for (;;) {
+				z = memchr(s + i, '-', n - i);
+				if (z == NULL)
+					return n;
+				i = (size_t)(z - s) + 1;
+				if (i == n || s[i] == '-')
+					return i - 1;
+				i++;
+			}
+		case ST_NAMED_REF:
+			/* The name of a reference, up to the byte step() ends it with. */
+			while (i < n && (is_alpha(s[i]) || is_digit(s[i])) && p->ref_len < HTML_MAX_REF)
+				p->ref[p->ref_len++] = (char)s[i++];
+			return i;
 		case ST_BOGUS_COMMENT:
 			z = memchr(s + i, '>', n - i);
 			return z != NULL ? (size_t)(z - s) : n;
