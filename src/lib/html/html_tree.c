@@ -129,36 +129,37 @@ static unsigned find_key(const struct mv_html_parser *p, uint32_t key, unsigned 
 	return 0;
 }
 
+/*
+ * The open element a start tag closes (13.2.6.4.7, simplified): the topmost
+ * one with id a or b, searched no further than an element with one of
+ * stop_flags or with id stop_a or stop_b.  A table rather than a switch: a
+ * jump on the tag id mispredicts.  a is 0 for the tags that close none.
+ */
+struct implied_close {
+	unsigned char a, b, stop_flags, stop_a, stop_b;
+};
+
+static const struct implied_close implied_close[TAG_COUNT] = {
+	[TAG_LI] = { TAG_LI, ID_NONE, TF_SCOPE, TAG_OL, TAG_UL },
+	[TAG_DD] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE },
+	[TAG_DT] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE },
+	[TAG_TD] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE },
+	[TAG_TH] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE },
+	[TAG_TR] = { TAG_TR, ID_NONE, 0, TAG_TABLE, ID_NONE },
+	/* A new <a> closes the open one (adoption agency, simplified). */
+	[TAG_A] = { TAG_A, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE },
+};
+
 static void implied_closes(struct mv_html_parser *p, unsigned id, unsigned flags)
 {
+	const struct implied_close *ic = &implied_close[id];
+
 	if ((flags & TF_CLOSES_P) != 0)
 		pop_to(p, find_id(p, TAG_P, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE));
-	switch (id) {
-	case TAG_LI:
-		pop_to(p, find_id(p, TAG_LI, ID_NONE, TF_SCOPE, TAG_OL, TAG_UL));
-		break;
-	case TAG_DD:
-	case TAG_DT:
-		pop_to(p, find_id(p, TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE));
-		break;
-	case TAG_TD:
-	case TAG_TH:
-		pop_to(p, find_id(p, TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE));
-		break;
-	case TAG_TR:
-		pop_to(p, find_id(p, TAG_TR, ID_NONE, 0, TAG_TABLE, ID_NONE));
-		break;
-	case TAG_OPTION:
-		if (p->stack[p->depth - 1].id == TAG_OPTION)
-			pop_to(p, p->depth - 1);
-		break;
-	case TAG_A:
-		/* A new <a> closes the open one (adoption agency, simplified). */
-		pop_to(p, find_id(p, TAG_A, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE));
-		break;
-	default:
-		break;
-	}
+	if (ic->a != 0)
+		pop_to(p, find_id(p, ic->a, ic->b, ic->stop_flags, ic->stop_a, ic->stop_b));
+	else if (id == TAG_OPTION && p->stack[p->depth - 1].id == TAG_OPTION)
+		pop_to(p, p->depth - 1);
 }
 
 static int eq_ci(mv_str s, const char *lit)
