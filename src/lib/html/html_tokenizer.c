@@ -467,6 +467,36 @@ static int named_ref_end(struct mv_html_parser *p, int c)
 	return semi;
 }
 
+/* The alphanumerics of a reference name from s[i] on (13.2.5.73); returns the index of the byte after. */
+static size_t ref_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	while (i < n && (is_alpha(s[i]) || is_digit(s[i])) && p->ref_len < HTML_MAX_REF)
+		p->ref[p->ref_len++] = (char)s[i++];
+	return i;
+}
+
+/*
+ * A character reference from just past its '&', found in return_state
+ * (13.2.5.72-73): a named one is taken whole when its end is in the input,
+ * with no trip through step() per byte.  Returns the index of the next byte;
+ * p->state is return_state again when the reference is done, else the state
+ * step() goes on in (a numeric reference, the end of the input).
+ */
+static size_t char_ref(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n,
+		       unsigned char return_state)
+{
+	ref_start(p, return_state);
+	if (i == n || !(is_alpha(s[i]) || is_digit(s[i])))
+		return i;
+	p->ref_len = 0;
+	p->state = ST_NAMED_REF;
+	i = ref_name_run(p, s, i, n);
+	if (i == n)
+		return n;
+	p->state = return_state;
+	return named_ref_end(p, s[i]) ? i + 1 : i;
+}
+
 static void numeric_ref_end(struct mv_html_parser *p)
 {
 	char out[4];
@@ -850,8 +880,12 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 			if (j == n)
 				return n;
 			i = j + 1;
-			if (s[j] == '&')
-				return ref_start(p, p->state), i;
+			if (s[j] == '&') {
+				i = char_ref(p, s, i, n, p->state);
+				if (p->state != ST_ATTR_VALUE_DQ && p->state != ST_ATTR_VALUE_SQ)
+					return i;
+				break;
+			}
 			if (s[j] != c) {
 				attr_append(p, replacement, 3);	/* NUL */
 				break;
@@ -908,8 +942,12 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				p->state = ST_BEFORE_ATTR_NAME;
 				goto before_attr_name;
 			}
-			if (c == '&')
-				return ref_start(p, ST_ATTR_VALUE_UNQ), i;
+			if (c == '&') {
+				i = char_ref(p, s, i, n, ST_ATTR_VALUE_UNQ);
+				if (p->state != ST_ATTR_VALUE_UNQ)
+					return i;
+				break;
+			}
 			if (c == '>')
 				return tag_emit(p), i;
 			attr_append(p, replacement, 3);	/* NUL */
@@ -1074,7 +1112,15 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 				else
 					html_emit_text_in(p, (const char *)s + i, j - i, n - i);
 			}
-			if (j == n || s[j] != '<' || p->state != ST_DATA)
+			if (j == n)
+				return n;
+			if (s[j] == '&' && (p->state == ST_DATA || p->state == ST_RCDATA)) {
+				i = char_ref(p, s, j + 1, n, p->state);
+				if (i == n || !is_text_state(p->state))
+					return i;
+				break;	/* on to the text after it */
+			}
+			if (s[j] != '<' || p->state != ST_DATA)
 				return j;
 			i = lex_tag_fast(p, s, j + 1, n);
 			if (is_text_state(p->state)) {
@@ -1115,9 +1161,7 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 			}
 		case ST_NAMED_REF:
 			/* The name of a reference, up to the byte step() ends it with. */
-			while (i < n && (is_alpha(s[i]) || is_digit(s[i])) && p->ref_len < HTML_MAX_REF)
-				p->ref[p->ref_len++] = (char)s[i++];
-			return i;
+			return ref_name_run(p, s, i, n);
 		case ST_BOGUS_COMMENT:
 			z = memchr(s + i, '>', n - i);
 			return z != NULL ? (size_t)(z - s) : n;
