@@ -1089,6 +1089,24 @@ static size_t text_end(int state, const unsigned char *s, size_t i, size_t n)
 }
 
 /*
+ * The end of the comment body from s[i]: a '-' and a byte that is not '-'
+ * leave the comment as it was (13.2.5.45, 13.2.5.50), so only "--", or a '-'
+ * at the end of the input, is left for step().
+ */
+static size_t comment_run(const unsigned char *s, size_t i, size_t n)
+{
+	const unsigned char *z;
+
+	while ((z = memchr(s + i, '-', n - i)) != NULL) {
+		i = (size_t)(z - s) + 1;
+		if (i == n || s[i] == '-')
+			return i - 1;
+		i++;
+	}
+	return n;
+}
+
+/*
  * Takes the run of bytes from i that the current state passes over whole
  * (text, attribute values, names, comment bodies) and returns the index of
  * the next byte that step() must see, or n.
@@ -1128,7 +1146,7 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 					return n;
 				break;	/* the tag is done: on to the text after it */
 			}
-			/* fall through: lex_tag() takes the rest of an unusual tag */
+			/* fall through - lex_tag() takes the rest of an unusual tag */
 		case ST_TAG_OPEN:
 		case ST_END_TAG_OPEN:
 		case ST_TAG_NAME:
@@ -1146,19 +1164,7 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 				return i;
 			break;	/* the tag is done: on to the text after it */
 		case ST_COMMENT:
-			/*
-			 * A '-' and a byte that is not '-' leave the comment as it
-			 * was (13.2.5.45, 13.2.5.50): only "--" needs step().
-			 */
-			for (;;) {
-				z = memchr(s + i, '-', n - i);
-				if (z == NULL)
-					return n;
-				i = (size_t)(z - s) + 1;
-				if (i == n || s[i] == '-')
-					return i - 1;
-				i++;
-			}
+			return comment_run(s, i, n);
 		case ST_NAMED_REF:
 			/* The name of a reference, up to the byte step() ends it with. */
 			return ref_name_run(p, s, i, n);
