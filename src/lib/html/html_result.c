@@ -55,7 +55,8 @@ static void collect_slow(struct html_collect *c, const char *s, size_t n)
  * Inside a word (the last byte written is not white space and no separator
  * is owed), words parted by one ' ' come out as they are: prose is copied 16
  * bytes at a time up to the first byte that needs a decision (other white
- * space, a second space, a space whose next byte is not in the text).  The
+ * space or a control byte, a second space, a space whose next byte is not in
+ * the text).  The
  * input has avail >= n readable bytes, so that the end of the text is read in
  * a block too; the bytes past n are stored past w, never counted.  Returns
  * the new i; *w_r has moved on.  The caller has room for 16 bytes past *w_r
@@ -68,11 +69,13 @@ static size_t copy_prose(const char *s, size_t i, size_t n, size_t avail, char *
 
 	while (i < n && avail - i >= 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		unsigned sp = html_space_bits(v);
+		/* White space and control bytes (<= ' '): a cheap superset of white space */
+		unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
+									   _mm_set1_epi8(' ')));
 		unsigned one = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
 		unsigned in = n - i >= 16 ? 0xFFFFu : (1u << (n - i)) - 1;	/* the bytes of the text */
 		unsigned last = (in + 1) >> 1;					/* its last one here */
-		unsigned stop = (sp & ~one) | (sp & (sp >> 1)) | (sp & last) | (~in & 0xFFFFu);
+		unsigned stop = (ctl & ~one) | (one & (ctl >> 1)) | (one & last) | (~in & 0xFFFFu);
 
 		_mm_storeu_si128((__m128i *)(void *)w, v);
 		if (stop != 0) {
