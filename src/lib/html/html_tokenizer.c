@@ -977,14 +977,23 @@ static size_t lex_tag_fast(struct mv_html_parser *p, const unsigned char *s, siz
 	if (n - i < 2)
 		return i;
 	c = s[i];
-	if (c == '/' && is_alpha(s[i + 1])) {
+	if (c == '/') {
+		/* An end tag: its own path, so that no later branch asks again which kind it is. */
+		if (!is_alpha(s[i + 1]))
+			return i;
 		tag_begin(p, 1);
-		i++;
-	} else if (is_alpha(c)) {
-		tag_begin(p, 0);
-	} else {
-		return i;
+		p->state = ST_TAG_NAME;
+		i = tag_name_run(p, s, i + 1, n);
+		if (i == n || s[i] != '>')
+			return i;	/* the input ends, or attributes (which end tags ignore) */
+		p->state = ST_DATA;
+		p->tag_hash = html_name_hash(p->tag_name, p->tag_len);
+		html_tree_end_tag(p);
+		return i + 1;
 	}
+	if (!is_alpha(c))
+		return i;
+	tag_begin(p, 0);
 	p->state = ST_TAG_NAME;
 	i = tag_name_run(p, s, i, n);
 	if (i == n)
