@@ -1131,7 +1131,8 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 		case ST_RCDATA:
 		case ST_RAWTEXT:
 		case ST_PLAINTEXT:
-			j = text_end(p->state, s, i, n);
+			/* Tags often follow each other with no text between: no scan then. */
+			j = s[i] == '<' && p->state != ST_PLAINTEXT ? i : text_end(p->state, s, i, n);
 			/* The run [i, j) is plain text; a tag that starts at j is lexed at once. */
 			if (j > i) {
 				if (all_space(s, i, j, n))
