@@ -1131,6 +1131,7 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 		case ST_RCDATA:
 		case ST_RAWTEXT:
 		case ST_PLAINTEXT:
+		text:
 			/* Tags often follow each other with no text between: no scan then. */
 			j = s[i] == '<' && p->state != ST_PLAINTEXT ? i : text_end(p->state, s, i, n);
 			/* The run [i, j) is plain text; a tag that starts at j is lexed at once. */
@@ -1146,7 +1147,7 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 				i = char_ref(p, s, j + 1, n, p->state);
 				if (i == n || !is_text_state(p->state))
 					return i;
-				break;	/* on to the text after it */
+				goto text;	/* on to the text after it, with no dispatch on the state */
 			}
 			if (s[j] != '<' || p->state != ST_DATA)
 				return j;
@@ -1154,7 +1155,7 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 			if (is_text_state(p->state)) {
 				if (i == n)
 					return n;
-				break;	/* the tag is done: on to the text after it */
+				goto text;	/* the tag is done: on to the text after it */
 			}
 			/* fall through - lex_tag() takes the rest of an unusual tag */
 		case ST_TAG_OPEN:
