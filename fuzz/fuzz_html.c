@@ -1,6 +1,8 @@
 /*
- * HTML tokenizer: a one-shot parse and a chunked parse (chunk size from the
- * first byte) must agree, and the text must come out collapsed.
+ * HTML tokenizer: a one-shot parse, a chunked parse (chunk size from the
+ * first byte) and a parse fed one byte at a time (no fast path applies: every
+ * byte goes through the state machine) must agree, and the text must come
+ * out collapsed.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,26 +31,44 @@ static int collapsed(mv_str t)
 	return 1;
 }
 
+static void parse_chunked(mv_arena *a, const uint8_t *data, size_t size, size_t chunk,
+			  struct mv_html_result *r)
+{
+	struct mv_html_parser *p = mv_html_parser_new(a, 0, 0);
+	size_t off;
+
+	for (off = 0; off < size; off += chunk)
+		mv_html_parser_feed(p, (const char *)data + off, size - off < chunk ? size - off : chunk);
+	mv_html_parser_finish(p, r);
+}
+
+static int same(const struct mv_html_result *xp, const struct mv_html_result *yp)
+{
+	const struct mv_html_result x = *xp, y = *yp;
+	size_t i;
+
+	if (!SAME(text) || !SAME(hidden_text) || !SAME(title) || !SAME(base_href) || x.flags != y.flags ||
+	    x.n_links != y.n_links || x.n_tags != y.n_tags)
+		return 0;
+	for (i = 0; i < x.n_links; i++)
+		if (!SAME(links[i].href) || !SAME(links[i].text) || x.links[i].hidden != y.links[i].hidden)
+			return 0;
+	return 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	mv_arena *a = mv_arena_new((size_t)64 << 20);
-	struct mv_html_result x, y;
-	struct mv_html_parser *p;
-	size_t chunk = size != 0 ? (size_t)data[0] % 17 + 1 : 1, off, i;
+	struct mv_html_result x, y, z;
+	size_t chunk = size != 0 ? (size_t)data[0] % 17 + 1 : 1;
 
 	mv_html_parse(a, mv_str_make((const char *)data, size), 0, 0, &x);
-	p = mv_html_parser_new(a, 0, 0);
-	for (off = 0; off < size; off += chunk)
-		mv_html_parser_feed(p, (const char *)data + off, size - off < chunk ? size - off : chunk);
-	mv_html_parser_finish(p, &y);
-	if (!SAME(text) || !SAME(hidden_text) || !SAME(title) || !SAME(base_href) || x.flags != y.flags ||
-	    x.n_links != y.n_links || x.n_tags != y.n_tags)
+	parse_chunked(a, data, size, chunk, &y);
+	parse_chunked(a, data, size, 1, &z);
+	if (!same(&x, &y) || !same(&x, &z))
 		abort();
 	if (!collapsed(x.text) || !collapsed(x.hidden_text) || !collapsed(x.title))
 		abort();
-	for (i = 0; i < x.n_links; i++)
-		if (!SAME(links[i].href) || !SAME(links[i].text) || x.links[i].hidden != y.links[i].hidden)
-			abort();
 	mv_arena_free(&a);
 	return 0;
 }

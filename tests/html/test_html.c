@@ -424,6 +424,85 @@ static void test_html_chunked_equals_whole(void)
 	}
 }
 
+/*
+ * Fed whole, the tokenizer takes the common shapes by its fast paths (a whole
+ * tag, a whole reference, names and text 16 bytes at a look); fed one byte at
+ * a time, none of them applies and every byte goes through the WHATWG state
+ * machine.  Generated markup, with the usual shapes and the unusual ones mixed
+ * in, must come out the same both ways.
+ */
+struct piece {
+	const char *s;
+	size_t len;
+};
+
+#define P(lit) { lit, sizeof(lit) - 1 }
+
+static const struct piece gen_pieces[] = {
+	P("<"), P(">"), P("</"), P("/>"), P("<!--"), P("-->"), P("--!>"), P("-"), P("--"),
+	P("<!DOCTYPE html>"), P("<?x?>"), P("&"), P("&amp;"), P("&amp"), P("&ampx"), P("&#"), P("&#x41;"),
+	P("&#65"), P("&#0;"), P("&notin;"), P("&notit"), P("&nbsp;"), P("&LT;"), P(";"), P("="), P("\""),
+	P("'"), P(" "), P("  "), P("\t"), P("\n"), P("\r\n"), P("\f"), P("\v"), P("\0"), P("a"), P("x"),
+	P("Word"), P("text text "), P("\xc3\xa9"), P("http://e.com/?a=1&b=2"), P("display:none"),
+	P("color:#fff"), P("font-size:0"), P("<a href=\"http://a/?x=1&amp;y=2\">"), P("</a>"),
+	P("<img src='i.png' alt=Alt>"), P("<br/>"), P("<br />"), P("<td class=\"c\" style=\"color:red\">"),
+	P("</td>"), P("<tr>"), P("<p>"), P("</p>"), P("<font color=white>"), P("<div hidden>"), P("</div>"),
+	P("<span style=\"display:none\">"), P("</span>"), P("<b>"), P("</b>"), P("<script>"), P("</script>"),
+	P("<style>"), P("</style>"), P("<title>"), P("</title>"), P("<textarea>"), P("</textarea >"),
+	P("<plaintext>"), P("<template>"), P("</template>"), P("<option>"), P("<li>"), P("<table>"),
+	P("<form action=/f>"), P("<base href=http://b/>"), P("<meta http-equiv=refresh content='0;url=/r'>"),
+	P("<TD WIDTH=1 NOWRAP>"), P("<A HREF=x>"), P("<x y z>"), P("<x y = \"v\">"), P("<x y=v/>"),
+	P("<x =y>"), P("<x y=\"v\"z>"), P("<x\ty\n=\n'v'>"), P("<abcdefghijklmnopqrstuvwxyz0123456789>"),
+	P("<x abcdefghijklmnopqrstu=1>"), P("<p\0>"), P("<x y\0=1>"), P("<x y=\"\0\">"), P("<x y=a&amp;b>"),
+	P("< p>"), P("Lorem ipsum dolor sit amet, consectetur adipiscing elit"), P("  \n\t  indented  \r\n  text  "),
+	P("<td style=\"font-family:Arial,sans-serif;font-size:14px;color:#333333\" align=left>"),
+	P("<a href=\"https://news.example.com/track?u=12345&amp;id=67890&amp;c=weekly\" target=_blank>"),
+	P("&CounterClockwiseContourIntegral;"), P("<!-- a - b -- c --->"), P("<xmp>"), P("</xmp>"),
+};
+
+static size_t gen_doc(char *doc, size_t cap, unsigned *seed)
+{
+	size_t len = 0, n, k;
+
+	*seed = *seed * 1103515245u + 12345u;
+	n = 1 + (*seed >> 16) % 200;
+	for (k = 0; k < n; k++) {
+		const struct piece *piece;
+
+		*seed = *seed * 1103515245u + 12345u;
+		piece = &gen_pieces[(*seed >> 16) % (sizeof(gen_pieces) / sizeof(gen_pieces[0]))];
+		if (piece->len > cap - len)
+			break;
+		memcpy(doc + len, piece->s, piece->len);
+		len += piece->len;
+	}
+	return len;
+}
+
+static void test_html_fast_paths_equal_state_machine(void)
+{
+	static char doc[16384];
+	unsigned seed = 7;
+	int round;
+
+	for (round = 0; round < 3000; round++) {
+		mv_arena *a = mv_arena_new(0);
+		struct mv_html_result whole, bytes;
+		mv_str d = mv_str_make(doc, gen_doc(doc, sizeof(doc), &seed));
+		int failures = test_failures;
+
+		mv_html_parse(a, d, 0, 0, &whole);
+		parse_chunked(a, d, 1, &seed, &bytes);
+		CHECK(same_result(&whole, &bytes));
+		if (test_failures != failures) {
+			fprintf(stderr, "  round %d: %.*s\n", round, (int)d.len, d.p);
+			mv_arena_free(&a);
+			break;
+		}
+		mv_arena_free(&a);
+	}
+}
+
 /* Pathological inputs of a few MB must stay linear. */
 static void test_html_pathological_inputs_are_fast(void)
 {
@@ -463,6 +542,7 @@ int main(void)
 	RUN(test_html_limits);
 	RUN(test_html_deep_nesting);
 	RUN(test_html_chunked_equals_whole);
+	RUN(test_html_fast_paths_equal_state_machine);
 	RUN(test_html_pathological_inputs_are_fast);
 	return test_summary();
 }

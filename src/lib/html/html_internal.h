@@ -9,6 +9,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "mailvet/arena.h"
 #include "mailvet/html.h"
@@ -78,16 +81,32 @@ struct html_tag_info {
 	unsigned char flags;	/* enum html_tag_flag */
 };
 
-/* FNV-1a of a (lowercased) name: the tag table's hash and the element stack's key. */
-#define HTML_NAME_HASH_INIT	2166136261u
-
-static inline uint32_t html_name_hash_step(uint32_t hash, unsigned char c)
+/*
+ * The hash of a (lowercased) tag name: the tag table's hash and the element
+ * stack's key.  name is zero-padded to HTML_TAG_NAME_PAD bytes when len is no
+ * longer, and a short name is hashed as two words with no loop; a longer one
+ * (no known tag is) byte by byte (FNV-1a).
+ */
+static inline uint32_t html_name_hash(const char *name, size_t len)
 {
-	return (hash ^ c) * 16777619u;
-}
+	uint64_t lo, hi, h;
+	size_t i;
 
-uint32_t html_name_hash(const char *name, size_t len);
-/* Fills the tag table once per process; every parser calls it before its first lookup. */
+	if (len > HTML_TAG_NAME_PAD) {
+		uint32_t fnv = 2166136261u;
+
+		for (i = 0; i < len; i++)
+			fnv = (fnv ^ (unsigned char)name[i]) * 16777619u;
+		return fnv;
+	}
+	memcpy(&lo, name, sizeof(lo));
+	memcpy(&hi, name + sizeof(lo), sizeof(hi));
+	h = (lo * 0x9E3779B97F4A7C15u + hi) * 0xC2B2AE3D27D4EB4Fu + len;
+	return (uint32_t)(h >> 32);
+}
+_Static_assert(HTML_TAG_NAME_PAD == 16, "html_name_hash() reads the padding as two words");
+
+/* Fills the tag and attribute tables once per process; every parser calls it before its first lookup. */
 void html_tags_init(void);
 
 /* Open addressing; a power of two over twice the number of tags, so that misses end fast. */
@@ -133,8 +152,36 @@ enum html_attr {
 	ATTR_NONE = ATTR_COUNT
 };
 
-/* ATTR_NONE for an attribute we ignore. */
-int html_attr_lookup(const char *name, size_t len);
+/* A name we act on, zero-padded, and 0xFF over its length: a match is a masked compare. */
+struct html_attr_name {
+	unsigned char name[16];
+	unsigned char mask[16];
+};
+
+/*
+ * Filled by html_tags_init(); read only afterwards.  Entry 0 of the names
+ * matches nothing, and a slot holds an attribute's index in the names (its
+ * id + 1) or 0.
+ */
+extern struct html_attr_name html_attr_names[ATTR_COUNT + 1];
+extern const unsigned char html_attr_slots[HTML_MAX_ATTR_NAME + 1][32];
+
+/*
+ * ATTR_NONE for an attribute we ignore.  name (lowercased) has 16 readable
+ * bytes; those past len (at most HTML_MAX_ATTR_NAME) may hold anything.
+ * Inline and without branches: it runs for every attribute.
+ */
+static inline int html_attr_lookup(const char *name, size_t len)
+{
+	unsigned idx = html_attr_slots[len][(unsigned char)name[0] & 31];
+	const struct html_attr_name *a = &html_attr_names[idx];
+	uint64_t w[2], mask[2], want[2];
+
+	memcpy(w, name, sizeof(w));
+	memcpy(mask, a->mask, sizeof(mask));
+	memcpy(want, a->name, sizeof(want));
+	return (((w[0] & mask[0]) ^ want[0]) | ((w[1] & mask[1]) ^ want[1])) == 0 ? (int)idx - 1 : ATTR_NONE;
+}
 
 /* --- style analysis (html_style.c) --- */
 
@@ -162,6 +209,20 @@ uint32_t html_color_parse(const char *s, size_t len, int legacy);
 
 /* --- text collection (html_result.c) --- */
 
+#ifdef __SSE2__
+/* Bit k set where v's byte k is ASCII white space (space, tab, LF, FF, CR). */
+static inline unsigned html_space_bits(__m128i v)
+{
+	__m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
+				  _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+							    _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\f'))));
+
+	return (unsigned)_mm_movemask_epi8(sp);
+}
+#endif
+
 struct html_collect {
 	mv_buf buf;
 	unsigned char pending;	/* separator owed before the next word: 0, 1 space, 2 line break */
@@ -171,6 +232,8 @@ struct html_collect {
 void html_collect_init(struct html_collect *c, mv_arena *arena, size_t max);
 /* Appends text, collapsing ASCII white space runs into the pending separator. */
 void html_collect(struct html_collect *c, const char *s, size_t n);
+/* The same, where avail >= n bytes of s are readable: the end of the text is read in 16-byte blocks. */
+void html_collect_in(struct html_collect *c, const char *s, size_t n, size_t avail);
 /* Owes a separator (1 space, 2 line break) before the next word; the larger one wins. */
 static inline void html_collect_sep(struct html_collect *c, unsigned char sep)
 {
@@ -226,7 +289,7 @@ struct mv_html_parser {
 	unsigned char attr_long;
 	char tag_name[HTML_MAX_TAG_NAME];
 	unsigned tag_len;
-	uint32_t tag_hash;		/* html_name_hash() of tag_name, kept as it grows */
+	uint32_t tag_hash;		/* html_name_hash() of tag_name, set when the tag is complete */
 	char attr_name[HTML_MAX_ATTR_NAME];
 	unsigned attr_len;
 	int cur_attr;			/* slot receiving the value, or ATTR_NONE */
@@ -267,27 +330,58 @@ struct mv_html_parser {
 	struct html_level stack[HTML_MAX_DEPTH];
 };
 
-/* Text from the tokenizer (data, RCDATA, raw text, decoded references); inline, once per text run. */
-static inline void html_emit_text(struct mv_html_parser *p, const char *s, size_t n)
+/*
+ * Text from the tokenizer (data, RCDATA, raw text, decoded references), with
+ * avail >= n bytes readable from s; inline, once per text run.
+ */
+static inline void html_emit_text_in(struct mv_html_parser *p, const char *s, size_t n, size_t avail)
 {
 	switch (p->sink) {
 	case SINK_VISIBLE:
-		html_collect(&p->text, s, n);
+		html_collect_in(&p->text, s, n, avail);
 		if (p->anchor_link >= 0 && !p->anchor_hidden)
-			html_collect(&p->atext, s, n);
+			html_collect_in(&p->atext, s, n, avail);
 		break;
 	case SINK_HIDDEN:
-		html_collect(&p->hidden, s, n);
+		html_collect_in(&p->hidden, s, n, avail);
 		if (p->anchor_link >= 0 && p->anchor_hidden)
-			html_collect(&p->atext, s, n);
+			html_collect_in(&p->atext, s, n, avail);
 		break;
 	case SINK_TITLE:
-		html_collect(&p->title, s, n);
+		html_collect_in(&p->title, s, n, avail);
 		break;
 	default:
 		break;
 	}
 }
+
+static inline void html_emit_text(struct mv_html_parser *p, const char *s, size_t n)
+{
+	html_emit_text_in(p, s, n, n);
+}
+
+/* Text of white space only (most text between tags): it only owes a space where text goes now. */
+static inline void html_emit_space(struct mv_html_parser *p)
+{
+	switch (p->sink) {
+	case SINK_VISIBLE:
+		html_collect_sep(&p->text, 1);
+		if (p->anchor_link >= 0 && !p->anchor_hidden)
+			html_collect_sep(&p->atext, 1);
+		break;
+	case SINK_HIDDEN:
+		html_collect_sep(&p->hidden, 1);
+		if (p->anchor_link >= 0 && p->anchor_hidden)
+			html_collect_sep(&p->atext, 1);
+		break;
+	case SINK_TITLE:
+		html_collect_sep(&p->title, 1);
+		break;
+	default:
+		break;
+	}
+}
+
 /* A complete tag token: name in tag_name, kept attributes in attrs/values. */
 void html_tree_start_tag(struct mv_html_parser *p);
 void html_tree_end_tag(struct mv_html_parser *p);

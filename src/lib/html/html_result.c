@@ -7,9 +7,6 @@
  * exactly like whole input.
  */
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "html/html_internal.h"
 
@@ -54,38 +51,31 @@ static void collect_slow(struct html_collect *c, const char *s, size_t n)
 	}
 }
 
-#ifdef __SSE2__
-/* Bit k set where v's byte k is ASCII white space. */
-static unsigned space_bits(__m128i v)
-{
-	__m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
-				  _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
-							    _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
-					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\f'))));
-
-	return (unsigned)_mm_movemask_epi8(sp);
-}
-#endif
-
 /*
  * Inside a word (the last byte written is not white space and no separator
  * is owed), words parted by one ' ' come out as they are: prose is copied 16
  * bytes at a time up to the first byte that needs a decision (other white
- * space, a second space, a space whose next byte is not seen yet).  Returns
+ * space or a control byte, a second space, a space whose next byte is not in
+ * the text).  The
+ * input has avail >= n readable bytes, so that the end of the text is read in
+ * a block too; the bytes past n are stored past w, never counted.  Returns
  * the new i; *w_r has moved on.  The caller has room for 16 bytes past *w_r
- * while 16 bytes of input remain.
+ * while 16 bytes of input are readable.
  */
-static size_t copy_prose(const char *s, size_t i, size_t n, char **w_r)
+static size_t copy_prose(const char *s, size_t i, size_t n, size_t avail, char **w_r)
 {
 #ifdef __SSE2__
 	char *w = *w_r;
 
-	while (n - i >= 16) {
+	while (i < n && avail - i >= 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		unsigned sp = space_bits(v);
+		/* White space and control bytes (<= ' '): a cheap superset of white space */
+		unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
+									   _mm_set1_epi8(' ')));
 		unsigned one = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
-		unsigned stop = (sp & ~one) | (sp & (sp >> 1)) | (sp & 0x8000u);
+		unsigned in = n - i >= 16 ? 0xFFFFu : (1u << (n - i)) - 1;	/* the bytes of the text */
+		unsigned last = (in + 1) >> 1;					/* its last one here */
+		unsigned stop = (ctl & ~one) | (one & (ctl >> 1)) | (one & last) | (~in & 0xFFFFu);
 
 		_mm_storeu_si128((__m128i *)(void *)w, v);
 		if (stop != 0) {
@@ -102,22 +92,29 @@ static size_t copy_prose(const char *s, size_t i, size_t n, char **w_r)
 #else
 	(void)s;
 	(void)n;
+	(void)avail;
 	(void)w_r;
 #endif
 	return i;
 }
 
-/* The end of the white space run that starts at s[i]. */
-static inline size_t skip_space(const char *s, size_t i, size_t n)
+/* The end of the white space run that starts at s[i] (avail >= n bytes are readable). */
+static inline size_t skip_space(const char *s, size_t i, size_t n, size_t avail)
 {
 #ifdef __SSE2__
-	while (n - i >= 16) {
-		unsigned sp = space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+	while (i < n && avail - i >= 16) {
+		unsigned sp = html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
 
-		if (sp != 0xFFFFu)
-			return i + (size_t)__builtin_ctz(~sp);
+		if (sp != 0xFFFFu) {
+			i += (size_t)__builtin_ctz(~sp);
+			return i < n ? i : n;
+		}
 		i += 16;
 	}
+	if (i > n)
+		return n;
+#else
+	(void)avail;
 #endif
 	while (i < n && space_class[(unsigned char)s[i]])
 		i++;
@@ -132,7 +129,7 @@ static char *collect_room(mv_buf *buf, size_t n)
 	return mv_buf_reserve(buf, n);
 }
 
-void html_collect(struct html_collect *c, const char *s, size_t n)
+void html_collect_in(struct html_collect *c, const char *s, size_t n, size_t avail)
 {
 	char *w, *start;
 	size_t i;
@@ -141,23 +138,27 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 		return;
 	if (space_class[(unsigned char)s[0]]) {
 		/* Text between tags is mostly indentation: it only owes a separator. */
-		i = skip_space(s, 1, n);
+		i = skip_space(s, 1, n, avail);
 		if (c->pending == 0)
 			c->pending = 1;
 		if (i == n)
 			return;
 		s += i;
 		n -= i;
+		avail -= i;
 	}
 	/*
 	 * At most n bytes plus one separator come out of n bytes in: the
 	 * separator owed on entry, then one per white space run that is read.
+	 * A 16-byte store at the end of the text writes up to 15 more.
 	 */
 	if (n + 1 > c->buf.max - c->buf.len) {
 		collect_slow(c, s, n);
 		return;
 	}
-	start = collect_room(&c->buf, n + 1);
+	if (avail > n && n + 16 > c->buf.max - c->buf.len)
+		avail = n;
+	start = collect_room(&c->buf, avail > n ? n + 16 : n + 1);
 	if (start == NULL) {
 		c->buf.truncated = 0;
 		collect_slow(c, s, n);
@@ -168,7 +169,7 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 	while (i < n) {
 		if (space_class[(unsigned char)s[i]]) {
 			/* Markup is indented: white space comes in runs. */
-			i = skip_space(s, i + 1, n);
+			i = skip_space(s, i + 1, n, avail);
 			if (c->pending == 0)
 				c->pending = 1;
 			continue;
@@ -180,11 +181,16 @@ void html_collect(struct html_collect *c, const char *s, size_t n)
 		}
 		/* The word, and the words after it while they are parted by one space. */
 		*w++ = s[i++];
-		i = copy_prose(s, i, n, &w);
+		i = copy_prose(s, i, n, avail, &w);
 		while (i < n && !space_class[(unsigned char)s[i]])
 			*w++ = s[i++];
 	}
 	c->buf.len += (size_t)(w - start);
+}
+
+void html_collect(struct html_collect *c, const char *s, size_t n)
+{
+	html_collect_in(c, s, n, n);
 }
 
 static mv_str trim(mv_str s)

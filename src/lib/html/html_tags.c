@@ -2,7 +2,7 @@
  * The tags and attributes the HTML module acts on.  Lookups run once per tag
  * and per attribute: a tag is found by the hash of its name (which the element
  * stack needs anyway) in an open-addressing table filled once per process; an
- * attribute by its length, then a compare with the few names of that length.
+ * attribute by its length and first letter, then one masked compare.
  */
 #include <pthread.h>
 #include <string.h>
@@ -143,17 +143,7 @@ _Static_assert(sizeof(tags_by_len) / sizeof(tags_by_len[0]) - 1 <= HTML_TAG_NAME
 _Static_assert(HTML_TAG_NAME_PAD <= HTML_MAX_TAG_NAME, "the parser's name buffer holds the padding");
 
 struct html_tag_slot html_tag_slots[HTML_TAG_SLOTS];
-static pthread_once_t tag_slots_once = PTHREAD_ONCE_INIT;
-
-uint32_t html_name_hash(const char *name, size_t len)
-{
-	uint32_t h = HTML_NAME_HASH_INIT;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = html_name_hash_step(h, (unsigned char)name[i]);
-	return h;
-}
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void tag_slots_fill(void)
 {
@@ -163,8 +153,13 @@ static void tag_slots_fill(void)
 		const struct html_tag_info *t;
 
 		for (t = tags_by_len[len]; t->name != NULL; t++) {
-			uint32_t hash = html_name_hash(t->name, len);
-			unsigned slot = hash & (HTML_TAG_SLOTS - 1);
+			char name[HTML_TAG_NAME_PAD] = { 0 };
+			uint32_t hash;
+			unsigned slot;
+
+			memcpy(name, t->name, len);
+			hash = html_name_hash(name, len);
+			slot = hash & (HTML_TAG_SLOTS - 1);
 
 			while (html_tag_slots[slot].tag != NULL)
 				slot = (slot + 1) & (HTML_TAG_SLOTS - 1);
@@ -176,30 +171,51 @@ static void tag_slots_fill(void)
 	}
 }
 
-void html_tags_init(void)
+/*
+ * Attributes: no two names we act on share both length and first letter, so
+ * that pair picks the one candidate and a masked compare of the 16 bytes of
+ * the parser's name buffer checks it.  Slots hold the id + 1; 0 is none.
+ */
+#define SLOT(len, first, attr) [len][(first) & 31] = (attr) + 1
+
+const unsigned char html_attr_slots[HTML_MAX_ATTR_NAME + 1][32] = {
+	SLOT(3, 'a', ATTR_ALT), SLOT(3, 's', ATTR_SRC),
+	SLOT(4, 'd', ATTR_DATA), SLOT(4, 'h', ATTR_HREF),
+	SLOT(5, 'c', ATTR_COLOR), SLOT(5, 's', ATTR_STYLE),
+	SLOT(6, 'a', ATTR_ACTION), SLOT(6, 'h', ATTR_HIDDEN),
+	SLOT(7, 'b', ATTR_BGCOLOR), SLOT(7, 'c', ATTR_CONTENT),
+	SLOT(10, 'b', ATTR_BACKGROUND), SLOT(10, 'h', ATTR_HTTP_EQUIV),
+};
+
+static const char *const attr_names[ATTR_COUNT] = {
+	[ATTR_HREF] = "href", [ATTR_SRC] = "src", [ATTR_ALT] = "alt", [ATTR_ACTION] = "action",
+	[ATTR_STYLE] = "style", [ATTR_HIDDEN] = "hidden", [ATTR_BACKGROUND] = "background",
+	[ATTR_CONTENT] = "content", [ATTR_HTTP_EQUIV] = "http-equiv", [ATTR_COLOR] = "color",
+	[ATTR_BGCOLOR] = "bgcolor", [ATTR_DATA] = "data",
+};
+
+struct html_attr_name html_attr_names[ATTR_COUNT + 1];
+
+static void attr_names_fill(void)
 {
-	(void)pthread_once(&tag_slots_once, tag_slots_fill);
+	unsigned id;
+
+	html_attr_names[0].name[0] = 1;	/* no name matches it: mask 0, name not 0 */
+	for (id = 0; id < ATTR_COUNT; id++) {
+		size_t len = strlen(attr_names[id]);
+
+		memcpy(html_attr_names[id + 1].name, attr_names[id], len);
+		memset(html_attr_names[id + 1].mask, 0xFF, len);
+	}
 }
 
-/* Attributes: by length, then the names of that length (a constant-size memcmp is a load and a compare). */
-#define NAME_IS(lit) (memcmp(name, lit, sizeof(lit) - 1) == 0)
-
-int html_attr_lookup(const char *name, size_t len)
+static void tables_fill(void)
 {
-	switch (len) {
-	case 3:
-		return NAME_IS("alt") ? ATTR_ALT : NAME_IS("src") ? ATTR_SRC : ATTR_NONE;
-	case 4:
-		return NAME_IS("data") ? ATTR_DATA : NAME_IS("href") ? ATTR_HREF : ATTR_NONE;
-	case 5:
-		return NAME_IS("color") ? ATTR_COLOR : NAME_IS("style") ? ATTR_STYLE : ATTR_NONE;
-	case 6:
-		return NAME_IS("action") ? ATTR_ACTION : NAME_IS("hidden") ? ATTR_HIDDEN : ATTR_NONE;
-	case 7:
-		return NAME_IS("bgcolor") ? ATTR_BGCOLOR : NAME_IS("content") ? ATTR_CONTENT : ATTR_NONE;
-	case 10:
-		return NAME_IS("background") ? ATTR_BACKGROUND : NAME_IS("http-equiv") ? ATTR_HTTP_EQUIV : ATTR_NONE;
-	default:
-		return ATTR_NONE;
-	}
+	tag_slots_fill();
+	attr_names_fill();
+}
+
+void html_tags_init(void)
+{
+	(void)pthread_once(&tables_once, tables_fill);
 }

@@ -14,9 +14,6 @@
  */
 #include <stddef.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "html/html_internal.h"
 
@@ -95,6 +92,23 @@ static size_t skip_space(const unsigned char *s, size_t i, size_t n)
 }
 
 /*
+ * True when s[i..j) is white space only, the most common text between tags;
+ * the bytes up to n are readable.  A short run is looked at in one block,
+ * with no loop whose exit depends on its length.
+ */
+static int all_space(const unsigned char *s, size_t i, size_t j, size_t n)
+{
+#ifdef __SSE2__
+	if (j - i <= 16 && n - i >= 16) {
+		unsigned in = j - i == 16 ? 0xFFFFu : (1u << (j - i)) - 1;
+
+		return (html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & in) == in;
+	}
+#endif
+	return skip_space(s, i, j) == j;
+}
+
+/*
  * The first index from i on whose byte is a, b or NUL, or n: the end of a
  * run of text or of a quoted attribute value.  Those runs are most of the
  * input, so SSE2 looks at 16 bytes at a time where it is there.
@@ -143,7 +157,6 @@ static void tag_begin(struct mv_html_parser *p, int is_end)
 	p->tag_self_closing = 0;
 	p->tag_len = 0;
 	memset(p->tag_name, 0, HTML_TAG_NAME_PAD);	/* the padding html_tag_lookup() compares */
-	p->tag_hash = HTML_NAME_HASH_INIT;
 	p->tag_long = 0;
 	p->cur_attr = ATTR_NONE;
 	p->attrs_set = 0;
@@ -165,15 +178,68 @@ static void tag_name_add(struct mv_html_parser *p, int c)
 		return;
 	}
 	p->tag_name[p->tag_len++] = (char)ch;
-	p->tag_hash = html_name_hash_step(p->tag_hash, ch);
 }
 
+#ifdef __SSE2__
+/* Bit k set where v's byte k is a control byte or white space (<= ' '). */
+static inline unsigned control_bits(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
+							  _mm_set1_epi8(' ')));
+}
+
+/* v with A-Z lowercased: A-Z moved to the bottom of the signed range are the bytes below -128 + 26. */
+static inline __m128i lower_block(__m128i v)
+{
+	__m128i upper = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A'))),
+				       _mm_set1_epi8((char)(0x80 + 26)));
+
+	return _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+}
+
+_Static_assert(sizeof(((struct mv_html_parser *)0)->tag_name) >= 16, "tag_name takes a 16-byte store");
+
+/* 16 bytes from index 16 - k on keep the first k bytes of a block. */
+static const unsigned char keep_first[32] = {
+	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+};
+
+/*
+ * Most tag names are whole within the next 16 bytes (all readable): one
+ * look finds the end, with no loop, and stores them lowercased and
+ * zero-padded into tag_name.  Returns the length, or 16 when the name does
+ * not end there at a byte that ends names (the caller goes byte by byte).
+ */
+static inline unsigned tag_name_block(struct mv_html_parser *p, const unsigned char *s)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i punct = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
+	unsigned k = (unsigned)__builtin_ctz(control_bits(v) | (unsigned)_mm_movemask_epi8(punct) | 0x10000u);
+	__m128i keep;
+
+	if (k == 16 || (byte_class[s[k]] & S_NAME) == 0)
+		return 16;
+	keep = _mm_loadu_si128((const __m128i *)(const void *)(keep_first + 16 - k));
+	_mm_storeu_si128((__m128i *)(void *)p->tag_name, _mm_and_si128(lower_block(v), keep));
+	return k;
+}
+#endif
+
 /* The tag name bytes from s[i] on, up to a byte that ends the name; returns its index or n. */
-static size_t tag_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+static inline size_t tag_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
 {
 	unsigned len = p->tag_len;
-	uint32_t hash = p->tag_hash;
 
+#ifdef __SSE2__
+	if (len == 0 && n - i >= 16) {
+		unsigned k = tag_name_block(p, s + i);
+
+		if (k < 16) {
+			p->tag_len = k;
+			return i + k;
+		}
+	}
+#endif
 	for (; i < n; i++) {
 		unsigned char c = name_byte[s[i]];
 
@@ -188,10 +254,8 @@ static size_t tag_name_run(struct mv_html_parser *p, const unsigned char *s, siz
 			break;
 		}
 		p->tag_name[len++] = (char)c;
-		hash = html_name_hash_step(hash, c);
 	}
 	p->tag_len = len;
-	p->tag_hash = hash;
 	return i;
 }
 
@@ -221,7 +285,7 @@ _Static_assert(sizeof(((struct mv_html_parser *)0)->attr_name) >= 16, "attr_name
  * the length, or 16 when the name does not end there at a byte that ends
  * names (a longer name, or a control byte that is part of it).
  */
-static unsigned attr_name_block(struct mv_html_parser *p, const unsigned char *s)
+static inline unsigned attr_name_block(struct mv_html_parser *p, const unsigned char *s)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
 	__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')), _mm_set1_epi8(' '));
@@ -240,7 +304,7 @@ static unsigned attr_name_block(struct mv_html_parser *p, const unsigned char *s
 }
 #endif
 
-static size_t attr_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+static inline size_t attr_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
 {
 	unsigned len = p->attr_len;
 
@@ -266,8 +330,10 @@ static size_t attr_name_run(struct mv_html_parser *p, const unsigned char *s, si
 	return i;
 }
 
+_Static_assert(HTML_MAX_ATTR_NAME >= 16, "html_attr_lookup() reads 16 bytes of attr_name");
+
 /* The name is complete: keep the value only for attributes we act on, first one wins. */
-static void attr_name_done(struct mv_html_parser *p)
+static inline void attr_name_done(struct mv_html_parser *p)
 {
 	int id = ATTR_NONE;
 
@@ -305,6 +371,7 @@ static void attr_append(struct mv_html_parser *p, const char *s, size_t n)
 static void tag_emit(struct mv_html_parser *p)
 {
 	p->state = ST_DATA;
+	p->tag_hash = html_name_hash(p->tag_name, p->tag_len);
 	if (p->tag_is_end)
 		html_tree_end_tag(p);
 	else
@@ -398,6 +465,36 @@ static int named_ref_end(struct mv_html_parser *p, int c)
 	ref_out(p, e->value, e->value_len);
 	ref_out(p, p->ref + k, p->ref_len - k);
 	return semi;
+}
+
+/* The alphanumerics of a reference name from s[i] on (13.2.5.73); returns the index of the byte after. */
+static size_t ref_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	while (i < n && (is_alpha(s[i]) || is_digit(s[i])) && p->ref_len < HTML_MAX_REF)
+		p->ref[p->ref_len++] = (char)s[i++];
+	return i;
+}
+
+/*
+ * A character reference from just past its '&', found in return_state
+ * (13.2.5.72-73): a named one is taken whole when its end is in the input,
+ * with no trip through step() per byte.  Returns the index of the next byte;
+ * p->state is return_state again when the reference is done, else the state
+ * step() goes on in (a numeric reference, the end of the input).
+ */
+static size_t char_ref(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n,
+		       unsigned char return_state)
+{
+	ref_start(p, return_state);
+	if (i == n || !(is_alpha(s[i]) || is_digit(s[i])))
+		return i;
+	p->ref_len = 0;
+	p->state = ST_NAMED_REF;
+	i = ref_name_run(p, s, i, n);
+	if (i == n)
+		return n;
+	p->state = return_state;
+	return named_ref_end(p, s[i]) ? i + 1 : i;
 }
 
 static void numeric_ref_end(struct mv_html_parser *p)
@@ -706,6 +803,8 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				return tag_emit(p), i;
 			if (c == '/') {
 				p->state = ST_SELF_CLOSING;
+				if (i < n && s[i] == '>')
+					return p->tag_self_closing = 1, tag_emit(p), i + 1;
 				break;
 			}
 			if (!is_space(c)) {
@@ -715,11 +814,16 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 			p->state = ST_BEFORE_ATTR_NAME;
 			/* fall through */
 		case ST_BEFORE_ATTR_NAME:
+		before_attr_name:
 			i = skip_space(s, i, n);
 			if (i == n)
 				return n;
 			c = s[i];
-			if (c == '/' || c == '>') {
+			if (c == '>')
+				return tag_emit(p), i + 1;	/* through ST_AFTER_ATTR_NAME */
+			if (c == '/') {
+				if (n - i >= 2 && s[i + 1] == '>')	/* through ST_SELF_CLOSING */
+					return p->tag_self_closing = 1, tag_emit(p), i + 2;
 				p->state = ST_AFTER_ATTR_NAME;
 				break;
 			}
@@ -776,8 +880,12 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 			if (j == n)
 				return n;
 			i = j + 1;
-			if (s[j] == '&')
-				return ref_start(p, p->state), i;
+			if (s[j] == '&') {
+				i = char_ref(p, s, i, n, p->state);
+				if (p->state != ST_ATTR_VALUE_DQ && p->state != ST_ATTR_VALUE_SQ)
+					return i;
+				break;
+			}
 			if (s[j] != c) {
 				attr_append(p, replacement, 3);	/* NUL */
 				break;
@@ -794,8 +902,13 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 					p->tag_self_closing = 1;
 				return tag_emit(p), i + 1;
 			}
-			if (p->state == ST_AFTER_ATTR_VALUE_Q && (is_space(c) || c == '/')) {
-				p->state = c == '/' ? ST_SELF_CLOSING : ST_BEFORE_ATTR_NAME;
+			if (p->state == ST_AFTER_ATTR_VALUE_Q && is_space(c)) {
+				p->state = ST_BEFORE_ATTR_NAME;
+				i++;
+				goto before_attr_name;	/* the usual next attribute, with no dispatch */
+			}
+			if (p->state == ST_AFTER_ATTR_VALUE_Q && c == '/') {
+				p->state = ST_SELF_CLOSING;
 				i++;
 				break;
 			}
@@ -825,20 +938,146 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				return n;
 			i = j + 1;
 			c = s[j];
-			if (is_space(c))
+			if (is_space(c)) {
 				p->state = ST_BEFORE_ATTR_NAME;
-			else if (c == '&')
-				return ref_start(p, ST_ATTR_VALUE_UNQ), i;
-			else if (c == '>')
+				goto before_attr_name;
+			}
+			if (c == '&') {
+				i = char_ref(p, s, i, n, ST_ATTR_VALUE_UNQ);
+				if (p->state != ST_ATTR_VALUE_UNQ)
+					return i;
+				break;
+			}
+			if (c == '>')
 				return tag_emit(p), i;
-			else
-				attr_append(p, replacement, 3);	/* NUL */
+			attr_append(p, replacement, 3);	/* NUL */
 			break;
 		default:
 			return i;
 		}
 	}
 	return i;
+}
+
+/*
+ * The common shape of a whole tag, from just past its '<': a letter starts
+ * the name, each attribute is a name with a quoted or unquoted value after
+ * '=' or with none, white space parts them, and '>' or "/>" ends the tag.
+ * The steps are lex_tag()'s, with no dispatch on the state between them; at
+ * anything else (the end of the input, a character reference, NUL, a parse
+ * error) p->state is the state lex_tag() goes on from.  Returns the index of
+ * the first byte not taken.
+ */
+static size_t lex_tag_fast(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	unsigned char c;
+	size_t j;
+
+	p->state = ST_TAG_OPEN;
+	if (n - i < 2)
+		return i;
+	c = s[i];
+	if (c == '/') {
+		/* An end tag: its own path, so that no later branch asks again which kind it is. */
+		if (!is_alpha(s[i + 1]))
+			return i;
+		tag_begin(p, 1);
+		p->state = ST_TAG_NAME;
+		i = tag_name_run(p, s, i + 1, n);
+		if (i == n || s[i] != '>')
+			return i;	/* the input ends, or attributes (which end tags ignore) */
+		p->state = ST_DATA;
+		p->tag_hash = html_name_hash(p->tag_name, p->tag_len);
+		html_tree_end_tag(p);
+		return i + 1;
+	}
+	if (!is_alpha(c))
+		return i;
+	tag_begin(p, 0);
+	p->state = ST_TAG_NAME;
+	i = tag_name_run(p, s, i, n);
+	if (i == n)
+		return n;
+	c = s[i];
+	if (c == '>')
+		return tag_emit(p), i + 1;
+	if (!is_space(c))
+		return i;
+	p->state = ST_BEFORE_ATTR_NAME;
+	for (;;) {
+		/* s[i] is white space before an attribute name (13.2.5.32) */
+		i = skip_space(s, i + 1, n);
+		if (i == n)
+			return n;
+		c = s[i];
+		if (c == '>')
+			return tag_emit(p), i + 1;
+		if (c == '/' || c == '=')
+			return i;
+		do {
+			attr_begin(p);
+			p->state = ST_ATTR_NAME;
+			i = attr_name_run(p, s, i, n);
+			if (i == n)
+				return n;
+			c = s[i];
+			if (c != '=' && !is_space(c) && c != '>')
+				return i;
+			attr_name_done(p);
+			if (c == '>')
+				return tag_emit(p), i + 1;
+			if (c == '=')
+				break;
+			/* An attribute with no value: another name may follow. */
+			p->state = ST_AFTER_ATTR_NAME;
+			i = skip_space(s, i + 1, n);
+			if (i == n)
+				return n;
+			c = s[i];
+			if (c == '>')
+				return tag_emit(p), i + 1;
+			if (c == '/' || c == '=')
+				return i;
+		} while (1);
+		i++;
+		p->state = ST_BEFORE_ATTR_VALUE;
+		if (i == n)
+			return n;
+		c = s[i];
+		if (c == '"' || c == '\'') {
+			p->state = c == '"' ? ST_ATTR_VALUE_DQ : ST_ATTR_VALUE_SQ;
+			j = find_stop(s, ++i, n, c, '&');
+			if (p->cur_attr != ATTR_NONE)
+				attr_append(p, (const char *)s + i, j - i);
+			if (j == n || s[j] != c)
+				return j;	/* '&' or NUL */
+			i = j + 1;
+			p->state = ST_AFTER_ATTR_VALUE_Q;
+			if (i == n)
+				return n;
+			c = s[i];
+			if (c == '>')
+				return tag_emit(p), i + 1;
+			if (!is_space(c))
+				return i;
+		} else {
+			if (is_space(c) || c == '>')
+				return i;
+			p->state = ST_ATTR_VALUE_UNQ;
+			j = scan(s, i, n, S_UNQ);
+			if (p->cur_attr != ATTR_NONE)
+				attr_append(p, (const char *)s + i, j - i);
+			if (j == n)
+				return n;
+			c = s[j];
+			if (c == '>')
+				return tag_emit(p), j + 1;
+			if (!is_space(c))
+				return j;	/* '&' or NUL */
+			i = j;
+		}
+		p->state = ST_BEFORE_ATTR_NAME;
+	}
 }
 
 /* The end of the plain text from s[i] in a text state: the next byte step() must see, or n. */
@@ -859,6 +1098,24 @@ static size_t text_end(int state, const unsigned char *s, size_t i, size_t n)
 }
 
 /*
+ * The end of the comment body from s[i]: a '-' and a byte that is not '-'
+ * leave the comment as it was (13.2.5.45, 13.2.5.50), so only "--", or a '-'
+ * at the end of the input, is left for step().
+ */
+static size_t comment_run(const unsigned char *s, size_t i, size_t n)
+{
+	const unsigned char *z;
+
+	while ((z = memchr(s + i, '-', n - i)) != NULL) {
+		i = (size_t)(z - s) + 1;
+		if (i == n || s[i] == '-')
+			return i - 1;
+		i++;
+	}
+	return n;
+}
+
+/*
  * Takes the run of bytes from i that the current state passes over whole
  * (text, attribute values, names, comment bodies) and returns the index of
  * the next byte that step() must see, or n.
@@ -874,15 +1131,33 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 		case ST_RCDATA:
 		case ST_RAWTEXT:
 		case ST_PLAINTEXT:
-			j = text_end(p->state, s, i, n);
+		text:
+			/* Tags often follow each other with no text between: no scan then. */
+			j = s[i] == '<' && p->state != ST_PLAINTEXT ? i : text_end(p->state, s, i, n);
 			/* The run [i, j) is plain text; a tag that starts at j is lexed at once. */
-			if (j > i)
-				html_emit_text(p, (const char *)s + i, j - i);
-			if (j == n || s[j] != '<' || p->state != ST_DATA)
+			if (j > i) {
+				if (all_space(s, i, j, n))
+					html_emit_space(p);
+				else
+					html_emit_text_in(p, (const char *)s + i, j - i, n - i);
+			}
+			if (j == n)
+				return n;
+			if (s[j] == '&' && (p->state == ST_DATA || p->state == ST_RCDATA)) {
+				i = char_ref(p, s, j + 1, n, p->state);
+				if (i == n || !is_text_state(p->state))
+					return i;
+				goto text;	/* on to the text after it, with no dispatch on the state */
+			}
+			if (s[j] != '<' || p->state != ST_DATA)
 				return j;
-			p->state = ST_TAG_OPEN;
-			i = j + 1;
-			/* fall through */
+			i = lex_tag_fast(p, s, j + 1, n);
+			if (is_text_state(p->state)) {
+				if (i == n)
+					return n;
+				goto text;	/* the tag is done: on to the text after it */
+			}
+			/* fall through - lex_tag() takes the rest of an unusual tag */
 		case ST_TAG_OPEN:
 		case ST_END_TAG_OPEN:
 		case ST_TAG_NAME:
@@ -900,8 +1175,10 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 				return i;
 			break;	/* the tag is done: on to the text after it */
 		case ST_COMMENT:
-			z = memchr(s + i, '-', n - i);
-			return z != NULL ? (size_t)(z - s) : n;
+			return comment_run(s, i, n);
+		case ST_NAMED_REF:
+			/* The name of a reference, up to the byte step() ends it with. */
+			return ref_name_run(p, s, i, n);
 		case ST_BOGUS_COMMENT:
 			z = memchr(s + i, '>', n - i);
 			return z != NULL ? (size_t)(z - s) : n;

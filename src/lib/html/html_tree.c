@@ -19,9 +19,14 @@ static uint32_t tag_key(uint32_t hash)
 	return hash | 1u;
 }
 
+/* What a tag we have no rule for is: no id, no flags, no raw text. */
+static const struct html_tag_info unknown_tag = { NULL, TAG_UNKNOWN, RAW_NONE, 0 };
+
 static const struct html_tag_info *tag_info(const struct mv_html_parser *p, uint32_t hash)
 {
-	return p->tag_long ? NULL : html_tag_lookup(p->tag_name, p->tag_len, hash);
+	const struct html_tag_info *t = p->tag_long ? NULL : html_tag_lookup(p->tag_name, p->tag_len, hash);
+
+	return t != NULL ? t : &unknown_tag;
 }
 
 /* True when text at this level cannot be seen (hidden, or colour on equal background). */
@@ -43,25 +48,29 @@ static unsigned char level_sink(const struct html_level *lv)
 /* Where text goes now: after every tag, from the raw text state and the top level. */
 static inline void update_sink(struct mv_html_parser *p)
 {
-	const struct html_level *top = &p->stack[p->depth - 1];
+	/* By raw text state, then the top level's sink: dropped raw text and dropped content win. */
+	static const unsigned char sink_now[4][4] = {
+		[RAW_NONE] = { SINK_DROP, SINK_VISIBLE, SINK_HIDDEN, SINK_TITLE },
+		[RAW_TITLE] = { SINK_DROP, SINK_TITLE, SINK_TITLE, SINK_TITLE },
+		[RAW_TEXT] = { SINK_DROP, SINK_VISIBLE, SINK_HIDDEN, SINK_TITLE },
+		[RAW_DROP] = { SINK_DROP, SINK_DROP, SINK_DROP, SINK_DROP },
+	};
 
-	if (p->raw == RAW_DROP || top->sink == SINK_DROP)
-		p->sink = SINK_DROP;
-	else if (p->raw == RAW_TITLE)
-		p->sink = SINK_TITLE;
-	else
-		p->sink = top->sink;
+	p->sink = sink_now[p->raw & 3][p->stack[p->depth - 1].sink & 3];
 }
 
+/* The separator a tag's start and end make in the text: a line break, a space or none. */
 static void separate(struct mv_html_parser *p, unsigned flags)
 {
-	unsigned char sep = (flags & TF_BREAK) ? 2 : (flags & TF_SPACE) ? 1 : 0;
+	static const unsigned char sep_of[8] = {
+		[TF_BREAK] = 2, [TF_BREAK | TF_SPACE] = 2, [TF_SPACE] = 1,
+	};
+	unsigned char sep = sep_of[flags & (TF_BREAK | TF_SPACE)];
 
-	if (sep == 0)
-		return;
+	/* No branch on sep: a sep of 0 owes nothing. */
 	html_collect_sep(&p->text, sep);
 	html_collect_sep(&p->hidden, sep);
-	html_collect_sep(&p->atext, 1);
+	html_collect_sep(&p->atext, sep != 0);
 }
 
 /* Returns 1 when lv was pushed, 0 when folded into the top level. */
@@ -129,36 +138,37 @@ static unsigned find_key(const struct mv_html_parser *p, uint32_t key, unsigned 
 	return 0;
 }
 
+/*
+ * The open element a start tag closes (13.2.6.4.7, simplified): the topmost
+ * one with id a or b, searched no further than an element with one of
+ * stop_flags or with id stop_a or stop_b.  A table rather than a switch: a
+ * jump on the tag id mispredicts.  a is 0 for the tags that close none.
+ */
+struct implied_close {
+	unsigned char a, b, stop_flags, stop_a, stop_b;
+};
+
+static const struct implied_close implied_close[TAG_COUNT] = {
+	[TAG_LI] = { TAG_LI, ID_NONE, TF_SCOPE, TAG_OL, TAG_UL },
+	[TAG_DD] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE },
+	[TAG_DT] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE },
+	[TAG_TD] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE },
+	[TAG_TH] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE },
+	[TAG_TR] = { TAG_TR, ID_NONE, 0, TAG_TABLE, ID_NONE },
+	/* A new <a> closes the open one (adoption agency, simplified). */
+	[TAG_A] = { TAG_A, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE },
+};
+
 static void implied_closes(struct mv_html_parser *p, unsigned id, unsigned flags)
 {
+	const struct implied_close *ic = &implied_close[id];
+
 	if ((flags & TF_CLOSES_P) != 0)
 		pop_to(p, find_id(p, TAG_P, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE));
-	switch (id) {
-	case TAG_LI:
-		pop_to(p, find_id(p, TAG_LI, ID_NONE, TF_SCOPE, TAG_OL, TAG_UL));
-		break;
-	case TAG_DD:
-	case TAG_DT:
-		pop_to(p, find_id(p, TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE));
-		break;
-	case TAG_TD:
-	case TAG_TH:
-		pop_to(p, find_id(p, TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE));
-		break;
-	case TAG_TR:
-		pop_to(p, find_id(p, TAG_TR, ID_NONE, 0, TAG_TABLE, ID_NONE));
-		break;
-	case TAG_OPTION:
-		if (p->stack[p->depth - 1].id == TAG_OPTION)
-			pop_to(p, p->depth - 1);
-		break;
-	case TAG_A:
-		/* A new <a> closes the open one (adoption agency, simplified). */
-		pop_to(p, find_id(p, TAG_A, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE));
-		break;
-	default:
-		break;
-	}
+	if (ic->a != 0)
+		pop_to(p, find_id(p, ic->a, ic->b, ic->stop_flags, ic->stop_a, ic->stop_b));
+	else if (id == TAG_OPTION && p->stack[p->depth - 1].id == TAG_OPTION)
+		pop_to(p, p->depth - 1);
 }
 
 static int eq_ci(mv_str s, const char *lit)
@@ -213,29 +223,13 @@ static void image_in_anchor(struct mv_html_parser *p, mv_str alt)
 	html_collect(&p->aalt, "]", 1);
 }
 
-/* What the document contains, whatever the attributes. */
-static void tag_flags(struct mv_html_parser *p, unsigned id)
-{
-	switch (id) {
-	case TAG_FORM:
-		p->flags |= MV_HTML_HAS_FORM;
-		break;
-	case TAG_IFRAME:
-	case TAG_FRAME:
-		p->flags |= MV_HTML_HAS_IFRAME;
-		break;
-	case TAG_OBJECT:
-	case TAG_EMBED:
-	case TAG_APPLET:
-		p->flags |= MV_HTML_HAS_OBJECT;
-		break;
-	case TAG_SCRIPT:
-		p->flags |= MV_HTML_HAS_SCRIPT;
-		break;
-	default:
-		break;
-	}
-}
+/* What the document contains, whatever the attributes: by tag id, no jump. */
+static const unsigned short doc_flags[TAG_COUNT] = {
+	[TAG_FORM] = MV_HTML_HAS_FORM,
+	[TAG_IFRAME] = MV_HTML_HAS_IFRAME, [TAG_FRAME] = MV_HTML_HAS_IFRAME,
+	[TAG_OBJECT] = MV_HTML_HAS_OBJECT, [TAG_EMBED] = MV_HTML_HAS_OBJECT, [TAG_APPLET] = MV_HTML_HAS_OBJECT,
+	[TAG_SCRIPT] = MV_HTML_HAS_SCRIPT,
+};
 
 /* Links of a start tag with kept attributes; hidden tells whether the element itself is hidden. */
 static void tag_links(struct mv_html_parser *p, unsigned id, int hidden)
@@ -359,7 +353,7 @@ void html_tree_start_tag(struct mv_html_parser *p)
 {
 	uint32_t hash = p->tag_hash;
 	const struct html_tag_info *t = tag_info(p, hash);
-	unsigned id = t != NULL ? t->id : TAG_UNKNOWN, flags = t != NULL ? t->flags : 0;
+	unsigned id = t->id, flags = t->flags;
 	struct html_level lv;
 	int hidden;
 
@@ -382,14 +376,14 @@ void html_tree_start_tag(struct mv_html_parser *p)
 
 	if ((flags & TF_VOID) == 0)
 		(void)push(p, &lv);
-	tag_flags(p, id);
+	p->flags |= doc_flags[id];
 	/* Most tags keep no attribute: they have no link and no style. */
 	if (p->attrs_set != 0) {
 		tag_links(p, id, hidden);
 		if (id == TAG_A)
 			anchor_open(p, hidden);
 	}
-	if (t != NULL && t->raw != RAW_NONE)
+	if (t->raw != RAW_NONE)
 		start_raw(p, t);
 	update_sink(p);
 }
@@ -397,7 +391,7 @@ void html_tree_end_tag(struct mv_html_parser *p)
 {
 	uint32_t hash = p->tag_hash;
 	const struct html_tag_info *t = tag_info(p, hash);
-	unsigned id = t != NULL ? t->id : TAG_UNKNOWN, flags = t != NULL ? t->flags : 0;
+	unsigned id = t->id, flags = t->flags;
 
 	/* The tokenizer emits an end tag inside raw text only when it ends it. */
 	p->raw = RAW_NONE;
