@@ -287,73 +287,134 @@ static inline bool note_at(const char *p, size_t n, const char *note)
 	return n >= NOTE_MIN_LEN && lower4(p) == lower4(note) && word_starts(mv_str_make(p, n), note);
 }
 
-/* Notes anywhere in a comment, as substrings in any case: TLS, authentication, local submission. */
-static unsigned comment_notes(mv_str c)
+struct notes {
+	unsigned flags;
+	bool auth, not_auth;
+};
+
+/* Looks for a note at p (left bytes of comment from there); false at a NUL, which ends the search. */
+static bool note_check(const char *p, size_t left, struct notes *nt)
 {
-	size_t n = c.len, i;	/* the whole comment: the scan is linear */
-	unsigned f = 0;
-	bool auth = false, not_auth = false;
+	switch (note_start[(unsigned char)*p]) {
+	case NOTE_END:
+		return false;	/* the notes used to be searched with strstr(), which stops at a NUL */
+	case NOTE_U:
+		if (note_at(p, left, "using tls") || note_at(p, left, "using ssl"))
+			nt->flags |= MV_RCVD_TLS;
+		break;
+	case NOTE_V:
+		if (note_at(p, left, "version=tls") || note_at(p, left, "version=ssl"))
+			nt->flags |= MV_RCVD_TLS;
+		break;
+	case NOTE_C:
+		if (note_at(p, left, "cipher="))
+			nt->flags |= MV_RCVD_TLS;
+		break;
+	case NOTE_W:
+		if (note_at(p, left, "with cipher"))
+			nt->flags |= MV_RCVD_TLS;
+		break;
+	case NOTE_N:
+		if (note_at(p, left, "no client certificate"))
+			nt->flags |= MV_RCVD_TLS;
+		else if (note_at(p, left, "not authenticated"))
+			nt->not_auth = true;
+		break;
+	case NOTE_A:
+		if (note_at(p, left, "authenticated"))
+			nt->auth = true;
+		break;
+	case NOTE_F:
+		if (note_at(p, left, "from userid"))
+			nt->flags |= MV_RCVD_LOCAL;
+		break;
+	case NOTE_I:
+		if (note_at(p, left, "invoked by uid") || note_at(p, left, "invoked by alias"))
+			nt->flags |= MV_RCVD_LOCAL;
+		break;
+	default:
+		break;
+	}
+	return true;
+}
 
-	for (i = 0; i + NOTE_MIN_LEN <= n; i++) {
-		const char *p;
-		size_t left;
+#ifdef __SSE2__
+static inline __m128i pair_at(__m128i a, __m128i b, char first, char second)
+{
+	return _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8(first)), _mm_cmpeq_epi8(b, _mm_set1_epi8(second)));
+}
 
-		/* Most bytes start no note: pass them in a tight loop. */
-		while (i + NOTE_MIN_LEN < n && note_start[(unsigned char)c.p[i]] == 0)
-			i++;
-		p = c.p + i;
-		left = n - i;
-		switch (note_start[(unsigned char)*p]) {
-		case 0:
-			break;
-		case NOTE_END:
-			i = n;	/* the notes used to be searched with strstr(), which stops at a NUL */
-			break;
-		case NOTE_U:
-			if (note_at(p, left, "using tls") || note_at(p, left, "using ssl"))
-				f |= MV_RCVD_TLS;
-			break;
-		case NOTE_V:
-			if (note_at(p, left, "version=tls") || note_at(p, left, "version=ssl"))
-				f |= MV_RCVD_TLS;
-			break;
-		case NOTE_C:
-			if (note_at(p, left, "cipher="))
-				f |= MV_RCVD_TLS;
-			break;
-		case NOTE_W:
-			if (note_at(p, left, "with cipher"))
-				f |= MV_RCVD_TLS;
-			break;
-		case NOTE_N:
-			if (note_at(p, left, "no client certificate"))
-				f |= MV_RCVD_TLS;
-			else if (note_at(p, left, "not authenticated"))
-				not_auth = true;
-			break;
-		case NOTE_A:
-			if (note_at(p, left, "authenticated"))
-				auth = true;
-			break;
-		case NOTE_F:
-			if (note_at(p, left, "from userid"))
-				f |= MV_RCVD_LOCAL;
-			break;
-		case NOTE_I:
-			if (note_at(p, left, "invoked by uid") || note_at(p, left, "invoked by alias"))
-				f |= MV_RCVD_LOCAL;
-			break;
+/*
+ * A bit for each of the 16 positions at p where a note may start: a NUL, or
+ * the first two letters of a note in any case.  Most letters that start a
+ * note ('a', 'i', 'n', 'c') are common; pairs of them are not.  Reads p[0..16].
+ */
+static inline unsigned note_candidates16(const char *p)
+{
+	const __m128i raw = _mm_loadu_si128((const __m128i *)(const void *)p);
+	const __m128i a = _mm_or_si128(raw, _mm_set1_epi8(0x20));
+	const __m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)),
+				       _mm_set1_epi8(0x20));
+	__m128i hit = _mm_cmpeq_epi8(raw, _mm_setzero_si128());
+
+	hit = _mm_or_si128(hit, pair_at(a, b, 'u', 's'));	/* using */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'v', 'e'));	/* version= */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'c', 'i'));	/* cipher= */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'w', 'i'));	/* with cipher */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'n', 'o'));	/* no client, not authenticated */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'a', 'u'));	/* authenticated */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'f', 'r'));	/* from userid */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'i', 'n'));	/* invoked by */
+	return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/*
+ * Notes anywhere in a comment, as substrings in any case: TLS,
+ * authentication, local submission.  The bytes up to readable_end (the
+ * header's end) may be read, so whole 16-byte blocks can be classified.
+ */
+static unsigned comment_notes(mv_str c, const char *readable_end)
+{
+	size_t n = c.len, i = 0, last;	/* the whole comment: the scan is linear */
+	struct notes nt = { 0, false, false };
+
+	if (n < NOTE_MIN_LEN)
+		return 0;
+	last = n - NOTE_MIN_LEN;	/* the last position a note can start at */
+#ifdef __SSE2__
+	for (; i <= last && readable_end - (c.p + i) > 16; i += 16) {
+		unsigned m = note_candidates16(c.p + i);
+
+		if (last - i < 15)
+			m &= (2u << (last - i)) - 1;
+		for (; m != 0; m &= m - 1) {
+			size_t k = i + (size_t)__builtin_ctz(m);
+
+			if (!note_check(c.p + k, n - k, &nt))
+				goto done;
 		}
 	}
-	if (auth && !not_auth)
-		f |= MV_RCVD_AUTH;
-	return f;
+#else
+	(void)readable_end;
+#endif
+	for (; i <= last; i++) {
+		/* Most bytes start no note: pass them in a tight loop. */
+		while (i < last && note_start[(unsigned char)c.p[i]] == 0)
+			i++;
+		if (!note_check(c.p + i, n - i, &nt))
+			break;
+	}
+done:
+	if (nt.auth && !nt.not_auth)
+		nt.flags |= MV_RCVD_AUTH;
+	return nt.flags;
 }
 
 /* Notes in any comment: TLS, authentication, local submission. */
-static unsigned comment_flags(mv_str c, bool before_clauses)
+static unsigned comment_flags(mv_str c, const char *readable_end, bool before_clauses)
 {
-	unsigned f = comment_notes(c);
+	unsigned f = comment_notes(c, readable_end);
 
 	if (word_starts(c, "tls"))
 		f |= MV_RCVD_TLS;
@@ -477,7 +538,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 			break;
 		}
 		if (t.kind == RT_COMMENT) {
-			out->flags |= comment_flags(t.text, !any_clause);
+			out->flags |= comment_flags(t.text, c.end, !any_clause);
 			if (need_value && cl == CL_FROM && from_value.p == NULL) {
 				/* "from (rdns [ip]) by ...": the HELO name is missing */
 				need_value = false;
