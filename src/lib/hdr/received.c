@@ -77,6 +77,19 @@ static const char *skip_word(const char *p, const char *end, bool *bad)
 	return p;
 }
 
+/*
+ * p is at '('.  Most comments are flat: their ')' comes before any other '('
+ * or '\\'.  Only the others take the general hdr_skip_comment().
+ */
+static inline const char *skip_comment(const char *p, const char *end, bool *bad)
+{
+	const char *q = hdr_find_class(p + 1, end, HDR_C_NESTING);
+
+	if (q < end && *q == ')')
+		return q + 1;
+	return hdr_skip_comment(p, end, bad);
+}
+
 static void rt_next(struct rcursor *c, struct rtok *t)
 {
 	const char *s = c->p;
@@ -98,7 +111,7 @@ static void rt_next(struct rcursor *c, struct rtok *t)
 	} else if (*s == '(') {
 		bool bad = false;
 
-		c->p = hdr_skip_comment(s, c->end, &bad);
+		c->p = skip_comment(s, c->end, &bad);
 		t->kind = RT_COMMENT;
 		t->text = mv_str_make(s + 1, (size_t)(c->p - s) - (bad ? 1 : 2));
 		if (bad)
@@ -120,7 +133,7 @@ static const char *next_semi(const char *p, const char *end, bool *bad)
 		if (*p == ';')
 			return p;
 		else if (*p == '(')
-			p = hdr_skip_comment(p, end, bad);
+			p = skip_comment(p, end, bad);
 		else
 			p = hdr_skip_quoted(p, end, quote_close(*p), bad);
 	}
@@ -456,18 +469,36 @@ static unsigned with_flags(mv_str w)
 enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, CL_OVER, CL_ENVFROM };
 
 /* "over" (Exchange "over TLS secured channel") and "envelope-from" (Haraka) are not RFC 5321. */
+/*
+ * The n (1 to 4) bytes at p as one number, with bit 0x20 set in each byte:
+ * equal to the same of a lower-case keyword exactly when the bytes spell it
+ * in any case, as long as the keyword is all letters.
+ */
+static inline uint32_t fold4(const char *p, size_t n)
+{
+	uint32_t v = 0;
+
+	memcpy(&v, p, n);
+	return v | 0x20202020u;
+}
+
 static enum clause keyword(mv_str w)
 {
+	uint32_t v;
+
 	/* By length first: most words (host names, ids) are longer than any keyword. */
 	switch (w.len) {
 	case 2:
-		return word_is(w, "by") ? CL_BY : word_is(w, "id") ? CL_ID : CL_NONE;
+		v = fold4(w.p, 2);
+		return v == fold4("by", 2) ? CL_BY : v == fold4("id", 2) ? CL_ID : CL_NONE;
 	case 3:
-		return word_is(w, "for") ? CL_FOR : word_is(w, "via") ? CL_VIA :
-			word_is(w, "tls") ? CL_TLS : CL_NONE;
+		v = fold4(w.p, 3);
+		return v == fold4("for", 3) ? CL_FOR : v == fold4("via", 3) ? CL_VIA :
+			v == fold4("tls", 3) ? CL_TLS : CL_NONE;
 	case 4:
-		return word_is(w, "from") ? CL_FROM : word_is(w, "with") ? CL_WITH :
-			word_is(w, "over") ? CL_OVER : CL_NONE;
+		v = fold4(w.p, 4);
+		return v == fold4("from", 4) ? CL_FROM : v == fold4("with", 4) ? CL_WITH :
+			v == fold4("over", 4) ? CL_OVER : CL_NONE;
 	case 13:
 		return word_is(w, "envelope-from") ? CL_ENVFROM : CL_NONE;
 	default:
