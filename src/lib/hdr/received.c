@@ -469,41 +469,54 @@ static unsigned with_flags(mv_str w)
 enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, CL_OVER, CL_ENVFROM };
 
 /* "over" (Exchange "over TLS secured channel") and "envelope-from" (Haraka) are not RFC 5321. */
-/*
- * The n (1 to 4) bytes at p as one number, with bit 0x20 set in each byte:
- * equal to the same of a lower-case keyword exactly when the bytes spell it
- * in any case, as long as the keyword is all letters.
- */
-static inline uint32_t fold4(const char *p, size_t n)
-{
-	uint32_t v = 0;
+struct keyword {
+	char word[14];
+	unsigned char len;
+	unsigned char clause;	/* enum clause */
+};
 
-	memcpy(&v, p, n);
-	return v | 0x20202020u;
+/* Keywords by (first letter + length) mod 32, which tells the nine apart: one guess, one check. */
+#define KW_SLOT(first, len) ((((first) | 0x20) + (len)) & 31)
+static const struct keyword keywords[32] = {
+	[KW_SLOT('b', 2)] = { "by", 2, CL_BY },
+	[KW_SLOT('i', 2)] = { "id", 2, CL_ID },
+	[KW_SLOT('f', 3)] = { "for", 3, CL_FOR },
+	[KW_SLOT('v', 3)] = { "via", 3, CL_VIA },
+	[KW_SLOT('t', 3)] = { "tls", 3, CL_TLS },
+	[KW_SLOT('f', 4)] = { "from", 4, CL_FROM },
+	[KW_SLOT('w', 4)] = { "with", 4, CL_WITH },
+	[KW_SLOT('o', 4)] = { "over", 4, CL_OVER },
+	[KW_SLOT('e', 13)] = { "envelope-from", 13, CL_ENVFROM },
+};
+
+/*
+ * The 2 to 4 bytes at p as one number (the first two and the last two, which
+ * overlap for fewer than 4), with bit 0x20 set in each byte: for a word of
+ * that length, equal to the same of an all-letter keyword exactly when the
+ * word spells it in any case.
+ */
+static inline uint32_t fold_short(const char *p, size_t n)
+{
+	uint16_t head, tail;
+
+	memcpy(&head, p, sizeof(head));
+	memcpy(&tail, p + n - 2, sizeof(tail));
+	return ((uint32_t)head | (uint32_t)tail << 16) | 0x20202020u;
 }
 
 static enum clause keyword(mv_str w)
 {
-	uint32_t v;
+	const struct keyword *k;
 
-	/* By length first: most words (host names, ids) are longer than any keyword. */
-	switch (w.len) {
-	case 2:
-		v = fold4(w.p, 2);
-		return v == fold4("by", 2) ? CL_BY : v == fold4("id", 2) ? CL_ID : CL_NONE;
-	case 3:
-		v = fold4(w.p, 3);
-		return v == fold4("for", 3) ? CL_FOR : v == fold4("via", 3) ? CL_VIA :
-			v == fold4("tls", 3) ? CL_TLS : CL_NONE;
-	case 4:
-		v = fold4(w.p, 4);
-		return v == fold4("from", 4) ? CL_FROM : v == fold4("with", 4) ? CL_WITH :
-			v == fold4("over", 4) ? CL_OVER : CL_NONE;
-	case 13:
-		return word_is(w, "envelope-from") ? CL_ENVFROM : CL_NONE;
-	default:
+	/* Most words (host names, ids) are longer than any keyword. */
+	if (w.len < 2 || w.len > 13)
 		return CL_NONE;
-	}
+	k = &keywords[KW_SLOT((unsigned char)w.p[0], w.len)];
+	if (k->len != w.len)
+		return CL_NONE;
+	if (w.len <= 4)
+		return fold_short(w.p, w.len) == fold_short(k->word, w.len) ? (enum clause)k->clause : CL_NONE;
+	return word_is(w, k->word) ? (enum clause)k->clause : CL_NONE;
 }
 
 /* Fills from/helo/ip from the from value and what its comments said. */
