@@ -250,10 +250,10 @@ static void peer_comment(struct peer *pr, mv_str inner)
 			if (prev.len != 0 && pr->rdns.len == 0 && memchr(prev.p, '=', prev.len) == NULL &&
 			    prev.p[0] != '[')
 				pr->rdns = strip_dot(prev);
-		} else if (word_starts(w, "helo=")) {
+		} else if ((w.p[0] | 0x20) == 'h' && word_starts(w, "helo=")) {
 			pr->helo = mv_str_make(w.p + 5, w.len - 5);
 			pr->has_helo = true;
-		} else if (word_is(w, "helo") || word_is(w, "ehlo")) {
+		} else if (w.len == 4 && (word_is(w, "helo") || word_is(w, "ehlo"))) {
 			want_helo = true;
 		} else if (pr->ip.len == 0 && is_ip(w)) {
 			pr->ip = w;
@@ -429,34 +429,29 @@ static unsigned comment_flags(mv_str c, const char *readable_end, bool before_cl
 {
 	unsigned f = comment_notes(c, readable_end);
 
-	if (word_starts(c, "tls"))
-		f |= MV_RCVD_TLS;
-	if (word_is(c, "local") || (before_clauses && word_starts(c, "from ")))
-		f |= MV_RCVD_LOCAL;
+	/* The first letter tells which of the prefixes may match. */
+	switch (c.len != 0 ? c.p[0] | 0x20 : 0) {
+	case 't':
+		if (word_starts(c, "tls"))
+			f |= MV_RCVD_TLS;
+		break;
+	case 'l':
+		if (word_is(c, "local"))
+			f |= MV_RCVD_LOCAL;
+		break;
+	case 'f':
+		if (before_clauses && word_starts(c, "from "))
+			f |= MV_RCVD_LOCAL;
+		break;
+	default:
+		break;
+	}
 	return f;
 }
 
-/* RFC 3848 protocol names: [UTF8](E)SMTP|LMTP + S (TLS) and/or A (auth); HTTPS. */
-static unsigned with_flags(mv_str w)
+/* "s" TLS, "a" authenticated, "sa" both: the suffix of an RFC 3848 protocol name. */
+static unsigned with_suffix_flags(mv_str w)
 {
-	size_t n;
-
-	if (word_is(w, "https"))
-		return MV_RCVD_TLS;
-	if (word_is(w, "local"))
-		return MV_RCVD_LOCAL;
-	if (word_starts(w, "utf8")) {
-		w.p += 4;
-		w.len -= 4;
-	}
-	if (word_starts(w, "esmtp"))
-		n = 5;
-	else if (word_starts(w, "smtp") || word_starts(w, "lmtp"))
-		n = 4;
-	else
-		return 0;
-	w.p += n;
-	w.len -= n;
 	if (word_is(w, "s"))
 		return MV_RCVD_TLS;
 	if (word_is(w, "a"))
@@ -464,6 +459,43 @@ static unsigned with_flags(mv_str w)
 	if (word_is(w, "sa"))
 		return MV_RCVD_TLS | MV_RCVD_AUTH;
 	return 0;
+}
+
+/* RFC 3848 protocol names: [UTF8](E)SMTP|LMTP + S (TLS) and/or A (auth); HTTPS. */
+static unsigned with_flags(mv_str w)
+{
+	size_t n;
+
+	if (w.len < 4 || w.len > 11)
+		return 0;	/* shorter than "smtp", longer than "utf8esmtpsa" */
+	/* The first letter tells which names may match. */
+	switch (w.p[0] | 0x20) {
+	case 'h':
+		return word_is(w, "https") ? MV_RCVD_TLS : 0;
+	case 'l':
+		if (word_is(w, "local"))
+			return MV_RCVD_LOCAL;
+		n = word_starts(w, "lmtp") ? 4 : 0;
+		break;
+	case 's':
+		n = word_starts(w, "smtp") ? 4 : 0;
+		break;
+	case 'e':
+		n = word_starts(w, "esmtp") ? 5 : 0;
+		break;
+	case 'u':
+		if (!word_starts(w, "utf8"))
+			return 0;
+		w.p += 4;
+		w.len -= 4;
+		n = word_starts(w, "esmtp") ? 5 : word_starts(w, "smtp") || word_starts(w, "lmtp") ? 4 : 0;
+		break;
+	default:
+		return 0;
+	}
+	if (n == 0)
+		return 0;
+	return with_suffix_flags(mv_str_make(w.p + n, w.len - n));
 }
 
 enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, CL_OVER, CL_ENVFROM };
@@ -591,7 +623,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 			}
 			if (in_from)
 				peer_comment(&pr, t.text);
-			if (word_starts(t.text, "exim "))
+			if (t.text.len != 0 && (t.text.p[0] | 0x20) == 'e' && word_starts(t.text, "exim "))
 				pr.exim = true;
 			with_open = false;
 			extra_open = false;
