@@ -60,20 +60,17 @@ static inline bool word_starts(mv_str w, const char *lower)
 	return true;
 }
 
-static char quote_close(char open)
-{
-	return open == '[' ? ']' : open == '<' ? '>' : '"';
-}
+/* The byte that closes a quoted span inside a Received word, by its opening byte; 0 for any other. */
+static const char quote_close[256] = { ['['] = ']', ['<'] = '>', ['"'] = '"' };
 
 /* A word runs to white space, '(' or ';'; "[...]", "<...>" and quoted strings inside it hide those. */
-static const char *skip_word(const char *p, const char *end, bool *bad)
+static const char *skip_word(struct rcursor *c, const char *p)
 {
-	while ((p = hdr_find_class(p, end, HDR_C_WSP | HDR_C_RCVD_STOP)) < end) {
-		if (*p == '[' || *p == '"' || *p == '<')
-			p = hdr_skip_quoted(p, end, quote_close(*p), bad);
-		else
-			break;
-	}
+	char close;
+
+	while ((p = hdr_find_class(p, c->end, HDR_C_WSP | HDR_C_RCVD_STOP)) < c->end &&
+	       (close = quote_close[(unsigned char)*p]) != 0)
+		p = hdr_skip_quoted(p, c->end, close, &c->bad);
 	return p;
 }
 
@@ -81,13 +78,13 @@ static const char *skip_word(const char *p, const char *end, bool *bad)
  * p is at '('.  Most comments are flat: their ')' comes before any other '('
  * or '\\'.  Only the others take the general hdr_skip_comment().
  */
-static inline const char *skip_comment(const char *p, const char *end, bool *bad)
+static inline const char *skip_comment(const struct rcursor *c, const char *p, bool *bad)
 {
-	const char *q = hdr_find_class(p + 1, end, HDR_C_NESTING);
+	const char *q = hdr_find_class(p + 1, c->end, HDR_C_NESTING);
 
-	if (q < end && *q == ')')
+	if (q < c->end && *q == ')')
 		return q + 1;
-	return hdr_skip_comment(p, end, bad);
+	return hdr_skip_comment(p, c->end, bad);
 }
 
 static void rt_next(struct rcursor *c, struct rtok *t)
@@ -111,13 +108,13 @@ static void rt_next(struct rcursor *c, struct rtok *t)
 	} else if (*s == '(') {
 		bool bad = false;
 
-		c->p = skip_comment(s, c->end, &bad);
+		c->p = skip_comment(c, s, &bad);
 		t->kind = RT_COMMENT;
 		t->text = mv_str_make(s + 1, (size_t)(c->p - s) - (bad ? 1 : 2));
 		if (bad)
 			c->bad = true;
 	} else {
-		c->p = skip_word(s, c->end, &c->bad);
+		c->p = skip_word(c, s);
 		t->kind = RT_WORD;
 		t->text = mv_str_make(s, (size_t)(c->p - s));
 	}
@@ -127,15 +124,15 @@ static void rt_next(struct rcursor *c, struct rtok *t)
  * The next ';' outside comments and quoted spans, or NULL; the same ';'
  * tokens rt_next() would find, without making tokens.
  */
-static const char *next_semi(const char *p, const char *end, bool *bad)
+static const char *next_semi(const struct rcursor *c, const char *p, bool *bad)
 {
-	while ((p = hdr_find_class(p, end, HDR_C_RCVD_STOP)) < end) {
+	while ((p = hdr_find_class(p, c->end, HDR_C_RCVD_STOP)) < c->end) {
 		if (*p == ';')
 			return p;
 		else if (*p == '(')
-			p = skip_comment(p, end, bad);
+			p = skip_comment(c, p, bad);
 		else
-			p = hdr_skip_quoted(p, end, quote_close(*p), bad);
+			p = hdr_skip_quoted(p, c->end, quote_close[(unsigned char)*p], bad);
 	}
 	return NULL;
 }
@@ -145,7 +142,7 @@ static bool semi_starts_date(struct rcursor *c)
 {
 	bool bad = false;
 
-	if (next_semi(c->p, c->end, &bad) != NULL)
+	if (next_semi(c, c->p, &bad) != NULL)
 		return false;
 	c->bad |= bad;	/* an unclosed comment or quote in the date */
 	return true;
@@ -156,8 +153,7 @@ static const char *last_semi_end(struct rcursor *c)
 {
 	const char *semi, *date_at = NULL;
 
-	for (semi = next_semi(c->p, c->end, &c->bad); semi != NULL;
-	     semi = next_semi(semi + 1, c->end, &c->bad))
+	for (semi = next_semi(c, c->p, &c->bad); semi != NULL; semi = next_semi(c, semi + 1, &c->bad))
 		date_at = semi + 1;
 	return date_at;
 }
@@ -214,8 +210,34 @@ struct peer {
 	bool exim;	/* an "(Exim x.y)" comment: "from name ([ip])" names the rDNS */
 };
 
+/*
+ * The first byte in [p, end) in the classes cls (those hdr_class_mask16()
+ * knows), or end.  The bytes up to readable_end (the header's end) may be
+ * read, so a short view still takes the 16-byte road.
+ */
+static inline const char *find_class_within(const char *p, const char *end, const char *readable_end,
+					    unsigned cls)
+{
+#ifdef __SSE2__
+	while (p < end && readable_end - p >= 16) {
+		unsigned m = hdr_class_mask16(p, cls);
+
+		if (m != 0)
+			return p + __builtin_ctz(m) < end ? p + __builtin_ctz(m) : end;
+		p += 16;
+	}
+	if (p > end)
+		return end;
+#else
+	(void)readable_end;
+#endif
+	while (p < end && !hdr_is(*p, cls))
+		p++;
+	return p;
+}
+
 /* Splits a comment into words at white space, parentheses and quotes. */
-static bool comment_word(const char **pp, const char *end, mv_str *w)
+static bool comment_word(const char **pp, const char *end, const char *readable_end, mv_str *w)
 {
 	const char *p = *pp, *s;
 
@@ -225,21 +247,20 @@ static bool comment_word(const char **pp, const char *end, mv_str *w)
 	if (p >= end)
 		return false;
 	s = p;
-	while (p < end && !hdr_is(*p, HDR_C_WSP | HDR_C_NOTE_SEP))
-		p++;
+	p = find_class_within(p + 1, end, readable_end, HDR_C_WSP | HDR_C_NOTE_SEP);
 	*w = mv_str_make(s, (size_t)(p - s));
 	*pp = p;
 	return true;
 }
 
-static void peer_comment(struct peer *pr, mv_str inner)
+static void peer_comment(struct peer *pr, mv_str inner, const char *readable_end)
 {
 	const char *p = inner.p, *end = inner.p + inner.len;
 	mv_str w, prev = MV_STR_NULL;
 	bool want_helo = false;
 	unsigned n = 0;
 
-	while (n++ < RCVD_MAX_TOKENS && comment_word(&p, end, &w)) {
+	while (n++ < RCVD_MAX_TOKENS && comment_word(&p, end, readable_end, &w)) {
 		if (want_helo) {
 			pr->helo = w;
 			pr->has_helo = true;
@@ -622,7 +643,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 				from_value = mv_str_make(t.text.p, 0);
 			}
 			if (in_from)
-				peer_comment(&pr, t.text);
+				peer_comment(&pr, t.text, c.end);
 			if (t.text.len != 0 && (t.text.p[0] | 0x20) == 'e' && word_starts(t.text, "exim "))
 				pr.exim = true;
 			with_open = false;
