@@ -403,6 +403,13 @@ static void test_received_keywords_and_protocols(void)
 	CHECK_INT(r.flags, MV_RCVD_TLS);
 	mv_received_parse(a, mv_str_cstr("by mx id 1 for4 x; 18 Jun 2002 11:23:45 +0000"), &r);
 	CHECK_INT(r.flags, MV_RCVD_BAD);
+	/* Where a keyword is expected, a short word may still open a quoted span. */
+	mv_received_parse(a, mv_str_cstr("from a.example [192.0.2.1 x] by mx; 18 Jun 2002 11:23:45 +0000"), &r);
+	CHECK_STR(r.ip, "192.0.2.1 x");
+	CHECK_INT(r.flags, 0);
+	mv_received_parse(a, mv_str_cstr("by mx id 1 f\"o r\" x; 18 Jun 2002 11:23:45 +0000"), &r);
+	CHECK_INT(r.flags, MV_RCVD_BAD);
+	CHECK_INT(r.date, 1024399425);
 	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
 		int n = snprintf(field, sizeof(field), "by mx.example with %s id 1; 18 Jun 2002 11:23:45 +0000",
 				 protos[i].with);

@@ -87,7 +87,28 @@ static inline const char *skip_comment(const struct rcursor *c, const char *p, b
 	return hdr_skip_comment(p, c->end, bad);
 }
 
-static void rt_next(struct rcursor *c, struct rtok *t)
+/*
+ * The end of a word of at most 4 bytes at s (a keyword but for
+ * "envelope-from"), or NULL for a longer one or one with a quoted span:
+ * a few table look-ups instead of a 16-byte search.
+ */
+static inline const char *short_word_end(const char *s, const char *end)
+{
+	const char *p;
+
+	if (quote_close[(unsigned char)*s] != 0)
+		return NULL;
+	for (p = s + 1; p <= s + 4; p++) {
+		if (p >= end)
+			return end;
+		if (hdr_is(*p, HDR_C_WSP | HDR_C_RCVD_STOP))
+			return quote_close[(unsigned char)*p] == 0 ? p : NULL;
+	}
+	return NULL;
+}
+
+/* The next token; keyword_expected when a clause keyword most likely comes next. */
+static void rt_next(struct rcursor *c, struct rtok *t, bool keyword_expected)
 {
 	const char *s = c->p;
 
@@ -114,7 +135,9 @@ static void rt_next(struct rcursor *c, struct rtok *t)
 		if (bad)
 			c->bad = true;
 	} else {
-		c->p = skip_word(c, s);
+		const char *e = keyword_expected ? short_word_end(s, c->end) : NULL;
+
+		c->p = e != NULL ? e : skip_word(c, s);
 		t->kind = RT_WORD;
 		t->text = mv_str_make(s, (size_t)(c->p - s));
 	}
@@ -621,7 +644,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 	memset(out, 0, sizeof(*out));
 	memset(&pr, 0, sizeof(pr));
 	for (;;) {
-		rt_next(&c, &t);
+		rt_next(&c, &t, !need_value);
 		if (t.kind == RT_END)
 			break;
 		/* The date follows the last ';' outside comments. */
