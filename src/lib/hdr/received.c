@@ -508,35 +508,25 @@ static unsigned with_suffix_flags(mv_str w)
 /* RFC 3848 protocol names: [UTF8](E)SMTP|LMTP + S (TLS) and/or A (auth); HTTPS. */
 static unsigned with_flags(mv_str w)
 {
-	size_t n;
+	size_t n = 0;
+	char first;
 
 	if (w.len < 4 || w.len > 11)
 		return 0;	/* shorter than "smtp", longer than "utf8esmtpsa" */
-	/* The first letter tells which names may match. */
-	switch (w.p[0] | 0x20) {
-	case 'h':
-		return word_is(w, "https") ? MV_RCVD_TLS : 0;
-	case 'l':
-		if (word_is(w, "local"))
-			return MV_RCVD_LOCAL;
-		n = word_starts(w, "lmtp") ? 4 : 0;
-		break;
-	case 's':
-		n = word_starts(w, "smtp") ? 4 : 0;
-		break;
-	case 'e':
-		n = word_starts(w, "esmtp") ? 5 : 0;
-		break;
-	case 'u':
-		if (!word_starts(w, "utf8"))
-			return 0;
+	if (w.len == 5 && word_is(w, "https"))
+		return MV_RCVD_TLS;
+	if (w.len == 5 && word_is(w, "local"))
+		return MV_RCVD_LOCAL;
+	if ((w.p[0] | 0x20) == 'u' && word_starts(w, "utf8")) {
 		w.p += 4;
 		w.len -= 4;
-		n = word_starts(w, "esmtp") ? 5 : word_starts(w, "smtp") || word_starts(w, "lmtp") ? 4 : 0;
-		break;
-	default:
-		return 0;
 	}
+	/* The first letter tells which name may match (a few tests, not a jump table). */
+	first = w.len != 0 ? w.p[0] | 0x20 : 0;
+	if (first == 'e' && word_starts(w, "esmtp"))
+		n = 5;
+	else if ((first == 's' && word_starts(w, "smtp")) || (first == 'l' && word_starts(w, "lmtp")))
+		n = 4;
 	if (n == 0)
 		return 0;
 	return with_suffix_flags(mv_str_make(w.p + n, w.len - n));
