@@ -420,6 +420,33 @@ static void test_received_keywords_and_protocols(void)
 	mv_arena_free(&a);
 }
 
+/* Quoted spans in words ("<...>", "[...]", "\"...\"") of any length, with a backslash anywhere. */
+static void test_received_quoted_spans(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	char field[256], want[128];
+	size_t pad;
+
+	for (pad = 0; pad <= 40; pad++) {
+		struct mv_received r;
+		int n;
+
+		/* "<xxx\> y>": the escaped '>' and the space do not end the span */
+		n = snprintf(field, sizeof(field), "by mx id 1 for <%*s\\> y>; 18 Jun 2002 11:23:45 +0000", (int)pad, "");
+		snprintf(want, sizeof(want), "%*s\\> y", (int)pad, "");
+		mv_received_parse(a, mv_str_make(field, (size_t)n), &r);
+		CHECK_STR(r.for_, want);
+		CHECK_INT(r.flags, 0);
+		/* a plain span: "[IPv6:...]" of growing length */
+		n = snprintf(field, sizeof(field), "from h [IPv6:%.*s] by mx; 18 Jun 2002 11:23:45 +0000", (int)pad,
+			     "2001:db8:1:2:3:4:5:6:7:8:9:a:b:c:d:e:f:1:2:3:4:5");
+		snprintf(want, sizeof(want), "%.*s", (int)pad, "2001:db8:1:2:3:4:5:6:7:8:9:a:b:c:d:e:f:1:2:3:4:5");
+		mv_received_parse(a, mv_str_make(field, (size_t)n), &r);
+		CHECK_STR(r.ip, want);
+	}
+	mv_arena_free(&a);
+}
+
 /* Every distinct Received field of the three corpora; prints the rate. */
 static void test_received_corpus_rate(void)
 {
@@ -499,6 +526,7 @@ int main(void)
 	RUN(test_received_note_deep_in_comment);
 	RUN(test_received_note_offsets);
 	RUN(test_received_keywords_and_protocols);
+	RUN(test_received_quoted_spans);
 	RUN(test_received_corpus_rate);
 	RUN(test_received_pathological_fast);
 	return test_summary();

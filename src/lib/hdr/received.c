@@ -63,6 +63,32 @@ static inline bool word_starts(mv_str w, const char *lower)
 /* The byte that closes a quoted span inside a Received word, by its opening byte; 0 for any other. */
 static const char quote_close[256] = { ['['] = ']', ['<'] = '>', ['"'] = '"' };
 
+/*
+ * p is at the opening byte of a quoted span ("[192.0.2.1]", "<a@b.example>").
+ * Most spans hold no backslash: their closing byte is the first of the two
+ * (looked for 16 bytes at a time).  The others take the general
+ * hdr_skip_quoted().
+ */
+static inline const char *skip_quoted(const char *p, const char *end, char close, bool *bad)
+{
+#ifdef __SSE2__
+	const char *q;
+
+	for (q = p + 1; end - q >= 16; q += 16) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(close)),
+								       _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+
+		if (m != 0) {
+			if (q[__builtin_ctz(m)] == close)
+				return q + __builtin_ctz(m) + 1;
+			break;
+		}
+	}
+#endif
+	return hdr_skip_quoted(p, end, close, bad);
+}
+
 /* A word runs to white space, '(' or ';'; "[...]", "<...>" and quoted strings inside it hide those. */
 static const char *skip_word(struct rcursor *c, const char *p)
 {
@@ -70,7 +96,7 @@ static const char *skip_word(struct rcursor *c, const char *p)
 
 	while ((p = hdr_find_class(p, c->end, HDR_C_WSP | HDR_C_RCVD_STOP)) < c->end &&
 	       (close = quote_close[(unsigned char)*p]) != 0)
-		p = hdr_skip_quoted(p, c->end, close, &c->bad);
+		p = skip_quoted(p, c->end, close, &c->bad);
 	return p;
 }
 
@@ -155,7 +181,7 @@ static const char *next_semi(const struct rcursor *c, const char *p, bool *bad)
 		else if (*p == '(')
 			p = skip_comment(c, p, bad);
 		else
-			p = hdr_skip_quoted(p, c->end, quote_close[(unsigned char)*p], bad);
+			p = skip_quoted(p, c->end, quote_close[(unsigned char)*p], bad);
 	}
 	return NULL;
 }
