@@ -444,6 +444,26 @@ static void test_received_quoted_spans(void)
 		mv_received_parse(a, mv_str_make(field, (size_t)n), &r);
 		CHECK_STR(r.ip, want);
 	}
+	{
+		/* Address literals, short (one 16-byte look) and long. */
+		static const char *const lits[][2] = {
+			{ "[192.0.2.1]", "192.0.2.1" }, { "[192.0.2.1:25]", "192.0.2.1" },
+			{ "[192.0.2.1]:25", "192.0.2.1" }, { "[192.0.2.1:25:1]", "192.0.2.1:25:1" },
+			{ "[1:2.3]", "1:2.3" }, { "[IPv6:::1]", "::1" }, { "[ipv6:2001:db8::1]", "2001:db8::1" },
+			{ "[IPv6:2001:db8:0:0:0:0:0:1]", "2001:db8:0:0:0:0:0:1" }, { "[]", "" }, { "[", "" },
+			{ "[203.0.113.255:2525]", "203.0.113.255" }, { "[10.0.0.1", "10.0.0.1" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
+			struct mv_received r;
+			int n = snprintf(field, sizeof(field), "from h (r %s) by mx; 18 Jun 2002 11:23:45 +0000",
+					 lits[i][0]);
+
+			mv_received_parse(a, mv_str_make(field, (size_t)n), &r);
+			CHECK_STR(r.ip, lits[i][1]);
+		}
+	}
 	mv_arena_free(&a);
 }
 

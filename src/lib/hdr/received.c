@@ -226,19 +226,57 @@ static bool is_ip(mv_str s)
 	return inet_pton(AF_INET, tmp, addr) == 1 || inet_pton(AF_INET6, tmp, addr) == 1;
 }
 
-/* "[IPv6:2001:db8::1]:port" -> "2001:db8::1" */
-static mv_str literal_ip(mv_str w)
+#ifdef __SSE2__
+/* A bit for each of the 16 bytes at p equal to c. */
+static inline unsigned byte_mask16(const char *p, char c)
 {
-	const char *close = memchr(w.p, ']', w.len);
-	mv_str s = mv_str_make(w.p + 1, close != NULL ? (size_t)(close - w.p - 1) : w.len - 1);
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
+#endif
+
+/*
+ * "[IPv6:2001:db8::1]:port" -> "2001:db8::1".  The bytes up to readable_end
+ * may be read: a literal of up to 16 bytes (any IPv4 one) is then looked at
+ * in one 16-byte block instead of a memchr() for each of ']', ':' and '.'.
+ */
+static mv_str literal_ip(mv_str w, const char *readable_end)
+{
+	const char *close, *colon;
+	mv_str s;
+
+#ifdef __SSE2__
+	if (w.len <= 16 && readable_end - w.p >= 16) {
+		unsigned in_word = (unsigned)((1ul << w.len) - 1), closes, colons;
+		size_t end;
+
+		closes = byte_mask16(w.p, ']') & in_word;
+		end = closes != 0 ? (size_t)__builtin_ctz(closes) : w.len;
+		s = mv_str_make(w.p + 1, end - 1);
+		if (word_starts(s, "ipv6:")) {
+			s.p += 5;
+			s.len -= 5;
+			return s;
+		}
+		/* "[192.0.2.1:25]": an IPv4 address with a port */
+		colons = byte_mask16(w.p, ':') & (unsigned)((1ul << end) - 1);
+		if (colons != 0 && (colons & (colons - 1)) == 0 &&
+		    (byte_mask16(w.p, '.') & (colons - 1)) != 0)
+			s.len = (size_t)__builtin_ctz(colons) - 1;
+		return s;
+	}
+#else
+	(void)readable_end;
+#endif
+	close = memchr(w.p, ']', w.len);
+	s = mv_str_make(w.p + 1, close != NULL ? (size_t)(close - w.p - 1) : w.len - 1);
 	if (word_starts(s, "ipv6:")) {
 		s.p += 5;
 		s.len -= 5;
 	} else {
 		/* "[192.0.2.1:25]": an IPv4 address with a port */
-		const char *colon = memchr(s.p, ':', s.len);
-
+		colon = memchr(s.p, ':', s.len);
 		if (colon != NULL && memchr(s.p, '.', (size_t)(colon - s.p)) != NULL &&
 		    memchr(colon + 1, ':', s.len - (size_t)(colon + 1 - s.p)) == NULL)
 			s.len = (size_t)(colon - s.p);
@@ -316,7 +354,7 @@ static void peer_comment(struct peer *pr, mv_str inner, const char *readable_end
 			want_helo = false;
 		} else if (w.p[0] == '[') {
 			if (pr->ip.len == 0)
-				pr->ip = literal_ip(w);
+				pr->ip = literal_ip(w, readable_end);
 			if (prev.len != 0 && pr->rdns.len == 0 && memchr(prev.p, '=', prev.len) == NULL &&
 			    prev.p[0] != '[')
 				pr->rdns = strip_dot(prev);
@@ -622,7 +660,7 @@ static void set_peer(struct mv_received *out, mv_str value, const struct peer *p
 		out->helo = pr->helo;
 		if (lit) {
 			if (out->ip.len == 0)
-				out->ip = literal_ip(value);
+				out->ip = literal_ip(value, value.p + value.len);
 		} else {
 			out->from = strip_dot(value);
 		}
@@ -639,7 +677,7 @@ static void set_peer(struct mv_received *out, mv_str value, const struct peer *p
 		out->helo = strip_dot(value);
 		out->from = pr->rdns;
 		if (out->ip.len == 0 && lit)
-			out->ip = literal_ip(value);
+			out->ip = literal_ip(value, value.p + value.len);
 		else if (out->ip.len == 0 && is_ip(value))
 			out->ip = value;
 	}
@@ -708,7 +746,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 				if (cl == CL_OVER && word_is(t.text, "tls"))
 					out->flags |= MV_RCVD_TLS;
 			} else if (in_from && t.text.p[0] == '[' && !plain_literal && pr.ip.len == 0) {
-				pr.ip = literal_ip(t.text);
+				pr.ip = literal_ip(t.text, c.end);
 				plain_literal = true;
 			} else {
 				out->flags |= MV_RCVD_BAD;	/* a word outside any clause */
