@@ -266,7 +266,7 @@ static mv_str literal_ip(mv_str w, const char *readable_end)
 		closes = byte_mask16(w.p, ']') & in_word;
 		end = closes != 0 ? (size_t)__builtin_ctz(closes) : w.len;
 		s = mv_str_make(w.p + 1, end - 1);
-		if (word_starts(s, "ipv6:")) {
+		if (s.len != 0 && (s.p[0] | 0x20) == 'i' && word_starts(s, "ipv6:")) {
 			s.p += 5;
 			s.len -= 5;
 			return s;
@@ -283,7 +283,7 @@ static mv_str literal_ip(mv_str w, const char *readable_end)
 #endif
 	close = memchr(w.p, ']', w.len);
 	s = mv_str_make(w.p + 1, close != NULL ? (size_t)(close - w.p - 1) : w.len - 1);
-	if (word_starts(s, "ipv6:")) {
+	if (s.len != 0 && (s.p[0] | 0x20) == 'i' && word_starts(s, "ipv6:")) {
 		s.p += 5;
 		s.len -= 5;
 	} else {
@@ -572,11 +572,12 @@ static unsigned comment_flags(mv_str c, const char *readable_end, bool before_cl
 /* "s" TLS, "a" authenticated, "sa" both: the suffix of an RFC 3848 protocol name. */
 static unsigned with_suffix_flags(mv_str w)
 {
-	if (word_is(w, "s"))
-		return MV_RCVD_TLS;
-	if (word_is(w, "a"))
-		return MV_RCVD_AUTH;
-	if (word_is(w, "sa"))
+	/* Bit 0x20 makes a letter lower case and no other byte 's' or 'a'. */
+	char first = w.len != 0 ? w.p[0] | 0x20 : 0;
+
+	if (w.len == 1)
+		return first == 's' ? MV_RCVD_TLS : first == 'a' ? MV_RCVD_AUTH : 0;
+	if (w.len == 2 && first == 's' && (w.p[1] | 0x20) == 'a')
 		return MV_RCVD_TLS | MV_RCVD_AUTH;
 	return 0;
 }
@@ -589,9 +590,9 @@ static unsigned with_flags(mv_str w)
 
 	if (w.len < 4 || w.len > 11)
 		return 0;	/* shorter than "smtp", longer than "utf8esmtpsa" */
-	if (w.len == 5 && word_is(w, "https"))
+	if (w.len == 5 && (w.p[0] | 0x20) == 'h' && word_is(w, "https"))
 		return MV_RCVD_TLS;
-	if (w.len == 5 && word_is(w, "local"))
+	if (w.len == 5 && (w.p[0] | 0x20) == 'l' && word_is(w, "local"))
 		return MV_RCVD_LOCAL;
 	if ((w.p[0] | 0x20) == 'u' && word_starts(w, "utf8")) {
 		w.p += 4;
