@@ -524,8 +524,10 @@ static unsigned comment_notes(mv_str c, const char *readable_end)
 		for (; m != 0; m &= m - 1) {
 			size_t k = i + (size_t)__builtin_ctz(m);
 
-			if (!note_check(c.p + k, n - k, &nt))
-				goto done;
+			if (!note_check(c.p + k, n - k, &nt)) {
+				i = n;	/* past the last position: the search ends */
+				break;
+			}
 		}
 	}
 #else
@@ -538,7 +540,6 @@ static unsigned comment_notes(mv_str c, const char *readable_end)
 		if (!note_check(c.p + i, n - i, &nt))
 			break;
 	}
-done:
 	if (nt.auth && !nt.not_auth)
 		nt.flags |= MV_RCVD_AUTH;
 	return nt.flags;
