@@ -236,18 +236,6 @@ static inline unsigned byte_mask16(const char *p, char c)
 }
 #endif
 
-/* True when w holds c; the bytes up to readable_end may be read, so a short w is one 16-byte look. */
-static inline bool has_byte(mv_str w, char c, const char *readable_end)
-{
-#ifdef __SSE2__
-	if (w.len <= 16 && readable_end - w.p >= 16)
-		return (byte_mask16(w.p, c) & (unsigned)((1ul << w.len) - 1)) != 0;
-#else
-	(void)readable_end;
-#endif
-	return memchr(w.p, c, w.len) != NULL;
-}
-
 /*
  * "[IPv6:2001:db8::1]:port" -> "2001:db8::1".  The bytes up to readable_end
  * may be read: a literal of up to 16 bytes (any IPv4 one) is then looked at
@@ -367,7 +355,7 @@ static void peer_comment(struct peer *pr, mv_str inner, const char *readable_end
 		} else if (w.p[0] == '[') {
 			if (pr->ip.len == 0)
 				pr->ip = literal_ip(w, readable_end);
-			if (prev.len != 0 && pr->rdns.len == 0 && !has_byte(prev, '=', readable_end) &&
+			if (prev.len != 0 && pr->rdns.len == 0 && memchr(prev.p, '=', prev.len) == NULL &&
 			    prev.p[0] != '[')
 				pr->rdns = strip_dot(prev);
 		} else if ((w.p[0] | 0x20) == 'h' && word_starts(w, "helo=")) {
@@ -377,7 +365,7 @@ static void peer_comment(struct peer *pr, mv_str inner, const char *readable_end
 			want_helo = true;
 		} else if (pr->ip.len == 0 && is_ip(w)) {
 			pr->ip = w;
-		} else if (pr->ip.len == 0 && has_byte(w, '@', readable_end)) {
+		} else if (pr->ip.len == 0 && memchr(w.p, '@', w.len) != NULL) {
 			/* qmail "(user@1.2.3.4)" */
 			const char *at = memchr(w.p, '@', w.len);
 			mv_str host = mv_str_make(at + 1, w.len - (size_t)(at + 1 - w.p));
@@ -819,7 +807,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		out->flags |= MV_RCVD_BAD;
 	if (from_value.p != NULL)
 		set_peer(out, from_value, &pr, plain_literal);
-	if (out->ip.len != 0 && has_byte(out->ip, ':', c.end))
+	if (out->ip.len != 0 && memchr(out->ip.p, ':', out->ip.len) != NULL)
 		out->flags |= MV_RCVD_IPV6;
 	if (date_at != NULL) {
 		int zone;
