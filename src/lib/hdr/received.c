@@ -561,12 +561,11 @@ static unsigned comment_flags(mv_str c, const char *readable_end, bool before_cl
 /* "s" TLS, "a" authenticated, "sa" both: the suffix of an RFC 3848 protocol name. */
 static unsigned with_suffix_flags(mv_str w)
 {
-	/* Bit 0x20 makes a letter lower case and no other byte 's' or 'a'. */
-	char first = w.len != 0 ? w.p[0] | 0x20 : 0;
-
-	if (w.len == 1)
-		return first == 's' ? MV_RCVD_TLS : first == 'a' ? MV_RCVD_AUTH : 0;
-	if (w.len == 2 && first == 's' && (w.p[1] | 0x20) == 'a')
+	if (word_is(w, "s"))
+		return MV_RCVD_TLS;
+	if (word_is(w, "a"))
+		return MV_RCVD_AUTH;
+	if (word_is(w, "sa"))
 		return MV_RCVD_TLS | MV_RCVD_AUTH;
 	return 0;
 }
