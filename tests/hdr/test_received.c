@@ -312,6 +312,161 @@ static void test_received_note_deep_in_comment(void)
 	mv_arena_free(&a);
 }
 
+/*
+ * Notes are looked for 16 positions at a time: each note must be found at
+ * every offset into its comment and whatever follows it, also at the very
+ * end of the field; a note cut by the comment's end or after a NUL is not one.
+ */
+static void test_received_note_offsets(void)
+{
+	static const struct { const char *note; unsigned flag; } notes[] = {
+		{ "using TLSv1.3", MV_RCVD_TLS }, { "USING SSL", MV_RCVD_TLS }, { "version=TLS1_2", MV_RCVD_TLS },
+		{ "cipher=AES", MV_RCVD_TLS }, { "with cipher X", MV_RCVD_TLS },
+		{ "No client certificate requested", MV_RCVD_TLS }, { "Authenticated sender: x", MV_RCVD_AUTH },
+		{ "from userid 1000", MV_RCVD_LOCAL }, { "invoked by uid 7", MV_RCVD_LOCAL },
+		{ "Invoked By Alias", MV_RCVD_LOCAL },
+	};
+	mv_arena *a = mv_arena_new(0);
+	char field[256];
+	size_t i, pad, tail;
+
+	for (i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
+		for (pad = 0; pad <= 40; pad++) {
+			for (tail = 0; tail <= 20; tail += 5) {
+				struct mv_received r;
+				int at_end, n;
+
+				for (at_end = 0; at_end <= 1; at_end++) {
+					n = snprintf(field, sizeof(field), "%sby mx.example (%*s%s%*s)%s",
+						     at_end ? "" : "from a.example ", (int)pad, "", notes[i].note,
+						     (int)tail, "", at_end ? "" : " with SMTP id 1; 18 Jun 2002 11:23:45 +0000");
+					CHECK(n > 0 && (size_t)n < sizeof(field));
+					mv_received_parse(a, mv_str_make(field, (size_t)n), &r);
+					CHECK((r.flags & notes[i].flag) != 0);
+					if ((r.flags & notes[i].flag) == 0)
+						fprintf(stderr, "  \"%s\" missed in \"%s\"\n", notes[i].note, field);
+				}
+			}
+		}
+	}
+	{
+		static const char *const none[] = {
+			"by mx (x authenticat) (ated) id 1; 18 Jun 2002 11:23:45 +0000",
+			"by mx (abcdefghijklmnopqrstuvwx ciphe)r= id 1; 18 Jun 2002 11:23:45 +0000",
+			"by mx (abcdefghijklmnop authenticated but not authenticated) id 1; 18 Jun 2002 11:23:45 +0000",
+		};
+		struct mv_received r;
+
+		for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+			mv_received_parse(a, mv_str_cstr(none[i]), &r);
+			CHECK_INT(r.flags & (MV_RCVD_TLS | MV_RCVD_AUTH), 0);
+		}
+		/* The search stops at a NUL, as strstr() did. */
+		mv_received_parse(a, mv_str_make("by mx (abcdefghijklmnopqr\0 using TLS) id 1", 43), &r);
+		CHECK_INT(r.flags & MV_RCVD_TLS, 0);
+		mv_received_parse(a, mv_str_make("by mx (abcdefghijklmnopqr using TLS \0) id 1", 43), &r);
+		CHECK_INT(r.flags & MV_RCVD_TLS, MV_RCVD_TLS);
+	}
+	mv_arena_free(&a);
+}
+
+/* Keywords in any case, and the RFC 3848 protocol names. */
+static void test_received_keywords_and_protocols(void)
+{
+	static const struct { const char *with; unsigned flags; } protos[] = {
+		{ "ESMTP", 0 }, { "ESMTPS", MV_RCVD_TLS }, { "esmtpa", MV_RCVD_AUTH },
+		{ "ESMTPSA", MV_RCVD_TLS | MV_RCVD_AUTH }, { "SMTPS", MV_RCVD_TLS }, { "LMTPA", MV_RCVD_AUTH },
+		{ "UTF8ESMTPSA", MV_RCVD_TLS | MV_RCVD_AUTH }, { "utf8smtps", MV_RCVD_TLS }, { "UTF8LMTP", 0 },
+		{ "HTTPS", MV_RCVD_TLS }, { "local", MV_RCVD_LOCAL }, { "ESMTPX", 0 }, { "ESMTPSAX", 0 },
+		{ "utf8", 0 }, { "HTTP", 0 }, { "SMTPAS", 0 }, { "localhost", 0 },
+	};
+	mv_arena *a = mv_arena_new(0);
+	struct mv_received r;
+	char field[256];
+	size_t i;
+
+	mv_received_parse(a, mv_str_cstr("FROM a.example (b.example [192.0.2.1]) BY mx.example WITH ESMTP ID 7 "
+					 "FoR <x@y.example> Envelope-FROM <z@y.example>; 18 Jun 2002 11:23:45 +0000"), &r);
+	CHECK_STR(r.from, "b.example");
+	CHECK_STR(r.helo, "a.example");
+	CHECK_STR(r.ip, "192.0.2.1");
+	CHECK_STR(r.by, "mx.example");
+	CHECK_STR(r.id, "7");
+	CHECK_STR(r.for_, "x@y.example");
+	CHECK_INT(r.flags, 0);
+	/* Words that only look like keywords are values. */
+	mv_received_parse(a, mv_str_cstr("by bye id idx for fro (tls) with froM; 18 Jun 2002 11:23:45 +0000"), &r);
+	CHECK_STR(r.by, "bye");
+	CHECK_STR(r.id, "idx");
+	CHECK_STR(r.for_, "fro");
+	CHECK_STR(r.with, "froM");
+	CHECK_INT(r.flags, MV_RCVD_TLS);
+	mv_received_parse(a, mv_str_cstr("by mx id 1 for4 x; 18 Jun 2002 11:23:45 +0000"), &r);
+	CHECK_INT(r.flags, MV_RCVD_BAD);
+	/* Where a keyword is expected, a short word may still open a quoted span. */
+	mv_received_parse(a, mv_str_cstr("from a.example [192.0.2.1 x] by mx; 18 Jun 2002 11:23:45 +0000"), &r);
+	CHECK_STR(r.ip, "192.0.2.1 x");
+	CHECK_INT(r.flags, 0);
+	mv_received_parse(a, mv_str_cstr("by mx id 1 f\"o r\" x; 18 Jun 2002 11:23:45 +0000"), &r);
+	CHECK_INT(r.flags, MV_RCVD_BAD);
+	CHECK_INT(r.date, 1024399425);
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		int n = snprintf(field, sizeof(field), "by mx.example with %s id 1; 18 Jun 2002 11:23:45 +0000",
+				 protos[i].with);
+
+		mv_received_parse(a, mv_str_make(field, (size_t)n), &r);
+		CHECK_INT(r.flags, protos[i].flags);
+	}
+	mv_arena_free(&a);
+}
+
+/* Quoted spans in words ("<...>", "[...]", "\"...\"") of any length, with a backslash anywhere. */
+static void test_received_quoted_spans(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	char field[256], want[128];
+	size_t pad;
+
+	for (pad = 0; pad <= 40; pad++) {
+		struct mv_received r;
+		int n;
+
+		/* "<xxx\> y>": the escaped '>' and the space do not end the span */
+		n = snprintf(field, sizeof(field), "by mx id 1 for <%*s\\> y>; 18 Jun 2002 11:23:45 +0000", (int)pad, "");
+		snprintf(want, sizeof(want), "%*s\\> y", (int)pad, "");
+		mv_received_parse(a, mv_str_make(field, (size_t)n), &r);
+		CHECK_STR(r.for_, want);
+		CHECK_INT(r.flags, 0);
+		/* a plain span: "[IPv6:...]" of growing length */
+		n = snprintf(field, sizeof(field), "from h [IPv6:%.*s] by mx; 18 Jun 2002 11:23:45 +0000", (int)pad,
+			     "2001:db8:1:2:3:4:5:6:7:8:9:a:b:c:d:e:f:1:2:3:4:5");
+		snprintf(want, sizeof(want), "%.*s", (int)pad, "2001:db8:1:2:3:4:5:6:7:8:9:a:b:c:d:e:f:1:2:3:4:5");
+		mv_received_parse(a, mv_str_make(field, (size_t)n), &r);
+		CHECK_STR(r.ip, want);
+	}
+	{
+		/* Address literals, short (one 16-byte look) and long. */
+		static const char *const lits[][2] = {
+			{ "[192.0.2.1]", "192.0.2.1" }, { "[192.0.2.1:25]", "192.0.2.1" },
+			{ "[192.0.2.1]:25", "192.0.2.1" }, { "[192.0.2.1:25:1]", "192.0.2.1:25:1" },
+			{ "[1:2.3]", "1:2.3" }, { "[IPv6:::1]", "::1" }, { "[ipv6:2001:db8::1]", "2001:db8::1" },
+			{ "[IPv6:2001:db8:0:0:0:0:0:1]", "2001:db8:0:0:0:0:0:1" }, { "[]", "" }, { "[", "" },
+			{ "[203.0.113.255:2525]", "203.0.113.255" }, { "[10.0.0.1", "10.0.0.1" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
+			struct mv_received r;
+			int n = snprintf(field, sizeof(field), "from h (r %s) by mx; 18 Jun 2002 11:23:45 +0000",
+					 lits[i][0]);
+
+			mv_received_parse(a, mv_str_make(field, (size_t)n), &r);
+			CHECK_STR(r.ip, lits[i][1]);
+		}
+	}
+	mv_arena_free(&a);
+}
+
 /* Every distinct Received field of the three corpora; prints the rate. */
 static void test_received_corpus_rate(void)
 {
@@ -389,6 +544,9 @@ int main(void)
 	RUN(test_received_table);
 	RUN(test_received_date_raw);
 	RUN(test_received_note_deep_in_comment);
+	RUN(test_received_note_offsets);
+	RUN(test_received_keywords_and_protocols);
+	RUN(test_received_quoted_spans);
 	RUN(test_received_corpus_rate);
 	RUN(test_received_pathological_fast);
 	return test_summary();

@@ -61,7 +61,8 @@ static inline bool hdr_is(char c, unsigned cls)
 #ifdef __SSE2__
 /*
  * A bit for each of the 16 bytes at p in the classes cls, as hdr_ctype says;
- * only HDR_C_WSP, HDR_C_RCVD_STOP and HDR_C_NESTING are known here.
+ * only HDR_C_WSP, HDR_C_RCVD_STOP, HDR_C_NESTING and HDR_C_NOTE_SEP are known
+ * here.
  */
 static inline unsigned hdr_class_mask16(const char *p, unsigned cls)
 {
@@ -84,6 +85,11 @@ static inline unsigned hdr_class_mask16(const char *p, unsigned cls)
 	if (cls & HDR_C_NESTING) {
 		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(')')));
 		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+	}
+	if (cls & HDR_C_NOTE_SEP) {
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(')')));
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
 	}
 	return (unsigned)_mm_movemask_epi8(hit);
 }

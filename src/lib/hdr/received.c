@@ -60,24 +60,81 @@ static inline bool word_starts(mv_str w, const char *lower)
 	return true;
 }
 
-static char quote_close(char open)
+/* The byte that closes a quoted span inside a Received word, by its opening byte; 0 for any other. */
+static const char quote_close[256] = { ['['] = ']', ['<'] = '>', ['"'] = '"' };
+
+/*
+ * p is at the opening byte of a quoted span ("[192.0.2.1]", "<a@b.example>").
+ * Most spans hold no backslash: their closing byte is the first of the two
+ * (looked for 16 bytes at a time).  The others take the general
+ * hdr_skip_quoted().
+ */
+static inline const char *skip_quoted(const char *p, const char *end, char close, bool *bad)
 {
-	return open == '[' ? ']' : open == '<' ? '>' : '"';
+#ifdef __SSE2__
+	const char *q;
+
+	for (q = p + 1; end - q >= 16; q += 16) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(close)),
+								       _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+
+		if (m != 0) {
+			if (q[__builtin_ctz(m)] == close)
+				return q + __builtin_ctz(m) + 1;
+			break;
+		}
+	}
+#endif
+	return hdr_skip_quoted(p, end, close, bad);
 }
 
 /* A word runs to white space, '(' or ';'; "[...]", "<...>" and quoted strings inside it hide those. */
-static const char *skip_word(const char *p, const char *end, bool *bad)
+static const char *skip_word(struct rcursor *c, const char *p)
 {
-	while ((p = hdr_find_class(p, end, HDR_C_WSP | HDR_C_RCVD_STOP)) < end) {
-		if (*p == '[' || *p == '"' || *p == '<')
-			p = hdr_skip_quoted(p, end, quote_close(*p), bad);
-		else
-			break;
-	}
+	char close;
+
+	while ((p = hdr_find_class(p, c->end, HDR_C_WSP | HDR_C_RCVD_STOP)) < c->end &&
+	       (close = quote_close[(unsigned char)*p]) != 0)
+		p = skip_quoted(p, c->end, close, &c->bad);
 	return p;
 }
 
-static void rt_next(struct rcursor *c, struct rtok *t)
+/*
+ * p is at '('.  Most comments are flat: their ')' comes before any other '('
+ * or '\\'.  Only the others take the general hdr_skip_comment().
+ */
+static inline const char *skip_comment(const struct rcursor *c, const char *p, bool *bad)
+{
+	const char *q = hdr_find_class(p + 1, c->end, HDR_C_NESTING);
+
+	if (q < c->end && *q == ')')
+		return q + 1;
+	return hdr_skip_comment(p, c->end, bad);
+}
+
+/*
+ * The end of a word of at most 4 bytes at s (a keyword but for
+ * "envelope-from"), or NULL for a longer one or one with a quoted span:
+ * a few table look-ups instead of a 16-byte search.
+ */
+static inline const char *short_word_end(const char *s, const char *end)
+{
+	const char *p;
+
+	if (quote_close[(unsigned char)*s] != 0)
+		return NULL;
+	for (p = s + 1; p <= s + 4; p++) {
+		if (p >= end)
+			return end;
+		if (hdr_is(*p, HDR_C_WSP | HDR_C_RCVD_STOP))
+			return quote_close[(unsigned char)*p] == 0 ? p : NULL;
+	}
+	return NULL;
+}
+
+/* The next token; keyword_expected when a clause keyword most likely comes next. */
+static void rt_next(struct rcursor *c, struct rtok *t, bool keyword_expected)
 {
 	const char *s = c->p;
 
@@ -98,13 +155,15 @@ static void rt_next(struct rcursor *c, struct rtok *t)
 	} else if (*s == '(') {
 		bool bad = false;
 
-		c->p = hdr_skip_comment(s, c->end, &bad);
+		c->p = skip_comment(c, s, &bad);
 		t->kind = RT_COMMENT;
 		t->text = mv_str_make(s + 1, (size_t)(c->p - s) - (bad ? 1 : 2));
 		if (bad)
 			c->bad = true;
 	} else {
-		c->p = skip_word(s, c->end, &c->bad);
+		const char *e = keyword_expected ? short_word_end(s, c->end) : NULL;
+
+		c->p = e != NULL ? e : skip_word(c, s);
 		t->kind = RT_WORD;
 		t->text = mv_str_make(s, (size_t)(c->p - s));
 	}
@@ -114,15 +173,15 @@ static void rt_next(struct rcursor *c, struct rtok *t)
  * The next ';' outside comments and quoted spans, or NULL; the same ';'
  * tokens rt_next() would find, without making tokens.
  */
-static const char *next_semi(const char *p, const char *end, bool *bad)
+static const char *next_semi(const struct rcursor *c, const char *p, bool *bad)
 {
-	while ((p = hdr_find_class(p, end, HDR_C_RCVD_STOP)) < end) {
+	while ((p = hdr_find_class(p, c->end, HDR_C_RCVD_STOP)) < c->end) {
 		if (*p == ';')
 			return p;
 		else if (*p == '(')
-			p = hdr_skip_comment(p, end, bad);
+			p = skip_comment(c, p, bad);
 		else
-			p = hdr_skip_quoted(p, end, quote_close(*p), bad);
+			p = skip_quoted(p, c->end, quote_close[(unsigned char)*p], bad);
 	}
 	return NULL;
 }
@@ -132,7 +191,7 @@ static bool semi_starts_date(struct rcursor *c)
 {
 	bool bad = false;
 
-	if (next_semi(c->p, c->end, &bad) != NULL)
+	if (next_semi(c, c->p, &bad) != NULL)
 		return false;
 	c->bad |= bad;	/* an unclosed comment or quote in the date */
 	return true;
@@ -143,8 +202,7 @@ static const char *last_semi_end(struct rcursor *c)
 {
 	const char *semi, *date_at = NULL;
 
-	for (semi = next_semi(c->p, c->end, &c->bad); semi != NULL;
-	     semi = next_semi(semi + 1, c->end, &c->bad))
+	for (semi = next_semi(c, c->p, &c->bad); semi != NULL; semi = next_semi(c, semi + 1, &c->bad))
 		date_at = semi + 1;
 	return date_at;
 }
@@ -168,19 +226,57 @@ static bool is_ip(mv_str s)
 	return inet_pton(AF_INET, tmp, addr) == 1 || inet_pton(AF_INET6, tmp, addr) == 1;
 }
 
-/* "[IPv6:2001:db8::1]:port" -> "2001:db8::1" */
-static mv_str literal_ip(mv_str w)
+#ifdef __SSE2__
+/* A bit for each of the 16 bytes at p equal to c. */
+static inline unsigned byte_mask16(const char *p, char c)
 {
-	const char *close = memchr(w.p, ']', w.len);
-	mv_str s = mv_str_make(w.p + 1, close != NULL ? (size_t)(close - w.p - 1) : w.len - 1);
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 
-	if (word_starts(s, "ipv6:")) {
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
+#endif
+
+/*
+ * "[IPv6:2001:db8::1]:port" -> "2001:db8::1".  The bytes up to readable_end
+ * may be read: a literal of up to 16 bytes (any IPv4 one) is then looked at
+ * in one 16-byte block instead of a memchr() for each of ']', ':' and '.'.
+ */
+static mv_str literal_ip(mv_str w, const char *readable_end)
+{
+	const char *close, *colon;
+	mv_str s;
+
+#ifdef __SSE2__
+	if (w.len <= 16 && readable_end - w.p >= 16) {
+		unsigned in_word = (unsigned)((1ul << w.len) - 1), closes, colons;
+		size_t end;
+
+		closes = byte_mask16(w.p, ']') & in_word;
+		end = closes != 0 ? (size_t)__builtin_ctz(closes) : w.len;
+		s = mv_str_make(w.p + 1, end - 1);
+		if (s.len != 0 && (s.p[0] | 0x20) == 'i' && word_starts(s, "ipv6:")) {
+			s.p += 5;
+			s.len -= 5;
+			return s;
+		}
+		/* "[192.0.2.1:25]": an IPv4 address with a port */
+		colons = byte_mask16(w.p, ':') & (unsigned)((1ul << end) - 1);
+		if (colons != 0 && (colons & (colons - 1)) == 0 &&
+		    (byte_mask16(w.p, '.') & (colons - 1)) != 0)
+			s.len = (size_t)__builtin_ctz(colons) - 1;
+		return s;
+	}
+#else
+	(void)readable_end;
+#endif
+	close = memchr(w.p, ']', w.len);
+	s = mv_str_make(w.p + 1, close != NULL ? (size_t)(close - w.p - 1) : w.len - 1);
+	if (s.len != 0 && (s.p[0] | 0x20) == 'i' && word_starts(s, "ipv6:")) {
 		s.p += 5;
 		s.len -= 5;
 	} else {
 		/* "[192.0.2.1:25]": an IPv4 address with a port */
-		const char *colon = memchr(s.p, ':', s.len);
-
+		colon = memchr(s.p, ':', s.len);
 		if (colon != NULL && memchr(s.p, '.', (size_t)(colon - s.p)) != NULL &&
 		    memchr(colon + 1, ':', s.len - (size_t)(colon + 1 - s.p)) == NULL)
 			s.len = (size_t)(colon - s.p);
@@ -201,8 +297,34 @@ struct peer {
 	bool exim;	/* an "(Exim x.y)" comment: "from name ([ip])" names the rDNS */
 };
 
+/*
+ * The first byte in [p, end) in the classes cls (those hdr_class_mask16()
+ * knows), or end.  The bytes up to readable_end (the header's end) may be
+ * read, so a short view still takes the 16-byte road.
+ */
+static inline const char *find_class_within(const char *p, const char *end, const char *readable_end,
+					    unsigned cls)
+{
+#ifdef __SSE2__
+	while (p < end && readable_end - p >= 16) {
+		unsigned m = hdr_class_mask16(p, cls);
+
+		if (m != 0)
+			return p + __builtin_ctz(m) < end ? p + __builtin_ctz(m) : end;
+		p += 16;
+	}
+	if (p > end)
+		return end;
+#else
+	(void)readable_end;
+#endif
+	while (p < end && !hdr_is(*p, cls))
+		p++;
+	return p;
+}
+
 /* Splits a comment into words at white space, parentheses and quotes. */
-static bool comment_word(const char **pp, const char *end, mv_str *w)
+static bool comment_word(const char **pp, const char *end, const char *readable_end, mv_str *w)
 {
 	const char *p = *pp, *s;
 
@@ -212,35 +334,34 @@ static bool comment_word(const char **pp, const char *end, mv_str *w)
 	if (p >= end)
 		return false;
 	s = p;
-	while (p < end && !hdr_is(*p, HDR_C_WSP | HDR_C_NOTE_SEP))
-		p++;
+	p = find_class_within(p + 1, end, readable_end, HDR_C_WSP | HDR_C_NOTE_SEP);
 	*w = mv_str_make(s, (size_t)(p - s));
 	*pp = p;
 	return true;
 }
 
-static void peer_comment(struct peer *pr, mv_str inner)
+static void peer_comment(struct peer *pr, mv_str inner, const char *readable_end)
 {
 	const char *p = inner.p, *end = inner.p + inner.len;
 	mv_str w, prev = MV_STR_NULL;
 	bool want_helo = false;
 	unsigned n = 0;
 
-	while (n++ < RCVD_MAX_TOKENS && comment_word(&p, end, &w)) {
+	while (n++ < RCVD_MAX_TOKENS && comment_word(&p, end, readable_end, &w)) {
 		if (want_helo) {
 			pr->helo = w;
 			pr->has_helo = true;
 			want_helo = false;
 		} else if (w.p[0] == '[') {
 			if (pr->ip.len == 0)
-				pr->ip = literal_ip(w);
+				pr->ip = literal_ip(w, readable_end);
 			if (prev.len != 0 && pr->rdns.len == 0 && memchr(prev.p, '=', prev.len) == NULL &&
 			    prev.p[0] != '[')
 				pr->rdns = strip_dot(prev);
-		} else if (word_starts(w, "helo=")) {
+		} else if ((w.p[0] | 0x20) == 'h' && word_starts(w, "helo=")) {
 			pr->helo = mv_str_make(w.p + 5, w.len - 5);
 			pr->has_helo = true;
-		} else if (word_is(w, "helo") || word_is(w, "ehlo")) {
+		} else if (w.len == 4 && (word_is(w, "helo") || word_is(w, "ehlo"))) {
 			want_helo = true;
 		} else if (pr->ip.len == 0 && is_ip(w)) {
 			pr->ip = w;
@@ -287,102 +408,159 @@ static inline bool note_at(const char *p, size_t n, const char *note)
 	return n >= NOTE_MIN_LEN && lower4(p) == lower4(note) && word_starts(mv_str_make(p, n), note);
 }
 
-/* Notes anywhere in a comment, as substrings in any case: TLS, authentication, local submission. */
-static unsigned comment_notes(mv_str c)
+struct notes {
+	unsigned flags;
+	bool auth, not_auth;
+};
+
+/* Looks for a note at p (left bytes of comment from there); false at a NUL, which ends the search. */
+static bool note_check(const char *p, size_t left, struct notes *nt)
 {
-	size_t n = c.len, i;	/* the whole comment: the scan is linear */
-	unsigned f = 0;
-	bool auth = false, not_auth = false;
+	switch (note_start[(unsigned char)*p]) {
+	case NOTE_END:
+		return false;	/* the notes used to be searched with strstr(), which stops at a NUL */
+	case NOTE_U:
+		if (note_at(p, left, "using tls") || note_at(p, left, "using ssl"))
+			nt->flags |= MV_RCVD_TLS;
+		break;
+	case NOTE_V:
+		if (note_at(p, left, "version=tls") || note_at(p, left, "version=ssl"))
+			nt->flags |= MV_RCVD_TLS;
+		break;
+	case NOTE_C:
+		if (note_at(p, left, "cipher="))
+			nt->flags |= MV_RCVD_TLS;
+		break;
+	case NOTE_W:
+		if (note_at(p, left, "with cipher"))
+			nt->flags |= MV_RCVD_TLS;
+		break;
+	case NOTE_N:
+		if (note_at(p, left, "no client certificate"))
+			nt->flags |= MV_RCVD_TLS;
+		else if (note_at(p, left, "not authenticated"))
+			nt->not_auth = true;
+		break;
+	case NOTE_A:
+		if (note_at(p, left, "authenticated"))
+			nt->auth = true;
+		break;
+	case NOTE_F:
+		if (note_at(p, left, "from userid"))
+			nt->flags |= MV_RCVD_LOCAL;
+		break;
+	case NOTE_I:
+		if (note_at(p, left, "invoked by uid") || note_at(p, left, "invoked by alias"))
+			nt->flags |= MV_RCVD_LOCAL;
+		break;
+	default:
+		break;
+	}
+	return true;
+}
 
-	for (i = 0; i + NOTE_MIN_LEN <= n; i++) {
-		const char *p;
-		size_t left;
+#ifdef __SSE2__
+static inline __m128i pair_at(__m128i a, __m128i b, char first, char second)
+{
+	return _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8(first)), _mm_cmpeq_epi8(b, _mm_set1_epi8(second)));
+}
 
-		/* Most bytes start no note: pass them in a tight loop. */
-		while (i + NOTE_MIN_LEN < n && note_start[(unsigned char)c.p[i]] == 0)
-			i++;
-		p = c.p + i;
-		left = n - i;
-		switch (note_start[(unsigned char)*p]) {
-		case 0:
-			break;
-		case NOTE_END:
-			i = n;	/* the notes used to be searched with strstr(), which stops at a NUL */
-			break;
-		case NOTE_U:
-			if (note_at(p, left, "using tls") || note_at(p, left, "using ssl"))
-				f |= MV_RCVD_TLS;
-			break;
-		case NOTE_V:
-			if (note_at(p, left, "version=tls") || note_at(p, left, "version=ssl"))
-				f |= MV_RCVD_TLS;
-			break;
-		case NOTE_C:
-			if (note_at(p, left, "cipher="))
-				f |= MV_RCVD_TLS;
-			break;
-		case NOTE_W:
-			if (note_at(p, left, "with cipher"))
-				f |= MV_RCVD_TLS;
-			break;
-		case NOTE_N:
-			if (note_at(p, left, "no client certificate"))
-				f |= MV_RCVD_TLS;
-			else if (note_at(p, left, "not authenticated"))
-				not_auth = true;
-			break;
-		case NOTE_A:
-			if (note_at(p, left, "authenticated"))
-				auth = true;
-			break;
-		case NOTE_F:
-			if (note_at(p, left, "from userid"))
-				f |= MV_RCVD_LOCAL;
-			break;
-		case NOTE_I:
-			if (note_at(p, left, "invoked by uid") || note_at(p, left, "invoked by alias"))
-				f |= MV_RCVD_LOCAL;
-			break;
+/*
+ * A bit for each of the 16 positions at p where a note may start: a NUL, or
+ * the first two letters of a note in any case.  Most letters that start a
+ * note ('a', 'i', 'n', 'c') are common; pairs of them are not.  Reads p[0..16].
+ */
+static inline unsigned note_candidates16(const char *p)
+{
+	const __m128i raw = _mm_loadu_si128((const __m128i *)(const void *)p);
+	const __m128i a = _mm_or_si128(raw, _mm_set1_epi8(0x20));
+	const __m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)),
+				       _mm_set1_epi8(0x20));
+	__m128i hit = _mm_cmpeq_epi8(raw, _mm_setzero_si128());
+
+	hit = _mm_or_si128(hit, pair_at(a, b, 'u', 's'));	/* using */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'v', 'e'));	/* version= */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'c', 'i'));	/* cipher= */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'w', 'i'));	/* with cipher */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'n', 'o'));	/* no client, not authenticated */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'a', 'u'));	/* authenticated */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'f', 'r'));	/* from userid */
+	hit = _mm_or_si128(hit, pair_at(a, b, 'i', 'n'));	/* invoked by */
+	return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/*
+ * Notes anywhere in a comment, as substrings in any case: TLS,
+ * authentication, local submission.  The bytes up to readable_end (the
+ * header's end) may be read, so whole 16-byte blocks can be classified.
+ */
+static unsigned comment_notes(mv_str c, const char *readable_end)
+{
+	size_t n = c.len, i = 0, last;	/* the whole comment: the scan is linear */
+	struct notes nt = { 0, false, false };
+
+	if (n < NOTE_MIN_LEN)
+		return 0;
+	last = n - NOTE_MIN_LEN;	/* the last position a note can start at */
+#ifdef __SSE2__
+	for (; i <= last && readable_end - (c.p + i) > 16; i += 16) {
+		unsigned m = note_candidates16(c.p + i);
+
+		if (last - i < 15)
+			m &= (2u << (last - i)) - 1;
+		for (; m != 0; m &= m - 1) {
+			size_t k = i + (size_t)__builtin_ctz(m);
+
+			if (!note_check(c.p + k, n - k, &nt)) {
+				i = n;	/* past the last position: the search ends */
+				break;
+			}
 		}
 	}
-	if (auth && !not_auth)
-		f |= MV_RCVD_AUTH;
-	return f;
+#else
+	(void)readable_end;
+#endif
+	for (; i <= last; i++) {
+		/* Most bytes start no note: pass them in a tight loop. */
+		while (i < last && note_start[(unsigned char)c.p[i]] == 0)
+			i++;
+		if (!note_check(c.p + i, n - i, &nt))
+			break;
+	}
+	if (nt.auth && !nt.not_auth)
+		nt.flags |= MV_RCVD_AUTH;
+	return nt.flags;
 }
 
 /* Notes in any comment: TLS, authentication, local submission. */
-static unsigned comment_flags(mv_str c, bool before_clauses)
+static unsigned comment_flags(mv_str c, const char *readable_end, bool before_clauses)
 {
-	unsigned f = comment_notes(c);
+	unsigned f = comment_notes(c, readable_end);
 
-	if (word_starts(c, "tls"))
-		f |= MV_RCVD_TLS;
-	if (word_is(c, "local") || (before_clauses && word_starts(c, "from ")))
-		f |= MV_RCVD_LOCAL;
+	/* The first letter tells which of the prefixes may match. */
+	switch (c.len != 0 ? c.p[0] | 0x20 : 0) {
+	case 't':
+		if (word_starts(c, "tls"))
+			f |= MV_RCVD_TLS;
+		break;
+	case 'l':
+		if (word_is(c, "local"))
+			f |= MV_RCVD_LOCAL;
+		break;
+	case 'f':
+		if (before_clauses && word_starts(c, "from "))
+			f |= MV_RCVD_LOCAL;
+		break;
+	default:
+		break;
+	}
 	return f;
 }
 
-/* RFC 3848 protocol names: [UTF8](E)SMTP|LMTP + S (TLS) and/or A (auth); HTTPS. */
-static unsigned with_flags(mv_str w)
+/* "s" TLS, "a" authenticated, "sa" both: the suffix of an RFC 3848 protocol name. */
+static unsigned with_suffix_flags(mv_str w)
 {
-	size_t n;
-
-	if (word_is(w, "https"))
-		return MV_RCVD_TLS;
-	if (word_is(w, "local"))
-		return MV_RCVD_LOCAL;
-	if (word_starts(w, "utf8")) {
-		w.p += 4;
-		w.len -= 4;
-	}
-	if (word_starts(w, "esmtp"))
-		n = 5;
-	else if (word_starts(w, "smtp") || word_starts(w, "lmtp"))
-		n = 4;
-	else
-		return 0;
-	w.p += n;
-	w.len -= n;
 	if (word_is(w, "s"))
 		return MV_RCVD_TLS;
 	if (word_is(w, "a"))
@@ -392,26 +570,84 @@ static unsigned with_flags(mv_str w)
 	return 0;
 }
 
+/* RFC 3848 protocol names: [UTF8](E)SMTP|LMTP + S (TLS) and/or A (auth); HTTPS. */
+static unsigned with_flags(mv_str w)
+{
+	size_t n = 0;
+	char first;
+
+	if (w.len < 4 || w.len > 11)
+		return 0;	/* shorter than "smtp", longer than "utf8esmtpsa" */
+	if (w.len == 5 && (w.p[0] | 0x20) == 'h' && word_is(w, "https"))
+		return MV_RCVD_TLS;
+	if (w.len == 5 && (w.p[0] | 0x20) == 'l' && word_is(w, "local"))
+		return MV_RCVD_LOCAL;
+	if ((w.p[0] | 0x20) == 'u' && word_starts(w, "utf8")) {
+		w.p += 4;
+		w.len -= 4;
+	}
+	/* The first letter tells which name may match (a few tests, not a jump table). */
+	first = w.len != 0 ? w.p[0] | 0x20 : 0;
+	if (first == 'e' && word_starts(w, "esmtp"))
+		n = 5;
+	else if ((first == 's' && word_starts(w, "smtp")) || (first == 'l' && word_starts(w, "lmtp")))
+		n = 4;
+	if (n == 0)
+		return 0;
+	return with_suffix_flags(mv_str_make(w.p + n, w.len - n));
+}
+
 enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, CL_OVER, CL_ENVFROM };
 
 /* "over" (Exchange "over TLS secured channel") and "envelope-from" (Haraka) are not RFC 5321. */
+struct keyword {
+	char word[14];
+	unsigned char len;
+	unsigned char clause;	/* enum clause */
+};
+
+/* Keywords by (first letter + length) mod 32, which tells the nine apart: one guess, one check. */
+#define KW_SLOT(first, len) ((((first) | 0x20) + (len)) & 31)
+static const struct keyword keywords[32] = {
+	[KW_SLOT('b', 2)] = { "by", 2, CL_BY },
+	[KW_SLOT('i', 2)] = { "id", 2, CL_ID },
+	[KW_SLOT('f', 3)] = { "for", 3, CL_FOR },
+	[KW_SLOT('v', 3)] = { "via", 3, CL_VIA },
+	[KW_SLOT('t', 3)] = { "tls", 3, CL_TLS },
+	[KW_SLOT('f', 4)] = { "from", 4, CL_FROM },
+	[KW_SLOT('w', 4)] = { "with", 4, CL_WITH },
+	[KW_SLOT('o', 4)] = { "over", 4, CL_OVER },
+	[KW_SLOT('e', 13)] = { "envelope-from", 13, CL_ENVFROM },
+};
+
+/*
+ * The 2 to 4 bytes at p as one number (the first two and the last two, which
+ * overlap for fewer than 4), with bit 0x20 set in each byte: for a word of
+ * that length, equal to the same of an all-letter keyword exactly when the
+ * word spells it in any case.
+ */
+static inline uint32_t fold_short(const char *p, size_t n)
+{
+	uint16_t head, tail;
+
+	memcpy(&head, p, sizeof(head));
+	memcpy(&tail, p + n - 2, sizeof(tail));
+	return ((uint32_t)head | (uint32_t)tail << 16) | 0x20202020u;
+}
+
 static enum clause keyword(mv_str w)
 {
-	/* By length first: most words (host names, ids) are longer than any keyword. */
-	switch (w.len) {
-	case 2:
-		return word_is(w, "by") ? CL_BY : word_is(w, "id") ? CL_ID : CL_NONE;
-	case 3:
-		return word_is(w, "for") ? CL_FOR : word_is(w, "via") ? CL_VIA :
-			word_is(w, "tls") ? CL_TLS : CL_NONE;
-	case 4:
-		return word_is(w, "from") ? CL_FROM : word_is(w, "with") ? CL_WITH :
-			word_is(w, "over") ? CL_OVER : CL_NONE;
-	case 13:
-		return word_is(w, "envelope-from") ? CL_ENVFROM : CL_NONE;
-	default:
+	const struct keyword *k;
+
+	/* Most words (host names, ids) are longer than any keyword. */
+	if (w.len < 2 || w.len > 13)
 		return CL_NONE;
-	}
+	k = &keywords[KW_SLOT((unsigned char)w.p[0], w.len)];
+	if (k->len != w.len)
+		return CL_NONE;
+	if (w.len <= 4)
+		return fold_short(w.p, w.len) == fold_short(k->word, w.len) ? (enum clause)k->clause : CL_NONE;
+	return word_is(w, k->word) ? (enum clause)k->clause : CL_NONE;
 }
 
 /* Fills from/helo/ip from the from value and what its comments said. */
@@ -425,7 +661,7 @@ static void set_peer(struct mv_received *out, mv_str value, const struct peer *p
 		out->helo = pr->helo;
 		if (lit) {
 			if (out->ip.len == 0)
-				out->ip = literal_ip(value);
+				out->ip = literal_ip(value, value.p + value.len);
 		} else {
 			out->from = strip_dot(value);
 		}
@@ -442,7 +678,7 @@ static void set_peer(struct mv_received *out, mv_str value, const struct peer *p
 		out->helo = strip_dot(value);
 		out->from = pr->rdns;
 		if (out->ip.len == 0 && lit)
-			out->ip = literal_ip(value);
+			out->ip = literal_ip(value, value.p + value.len);
 		else if (out->ip.len == 0 && is_ip(value))
 			out->ip = value;
 	}
@@ -463,7 +699,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 	memset(out, 0, sizeof(*out));
 	memset(&pr, 0, sizeof(pr));
 	for (;;) {
-		rt_next(&c, &t);
+		rt_next(&c, &t, !need_value);
 		if (t.kind == RT_END)
 			break;
 		/* The date follows the last ';' outside comments. */
@@ -477,7 +713,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 			break;
 		}
 		if (t.kind == RT_COMMENT) {
-			out->flags |= comment_flags(t.text, !any_clause);
+			out->flags |= comment_flags(t.text, c.end, !any_clause);
 			if (need_value && cl == CL_FROM && from_value.p == NULL) {
 				/* "from (rdns [ip]) by ...": the HELO name is missing */
 				need_value = false;
@@ -485,8 +721,8 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 				from_value = mv_str_make(t.text.p, 0);
 			}
 			if (in_from)
-				peer_comment(&pr, t.text);
-			if (word_starts(t.text, "exim "))
+				peer_comment(&pr, t.text, c.end);
+			if (t.text.len != 0 && (t.text.p[0] | 0x20) == 'e' && word_starts(t.text, "exim "))
 				pr.exim = true;
 			with_open = false;
 			extra_open = false;
@@ -511,7 +747,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 				if (cl == CL_OVER && word_is(t.text, "tls"))
 					out->flags |= MV_RCVD_TLS;
 			} else if (in_from && t.text.p[0] == '[' && !plain_literal && pr.ip.len == 0) {
-				pr.ip = literal_ip(t.text);
+				pr.ip = literal_ip(t.text, c.end);
 				plain_literal = true;
 			} else {
 				out->flags |= MV_RCVD_BAD;	/* a word outside any clause */
