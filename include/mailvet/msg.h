@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mailvet/arena.h"
 #include "mailvet/charset.h"
@@ -69,6 +70,7 @@ const char *mv_cte_name(enum mv_cte cte);
 struct mv_header {
 	mv_str name;	/* as written, without the colon and trailing white space */
 	mv_str value;	/* raw: after the colon, folding kept, without the final line end */
+	uint32_t name_key;	/* a digest of the name, case-folded: lookups compare it first */
 };
 
 struct mv_part {
@@ -96,6 +98,7 @@ struct mv_part {
 
 	/* Filled on demand by mv_part_decoded() / mv_part_text(). */
 	bool decoded_done;
+	bool size_done;			/* decoded_size is known (set by either function below) */
 	bool text_done;
 	mv_str decoded;
 	size_t decoded_size;		/* size after transfer decoding (known even when not kept) */

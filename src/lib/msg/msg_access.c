@@ -1,6 +1,4 @@
 /* Read access to the message model: header lookup and part predicates. */
-#include <strings.h>
-
 #include "msg/msg_internal.h"
 
 const char *mv_cte_name(enum mv_cte cte)
@@ -24,20 +22,24 @@ const char *mv_cte_name(enum mv_cte cte)
 	return "unknown";
 }
 
-/* Lookups compare length and first letter first: most fields differ from the one wanted in one of them. */
+/*
+ * Lookups compare the name keys first (in the loops, so that the common
+ * mismatch costs one comparison): a field of another name almost always
+ * differs there.  Equal keys are confirmed here.
+ */
 static bool name_is(const struct mv_header *h, const char *name, size_t len)
 {
-	return h->name.len == len && (len == 0 || (h->name.p[0] | 0x20) == (name[0] | 0x20)) &&
-	       strncasecmp(h->name.p, name, len) == 0;
+	return h->name.len == len && msg_name_eq(h->name.p, name, len);
 }
 
 const struct mv_header *mv_part_header(const struct mv_part *part, const char *name)
 {
 	size_t len = strlen(name);
+	uint32_t key = msg_name_key(name, len);
 	unsigned i;
 
 	for (i = 0; i < part->n_headers; i++) {
-		if (name_is(&part->headers[i], name, len))
+		if (part->headers[i].name_key == key && name_is(&part->headers[i], name, len))
 			return &part->headers[i];
 	}
 	return NULL;
@@ -48,7 +50,8 @@ const struct mv_header *mv_part_header_next(const struct mv_part *part, const st
 	unsigned i;
 
 	for (i = (unsigned)(prev - part->headers) + 1; i < part->n_headers; i++) {
-		if (name_is(&part->headers[i], prev->name.p, prev->name.len))
+		if (part->headers[i].name_key == prev->name_key &&
+		    name_is(&part->headers[i], prev->name.p, prev->name.len))
 			return &part->headers[i];
 	}
 	return NULL;
@@ -57,10 +60,11 @@ const struct mv_header *mv_part_header_next(const struct mv_part *part, const st
 unsigned mv_part_header_count(const struct mv_part *part, const char *name)
 {
 	size_t len = strlen(name);
+	uint32_t key = msg_name_key(name, len);
 	unsigned i, n = 0;
 
 	for (i = 0; i < part->n_headers; i++) {
-		if (name_is(&part->headers[i], name, len))
+		if (part->headers[i].name_key == key && name_is(&part->headers[i], name, len))
 			n++;
 	}
 	return n;

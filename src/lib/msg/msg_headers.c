@@ -10,6 +10,7 @@
  * Past max_headers fields or max_header_bytes the section is still scanned to
  * its end, so the body is found, but no more fields are indexed.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "msg/msg_internal.h"
@@ -84,22 +85,46 @@ static void count_eol(const char *start, const char *next, unsigned eol[2])
 		eol[next - 1 > start && next[-2] == '\r' ? 0 : 1]++;
 }
 
-/* Length of the field name if the line starts a field ("Name:" or "Name :"), else 0. */
-static size_t field_name_len(const char *p, const char *content_end, const char **colon_r)
+/*
+ * Length of the run of field-name bytes at p.  CR and LF are not among them,
+ * so the run never leaves its line; end only bounds the reads.
+ */
+static size_t ftext_run(const char *p, const char *end)
 {
-	const char *q = p, *name_end;
+	const char *q = p;
 
-	while (q < content_end && ftext[(unsigned char)*q])
+#ifdef __SSE2__
+	while (end - q >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)q);
+		__m128i printable = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(' ')),
+						  _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f)));
+		__m128i name = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), printable);
+		unsigned stop = ~(unsigned)_mm_movemask_epi8(name) & 0xffff;
+
+		if (stop != 0)
+			return (size_t)(q - p) + (unsigned)__builtin_ctz(stop);
+		q += 16;
+	}
+#endif
+	while (q < end && ftext[(unsigned char)*q])
 		q++;
-	name_end = q;
-	if (name_end == p)
+	return (size_t)(q - p);
+}
+
+/* Length of the field name if the line starts a field ("Name:" or "Name :"), else 0. */
+static size_t field_name_len(const char *p, const char *content_end, const char *end, const char **colon_r)
+{
+	size_t name_len = ftext_run(p, end);
+	const char *q = p + name_len;
+
+	if (name_len == 0)
 		return 0;
 	while (q < content_end && (*q == ' ' || *q == '\t'))
 		q++;
 	if (q == content_end || *q != ':')
 		return 0;
 	*colon_r = q;
-	return (size_t)(name_end - p);
+	return name_len;
 }
 
 static int headers_push(struct mv_msg *msg, struct mv_part *part, unsigned *cap)
@@ -146,7 +171,7 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 			p = next;
 			continue;
 		}
-		name_len = field_name_len(p, content_end, &colon);
+		name_len = field_name_len(p, content_end, end, &colon);
 		if (name_len == 0) {
 			/* Not a field: the body starts here. */
 			part->problems |= MV_PROB_HEADER_SYNTAX;
@@ -167,6 +192,7 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 			cur = &part->headers[part->n_headers++];
 			cur->name = mv_str_make(p, name_len);
 			cur->value = mv_str_make(v, (size_t)(content_end - v));
+			cur->name_key = msg_name_key(p, name_len);
 		}
 		count_eol(start, next, eol);
 		p = next;

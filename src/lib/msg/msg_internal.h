@@ -15,6 +15,43 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 /* Parses the MIME structure below `part`, whose header section is already indexed. */
 int msg_mime_parse(struct mv_msg *msg, struct mv_part *part, const char *body, const char *end);
 
+/*
+ * A digest of a field name for lookups: its length and three of its bytes,
+ * case-folded with | 0x20 (names equal ASCII case-insensitively have equal
+ * keys; equal keys still need a comparison).  It separates the common fields.
+ */
+static inline uint32_t msg_name_key(const char *name, size_t len)
+{
+	if (len == 0)
+		return 0;
+	return (uint32_t)(len & 0xff) | ((uint32_t)((unsigned char)name[0] | 0x20) << 8) |
+	       ((uint32_t)((unsigned char)name[len / 2] | 0x20) << 16) |
+	       ((uint32_t)((unsigned char)name[len - 1] | 0x20) << 24);
+}
+
+/*
+ * ASCII case-insensitive equality of two names of n bytes.  Names are nearly
+ * always written as they are looked up, so equal words are skipped first.
+ */
+static inline bool msg_name_eq(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+	}
+	for (; i < n; i++) {
+		if (a[i] != b[i] && mv_ascii_lower(a[i]) != mv_ascii_lower(b[i]))
+			return false;
+	}
+	return true;
+}
+
 /* Position just past the next '\n' at or after p, or end. */
 static inline const char *msg_next_line(const char *p, const char *end)
 {
