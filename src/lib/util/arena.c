@@ -105,7 +105,9 @@ void mv_arena_reset(mv_arena *a)
 	a->exhausted = 0;
 }
 
-/* Every other case: size 0, the ceiling, or a new block. */
+/* Every other case: size 0, the ceiling, or a new block.  Not inlined, so the fast path needs no stack frame. */
+static void *arena_alloc_slow(mv_arena *a, size_t size) __attribute__((noinline));
+
 static void *arena_alloc_slow(mv_arena *a, size_t size)
 {
 	struct arena_block *b = a->head;
