@@ -217,6 +217,76 @@ static void test_base64_blocks_match_reference(void)
 	}
 }
 
+/* The quoted-printable rules with memchr() per run: the reference for the block copies. */
+static size_t qp_reference(const char *in, size_t len, char *out, unsigned *problems)
+{
+	const char *p = in, *end = in + len;
+	size_t n = 0;
+	bool bad = false;
+
+	while (p < end) {
+		const char *eq = memchr(p, '=', (size_t)(end - p)), *q;
+		size_t run = (size_t)((eq != NULL ? eq : end) - p);
+		int hi, lo;
+
+		memcpy(out + n, p, run);
+		n += run;
+		if (eq == NULL)
+			break;
+		p = eq + 1;
+		if (end - p >= 2 && (hi = mv_hex_value((unsigned char)p[0])) >= 0 &&
+		    (lo = mv_hex_value((unsigned char)p[1])) >= 0) {
+			out[n++] = (char)(hi << 4 | lo);
+			p += 2;
+			continue;
+		}
+		for (q = p; q < end && (*q == ' ' || *q == '\t'); q++)
+			;
+		if (q == end || *q == '\n' || (*q == '\r' && q + 1 < end && q[1] == '\n')) {
+			p = q == end ? q : q + (*q == '\r' ? 2 : 1);
+			continue;
+		}
+		out[n++] = '=';
+		bad = true;
+	}
+	if (bad)
+		*problems |= MV_PROB_BAD_QP;
+	return n;
+}
+
+/* Random mixes of text, escapes, soft breaks and broken escapes, at every length to 300. */
+static void test_qp_blocks_match_reference(void)
+{
+	static const char pieces[] = "abcXYZ0123456789=   \t\r\n=3D=c3=A9=\r\n=\n=zz\x80\xff";
+	unsigned seed = 7;
+	size_t len, i, round;
+
+	for (len = 0; len <= 300; len++) {
+		for (round = 0; round < 8; round++) {
+			char *in = malloc(len + 1), *out = malloc(len + 1), *ref = malloc(len + 1);
+			unsigned problems = 0, ref_problems = 0, counted_problems = 0;
+			size_t got, want;
+
+			for (i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				/* Mostly plain text, so that the runs are long enough for the block path. */
+				in[i] = (seed >> 16) % 4 != 0 ? (char)('a' + (seed >> 20) % 26)
+							      : pieces[(seed >> 20) % (sizeof(pieces) - 1)];
+			}
+			got = mime_qp_decode(in, len, out, &problems);
+			want = qp_reference(in, len, ref, &ref_problems);
+			CHECK_INT(got, want);
+			CHECK(got == want && memcmp(out, ref, got) == 0);
+			CHECK_INT(problems, ref_problems);
+			CHECK_INT(mime_qp_decode(in, len, NULL, &counted_problems), want);
+			CHECK_INT(counted_problems, ref_problems);
+			free(in);
+			free(out);
+			free(ref);
+		}
+	}
+}
+
 int main(void)
 {
 	RUN(test_base64_rfc4648_vectors);
@@ -225,5 +295,6 @@ int main(void)
 	RUN(test_uuencode);
 	RUN(test_base64_round_trip_all_bytes);
 	RUN(test_base64_blocks_match_reference);
+	RUN(test_qp_blocks_match_reference);
 	return test_summary();
 }
