@@ -52,7 +52,11 @@ static const char *line_content_end(const char *line, const char *next)
 	return e;
 }
 
-/* MV_PROB_HEADER_8BIT and MV_PROB_NUL_BYTES for a header section, found in one pass. */
+/*
+ * MV_PROB_HEADER_8BIT and MV_PROB_NUL_BYTES for a header section, found in one
+ * pass: the OR of all bytes has the high bit set if any byte has, and their
+ * minimum is 0 if any byte is NUL.
+ */
 static unsigned section_bytes_problems(const char *p, size_t len)
 {
 	unsigned char any_high = 0;
@@ -60,16 +64,17 @@ static unsigned section_bytes_problems(const char *p, size_t len)
 	size_t i = 0;
 
 #ifdef __SSE2__
-	__m128i high = _mm_setzero_si128(), zero = _mm_setzero_si128();
+	__m128i high = _mm_setzero_si128(), low = _mm_set1_epi8((char)0xff);
 
-	for (; i + 16 <= len; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+	for (; i + 32 <= len; i += 32) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(p + i + 16));
 
-		high = _mm_or_si128(high, v);
-		zero = _mm_or_si128(zero, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+		high = _mm_or_si128(high, _mm_or_si128(a, b));
+		low = _mm_min_epu8(low, _mm_min_epu8(a, b));
 	}
 	any_high = _mm_movemask_epi8(high) != 0 ? 0x80 : 0;
-	nul = _mm_movemask_epi8(zero) != 0;
+	nul = _mm_movemask_epi8(_mm_cmpeq_epi8(low, _mm_setzero_si128())) != 0;
 #endif
 	for (; i < len; i++) {
 		any_high |= (unsigned char)p[i] & 0x80;
