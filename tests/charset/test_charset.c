@@ -54,6 +54,11 @@ static void test_alias_table_sorted_unique(void)
 			CHECK(charset_descs[i].sbcs < CHARSET_N_SBCS);
 	}
 	CHECK(charset_n_aliases > 300);
+	/* Every label finds its own entry, the common ones (answered first) included. */
+	for (i = 0; i < charset_n_aliases; i++)
+		CHECK(charset_lookup(mv_str_cstr(charset_aliases[i].label)) == charset_aliases[i].desc);
+	CHECK(charset_lookup(mv_str_cstr("UTF-8")) == charset_lookup(mv_str_cstr("utf-8")));
+	CHECK(charset_lookup(mv_str_cstr("utf-9")) == NULL);
 }
 
 static void test_alias_canonical_names_open_in_iconv(void)
