@@ -115,6 +115,15 @@ static size_t decode_blocks(const unsigned char **pp, const unsigned char *end, 
 	return n;
 }
 
+/* Bits set in a 16-bit mask (no popcnt instruction in baseline x86-64). */
+static unsigned bits16(unsigned x)
+{
+	x = x - ((x >> 1) & 0x5555);
+	x = (x & 0x3333) + ((x >> 2) & 0x3333);
+	x = (x + (x >> 4)) & 0x0f0f;
+	return (x + (x >> 8)) & 0x1f;
+}
+
 /*
  * Counting only: blocks of alphabet bytes and white space are counted
  * whatever the quantum, up to the first byte that needs the scalar path
@@ -131,7 +140,7 @@ static void count_blocks(const unsigned char **pp, const unsigned char *end, uns
 		(void)sextets16(v, &alphabet);
 		plain = alphabet | space16(v);
 		take = plain == 0xffff ? 16 : (unsigned)__builtin_ctz(~plain);
-		*q += (unsigned)__builtin_popcount(alphabet & ((1u << take) - 1));
+		*q += alphabet == 0xffff ? 16 : bits16(alphabet & ((1u << take) - 1));
 		*n += *q / 4 * 3;
 		*q %= 4;
 		p += take;
