@@ -71,7 +71,11 @@ struct mv_header {
 	mv_str name;	/* as written, without the colon and trailing white space */
 	mv_str value;	/* raw: after the colon, folding kept, without the final line end */
 	uint32_t name_key;	/* a digest of the name, case-folded: lookups compare it first */
+	uint32_t next_in_slot;	/* 1 + index of the next field in the same name slot, 0: none */
 };
+
+/* Fields are chained by a hash of their name key, so a lookup visits few of them. */
+#define MV_NAME_SLOTS 16
 
 struct mv_part {
 	struct mv_part *parent;
@@ -83,6 +87,7 @@ struct mv_part {
 	mv_str header_raw;		/* the header section as written */
 	struct mv_header *headers;
 	unsigned n_headers;
+	uint32_t name_slot_first[MV_NAME_SLOTS];	/* 1 + index of the first field per name slot */
 
 	struct mv_ctype ctype;		/* defaults applied: text/plain, or message/rfc822 in a digest */
 	bool ctype_explicit;		/* a Content-Type field was present */

@@ -23,9 +23,9 @@ const char *mv_cte_name(enum mv_cte cte)
 }
 
 /*
- * Lookups compare the name keys first (in the loops, so that the common
- * mismatch costs one comparison): a field of another name almost always
- * differs there.  Equal keys are confirmed here.
+ * Lookups follow the chain of the name's slot, comparing the name keys first:
+ * a field of another name almost always differs there.  Equal keys are
+ * confirmed here.
  */
 static bool name_is(const struct mv_header *h, const char *name, size_t len)
 {
@@ -35,24 +35,26 @@ static bool name_is(const struct mv_header *h, const char *name, size_t len)
 const struct mv_header *mv_part_header(const struct mv_part *part, const char *name)
 {
 	size_t len = strlen(name);
-	uint32_t key = msg_name_key(name, len);
-	unsigned i;
+	uint32_t key = msg_name_key(name, len), i;
 
-	for (i = 0; i < part->n_headers; i++) {
-		if (part->headers[i].name_key == key && name_is(&part->headers[i], name, len))
-			return &part->headers[i];
+	for (i = part->name_slot_first[msg_name_slot(key)]; i != 0; i = part->headers[i - 1].next_in_slot) {
+		const struct mv_header *h = &part->headers[i - 1];
+
+		if (h->name_key == key && name_is(h, name, len))
+			return h;
 	}
 	return NULL;
 }
 
 const struct mv_header *mv_part_header_next(const struct mv_part *part, const struct mv_header *prev)
 {
-	unsigned i;
+	uint32_t i;
 
-	for (i = (unsigned)(prev - part->headers) + 1; i < part->n_headers; i++) {
-		if (part->headers[i].name_key == prev->name_key &&
-		    name_is(&part->headers[i], prev->name.p, prev->name.len))
-			return &part->headers[i];
+	for (i = prev->next_in_slot; i != 0; i = part->headers[i - 1].next_in_slot) {
+		const struct mv_header *h = &part->headers[i - 1];
+
+		if (h->name_key == prev->name_key && name_is(h, prev->name.p, prev->name.len))
+			return h;
 	}
 	return NULL;
 }
@@ -60,11 +62,13 @@ const struct mv_header *mv_part_header_next(const struct mv_part *part, const st
 unsigned mv_part_header_count(const struct mv_part *part, const char *name)
 {
 	size_t len = strlen(name);
-	uint32_t key = msg_name_key(name, len);
-	unsigned i, n = 0;
+	uint32_t key = msg_name_key(name, len), i;
+	unsigned n = 0;
 
-	for (i = 0; i < part->n_headers; i++) {
-		if (part->headers[i].name_key == key && name_is(&part->headers[i], name, len))
+	for (i = part->name_slot_first[msg_name_slot(key)]; i != 0; i = part->headers[i - 1].next_in_slot) {
+		const struct mv_header *h = &part->headers[i - 1];
+
+		if (h->name_key == key && name_is(h, name, len))
 			n++;
 	}
 	return n;

@@ -149,11 +149,25 @@ static int headers_push(struct mv_msg *msg, struct mv_part *part, unsigned *cap)
 	return 0;
 }
 
+/* Appends field i to the chain of its name slot. */
+static void chain_in_slot(struct mv_part *part, uint32_t slot_last[MV_NAME_SLOTS], unsigned i)
+{
+	unsigned slot = msg_name_slot(part->headers[i].name_key);
+
+	part->headers[i].next_in_slot = 0;
+	if (slot_last[slot] != 0)
+		part->headers[slot_last[slot] - 1].next_in_slot = i + 1;
+	else
+		part->name_slot_first[slot] = i + 1;
+	slot_last[slot] = i + 1;
+}
+
 const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const char *p, const char *end)
 {
 	const char *start = p;
 	struct mv_header *cur = NULL;
 	unsigned cap = 0, eol[2] = { 0, 0 };
+	uint32_t slot_last[MV_NAME_SLOTS] = { 0 };	/* 1 + index of the last field per slot */
 
 	while (p < end) {
 		const char *next = msg_next_line(p, end);
@@ -198,6 +212,7 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 			cur->name = mv_str_make(p, name_len);
 			cur->value = mv_str_make(v, (size_t)(content_end - v));
 			cur->name_key = msg_name_key(p, name_len);
+			chain_in_slot(part, slot_last, part->n_headers - 1);
 		}
 		count_eol(start, next, eol);
 		p = next;

@@ -29,23 +29,41 @@ static inline uint32_t msg_name_key(const char *name, size_t len)
 	       ((uint32_t)((unsigned char)name[len - 1] | 0x20) << 24);
 }
 
+/* The name slot of a key (see MV_NAME_SLOTS): the top bits of a multiplicative hash. */
+static inline unsigned msg_name_slot(uint32_t key)
+{
+	return (unsigned)((key * 0x9E3779B1u) >> 28);
+}
+
 /*
  * ASCII case-insensitive equality of two names of n bytes.  Names are nearly
- * always written as they are looked up, so equal words are skipped first.
+ * always written as they are looked up, so an exact match is tried first with
+ * two (overlapping) word loads from each end.
  */
 static inline bool msg_name_eq(const char *a, const char *b, size_t n)
 {
-	size_t i = 0;
+	size_t i;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x, y;
+	if (n >= 8) {
+		uint64_t a0, b0, a1, b1;
 
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			break;
+		memcpy(&a0, a, 8);
+		memcpy(&b0, b, 8);
+		memcpy(&a1, a + n - 8, 8);
+		memcpy(&b1, b + n - 8, 8);
+		if (a0 == b0 && a1 == b1)
+			return true;
+	} else if (n >= 4) {
+		uint32_t a0, b0, a1, b1;
+
+		memcpy(&a0, a, 4);
+		memcpy(&b0, b, 4);
+		memcpy(&a1, a + n - 4, 4);
+		memcpy(&b1, b + n - 4, 4);
+		if (a0 == b0 && a1 == b1)
+			return true;
 	}
-	for (; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (a[i] != b[i] && mv_ascii_lower(a[i]) != mv_ascii_lower(b[i]))
 			return false;
 	}
