@@ -83,11 +83,14 @@ static unsigned section_bytes_problems(const char *p, size_t len)
 	return (any_high != 0 ? MV_PROB_HEADER_8BIT : 0u) | (nul ? MV_PROB_NUL_BYTES : 0u);
 }
 
-/* Counts the line ending at next: eol[0] CRLF, eol[1] bare LF (the last line may have neither). */
-static void count_eol(const char *start, const char *next, unsigned eol[2])
+/*
+ * Counts the line ending at next: eol[0] CRLF, eol[1] bare LF (the last line
+ * may have neither).  content_end is before that ending, so its length tells.
+ */
+static void count_eol(const char *content_end, const char *next, unsigned eol[2])
 {
 	if (next[-1] == '\n')
-		eol[next - 1 > start && next[-2] == '\r' ? 0 : 1]++;
+		eol[next - content_end == 2 ? 0 : 1]++;
 }
 
 /*
@@ -176,7 +179,7 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 		size_t name_len;
 
 		if (line_is_blank(p, end)) {
-			count_eol(start, next, eol);
+			count_eol(content_end, next, eol);
 			p = next;
 			break;
 		}
@@ -186,7 +189,7 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 				cur->value.len = (size_t)(content_end - cur->value.p);
 			else if (part->n_headers == 0)
 				part->problems |= MV_PROB_HEADER_SYNTAX;
-			count_eol(start, next, eol);
+			count_eol(content_end, next, eol);
 			p = next;
 			continue;
 		}
@@ -214,7 +217,7 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 			cur->name_key = msg_name_key(p, name_len);
 			chain_in_slot(part, slot_last, part->n_headers - 1);
 		}
-		count_eol(start, next, eol);
+		count_eol(content_end, next, eol);
 		p = next;
 	}
 	part->header_raw = mv_str_make(start, (size_t)(p - start));
