@@ -44,6 +44,13 @@ static size_t copy_run(const char *p, const char *end, char *out)
 	return i;
 }
 
+/* Hex digit values (either case) plus 1; 0 for any other byte. */
+static const unsigned char hex_plus1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
 size_t mime_qp_decode(const char *in, size_t len, char *out, unsigned *problems)
 {
 	const char *p = in, *end = in + len;
@@ -52,17 +59,17 @@ size_t mime_qp_decode(const char *in, size_t len, char *out, unsigned *problems)
 
 	while (p < end) {
 		size_t run = copy_run(p, end, out != NULL ? out + n : NULL);
-		int hi, lo;
+		unsigned hi, lo;
 
 		n += run;
 		p += run;
 		if (p == end)
 			break;
 		p++;	/* the '=' */
-		if (end - p >= 2 && (hi = mv_hex_value((unsigned char)p[0])) >= 0 &&
-		    (lo = mv_hex_value((unsigned char)p[1])) >= 0) {
+		if (end - p >= 2 && (hi = hex_plus1[(unsigned char)p[0]]) != 0 &&
+		    (lo = hex_plus1[(unsigned char)p[1]]) != 0) {
 			if (out != NULL)
-				out[n] = (char)(hi << 4 | lo);
+				out[n] = (char)((hi - 1) << 4 | (lo - 1));
 			n++;
 			p += 2;
 			continue;
