@@ -35,11 +35,6 @@ static const unsigned char ftext[256] = {
 	['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
 };
 
-static bool line_is_blank(const char *p, const char *end)
-{
-	return p[0] == '\n' || (p[0] == '\r' && (p + 1 == end || p[1] == '\n'));
-}
-
 /* End of the line's content: before "\r\n" or "\n". */
 static const char *line_content_end(const char *line, const char *next)
 {
@@ -178,7 +173,8 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 		const char *colon = NULL;
 		size_t name_len;
 
-		if (line_is_blank(p, end)) {
+		if (content_end == p) {
+			/* The blank line: "\n", "\r\n", or a lone "\r" at the very end. */
 			count_eol(content_end, next, eol);
 			p = next;
 			break;
