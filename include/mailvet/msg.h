@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mailvet/arena.h"
 #include "mailvet/charset.h"
@@ -69,7 +70,12 @@ const char *mv_cte_name(enum mv_cte cte);
 struct mv_header {
 	mv_str name;	/* as written, without the colon and trailing white space */
 	mv_str value;	/* raw: after the colon, folding kept, without the final line end */
+	uint32_t name_key;	/* a digest of the name, case-folded: lookups compare it first */
+	uint32_t next_in_slot;	/* 1 + index of the next field in the same name slot, 0: none */
 };
+
+/* Fields are chained by a hash of their name key, so a lookup visits few of them. */
+#define MV_NAME_SLOTS 16
 
 struct mv_part {
 	struct mv_part *parent;
@@ -81,6 +87,7 @@ struct mv_part {
 	mv_str header_raw;		/* the header section as written */
 	struct mv_header *headers;
 	unsigned n_headers;
+	uint32_t name_slot_first[MV_NAME_SLOTS];	/* 1 + index of the first field per name slot */
 
 	struct mv_ctype ctype;		/* defaults applied: text/plain, or message/rfc822 in a digest */
 	bool ctype_explicit;		/* a Content-Type field was present */
@@ -96,6 +103,7 @@ struct mv_part {
 
 	/* Filled on demand by mv_part_decoded() / mv_part_text(). */
 	bool decoded_done;
+	bool size_done;			/* decoded_size is known (set by either function below) */
 	bool text_done;
 	mv_str decoded;
 	size_t decoded_size;		/* size after transfer decoding (known even when not kept) */

@@ -54,6 +54,11 @@ static void test_alias_table_sorted_unique(void)
 			CHECK(charset_descs[i].sbcs < CHARSET_N_SBCS);
 	}
 	CHECK(charset_n_aliases > 300);
+	/* Every label finds its own entry, the common ones (answered first) included. */
+	for (i = 0; i < charset_n_aliases; i++)
+		CHECK(charset_lookup(mv_str_cstr(charset_aliases[i].label)) == charset_aliases[i].desc);
+	CHECK(charset_lookup(mv_str_cstr("UTF-8")) == charset_lookup(mv_str_cstr("utf-8")));
+	CHECK(charset_lookup(mv_str_cstr("utf-9")) == NULL);
 }
 
 static void test_alias_canonical_names_open_in_iconv(void)
@@ -304,6 +309,37 @@ static void test_sbcs_all_bytes_roundtrip(void)
 	mv_arena_free(&a);
 }
 
+/* Mostly ASCII with 8-bit bytes at every position and spacing: the block path against the table entries. */
+static void test_sbcs_high_bytes_every_position(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	char in[80], want[320], e[4];
+	size_t len, pos, gap, i, w, n;
+	mv_buf buf;
+
+	for (len = 1; len <= sizeof(in); len += 7) {
+		for (pos = 0; pos < len; pos++) {
+			for (gap = 1; gap <= 17; gap += 4) {
+				w = 0;
+				for (i = 0; i < len; i++) {
+					unsigned char c = i >= pos && (i - pos) % gap == 0 ? (unsigned char)(0x80 + (i * 37) % 128)
+											   : (unsigned char)('a' + i % 26);
+
+					in[i] = (char)c;
+					n = c < 0x80 ? (e[0] = (char)c, 1) : charset_sbcs_entry(charset_cp1252, c, e);
+					memcpy(want + w, e, n);
+					w += n;
+				}
+				mv_buf_init(&buf, a, 4096);
+				(void)mv_charset_to_utf8(MV_STR_LIT("windows-1252"), mv_str_make(in, len), &buf);
+				CHECK(buf.len == w && memcmp(buf.p, want, w) == 0);
+				mv_arena_reset(a);
+			}
+		}
+	}
+	mv_arena_free(&a);
+}
+
 static void test_convert_truncates_on_char_boundary(void)
 {
 	static const struct {
@@ -401,6 +437,7 @@ int main(void)
 	RUN(test_convert_iconv_paths);
 	RUN(test_sbcs_tables_match_iconv);
 	RUN(test_sbcs_all_bytes_roundtrip);
+	RUN(test_sbcs_high_bytes_every_position);
 	RUN(test_convert_truncates_on_char_boundary);
 	RUN(test_convert_large_input_is_fast);
 	RUN(test_convert_threads);

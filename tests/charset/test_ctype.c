@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "charset/charset_int.h"
 #include "mailvet/charset.h"
 #include "test.h"
 
@@ -217,6 +218,55 @@ static void test_ctype_long_inputs_are_linear(void)
 	mv_arena_free(&a);
 }
 
+static bool same_str(mv_str a, mv_str b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+/* The fast path for the common shape must give what the general parser gives, on any mix of pieces. */
+static void test_ctype_fast_path_matches_general(void)
+{
+	static const char *const pieces[] = {
+		"text", "/", "plain", ";", " ", "\r\n\t", "charset", "=", "\"utf-8\"", "utf-8", "name*", "(c)",
+		"\"a\\\"b\"", "=?utf-8?q?x?=", "\xc3\xa9", "boundary", "\"----=_Part_1\"", "CHARSET", "Text",
+		"\"", "name*0", "x", "\"a;b\"", "\"\"", "\t", "format", "flowed", ")", "\"x\r\n y\"",
+	};
+	mv_arena *a = mv_arena_new(0);
+	unsigned seed = 11, round, k, m;
+	char in[512];
+
+	for (round = 0; round < 50000; round++) {
+		struct mv_ctype fast, general;
+		size_t len = 0;
+
+		seed = seed * 1103515245u + 12345u;
+		m = 1 + (seed >> 16) % 14;
+		for (k = 0; k < m; k++) {
+			const char *piece;
+
+			seed = seed * 1103515245u + 12345u;
+			/* Mostly the well-formed order, sometimes any piece. */
+			piece = (seed >> 28) < 12 ? pieces[(k % 8 == 3 ? 3 : k % 8 == 5 ? 7 : (seed >> 16) % 29)]
+						  : pieces[(seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
+			if (len + strlen(piece) >= sizeof(in))
+				break;
+			memcpy(in + len, piece, strlen(piece));
+			len += strlen(piece);
+		}
+		CHECK_INT(mv_ctype_parse(a, mv_str_make(in, len), 3, &fast), 0);
+		CHECK_INT(ctype_parse_general(a, mv_str_make(in, len), 3, &general), 0);
+		CHECK(same_str(fast.type, general.type) && same_str(fast.subtype, general.subtype));
+		CHECK(fast.bad == general.bad);
+		CHECK_INT(fast.n_params, general.n_params);
+		for (k = 0; k < fast.n_params && k < general.n_params; k++) {
+			CHECK(same_str(fast.params[k].name, general.params[k].name));
+			CHECK(same_str(fast.params[k].value, general.params[k].value));
+		}
+		mv_arena_reset(a);
+	}
+	mv_arena_free(&a);
+}
+
 int main(void)
 {
 	RUN(test_ctype_rfc2045_rfc2183_examples);
@@ -224,5 +274,6 @@ int main(void)
 	RUN(test_ctype_broken_syntax);
 	RUN(test_ctype_limits);
 	RUN(test_ctype_long_inputs_are_linear);
+	RUN(test_ctype_fast_path_matches_general);
 	return test_summary();
 }

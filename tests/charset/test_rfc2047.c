@@ -183,6 +183,42 @@ static void test_rfc2047_plain_matches_long_road(void)
 	mv_arena_free(&a);
 }
 
+/* An encoded word or a control byte anywhere in a long value leaves the plain path (16-byte steps). */
+static void test_rfc2047_not_plain_at_every_position(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	size_t pos;
+
+	for (pos = 0; pos <= 40; pos++) {
+		char in[80], want[80];
+		mv_buf b;
+		mv_str got;
+
+		/* An encoded word between spaces, anywhere in a line of 'a's, is decoded. */
+		memset(in, 'a', 60);
+		memcpy(in + pos, " =?utf-8?q?=C3=A9?= ", 20);
+		mv_buf_init(&b, a, 1 << 10);
+		CHECK_INT(mv_rfc2047_decode(mv_str_make(in, 60), &b), MV_CHARSET_OK);
+		got = mv_buf_finish(&b);
+		CHECK(got.len < 60 && memchr(got.p, '\xC3', got.len) != NULL && memchr(got.p, '?', got.len) == NULL);
+
+		memset(in, 'a', 41);
+		in[pos] = '\x01';	/* a control byte becomes a space */
+		memset(want, 'a', 41);
+		want[pos] = ' ';
+		mv_buf_init(&b, a, 1 << 10);
+		(void)mv_rfc2047_decode(mv_str_make(in, 41), &b);
+		got = mv_buf_finish(&b);
+		if (pos == 0)
+			CHECK(got.len == 40 && memcmp(got.p, want + 1, 40) == 0);	/* trimmed */
+		else if (pos == 40)
+			CHECK(got.len == 40 && memcmp(got.p, want, 40) == 0);
+		else
+			CHECK(got.len == 41 && memcmp(got.p, want, 41) == 0);
+	}
+	mv_arena_free(&a);
+}
+
 static void test_rfc2047_appends_and_truncates(void)
 {
 	mv_arena *a = mv_arena_new(0);
@@ -279,6 +315,7 @@ int main(void)
 	RUN(test_rfc2047_unknown_and_mangled);
 	RUN(test_rfc2047_plain_text);
 	RUN(test_rfc2047_plain_matches_long_road);
+	RUN(test_rfc2047_not_plain_at_every_position);
 	RUN(test_rfc2047_appends_and_truncates);
 	RUN(test_rfc2047_long_inputs_are_linear);
 	RUN(test_rfc2047_iconv_failure_at_end);

@@ -127,6 +127,166 @@ static void test_base64_round_trip_all_bytes(void)
 	CHECK_INT(problems, 0);
 }
 
+/* The documented base64 rules, one byte at a time: the reference for the block paths. */
+static size_t base64_reference(const char *in, size_t len, char *out, unsigned *problems)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned long acc = 0;
+	unsigned q = 0;
+	size_t i, n = 0;
+	bool bad = false;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+		const char *a = c != 0 ? strchr(alphabet, c) : NULL;
+
+		if (a != NULL) {
+			acc = acc << 6 | (unsigned long)(a - alphabet);
+			if (++q == 4) {
+				out[n++] = (char)(acc >> 16);
+				out[n++] = (char)(acc >> 8);
+				out[n++] = (char)acc;
+				q = 0;
+				acc = 0;
+			}
+		} else if (c == '=') {
+			if (q >= 2)
+				break;
+			if (q == 1)
+				bad = true;
+		} else if (c != ' ' && (c < '\t' || c > '\r')) {
+			bad = true;
+		}
+	}
+	if (q >= 2) {
+		acc <<= 6 * (4 - q);
+		out[n++] = (char)(acc >> 16);
+		if (q == 3)
+			out[n++] = (char)(acc >> 8);
+	} else if (q == 1) {
+		bad = true;
+	}
+	if (bad)
+		*problems |= MV_PROB_BAD_BASE64;
+	return n;
+}
+
+static void check_base64_against_reference(const char *in, size_t len)
+{
+	size_t bound = len / 4 * 3 + 3;
+	char *out = malloc(bound), *ref = malloc(bound);
+	unsigned problems = 0, ref_problems = 0, counted_problems = 0;
+	size_t got = mime_base64_decode(in, len, out, &problems);
+	size_t want = base64_reference(in, len, ref, &ref_problems);
+
+	CHECK_INT(got, want);
+	CHECK(got == want && memcmp(out, ref, got) == 0);
+	CHECK_INT(problems, ref_problems);
+	CHECK_INT(mime_base64_decode(in, len, NULL, &counted_problems), want);
+	CHECK_INT(counted_problems, ref_problems);
+	free(out);
+	free(ref);
+}
+
+/* Every length up to 200, with line breaks, and one odd byte at every position of each. */
+static void test_base64_blocks_match_reference(void)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char odd[] = { '=', '!', '\x80', '\xff', ' ', '\n', '\r', '\0', '-', '\t' };
+	char text[256], *in;
+	size_t len, i, k;
+	unsigned seed = 1;
+
+	for (len = 0; len <= 200; len++) {
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			text[i] = (i % 78 == 76) ? '\r' : (i % 78 == 77) ? '\n' : alphabet[(seed >> 16) & 63];
+		}
+		/* An exact-size copy, so reads past the end are caught under ASan. */
+		in = malloc(len + 1);
+		memcpy(in, text, len);
+		check_base64_against_reference(in, len);
+		for (i = 0; i < len; i++) {
+			for (k = 0; k < sizeof(odd); k++) {
+				in[i] = odd[k];
+				check_base64_against_reference(in, len);
+			}
+			in[i] = text[i];
+		}
+		free(in);
+	}
+}
+
+/* The quoted-printable rules with memchr() per run: the reference for the block copies. */
+static size_t qp_reference(const char *in, size_t len, char *out, unsigned *problems)
+{
+	const char *p = in, *end = in + len;
+	size_t n = 0;
+	bool bad = false;
+
+	while (p < end) {
+		const char *eq = memchr(p, '=', (size_t)(end - p)), *q;
+		size_t run = (size_t)((eq != NULL ? eq : end) - p);
+		int hi, lo;
+
+		memcpy(out + n, p, run);
+		n += run;
+		if (eq == NULL)
+			break;
+		p = eq + 1;
+		if (end - p >= 2 && (hi = mv_hex_value((unsigned char)p[0])) >= 0 &&
+		    (lo = mv_hex_value((unsigned char)p[1])) >= 0) {
+			out[n++] = (char)(hi << 4 | lo);
+			p += 2;
+			continue;
+		}
+		for (q = p; q < end && (*q == ' ' || *q == '\t'); q++)
+			;
+		if (q == end || *q == '\n' || (*q == '\r' && q + 1 < end && q[1] == '\n')) {
+			p = q == end ? q : q + (*q == '\r' ? 2 : 1);
+			continue;
+		}
+		out[n++] = '=';
+		bad = true;
+	}
+	if (bad)
+		*problems |= MV_PROB_BAD_QP;
+	return n;
+}
+
+/* Random mixes of text, escapes, soft breaks and broken escapes, at every length to 300. */
+static void test_qp_blocks_match_reference(void)
+{
+	static const char pieces[] = "abcXYZ0123456789=   \t\r\n=3D=c3=A9=\r\n=\n=zz\x80\xff";
+	unsigned seed = 7;
+	size_t len, i, round;
+
+	for (len = 0; len <= 300; len++) {
+		for (round = 0; round < 8; round++) {
+			char *in = malloc(len + 1), *out = malloc(len + 1), *ref = malloc(len + 1);
+			unsigned problems = 0, ref_problems = 0, counted_problems = 0;
+			size_t got, want;
+
+			for (i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				/* Mostly plain text, so that the runs are long enough for the block path. */
+				in[i] = (seed >> 16) % 4 != 0 ? (char)('a' + (seed >> 20) % 26)
+							      : pieces[(seed >> 20) % (sizeof(pieces) - 1)];
+			}
+			got = mime_qp_decode(in, len, out, &problems);
+			want = qp_reference(in, len, ref, &ref_problems);
+			CHECK_INT(got, want);
+			CHECK(got == want && memcmp(out, ref, got) == 0);
+			CHECK_INT(problems, ref_problems);
+			CHECK_INT(mime_qp_decode(in, len, NULL, &counted_problems), want);
+			CHECK_INT(counted_problems, ref_problems);
+			free(in);
+			free(out);
+			free(ref);
+		}
+	}
+}
+
 int main(void)
 {
 	RUN(test_base64_rfc4648_vectors);
@@ -134,5 +294,7 @@ int main(void)
 	RUN(test_qp_rfc2045_rules);
 	RUN(test_uuencode);
 	RUN(test_base64_round_trip_all_bytes);
+	RUN(test_base64_blocks_match_reference);
+	RUN(test_qp_blocks_match_reference);
 	return test_summary();
 }

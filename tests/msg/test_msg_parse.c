@@ -415,9 +415,50 @@ static void test_limits_configurable(void)
 	mv_msg_free(&msg);
 }
 
+/* Lookups fold case; names longer than a SIMD block and names that share a key still match exactly. */
+static void test_header_lookup_by_name(void)
+{
+	struct mv_msg *msg = parse("received: one\nX-A-Rather-Long-Field-Name-Here: long\nRECEIVED: two\n"
+				   "X-Ab: 1\nX-Ab : 2\nX-bb: 3\nSubject:\tsp\nReceived: three\n"
+				   "X-A-Rather-Long-Field-Name-HerE: long2\n\nbody");
+	const struct mv_header *h;
+
+	CHECK_INT(msg->root->n_headers, 9);
+	CHECK_INT(mv_part_header_count(msg->root, "Received"), 3);
+	h = mv_part_header(msg->root, "Received");
+	CHECK(h != NULL);
+	CHECK_STR(h->value, "one");
+	h = mv_part_header_next(msg->root, h);
+	CHECK(h != NULL);
+	CHECK_STR(h->value, "two");
+	h = mv_part_header_next(msg->root, h);
+	CHECK(h != NULL);
+	CHECK_STR(h->value, "three");
+	CHECK(mv_part_header_next(msg->root, h) == NULL);
+	CHECK_INT(mv_part_header_count(msg->root, "x-a-rather-long-field-name-here"), 2);
+	CHECK_INT(mv_part_header_count(msg->root, "X-Ab"), 2);	/* not X-bb, same length and ends */
+	CHECK_INT(mv_part_header_count(msg->root, "x-bb"), 1);
+	CHECK_INT(mv_part_header_count(msg->root, "X-A"), 0);
+	CHECK_INT(mv_part_header_count(msg->root, ""), 0);
+	CHECK_STR(mv_part_header(msg->root, "SUBJECT")->value, "sp");
+	CHECK_STR(msg->root->body, "body");
+	CHECK_INT(msg->problems & (MV_PROB_DUP_HEADER | MV_PROB_HEADER_SYNTAX), 0);
+	mv_msg_free(&msg);
+
+	msg = parse("subject: a\nSubject: b\n\nx");
+	CHECK(msg->problems & MV_PROB_DUP_HEADER);
+	mv_msg_free(&msg);
+	/* A name byte outside ftext (here '\x01') stops the name: not a field, the body starts. */
+	msg = parse("A: 1\nX-Seventeen-Bytes\x01: 2\n\nx");
+	CHECK_INT(msg->root->n_headers, 1);
+	CHECK(msg->problems & MV_PROB_HEADER_SYNTAX);
+	mv_msg_free(&msg);
+}
+
 int main(void)
 {
 	RUN(test_headers_lf_and_folding);
+	RUN(test_header_lookup_by_name);
 	RUN(test_headers_crlf_views_point_into_input);
 	RUN(test_headers_mixed_eol_and_8bit);
 	RUN(test_mixed_eol_only_in_top_headers);

@@ -469,10 +469,28 @@ static int alias_cmp(const void *key, const void *elem)
 	return strcmp(key, a->label);
 }
 
+/* The labels nearly all mail carries, answered before the binary search (the table agrees: see the tests). */
+static const struct charset_desc *common_label(const char *key, size_t len)
+{
+	switch (len) {
+	case 5:
+		return memcmp(key, "utf-8", 5) == 0 ? &charset_descs[D_UTF_8] : NULL;
+	case 8:
+		return memcmp(key, "us-ascii", 8) == 0 ? &charset_descs[D_WINDOWS_1252] : NULL;
+	case 10:
+		return memcmp(key, "iso-8859-1", 10) == 0 ? &charset_descs[D_WINDOWS_1252] : NULL;
+	case 12:
+		return memcmp(key, "windows-1252", 12) == 0 ? &charset_descs[D_WINDOWS_1252] : NULL;
+	default:
+		return NULL;
+	}
+}
+
 const struct charset_desc *charset_lookup(mv_str label)
 {
 	char key[CHARSET_LABEL_MAX + 1];
 	const struct charset_alias *a;
+	const struct charset_desc *d;
 	size_t i;
 
 	label = mv_str_trim(label);
@@ -496,6 +514,8 @@ const struct charset_desc *charset_lookup(mv_str label)
 	for (i = 0; i < label.len; i++)
 		key[i] = mv_ascii_lower(label.p[i]);
 	key[i] = '\0';
+	if ((d = common_label(key, label.len)) != NULL)
+		return d;
 	a = bsearch(key, charset_aliases, charset_n_aliases, sizeof(charset_aliases[0]), alias_cmp);
 	return a != NULL ? a->desc : NULL;
 }

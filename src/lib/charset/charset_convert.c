@@ -15,6 +15,10 @@
 
 #include "charset/charset_int.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define CHUNK 4096
 #define HIGH_BITS UINT64_C(0x8080808080808080)
 
@@ -123,6 +127,34 @@ static size_t sbcs_write(const struct sbcs_table *t, const unsigned char *p, siz
 	size_t i = 0, w = 0;
 	uint64_t v;
 
+#ifdef __SSE2__
+	/*
+	 * Sixteen bytes at a time: the ASCII run before the first 8-bit byte is
+	 * stored with the block, then that byte is converted.  Every input byte
+	 * makes at least one output byte, so the 16-byte store stays inside the
+	 * measured size.
+	 */
+	while (i + 16 <= n) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(p + i));
+		unsigned high = (unsigned)_mm_movemask_epi8(b), k;
+		const unsigned char *e;
+
+		_mm_storeu_si128((__m128i *)(dst + w), b);
+		if (high == 0) {
+			w += 16;
+			i += 16;
+			continue;
+		}
+		k = (unsigned)__builtin_ctz(high);
+		w += k;
+		i += k;
+		e = t->utf8[p[i] - 0x80];
+		memcpy(dst + w, e, 3);
+		w += e[3];
+		*replaced |= t->bad[p[i] - 0x80];
+		i++;
+	}
+#endif
 	while (i < n) {
 		if (i + 8 <= n) {
 			memcpy(&v, p + i, 8);
@@ -153,6 +185,14 @@ static size_t sbcs_measure(const struct sbcs_table *t, const unsigned char *p, s
 	size_t i = 0, len = n;
 	uint64_t v;
 
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		unsigned high = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + i)));
+
+		for (; high != 0; high &= high - 1)
+			len += t->utf8[p[i + (unsigned)__builtin_ctz(high)] - 0x80][3] - 1u;
+	}
+#endif
 	while (i < n) {
 		if (i + 8 <= n) {
 			memcpy(&v, p + i, 8);

@@ -38,6 +38,9 @@ struct charset_alias {
 /* The descriptor for a label, or NULL when unknown. */
 const struct charset_desc *charset_lookup(mv_str label);
 
+/* mv_ctype_parse() without its fast path for the common shape (the tests compare the two). */
+int ctype_parse_general(mv_arena *arena, mv_str raw_field, unsigned max_params, struct mv_ctype *ct);
+
 /* Alias and descriptor tables, for the tests. */
 extern const struct charset_alias charset_aliases[];
 extern const size_t charset_n_aliases;

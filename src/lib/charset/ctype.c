@@ -454,7 +454,181 @@ static int read_params(mv_arena *arena, struct parser *ps, struct raw_param **ra
 	return 0;
 }
 
+/*
+ * The common shape, in one pass with no scratch copy: type["/"subtype], then
+ * ";" name=value pairs with token or plain quoted values, distinct names, and
+ * only white space and folding between the pieces.  Anything else (comments,
+ * RFC 2231 names, escapes or line breaks in quotes, 8-bit or "=?" in values,
+ * a missing ';', duplicates, too many parameters) returns 1, and the general
+ * parser takes the field from the start.  The results are those of the
+ * general parser for the fields taken here (a test compares the two).
+ */
+#define SIMPLE_MAX_PARAMS 8
+
+/* is_wsp() and is_delim() as a table for the fast path: one load per byte. */
+enum { C_DELIM = 1, C_SLASH = 2, C_WSP = 4 };
+
+#define C_CTL C_DELIM
+static const unsigned char simple_class[256] = {
+	C_CTL, C_CTL, C_CTL, C_CTL, C_CTL, C_CTL, C_CTL, C_CTL,
+	C_CTL, C_CTL | C_WSP, C_CTL | C_WSP, C_CTL, C_CTL, C_CTL | C_WSP, C_CTL, C_CTL,
+	C_CTL, C_CTL, C_CTL, C_CTL, C_CTL, C_CTL, C_CTL, C_CTL,
+	C_CTL, C_CTL, C_CTL, C_CTL, C_CTL, C_CTL, C_CTL, C_CTL,
+	[' '] = C_DELIM | C_WSP, [';'] = C_DELIM, ['='] = C_DELIM, ['"'] = C_DELIM,
+	['('] = C_DELIM, [')'] = C_DELIM, ['/'] = C_SLASH,
+};
+#undef C_CTL
+
+struct simple_param {
+	mv_str name, value;
+};
+
+static size_t skip_wsp(const char *p, size_t n, size_t i)
+{
+	while (i < n && (simple_class[(unsigned char)p[i]] & C_WSP) != 0)
+		i++;
+	return i;
+}
+
+static size_t token_end(const char *p, size_t n, size_t i, bool slash)
+{
+	unsigned stop = slash ? C_DELIM | C_SLASH : C_DELIM;
+
+	while (i < n && (simple_class[(unsigned char)p[i]] & stop) == 0)
+		i++;
+	return i;
+}
+
+/*
+ * End of a value the general parser would copy as it is, from i: a token, or
+ * the inside of a quoted string (quoted: i is after the opening quote, the
+ * result at the closing one).  Values must be ASCII without an RFC 2047 word
+ * ("=?" cannot occur in a token: '=' ends it), and quoted ones without
+ * escapes or line breaks.  Returns n + 1 when the value is not like that.
+ */
+static size_t simple_value_end(const char *p, size_t n, size_t i, bool quoted)
+{
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c >= 0x80)
+			return n + 1;
+		if (!quoted) {
+			if (simple_class[c] & C_DELIM)
+				return i;
+		} else if (c == '"') {
+			return i;
+		} else if (c == '\\' || c == '\r' || c == '\n' || (c == '=' && i + 1 < n && p[i + 1] == '?')) {
+			return n + 1;
+		}
+	}
+	return quoted ? n + 1 : i;	/* an unterminated quote is for the general parser */
+}
+
+/* Splits the field; 1 when it is not of the simple shape. */
+static int simple_split(mv_str raw, mv_str *type_r, mv_str *subtype_r, struct simple_param *params, unsigned *n_r)
+{
+	const char *p = raw.p;
+	size_t n = raw.len, i, e;
+	unsigned k = 0, j;
+
+	i = skip_wsp(p, n, 0);
+	e = token_end(p, n, i, true);
+	if (e == i)
+		return 1;
+	*type_r = mv_str_make(p + i, e - i);
+	*subtype_r = MV_STR_NULL;
+	i = skip_wsp(p, n, e);
+	if (i < n && p[i] == '/') {
+		i = skip_wsp(p, n, i + 1);
+		e = token_end(p, n, i, true);
+		if (e == i)
+			return 1;
+		*subtype_r = mv_str_make(p + i, e - i);
+		i = skip_wsp(p, n, e);
+	}
+	while (i < n) {
+		struct simple_param *sp = &params[k];
+
+		if (p[i] != ';')
+			return 1;
+		i = skip_wsp(p, n, i + 1);
+		if (i == n || p[i] == ';')
+			continue;
+		e = token_end(p, n, i, false);
+		if (e == i || e - i > NAME_MAX_LEN || memchr(p + i, '*', e - i) != NULL || k == SIMPLE_MAX_PARAMS)
+			return 1;	/* RFC 2231 names, and the limits, are for the general parser */
+		sp->name = mv_str_make(p + i, e - i);
+		i = skip_wsp(p, n, e);
+		if (i == n || p[i] != '=')
+			return 1;
+		i = skip_wsp(p, n, i + 1);
+		if (i < n && p[i] == '"') {
+			e = simple_value_end(p, n, i + 1, true);
+			if (e > n)
+				return 1;
+			sp->value = mv_str_make(p + i + 1, e - i - 1);
+			e++;	/* the closing quote */
+		} else {
+			e = simple_value_end(p, n, i, false);
+			if (e > n)
+				return 1;
+			sp->value = mv_str_make(p + i, e - i);
+		}
+		for (j = 0; j < k; j++) {
+			if (name_eq(params[j].name, sp->name))
+				return 1;
+		}
+		k++;
+		i = skip_wsp(p, n, e);
+	}
+	*n_r = k;
+	return 0;
+}
+
+/* Returns 0, -1 (arena exhausted) or 1 (not the simple shape: nothing was allocated). */
+static int ctype_parse_simple(mv_arena *arena, mv_str raw, unsigned max_params, struct mv_ctype *ct)
+{
+	struct simple_param params[SIMPLE_MAX_PARAMS];
+	mv_str type, subtype;
+	unsigned n_params = 0, k;
+
+	if (simple_split(raw, &type, &subtype, params, &n_params) != 0 || n_params > max_params)
+		return 1;
+	memset(ct, 0, sizeof(*ct));
+	ct->type.p = lower_dup(arena, type);
+	ct->type.len = type.len;
+	ct->subtype.p = lower_dup(arena, subtype);
+	ct->subtype.len = subtype.len;
+	if (ct->type.p == NULL || ct->subtype.p == NULL)
+		return -1;
+	if (n_params == 0)
+		return 0;
+	ct->params = mv_arena_calloc(arena, n_params, sizeof(*ct->params));
+	if (ct->params == NULL)
+		return -1;
+	for (k = 0; k < n_params; k++) {
+		struct mv_param *pr = &ct->params[k];
+
+		pr->name.p = lower_dup(arena, params[k].name);
+		pr->name.len = params[k].name.len;
+		pr->value.p = mv_arena_strndup(arena, params[k].value.p, params[k].value.len);
+		pr->value.len = params[k].value.len;
+		if (pr->name.p == NULL || pr->value.p == NULL)
+			return -1;
+		ct->n_params++;
+	}
+	return 0;
+}
+
 int mv_ctype_parse(mv_arena *arena, mv_str raw_field, unsigned max_params, struct mv_ctype *ct)
+{
+	int rc = ctype_parse_simple(arena, raw_field, max_params != 0 ? max_params : DEFAULT_MAX_PARAMS, ct);
+
+	return rc <= 0 ? rc : ctype_parse_general(arena, raw_field, max_params, ct);
+}
+
+int ctype_parse_general(mv_arena *arena, mv_str raw_field, unsigned max_params, struct mv_ctype *ct)
 {
 	struct parser ps = { raw_field.p, raw_field.len, 0, NULL, 0, false };
 	struct raw_param *raw;

@@ -13,6 +13,10 @@
 
 #include "charset/charset_int.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define EW_CHARSET_MAX 64
 
 struct ew {
@@ -226,9 +230,22 @@ static void tidy(mv_buf *out, size_t start)
  */
 static bool is_plain_value(const char *p, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
+#ifdef __SSE2__
+	/* Sixteen bytes a step: signed, 0x20..0x7e are the bytes above ' ' - 1 and below 0x7f. */
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i printable = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1f)),
+						  _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f)));
+		__m128i ok = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')), printable),
+					  _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')));
+
+		if (_mm_movemask_epi8(ok) != 0xffff)
+			return false;
+	}
+#endif
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
 		if (c < 0x20 ? c != '\t' : c > 0x7E || c == '=')

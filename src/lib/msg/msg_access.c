@@ -1,6 +1,4 @@
 /* Read access to the message model: header lookup and part predicates. */
-#include <strings.h>
-
 #include "msg/msg_internal.h"
 
 const char *mv_cte_name(enum mv_cte cte)
@@ -24,32 +22,39 @@ const char *mv_cte_name(enum mv_cte cte)
 	return "unknown";
 }
 
-/* Lookups compare length and first letter first: most fields differ from the one wanted in one of them. */
+/*
+ * Lookups follow the chain of the name's slot, comparing the name keys first:
+ * a field of another name almost always differs there.  Equal keys are
+ * confirmed here.
+ */
 static bool name_is(const struct mv_header *h, const char *name, size_t len)
 {
-	return h->name.len == len && (len == 0 || (h->name.p[0] | 0x20) == (name[0] | 0x20)) &&
-	       strncasecmp(h->name.p, name, len) == 0;
+	return h->name.len == len && msg_name_eq(h->name.p, name, len);
 }
 
 const struct mv_header *mv_part_header(const struct mv_part *part, const char *name)
 {
 	size_t len = strlen(name);
-	unsigned i;
+	uint32_t key = msg_name_key(name, len), i;
 
-	for (i = 0; i < part->n_headers; i++) {
-		if (name_is(&part->headers[i], name, len))
-			return &part->headers[i];
+	for (i = part->name_slot_first[msg_name_slot(key)]; i != 0; i = part->headers[i - 1].next_in_slot) {
+		const struct mv_header *h = &part->headers[i - 1];
+
+		if (h->name_key == key && name_is(h, name, len))
+			return h;
 	}
 	return NULL;
 }
 
 const struct mv_header *mv_part_header_next(const struct mv_part *part, const struct mv_header *prev)
 {
-	unsigned i;
+	uint32_t i;
 
-	for (i = (unsigned)(prev - part->headers) + 1; i < part->n_headers; i++) {
-		if (name_is(&part->headers[i], prev->name.p, prev->name.len))
-			return &part->headers[i];
+	for (i = prev->next_in_slot; i != 0; i = part->headers[i - 1].next_in_slot) {
+		const struct mv_header *h = &part->headers[i - 1];
+
+		if (h->name_key == prev->name_key && name_is(h, prev->name.p, prev->name.len))
+			return h;
 	}
 	return NULL;
 }
@@ -57,10 +62,13 @@ const struct mv_header *mv_part_header_next(const struct mv_part *part, const st
 unsigned mv_part_header_count(const struct mv_part *part, const char *name)
 {
 	size_t len = strlen(name);
-	unsigned i, n = 0;
+	uint32_t key = msg_name_key(name, len), i;
+	unsigned n = 0;
 
-	for (i = 0; i < part->n_headers; i++) {
-		if (name_is(&part->headers[i], name, len))
+	for (i = part->name_slot_first[msg_name_slot(key)]; i != 0; i = part->headers[i - 1].next_in_slot) {
+		const struct mv_header *h = &part->headers[i - 1];
+
+		if (h->name_key == key && name_is(h, name, len))
 			n++;
 	}
 	return n;

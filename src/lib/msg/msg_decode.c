@@ -40,12 +40,14 @@ size_t mv_part_decoded_size(struct mv_msg *msg, struct mv_part *part)
 {
 	unsigned problems = 0;
 
-	if (part->decoded_done || part->children != NULL || mv_part_is_multipart(part))
+	/* The JSON writer asks again for sizes the scan already counted: count once. */
+	if (part->decoded_done || part->size_done || part->children != NULL || mv_part_is_multipart(part))
 		return part->decoded_size;
 	if (!cte_transforms(part->cte))
 		part->decoded_size = part->body.len;
 	else
 		part->decoded_size = decode_into(part->cte, part->body, NULL, &problems);
+	part->size_done = true;
 	note_problems(msg, part, problems);
 	return part->decoded_size;
 }

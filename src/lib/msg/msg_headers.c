@@ -10,6 +10,7 @@
  * Past max_headers fields or max_header_bytes the section is still scanned to
  * its end, so the body is found, but no more fields are indexed.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "msg/msg_internal.h"
@@ -34,11 +35,6 @@ static const unsigned char ftext[256] = {
 	['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
 };
 
-static bool line_is_blank(const char *p, const char *end)
-{
-	return p[0] == '\n' || (p[0] == '\r' && (p + 1 == end || p[1] == '\n'));
-}
-
 /* End of the line's content: before "\r\n" or "\n". */
 static const char *line_content_end(const char *line, const char *next)
 {
@@ -51,7 +47,11 @@ static const char *line_content_end(const char *line, const char *next)
 	return e;
 }
 
-/* MV_PROB_HEADER_8BIT and MV_PROB_NUL_BYTES for a header section, found in one pass. */
+/*
+ * MV_PROB_HEADER_8BIT and MV_PROB_NUL_BYTES for a header section, found in one
+ * pass: the OR of all bytes has the high bit set if any byte has, and their
+ * minimum is 0 if any byte is NUL.
+ */
 static unsigned section_bytes_problems(const char *p, size_t len)
 {
 	unsigned char any_high = 0;
@@ -59,16 +59,17 @@ static unsigned section_bytes_problems(const char *p, size_t len)
 	size_t i = 0;
 
 #ifdef __SSE2__
-	__m128i high = _mm_setzero_si128(), zero = _mm_setzero_si128();
+	__m128i high = _mm_setzero_si128(), low = _mm_set1_epi8((char)0xff);
 
-	for (; i + 16 <= len; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+	for (; i + 32 <= len; i += 32) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(p + i + 16));
 
-		high = _mm_or_si128(high, v);
-		zero = _mm_or_si128(zero, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+		high = _mm_or_si128(high, _mm_or_si128(a, b));
+		low = _mm_min_epu8(low, _mm_min_epu8(a, b));
 	}
 	any_high = _mm_movemask_epi8(high) != 0 ? 0x80 : 0;
-	nul = _mm_movemask_epi8(zero) != 0;
+	nul = _mm_movemask_epi8(_mm_cmpeq_epi8(low, _mm_setzero_si128())) != 0;
 #endif
 	for (; i < len; i++) {
 		any_high |= (unsigned char)p[i] & 0x80;
@@ -77,29 +78,56 @@ static unsigned section_bytes_problems(const char *p, size_t len)
 	return (any_high != 0 ? MV_PROB_HEADER_8BIT : 0u) | (nul ? MV_PROB_NUL_BYTES : 0u);
 }
 
-/* Counts the line ending at next: eol[0] CRLF, eol[1] bare LF (the last line may have neither). */
-static void count_eol(const char *start, const char *next, unsigned eol[2])
+/*
+ * Counts the line ending at next: eol[0] CRLF, eol[1] bare LF (the last line
+ * may have neither).  content_end is before that ending, so its length tells.
+ */
+static void count_eol(const char *content_end, const char *next, unsigned eol[2])
 {
 	if (next[-1] == '\n')
-		eol[next - 1 > start && next[-2] == '\r' ? 0 : 1]++;
+		eol[next - content_end == 2 ? 0 : 1]++;
+}
+
+/*
+ * Length of the run of field-name bytes at p.  CR and LF are not among them,
+ * so the run never leaves its line; end only bounds the reads.
+ */
+static size_t ftext_run(const char *p, const char *end)
+{
+	const char *q = p;
+
+#ifdef __SSE2__
+	while (end - q >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)q);
+		__m128i printable = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(' ')),
+						  _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f)));
+		__m128i name = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), printable);
+		unsigned stop = ~(unsigned)_mm_movemask_epi8(name) & 0xffff;
+
+		if (stop != 0)
+			return (size_t)(q - p) + (unsigned)__builtin_ctz(stop);
+		q += 16;
+	}
+#endif
+	while (q < end && ftext[(unsigned char)*q])
+		q++;
+	return (size_t)(q - p);
 }
 
 /* Length of the field name if the line starts a field ("Name:" or "Name :"), else 0. */
-static size_t field_name_len(const char *p, const char *content_end, const char **colon_r)
+static size_t field_name_len(const char *p, const char *content_end, const char *end, const char **colon_r)
 {
-	const char *q = p, *name_end;
+	size_t name_len = ftext_run(p, end);
+	const char *q = p + name_len;
 
-	while (q < content_end && ftext[(unsigned char)*q])
-		q++;
-	name_end = q;
-	if (name_end == p)
+	if (name_len == 0)
 		return 0;
 	while (q < content_end && (*q == ' ' || *q == '\t'))
 		q++;
 	if (q == content_end || *q != ':')
 		return 0;
 	*colon_r = q;
-	return (size_t)(name_end - p);
+	return name_len;
 }
 
 static int headers_push(struct mv_msg *msg, struct mv_part *part, unsigned *cap)
@@ -119,11 +147,25 @@ static int headers_push(struct mv_msg *msg, struct mv_part *part, unsigned *cap)
 	return 0;
 }
 
+/* Appends field i to the chain of its name slot. */
+static void chain_in_slot(struct mv_part *part, uint32_t slot_last[MV_NAME_SLOTS], unsigned i)
+{
+	unsigned slot = msg_name_slot(part->headers[i].name_key);
+
+	part->headers[i].next_in_slot = 0;
+	if (slot_last[slot] != 0)
+		part->headers[slot_last[slot] - 1].next_in_slot = i + 1;
+	else
+		part->name_slot_first[slot] = i + 1;
+	slot_last[slot] = i + 1;
+}
+
 const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const char *p, const char *end)
 {
 	const char *start = p;
 	struct mv_header *cur = NULL;
 	unsigned cap = 0, eol[2] = { 0, 0 };
+	uint32_t slot_last[MV_NAME_SLOTS] = { 0 };	/* 1 + index of the last field per slot */
 
 	while (p < end) {
 		const char *next = msg_next_line(p, end);
@@ -131,8 +173,9 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 		const char *colon = NULL;
 		size_t name_len;
 
-		if (line_is_blank(p, end)) {
-			count_eol(start, next, eol);
+		if (content_end == p) {
+			/* The blank line: "\n", "\r\n", or a lone "\r" at the very end. */
+			count_eol(content_end, next, eol);
 			p = next;
 			break;
 		}
@@ -142,11 +185,11 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 				cur->value.len = (size_t)(content_end - cur->value.p);
 			else if (part->n_headers == 0)
 				part->problems |= MV_PROB_HEADER_SYNTAX;
-			count_eol(start, next, eol);
+			count_eol(content_end, next, eol);
 			p = next;
 			continue;
 		}
-		name_len = field_name_len(p, content_end, &colon);
+		name_len = field_name_len(p, content_end, end, &colon);
 		if (name_len == 0) {
 			/* Not a field: the body starts here. */
 			part->problems |= MV_PROB_HEADER_SYNTAX;
@@ -167,8 +210,10 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 			cur = &part->headers[part->n_headers++];
 			cur->name = mv_str_make(p, name_len);
 			cur->value = mv_str_make(v, (size_t)(content_end - v));
+			cur->name_key = msg_name_key(p, name_len);
+			chain_in_slot(part, slot_last, part->n_headers - 1);
 		}
-		count_eol(start, next, eol);
+		count_eol(content_end, next, eol);
 		p = next;
 	}
 	part->header_raw = mv_str_make(start, (size_t)(p - start));

@@ -15,6 +15,61 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 /* Parses the MIME structure below `part`, whose header section is already indexed. */
 int msg_mime_parse(struct mv_msg *msg, struct mv_part *part, const char *body, const char *end);
 
+/*
+ * A digest of a field name for lookups: its length and three of its bytes,
+ * case-folded with | 0x20 (names equal ASCII case-insensitively have equal
+ * keys; equal keys still need a comparison).  It separates the common fields.
+ */
+static inline uint32_t msg_name_key(const char *name, size_t len)
+{
+	if (len == 0)
+		return 0;
+	return (uint32_t)(len & 0xff) | ((uint32_t)((unsigned char)name[0] | 0x20) << 8) |
+	       ((uint32_t)((unsigned char)name[len / 2] | 0x20) << 16) |
+	       ((uint32_t)((unsigned char)name[len - 1] | 0x20) << 24);
+}
+
+/* The name slot of a key (see MV_NAME_SLOTS): the top bits of a multiplicative hash. */
+static inline unsigned msg_name_slot(uint32_t key)
+{
+	return (unsigned)((key * 0x9E3779B1u) >> 28);
+}
+
+/*
+ * ASCII case-insensitive equality of two names of n bytes.  Names are nearly
+ * always written as they are looked up, so an exact match is tried first with
+ * two (overlapping) word loads from each end.
+ */
+static inline bool msg_name_eq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	if (n >= 8) {
+		uint64_t a0, b0, a1, b1;
+
+		memcpy(&a0, a, 8);
+		memcpy(&b0, b, 8);
+		memcpy(&a1, a + n - 8, 8);
+		memcpy(&b1, b + n - 8, 8);
+		if (a0 == b0 && a1 == b1)
+			return true;
+	} else if (n >= 4) {
+		uint32_t a0, b0, a1, b1;
+
+		memcpy(&a0, a, 4);
+		memcpy(&b0, b, 4);
+		memcpy(&a1, a + n - 4, 4);
+		memcpy(&b1, b + n - 4, 4);
+		if (a0 == b0 && a1 == b1)
+			return true;
+	}
+	for (i = 0; i < n; i++) {
+		if (a[i] != b[i] && mv_ascii_lower(a[i]) != mv_ascii_lower(b[i]))
+			return false;
+	}
+	return true;
+}
+
 /* Position just past the next '\n' at or after p, or end. */
 static inline const char *msg_next_line(const char *p, const char *end)
 {

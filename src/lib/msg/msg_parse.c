@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <strings.h>
 
 #include "msg/msg_internal.h"
 
@@ -20,19 +19,33 @@ static const struct {
 #undef FIELD
 };
 
-/* One pass over the fields: each is compared by length first, so most cost one comparison per name. */
+/*
+ * One pass over the fields.  The single fields are chained by name length
+ * (at most two share one), so most fields cost one table look-up and the
+ * others a key comparison or two.
+ */
 static void check_duplicates(struct mv_msg *msg)
 {
+	enum { N_SINGLE = sizeof(single_fields) / sizeof(single_fields[0]), MAX_LEN = 16 };
 	const struct mv_part *root = msg->root;
+	uint32_t keys[N_SINGLE];
+	signed char first_of_len[MAX_LEN], next_of_len[N_SINGLE];
 	unsigned seen = 0, h;
-	size_t i;
+	int i;
 
+	memset(first_of_len, -1, sizeof(first_of_len));
+	for (i = N_SINGLE - 1; i >= 0; i--) {
+		keys[i] = msg_name_key(single_fields[i].name, single_fields[i].len);
+		next_of_len[i] = first_of_len[single_fields[i].len];
+		first_of_len[single_fields[i].len] = (signed char)i;
+	}
 	for (h = 0; h < root->n_headers; h++) {
-		mv_str name = root->headers[h].name;
+		const struct mv_header *f = &root->headers[h];
 
-		for (i = 0; i < sizeof(single_fields) / sizeof(single_fields[0]); i++) {
-			if (name.len == single_fields[i].len && (name.p[0] | 0x20) == (single_fields[i].name[0] | 0x20) &&
-			    strncasecmp(name.p, single_fields[i].name, name.len) == 0) {
+		if (f->name.len >= MAX_LEN)
+			continue;
+		for (i = first_of_len[f->name.len]; i >= 0; i = next_of_len[i]) {
+			if (f->name_key == keys[i] && msg_name_eq(f->name.p, single_fields[i].name, f->name.len)) {
 				if (seen & (1u << i)) {
 					msg->problems |= MV_PROB_DUP_HEADER;
 					return;

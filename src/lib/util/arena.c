@@ -23,7 +23,7 @@ struct arena_block {
 
 struct mv_arena {
 	struct arena_block *head;	/* current block, newest first */
-	struct arena_block *first;	/* kept across resets */
+	struct arena_block *first;	/* kept across resets; it lives in the same allocation as the arena */
 	size_t max;
 	size_t used;
 	size_t next_block;
@@ -51,18 +51,20 @@ static struct arena_block *block_new(size_t size)
 	return b;
 }
 
+/* The arena and its first block are one malloc(): most messages need nothing more. */
 mv_arena *mv_arena_new(size_t max_bytes)
 {
-	mv_arena *a = calloc(1, sizeof(*a));
+	size_t head = align_up(sizeof(struct mv_arena));
+	mv_arena *a = malloc(head + sizeof(struct arena_block) + ARENA_FIRST_BLOCK);
 
 	if (a == NULL)
 		return NULL;
+	memset(a, 0, sizeof(*a));
 	a->max = max_bytes != 0 ? max_bytes : MV_ARENA_DEFAULT_MAX;
-	a->first = block_new(ARENA_FIRST_BLOCK);
-	if (a->first == NULL) {
-		free(a);
-		return NULL;
-	}
+	a->first = (struct arena_block *)((unsigned char *)a + head);
+	a->first->next = NULL;
+	a->first->size = ARENA_FIRST_BLOCK;
+	a->first->used = 0;
 	a->head = a->first;
 	a->next_block = ARENA_FIRST_BLOCK * 2;
 	return a;
@@ -87,8 +89,7 @@ void mv_arena_free(mv_arena **arena)
 	if (a == NULL)
 		return;
 	free_blocks_except_first(a);
-	free(a->first);
-	free(a);
+	free(a);	/* the first block goes with it */
 	*arena = NULL;
 }
 
@@ -104,7 +105,10 @@ void mv_arena_reset(mv_arena *a)
 	a->exhausted = 0;
 }
 
-void *mv_arena_alloc(mv_arena *a, size_t size)
+/* Every other case: size 0, the ceiling, or a new block.  Not inlined, so the fast path needs no stack frame. */
+static void *arena_alloc_slow(mv_arena *a, size_t size) __attribute__((noinline));
+
+static void *arena_alloc_slow(mv_arena *a, size_t size)
 {
 	struct arena_block *b = a->head;
 	void *p;
@@ -141,6 +145,23 @@ void *mv_arena_alloc(mv_arena *a, size_t size)
 	a->used += size;
 	a->last = p;
 	return p;
+}
+
+/* The common case, kept small: the request fits in the current block and under the ceiling. */
+void *mv_arena_alloc(mv_arena *a, size_t size)
+{
+	struct arena_block *b = a->head;
+	size_t aligned = align_up(size);
+
+	if (size != 0 && aligned >= size && aligned <= b->size - b->used && size <= a->max - a->used) {
+		void *p = b->data + b->used;
+
+		b->used += aligned;
+		a->used += aligned;
+		a->last = p;
+		return p;
+	}
+	return arena_alloc_slow(a, size);
 }
 
 void *mv_arena_calloc(mv_arena *a, size_t count, size_t size)

@@ -7,8 +7,11 @@ bool mv_str_eq_ci(mv_str s, const char *cstr)
 {
 	size_t i;
 
+	/* Equal bytes (the common case) skip the case folding. */
 	for (i = 0; i < s.len; i++) {
-		if (cstr[i] == '\0' || mv_ascii_lower(s.p[i]) != mv_ascii_lower(cstr[i]))
+		char c = cstr[i];
+
+		if (c == '\0' || (s.p[i] != c && mv_ascii_lower(s.p[i]) != mv_ascii_lower(c)))
 			return false;
 	}
 	return cstr[i] == '\0';
