@@ -415,6 +415,37 @@ static void test_limits_configurable(void)
 	mv_msg_free(&msg);
 }
 
+/*
+ * A base64 body whose decoded bytes do not fit under the arena's ceiling
+ * (64 MiB + 4 x max-decoded-bytes) is not kept, but its size is still counted
+ * and the memory problem is noted.
+ */
+static void test_decoded_size_counted_when_arena_full(void)
+{
+	static const char head[] = "Content-Type: application/octet-stream\n"
+				   "Content-Transfer-Encoding: base64\n\n";
+	size_t quads = (size_t)23 << 20, len = sizeof(head) - 1 + quads * 4;	/* decodes to 69 MiB */
+	struct mv_limits limits = { 0 };
+	struct mv_msg *msg = NULL;
+	char *text = malloc(len);
+	const char *error;
+	mv_str raw;
+
+	CHECK(text != NULL);
+	if (text == NULL)
+		return;
+	memcpy(text, head, sizeof(head) - 1);
+	memset(text + sizeof(head) - 1, 'Q', quads * 4);
+	CHECK(mv_limits_set(&limits, "max-decoded-bytes", "1K", &error) == 0);
+	CHECK(mv_msg_parse(text, len, &limits, &msg) == 0);
+	raw = mv_part_decoded(msg, msg->root);
+	CHECK(raw.p == NULL);
+	CHECK((msg->problems & MV_PROB_MEMORY) != 0);
+	CHECK_INT(mv_part_decoded_size(msg, msg->root), quads * 3);
+	mv_msg_free(&msg);
+	free(text);
+}
+
 /* Lookups fold case; names longer than a SIMD block and names that share a key still match exactly. */
 static void test_header_lookup_by_name(void)
 {
@@ -458,6 +489,7 @@ static void test_header_lookup_by_name(void)
 int main(void)
 {
 	RUN(test_headers_lf_and_folding);
+	RUN(test_decoded_size_counted_when_arena_full);
 	RUN(test_header_lookup_by_name);
 	RUN(test_headers_crlf_views_point_into_input);
 	RUN(test_headers_mixed_eol_and_8bit);

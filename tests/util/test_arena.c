@@ -29,6 +29,25 @@ static void test_arena_ceiling_refuses_and_flags(void)
 	mv_arena_free(&a);
 }
 
+/* Requests are rounded up to 16 bytes: the ceiling must count the rounded size, or used passes max and max - used wraps. */
+static void test_arena_ceiling_counts_alignment(void)
+{
+	mv_arena *a = mv_arena_new(100);
+	int i;
+
+	for (i = 0; i < 6; i++)
+		CHECK(mv_arena_alloc(a, 1) != NULL);
+	CHECK(mv_arena_used(a) == 96);
+	CHECK(mv_arena_alloc(a, 1) == NULL);
+	CHECK(mv_arena_exhausted(a));
+	CHECK(mv_arena_used(a) <= 100);
+	CHECK(mv_arena_alloc(a, (size_t)1 << 20) == NULL);
+	CHECK(mv_arena_realloc(a, NULL, 0, 5) == NULL);
+	CHECK(mv_arena_alloc(a, SIZE_MAX) == NULL);
+	CHECK(mv_arena_alloc(a, SIZE_MAX - 3) == NULL);
+	mv_arena_free(&a);
+}
+
 static void test_arena_large_blocks(void)
 {
 	mv_arena *a = mv_arena_new(0);
@@ -105,6 +124,7 @@ int main(void)
 {
 	RUN(test_arena_alloc_aligned_and_counted);
 	RUN(test_arena_ceiling_refuses_and_flags);
+	RUN(test_arena_ceiling_counts_alignment);
 	RUN(test_arena_large_blocks);
 	RUN(test_arena_realloc_grows_in_place);
 	RUN(test_buf_ceiling_keeps_prefix);

@@ -120,7 +120,12 @@ size_t charset_sbcs_entry(const struct charset_desc *desc, unsigned char b, char
 	return t->utf8[b - 0x80][3];
 }
 
-/* Converts n bytes into dst (room for 3 * n); returns the bytes written. */
+/*
+ * Converts n bytes into dst; returns the bytes written.  dst needs room for
+ * the measured size plus one byte: every entry is copied as 3 bytes, and a
+ * 2-byte entry's spare byte is overwritten next or, at the very end, lands in
+ * the byte mv_buf_reserve() keeps for the NUL (the chunked path has 3 per byte).
+ */
 static size_t sbcs_write(const struct sbcs_table *t, const unsigned char *p, size_t n, char *dst,
 			 unsigned *replaced)
 {

@@ -36,19 +36,25 @@ static void note_problems(struct mv_msg *msg, struct mv_part *part, unsigned pro
 	msg->problems |= problems;
 }
 
-size_t mv_part_decoded_size(struct mv_msg *msg, struct mv_part *part)
+/* Counts the decoded bytes of a leaf without keeping them. */
+static void count_decoded_size(struct mv_msg *msg, struct mv_part *part)
 {
 	unsigned problems = 0;
 
-	/* The JSON writer asks again for sizes the scan already counted: count once. */
-	if (part->decoded_done || part->size_done || part->children != NULL || mv_part_is_multipart(part))
-		return part->decoded_size;
 	if (!cte_transforms(part->cte))
 		part->decoded_size = part->body.len;
 	else
 		part->decoded_size = decode_into(part->cte, part->body, NULL, &problems);
 	part->size_done = true;
 	note_problems(msg, part, problems);
+}
+
+size_t mv_part_decoded_size(struct mv_msg *msg, struct mv_part *part)
+{
+	/* The JSON writer asks again for sizes the scan already counted: count once. */
+	if (part->decoded_done || part->size_done || part->children != NULL || mv_part_is_multipart(part))
+		return part->decoded_size;
+	count_decoded_size(msg, part);
 	return part->decoded_size;
 }
 
@@ -75,7 +81,7 @@ mv_str mv_part_decoded(struct mv_msg *msg, struct mv_part *part)
 	if (out == NULL) {
 		note_problems(msg, part, MV_PROB_MEMORY);
 		part->decoded = MV_STR_NULL;
-		part->decoded_size = mv_part_decoded_size(msg, part);
+		count_decoded_size(msg, part);	/* the size is still reported, though the bytes are not kept */
 		return part->decoded;
 	}
 	part->decoded_size = decode_into(part->cte, part->body, out, &problems);

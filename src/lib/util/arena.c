@@ -115,7 +115,8 @@ static void *arena_alloc_slow(mv_arena *a, size_t size)
 
 	if (size == 0)
 		size = 1;
-	if (size > a->max - a->used) {
+	/* The ceiling counts the rounded size, so used never passes max (max - used must not wrap). */
+	if (size > SIZE_MAX - (ARENA_ALIGN - 1) || align_up(size) > a->max - a->used) {
 		a->exhausted = 1;
 		return NULL;
 	}
@@ -153,7 +154,7 @@ void *mv_arena_alloc(mv_arena *a, size_t size)
 	struct arena_block *b = a->head;
 	size_t aligned = align_up(size);
 
-	if (size != 0 && aligned >= size && aligned <= b->size - b->used && size <= a->max - a->used) {
+	if (size != 0 && aligned >= size && aligned <= b->size - b->used && aligned <= a->max - a->used) {
 		void *p = b->data + b->used;
 
 		b->used += aligned;
