@@ -236,6 +236,16 @@ static char *lower_dup(mv_arena *arena, mv_str s)
 	return d;
 }
 
+/* The lower-cased type and subtype, copied into the arena; -1 when it is full. */
+static int set_type(mv_arena *arena, struct mv_ctype *ct, mv_str type, mv_str subtype)
+{
+	ct->type.p = lower_dup(arena, type);
+	ct->type.len = type.len;
+	ct->subtype.p = lower_dup(arena, subtype);
+	ct->subtype.len = subtype.len;
+	return ct->type.p == NULL || ct->subtype.p == NULL ? -1 : 0;
+}
+
 /* RFC 2231 4: %XX, leniently (a bad escape stays as written). */
 static void pct_decode(mv_str v, mv_buf *b)
 {
@@ -596,11 +606,7 @@ static int ctype_parse_simple(mv_arena *arena, mv_str raw, unsigned max_params, 
 	if (simple_split(raw, &type, &subtype, params, &n_params) != 0 || n_params > max_params)
 		return 1;
 	memset(ct, 0, sizeof(*ct));
-	ct->type.p = lower_dup(arena, type);
-	ct->type.len = type.len;
-	ct->subtype.p = lower_dup(arena, subtype);
-	ct->subtype.len = subtype.len;
-	if (ct->type.p == NULL || ct->subtype.p == NULL)
+	if (set_type(arena, ct, type, subtype) < 0)
 		return -1;
 	if (n_params == 0)
 		return 0;
@@ -654,11 +660,7 @@ int ctype_parse_general(mv_arena *arena, mv_str raw_field, unsigned max_params, 
 	}
 	if (type.len == 0)
 		ps.bad = true;
-	ct->type.p = lower_dup(arena, type);
-	ct->type.len = type.len;
-	ct->subtype.p = lower_dup(arena, subtype);
-	ct->subtype.len = subtype.len;
-	if (ct->type.p == NULL || ct->subtype.p == NULL)
+	if (set_type(arena, ct, type, subtype) < 0)
 		return -1;
 	if (read_params(arena, &ps, &raw, &n_raw) < 0)
 		return -1;
