@@ -557,8 +557,12 @@ static bool read_zone_name(const char **p, const char *end, int *zone_r)
 /*
  * "3 Sep 2002 12:34[:56][ -0700| GMT]" with any white space between the
  * fields (folding included) and no comments; p is past the day name.
- * *stop_r is then past the zone.
+ * *stop_r is then past the zone.  Kept out of line: inlined, its loops
+ * made the common fixed layout save and restore registers it never needs.
  */
+#ifdef __GNUC__
+__attribute__((noinline))
+#endif
 static bool read_spaced_layout(const char *p, const char *end, struct date_fields *f, const char **stop_r)
 {
 	f->s = 0;
