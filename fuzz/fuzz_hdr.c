@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the header-field parsers; the first byte picks the
  * parser.  Addresses and dates also check that the direct reader of the
- * common shape agrees with the general parser whenever it takes the input.
+ * common shape agrees with the general parser whenever it takes the input;
+ * a Received date must be what mv_date_parse() reads in its text.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -70,10 +71,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	default: {
 		struct mv_received r;
+		int64_t t;
+		int z;
 
 		mv_received_parse(arena, in, &r);
 		sum = r.from.len + r.helo.len + r.ip.len + r.by.len + r.with.len + r.id.len + r.for_.len +
 			r.date_raw.len;
+		/* The date read at its ';' is the one mv_date_parse() gives for the same text. */
+		if (r.date_raw.p != NULL && mv_date_parse(r.date_raw, &t, &z) == 0 ? r.date != t : r.date != 0)
+			abort();
 		break;
 	}
 	}

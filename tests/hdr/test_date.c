@@ -198,6 +198,8 @@ static void test_date_common_matches_general(void)
 	static const char *const secs[] = { "", ":", ":5", ":60", ":61", ":005" };
 	static const char *const zone[] = { "", " +0000", " -0700", " +0530", " -0330", " +9900",
 		" +2360", " +2359", " -07", " +07:00", " +07001", " GMT", " EST", " (PDT)",
+		" UT", " utc", " GMT+0200", " GMT +0200", " GMT (x) -0100", " GMT(x)", " CEST", " J", " j",
+		" gmt x", " GMT\r\n ", " GMT -", " AM -0700", "GMT", " PDT 2002",
 		" -0700 (PDT)", " -0700x", " -0700 junk", "  -0700", "\r\n -0700", " - 0700", " -", " +", " Z", " ",
 		"  ", "+0100", "-0100 ", " +0000 GMT" };
 	unsigned seed = 4242, n, common = 0;

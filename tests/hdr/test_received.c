@@ -289,6 +289,50 @@ static void test_received_date_raw(void)
 	mv_arena_free(&a);
 }
 
+/*
+ * A date of the common shape right after a ';' is the date only when no ';'
+ * follows outside comments and nothing is left open; the fast reader must
+ * give way to the general search everywhere else.
+ */
+static void test_received_date_fast_path(void)
+{
+	static const struct {
+		const char *in;
+		const char *date_raw;
+		int64_t date;
+		unsigned flags;
+	} tails[] = {
+		{ "by x; 18 Jun 2002 11:23:45 +0000 (a;b) (c) ", "18 Jun 2002 11:23:45 +0000 (a;b) (c)", 1024399425, 0 },
+		{ "by x; 18 Jun 2002 11:23:45 GMT", "18 Jun 2002 11:23:45 GMT", 1024399425, 0 },
+		{ "by x; Tue, 18 Jun 2002 11:23:45 +0000; Tue, 18 Jun 2002 12:23:45 +0000",
+		  "Tue, 18 Jun 2002 12:23:45 +0000", 1024403025, MV_RCVD_BAD },
+		{ "by x; 18 Jun 2002 11:23:45 +0000 (x; 18 Jun 2002 12:23:45 +0000",
+		  "18 Jun 2002 11:23:45 +0000 (x; 18 Jun 2002 12:23:45 +0000", 1024399425, MV_RCVD_BAD },
+		{ "by x; 18 Jun 2002 11:23:45 +0000 (a (b) c)", "18 Jun 2002 11:23:45 +0000 (a (b) c)", 1024399425, 0 },
+		{ "by x; 18 Jun 2002 11:23:45 +0000 (open", "18 Jun 2002 11:23:45 +0000 (open", 1024399425, MV_RCVD_BAD },
+		{ "by x; 18 Jun 2002 11:23:45 +0000 [x", "18 Jun 2002 11:23:45 +0000 [x", 1024399425, MV_RCVD_BAD },
+		{ "by x; 18 Jun 2002 11:23:45 +0000 x; 19 Jun 2002 11:23:45 +0000", "19 Jun 2002 11:23:45 +0000",
+		  1024485825, MV_RCVD_BAD },
+		{ "by x; 31 Jun 2002 11:23:45 +0000", "31 Jun 2002 11:23:45 +0000", 0, MV_RCVD_BAD },
+	};
+	mv_arena *a = mv_arena_new(0);
+	struct mv_received r;
+	size_t i;
+
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		mv_received_parse(a, mv_str_cstr(tails[i].in), &r);
+		test_checks++;
+		if (!mv_str_eq(r.date_raw, tails[i].date_raw) || r.date != tails[i].date ||
+		    r.flags != tails[i].flags) {
+			test_failures++;
+			fprintf(stderr, "case %zu: [%.*s] %lld %#x, want [%s] %lld %#x\n", i, (int)r.date_raw.len,
+				r.date_raw.p, (long long)r.date, r.flags, tails[i].date_raw, (long long)tails[i].date,
+				tails[i].flags);
+		}
+	}
+	mv_arena_free(&a);
+}
+
 /* A note is found however far into a long comment it sits (there used to be a 512-byte cut). */
 static void test_received_note_deep_in_comment(void)
 {
@@ -543,6 +587,7 @@ int main(void)
 {
 	RUN(test_received_table);
 	RUN(test_received_date_raw);
+	RUN(test_received_date_fast_path);
 	RUN(test_received_note_deep_in_comment);
 	RUN(test_received_note_offsets);
 	RUN(test_received_keywords_and_protocols);

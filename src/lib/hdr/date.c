@@ -477,9 +477,9 @@ static inline long lane(uint64_t v, unsigned i)
  * "3 Sep 2002 12:34:56 -0700" with single spaces, as nearly every MTA writes
  * it, read at fixed offsets; p is past the day name.  The 16 bytes from the
  * year to the zone's sign are checked as two 8-byte words.  False when the
- * bytes are not laid out so.
+ * bytes are not laid out so; *stop_r is then past the zone.
  */
-static bool read_fixed_layout(const char *p, const char *end, struct date_fields *f)
+static bool read_fixed_layout(const char *p, const char *end, struct date_fields *f, const char **stop_r)
 {
 	uint64_t a, b, z, da, db, dz;
 	unsigned more;
@@ -529,14 +529,41 @@ static bool read_fixed_layout(const char *p, const char *end, struct date_fields
 	f->zone = lane(dz, 4) <= 23 && lane(dz, 6) <= 59 ? (int)(lane(dz, 4) * 60 + lane(dz, 6)) : 0;
 	if (p[19] == '-')
 		f->zone = -f->zone;
+	*stop_r = p + 24;
 	return true;
 }
 
 /*
- * "3 Sep 2002 12:34[:56][ -0700]" with any white space between the fields
- * (folding included) and no comments; p is past the day name.
+ * A zone name at *p ("GMT", "EST", "Z", or one the general parser reads as
+ * -0000): its offset, with *p past it.  False when a numeric offset or a
+ * comment follows, which the general parser may read differently
+ * ("GMT+0200").
  */
-static bool read_spaced_layout(const char *p, const char *end, struct date_fields *f)
+static bool read_zone_name(const char **p, const char *end, int *zone_r)
+{
+	struct dtok t = { DT_ALPHA, *p, 0, 0 };
+	const char *q = *p;
+
+	while (q < end && hdr_is(*q, HDR_C_ALPHA))
+		q++;
+	t.len = (size_t)(q - *p);
+	if (!zone_name(&t, zone_r))
+		*zone_r = 0;	/* an unknown name ("CEST") reads as -0000 */
+	*p = q;
+	(void)skip_wsp(&q, end);
+	return q == end || (*q != '+' && *q != '-' && *q != '(');
+}
+
+/*
+ * "3 Sep 2002 12:34[:56][ -0700| GMT]" with any white space between the
+ * fields (folding included) and no comments; p is past the day name.
+ * *stop_r is then past the zone.  Kept out of line: inlined, its loops
+ * made the common fixed layout save and restore registers it never needs.
+ */
+#ifdef __GNUC__
+__attribute__((noinline))
+#endif
+static bool read_spaced_layout(const char *p, const char *end, struct date_fields *f, const char **stop_r)
 {
 	f->s = 0;
 	f->zone = 0;
@@ -552,7 +579,10 @@ static bool read_spaced_layout(const char *p, const char *end, struct date_field
 	if (take(&p, end, ':') && (f->s = take_digits(&p, end, 2)) < 0)
 		return false;
 	(void)skip_wsp(&p, end);
-	if (p < end) {
+	if (p < end && hdr_is(*p, HDR_C_ALPHA)) {
+		if (!read_zone_name(&p, end, &f->zone))
+			return false;
+	} else if (p < end) {
 		int sign;
 		long hhmm;
 
@@ -565,14 +595,16 @@ static bool read_spaced_layout(const char *p, const char *end, struct date_field
 		if (hhmm / 100 <= 23 && hhmm % 100 <= 59)
 			f->zone = sign * (int)(hhmm / 100 * 60 + hhmm % 100);
 	}
+	*stop_r = p;
 	return true;
 }
 
 /*
- * "[Tue, ]3 Sep 2002 12:34[:56][ -0700]": white space between the fields, no
- * comments, anything after the zone (the general parser ignores it too).
+ * "[Tue, ]3 Sep 2002 12:34[:56][ -0700| GMT]": white space between the
+ * fields, no comments, anything after the zone (the general parser ignores
+ * it too).
  */
-int hdr_date_parse_common(mv_str raw, int64_t *time_r, int *zone_minutes_r)
+int hdr_date_parse_common_stop(mv_str raw, int64_t *time_r, int *zone_minutes_r, const char **stop_r)
 {
 	const char *p = raw.p, *end = raw.p + raw.len;
 	struct date_fields f;
@@ -584,9 +616,16 @@ int hdr_date_parse_common(mv_str raw, int64_t *time_r, int *zone_minutes_r)
 		p += 4;
 		(void)skip_wsp(&p, end);
 	}
-	if (!read_fixed_layout(p, end, &f) && !read_spaced_layout(p, end, &f))
+	if (!read_fixed_layout(p, end, &f, stop_r) && !read_spaced_layout(p, end, &f, stop_r))
 		return DATE_NOT_COMMON;
 	return date_finish(&f, time_r, zone_minutes_r);
+}
+
+int hdr_date_parse_common(mv_str raw, int64_t *time_r, int *zone_minutes_r)
+{
+	const char *stop;
+
+	return hdr_date_parse_common_stop(raw, time_r, zone_minutes_r, &stop);
 }
 
 int mv_date_parse(mv_str raw, int64_t *time_r, int *zone_minutes_r)

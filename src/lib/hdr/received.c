@@ -16,6 +16,7 @@
 
 #include "mailvet/hdr.h"
 
+#include "hdr/date_int.h"
 #include "hdr/hdr_lex.h"
 
 #define RCVD_MAX_TOKENS 256
@@ -194,6 +195,49 @@ static bool semi_starts_date(struct rcursor *c)
 	if (next_semi(c, c->p, &bad) != NULL)
 		return false;
 	c->bad |= bad;	/* an unclosed comment or quote in the date */
+	return true;
+}
+
+/* The text from p to end without the white space mv_str_trim() drops around it. */
+static inline mv_str trimmed(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+		end--;
+	return mv_str_make(p, (size_t)(end - p));
+}
+
+/*
+ * After a ';': true when the rest is a date of the common shape followed by
+ * nothing but white space and flat comments ("... -0700 (PDT)"), so no ';'
+ * follows and nothing is left open; the date is then set.  The date's own
+ * bytes hold none of the bytes next_semi() stops at, so only the few after
+ * it are looked at.  False sends the caller to the general search.
+ */
+static bool plain_date_follows(const struct rcursor *c, struct mv_received *out)
+{
+	mv_str text = trimmed(c->p, c->end);
+	const char *p, *end = text.p + text.len;
+	int64_t date;
+	int zone;
+
+	if (hdr_date_parse_common_stop(text, &date, &zone, &p) != 0)
+		return false;
+	for (;;) {
+		while (p < end && hdr_is(*p, HDR_C_WSP))
+			p++;
+		if (p == end)
+			break;
+		if (*p != '(')
+			return false;
+		p = hdr_find_class(p + 1, end, HDR_C_NESTING);
+		if (p == end || *p != ')')
+			return false;
+		p++;
+	}
+	out->date_raw = text;
+	out->date = date;
 	return true;
 }
 
@@ -693,7 +737,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 	struct peer pr;
 	mv_str from_value = MV_STR_NULL;
 	bool need_value = false, in_from = false, plain_literal = false, with_open = false;
-	bool extra_open = false, any_clause = false;
+	bool extra_open = false, any_clause = false, date_set = false;
 	unsigned n = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -703,6 +747,10 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		if (t.kind == RT_END)
 			break;
 		/* The date follows the last ';' outside comments. */
+		if (t.kind == RT_SEMI && plain_date_follows(&c, out)) {
+			date_set = true;
+			break;
+		}
 		if (t.kind == RT_SEMI && semi_starts_date(&c)) {
 			date_at = c.p;
 			break;
@@ -808,10 +856,12 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		set_peer(out, from_value, &pr, plain_literal);
 	if (out->ip.len != 0 && memchr(out->ip.p, ':', out->ip.len) != NULL)
 		out->flags |= MV_RCVD_IPV6;
-	if (date_at != NULL) {
+	if (date_set) {
+		/* plain_date_follows() read it */
+	} else if (date_at != NULL) {
 		int zone;
 
-		out->date_raw = mv_str_trim(mv_str_make(date_at, (size_t)(raw.p + raw.len - date_at)));
+		out->date_raw = trimmed(date_at, raw.p + raw.len);
 		if (mv_date_parse(out->date_raw, &out->date, &zone) != 0) {
 			out->date = 0;
 			out->flags |= MV_RCVD_BAD;
