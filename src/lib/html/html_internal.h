@@ -326,8 +326,12 @@ struct mv_html_parser {
 	unsigned char base_set;
 	mv_str base_href;
 
-	/* Last, so that a new parser clears only what comes before it: levels are written when pushed. */
-	struct html_level stack[HTML_MAX_DEPTH];
+	/*
+	 * Last, so that a new parser clears only what comes before it: levels are
+	 * written when pushed.  One more than the ceiling, so that a start tag can
+	 * build its level in place at stack[depth] before it knows if it is pushed.
+	 */
+	struct html_level stack[HTML_MAX_DEPTH + 1];
 };
 
 /*
