@@ -1,6 +1,6 @@
 /*
  * HTML tokenizer: a one-shot parse, a chunked parse (chunk size from the
- * first byte) and a parse fed one byte at a time (no fast path applies: every
+ * first byte, each chunk freed after it is fed) and a parse fed one byte at a time (no fast path applies: every
  * byte goes through the state machine) must agree, and the text must come
  * out collapsed.
  */
@@ -37,8 +37,17 @@ static void parse_chunked(mv_arena *a, const uint8_t *data, size_t size, size_t 
 	struct mv_html_parser *p = mv_html_parser_new(a, 0, 0);
 	size_t off;
 
-	for (off = 0; off < size; off += chunk)
-		mv_html_parser_feed(p, (const char *)data + off, size - off < chunk ? size - off : chunk);
+	for (off = 0; off < size; off += chunk) {
+		size_t n = size - off < chunk ? size - off : chunk;
+		/* The chunk is the caller's only until feed returns: a read after is a use after free. */
+		char *copy = malloc(n);
+
+		if (copy == NULL)
+			abort();
+		memcpy(copy, data + off, n);
+		mv_html_parser_feed(p, copy, n);
+		free(copy);
+	}
 	mv_html_parser_finish(p, r);
 }
 

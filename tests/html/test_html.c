@@ -354,6 +354,7 @@ static void parse_chunked(mv_arena *a, mv_str doc, size_t chunk, unsigned *seed,
 			  struct mv_html_result *r)
 {
 	struct mv_html_parser *p = mv_html_parser_new(a, 0, 0);
+	static char scratch[64];
 	size_t off = 0;
 
 	while (off < doc.len) {
@@ -363,9 +364,14 @@ static void parse_chunked(mv_arena *a, mv_str doc, size_t chunk, unsigned *seed,
 			*seed = *seed * 1103515245u + 12345u;
 			n = 1 + (*seed >> 16) % 64;
 		}
+		if (n > sizeof(scratch))
+			n = sizeof(scratch);
 		if (n > doc.len - off)
 			n = doc.len - off;
-		mv_html_parser_feed(p, doc.p + off, n);
+		/* The chunk is the caller's only until feed returns: spoil it after. */
+		memcpy(scratch, doc.p + off, n);
+		mv_html_parser_feed(p, scratch, n);
+		memset(scratch, 'X', n);
 		off += n;
 	}
 	mv_html_parser_finish(p, r);

@@ -265,7 +265,13 @@ enum html_sink {
 	SINK_TITLE,
 };
 
+/*
+ * A kept attribute's value: in values at off, or, when the tag lexer took it
+ * whole from the input, at direct (no copy; the input outlives the tag
+ * unless the tag goes on in the next chunk, see attrs_keep()).
+ */
 struct html_attr_slot {
+	const char *direct;
 	uint32_t off;
 	uint32_t len;
 };
@@ -295,6 +301,7 @@ struct mv_html_parser {
 	int cur_attr;			/* slot receiving the value, or ATTR_NONE */
 	struct html_attr_slot attrs[ATTR_COUNT];
 	unsigned attrs_set;		/* bit (1 << attr) when attrs[attr] holds a value */
+	unsigned attrs_in_input;	/* bit (1 << attr) when that value is direct in this chunk's input */
 	mv_buf values;			/* values of the current tag's kept attributes */
 	char raw_name[HTML_MAX_RAW_NAME];	/* "</name" seen so far inside raw text */
 	unsigned raw_len;
@@ -326,8 +333,12 @@ struct mv_html_parser {
 	unsigned char base_set;
 	mv_str base_href;
 
-	/* Last, so that a new parser clears only what comes before it: levels are written when pushed. */
-	struct html_level stack[HTML_MAX_DEPTH];
+	/*
+	 * Last, so that a new parser clears only what comes before it: levels are
+	 * written when pushed.  One more than the ceiling, so that a start tag can
+	 * build its level in place at stack[depth] before it knows if it is pushed.
+	 */
+	struct html_level stack[HTML_MAX_DEPTH + 1];
 };
 
 /*
@@ -396,7 +407,7 @@ static inline mv_str html_attr_get(const struct mv_html_parser *p, int attr)
 		return MV_STR_NULL;
 	if (slot->len == 0)
 		return MV_STR_LIT("");
-	return mv_str_make(p->values.p + slot->off, slot->len);
+	return mv_str_make(slot->direct != NULL ? slot->direct : p->values.p + slot->off, slot->len);
 }
 /* Adds a link (href trimmed and copied); returns its index or -1 (limit, empty href, memory). */
 int html_link_add(struct mv_html_parser *p, enum mv_html_link_kind kind, mv_str href, mv_str text,

@@ -16,6 +16,12 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+/* mv_str_eq_ci() with the length first: most names a style holds differ in it. */
+static inline int is_ci(mv_str s, const char *lit)
+{
+	return s.len == strlen(lit) && mv_str_eq_ci(s, lit);
+}
+
 static mv_str trim(mv_str s)
 {
 	while (s.len != 0 && is_space(s.p[0])) {
@@ -158,10 +164,11 @@ uint32_t html_color_parse(const char *p, size_t len, int legacy)
 
 		return parse_rgb(mv_str_make(s.p + open, s.len - open));
 	}
-	if (mv_str_eq_ci(s, "transparent"))
+	if (is_ci(s, "transparent"))
 		return HTML_COLOR_TRANSPARENT;
 	for (i = 0; i < sizeof(color_names) / sizeof(color_names[0]); i++) {
-		if (mv_str_eq_ci(s, color_names[i].name))
+		/* The first letter rules out most names with no call. */
+		if (mv_ascii_lower(s.p[0]) == color_names[i].name[0] && mv_str_eq_ci(s, color_names[i].name))
 			return color_names[i].rgb;
 	}
 	/* Legacy colour attributes (bgcolor=ffffff) often omit the '#'. */
@@ -220,44 +227,44 @@ static void declaration(struct html_level *lv, struct style_state *st, mv_str pr
 	/* Most declarations in mail (padding, margin, font-family...) are none of ours. */
 	if (prop.len < 5 || strchr("dvfomhwcbDVFOMHWCB", prop.p[0]) == NULL)
 		return;
-	if (mv_str_eq_ci(prop, "display")) {
-		if (mv_str_eq_ci(v, "none"))
+	if (is_ci(prop, "display")) {
+		if (is_ci(v, "none"))
 			lv->hidden = 1;
-	} else if (mv_str_eq_ci(prop, "visibility")) {
-		if (mv_str_eq_ci(v, "hidden") || mv_str_eq_ci(v, "collapse"))
+	} else if (is_ci(prop, "visibility")) {
+		if (is_ci(v, "hidden") || is_ci(v, "collapse"))
 			lv->vis = 1;
-		else if (mv_str_eq_ci(v, "visible"))
+		else if (is_ci(v, "visible"))
 			lv->vis = 0;
-	} else if (mv_str_eq_ci(prop, "font-size")) {
+	} else if (is_ci(prop, "font-size")) {
 		if (!parse_length(v, &num, &unit))
 			lv->tiny = 0;	/* keywords: small, medium, ... */
 		else if (num <= 0)
 			lv->tiny = 1;
-		else if (num <= 1 && (mv_str_eq_ci(unit, "px") || mv_str_eq_ci(unit, "pt")))
+		else if (num <= 1 && (is_ci(unit, "px") || is_ci(unit, "pt")))
 			lv->tiny = 1;
-		else if (!mv_str_eq_ci(unit, "em") && !mv_str_eq_ci(unit, "%") && !mv_str_eq_ci(unit, "ex"))
+		else if (!is_ci(unit, "em") && !is_ci(unit, "%") && !is_ci(unit, "ex"))
 			lv->tiny = 0;	/* an absolute size undoes an inherited 0; relative ones do not */
-	} else if (mv_str_eq_ci(prop, "opacity")) {
+	} else if (is_ci(prop, "opacity")) {
 		if (parse_length(v, &num, &unit)) {
 			if (mv_str_eq(unit, "%"))
 				num /= 100;
 			if (num < 0.05)
 				lv->hidden = 1;
 		}
-	} else if (mv_str_eq_ci(prop, "overflow") || mv_str_eq_ci(prop, "overflow-x") ||
-		   mv_str_eq_ci(prop, "overflow-y")) {
-		if (mv_str_eq_ci(v, "hidden") || mv_str_eq_ci(v, "clip"))
+	} else if (is_ci(prop, "overflow") || is_ci(prop, "overflow-x") ||
+		   is_ci(prop, "overflow-y")) {
+		if (is_ci(v, "hidden") || is_ci(v, "clip"))
 			st->overflow_hidden = 1;
-	} else if (mv_str_eq_ci(prop, "max-height") || mv_str_eq_ci(prop, "height") ||
-		   mv_str_eq_ci(prop, "max-width") || mv_str_eq_ci(prop, "width")) {
+	} else if (is_ci(prop, "max-height") || is_ci(prop, "height") ||
+		   is_ci(prop, "max-width") || is_ci(prop, "width")) {
 		if (is_zero_length(v))
 			st->zero_box = 1;
-	} else if (mv_str_eq_ci(prop, "color")) {
+	} else if (is_ci(prop, "color")) {
 		c = html_color_parse(v.p, v.len, 0);
 		if (c != HTML_COLOR_UNSET)
 			lv->fg = c;
-	} else if (mv_str_eq_ci(prop, "background-color") || mv_str_eq_ci(prop, "background")) {
-		c = mv_str_eq_ci(prop, "background") ? background_color(v) : html_color_parse(v.p, v.len, 0);
+	} else if (is_ci(prop, "background-color") || is_ci(prop, "background")) {
+		c = is_ci(prop, "background") ? background_color(v) : html_color_parse(v.p, v.len, 0);
 		if (c != HTML_COLOR_UNSET && c != HTML_COLOR_TRANSPARENT)
 			lv->bg = c;
 	}

@@ -160,6 +160,7 @@ static void tag_begin(struct mv_html_parser *p, int is_end)
 	p->tag_long = 0;
 	p->cur_attr = ATTR_NONE;
 	p->attrs_set = 0;
+	p->attrs_in_input = 0;
 	p->values.len = 0;
 }
 
@@ -341,6 +342,7 @@ static inline void attr_name_done(struct mv_html_parser *p)
 		id = html_attr_lookup(p->attr_name, p->attr_len);
 	if (id != ATTR_NONE && (p->attrs_set & (1u << id)) == 0) {
 		p->attrs_set |= 1u << id;
+		p->attrs[id].direct = NULL;
 		p->attrs[id].off = (uint32_t)p->values.len;
 		p->attrs[id].len = 0;
 		p->cur_attr = id;
@@ -366,6 +368,50 @@ static void attr_append(struct mv_html_parser *p, const char *s, size_t n)
 	slot->len += (uint32_t)(p->values.len - before);
 	if (p->values.len - before != n)
 		p->flags |= MV_HTML_LIMIT_VALUE;
+}
+
+/*
+ * The whole value of the kept attribute just begun, s[0..n) in the input:
+ * referred to where it is rather than copied, when it needs no cut.
+ */
+static void attr_take_whole(struct mv_html_parser *p, const char *s, size_t n)
+{
+	struct html_attr_slot *slot = &p->attrs[p->cur_attr];
+
+	if (n > HTML_MAX_VALUE || slot->len != 0) {
+		attr_append(p, s, n);
+		return;
+	}
+	slot->direct = s;
+	slot->len = (uint32_t)n;
+	p->attrs_in_input |= 1u << p->cur_attr;
+}
+
+/*
+ * The input of this chunk is the caller's until it returns: the values of a
+ * tag that goes on in the next chunk are copied into the arena (not into
+ * values, where the value being read must stay last).
+ */
+static void attrs_keep(struct mv_html_parser *p)
+{
+	unsigned id;
+
+	for (id = 0; id < ATTR_COUNT; id++) {
+		struct html_attr_slot *slot = &p->attrs[id];
+		char *copy;
+
+		if ((p->attrs_in_input & (1u << id)) == 0 || slot->len == 0)
+			continue;	/* an empty value is read as "" wherever it is */
+		copy = mv_arena_alloc(p->arena, slot->len);
+		if (copy == NULL) {
+			slot->len = 0;
+			p->flags |= MV_HTML_LIMIT_VALUE;
+			continue;
+		}
+		memcpy(copy, slot->direct, slot->len);
+		slot->direct = copy;
+	}
+	p->attrs_in_input = 0;
 }
 
 static void tag_emit(struct mv_html_parser *p)
@@ -1047,10 +1093,13 @@ static size_t lex_tag_fast(struct mv_html_parser *p, const unsigned char *s, siz
 		if (c == '"' || c == '\'') {
 			p->state = c == '"' ? ST_ATTR_VALUE_DQ : ST_ATTR_VALUE_SQ;
 			j = find_stop(s, ++i, n, c, '&');
-			if (p->cur_attr != ATTR_NONE)
-				attr_append(p, (const char *)s + i, j - i);
-			if (j == n || s[j] != c)
+			if (j == n || s[j] != c) {
+				if (p->cur_attr != ATTR_NONE)
+					attr_append(p, (const char *)s + i, j - i);
 				return j;	/* '&' or NUL */
+			}
+			if (p->cur_attr != ATTR_NONE)
+				attr_take_whole(p, (const char *)s + i, j - i);
 			i = j + 1;
 			p->state = ST_AFTER_ATTR_VALUE_Q;
 			if (i == n)
@@ -1065,8 +1114,12 @@ static size_t lex_tag_fast(struct mv_html_parser *p, const unsigned char *s, siz
 				return i;
 			p->state = ST_ATTR_VALUE_UNQ;
 			j = scan(s, i, n, S_UNQ);
-			if (p->cur_attr != ATTR_NONE)
-				attr_append(p, (const char *)s + i, j - i);
+			if (p->cur_attr != ATTR_NONE) {
+				if (j < n && (s[j] == '>' || is_space(s[j])))
+					attr_take_whole(p, (const char *)s + i, j - i);
+				else
+					attr_append(p, (const char *)s + i, j - i);
+			}
 			if (j == n)
 				return n;
 			c = s[j];
@@ -1261,6 +1314,12 @@ int mv_html_parser_feed(struct mv_html_parser *p, const char *data, size_t len)
 	}
 	p->fed += len;
 	run(p, (const unsigned char *)data, len, 0);
+	if (p->attrs_in_input != 0) {
+		/* Only a tag still open needs its values; the last complete one's are spent. */
+		if (!is_text_state(p->state))
+			attrs_keep(p);
+		p->attrs_in_input = 0;
+	}
 	return mv_arena_exhausted(p->arena) ? -1 : 0;
 }
 

@@ -22,7 +22,7 @@ static uint32_t tag_key(uint32_t hash)
 /* What a tag we have no rule for is: no id, no flags, no raw text. */
 static const struct html_tag_info unknown_tag = { NULL, TAG_UNKNOWN, RAW_NONE, 0 };
 
-static const struct html_tag_info *tag_info(const struct mv_html_parser *p, uint32_t hash)
+static inline const struct html_tag_info *tag_info(const struct mv_html_parser *p, uint32_t hash)
 {
 	const struct html_tag_info *t = p->tag_long ? NULL : html_tag_lookup(p->tag_name, p->tag_len, hash);
 
@@ -73,22 +73,25 @@ static void separate(struct mv_html_parser *p, unsigned flags)
 	html_collect_sep(&p->atext, sep != 0);
 }
 
-/* Returns 1 when lv was pushed, 0 when folded into the top level. */
-static int push(struct mv_html_parser *p, const struct html_level *lv)
+/*
+ * Pushes the level built in place at stack[depth]; past the ceiling it is
+ * folded into the top level instead.
+ */
+static void push(struct mv_html_parser *p)
 {
+	const struct html_level *lv = &p->stack[p->depth];
 	struct html_level *top;
 
 	if (p->depth < HTML_MAX_DEPTH) {
-		p->stack[p->depth++] = *lv;
+		p->depth++;
 		p->open_count[lv->id]++;
-		return 1;
+		return;
 	}
 	/* XXX: flat past the ceiling; keep the hiding so deep nesting cannot unhide text. */
 	top = &p->stack[p->depth - 1];
 	top->hidden |= (unsigned char)level_hidden(lv);
 	top->drop |= lv->drop;
 	top->sink = level_sink(top);
-	return 0;
 }
 
 /* Removes the levels from idx up; an anchor opened there is closed. */
@@ -349,33 +352,55 @@ static void anchor_open(struct mv_html_parser *p, int hidden)
 	}
 }
 
+/*
+ * The tags whose start does more than push a level: an implied close, a
+ * document flag, a template, raw text.  With no kept attribute and no
+ * TF_CLOSES_P, the others (font, b, span, table, ...) change nothing else.
+ */
+static const unsigned char start_busy[TAG_COUNT] = {
+	[TAG_LI] = 1, [TAG_DD] = 1, [TAG_DT] = 1, [TAG_TD] = 1, [TAG_TH] = 1, [TAG_TR] = 1,
+	[TAG_A] = 1, [TAG_OPTION] = 1, [TAG_TEMPLATE] = 1,
+	[TAG_FORM] = 1, [TAG_IFRAME] = 1, [TAG_FRAME] = 1, [TAG_OBJECT] = 1, [TAG_EMBED] = 1,
+	[TAG_APPLET] = 1, [TAG_SCRIPT] = 1,
+};
+
 void html_tree_start_tag(struct mv_html_parser *p)
 {
 	uint32_t hash = p->tag_hash;
 	const struct html_tag_info *t = tag_info(p, hash);
 	unsigned id = t->id, flags = t->flags;
-	struct html_level lv;
+	struct html_level *lv;
 	int hidden;
 
 	p->n_tags++;
-	implied_closes(p, id, flags);
+	if (((flags & TF_CLOSES_P) | start_busy[id]) != 0)
+		implied_closes(p, id, flags);
 	separate(p, flags);
 
-	lv = p->stack[p->depth - 1];
-	lv.key = tag_key(hash);
-	lv.id = (unsigned char)id;
-	lv.flags = (unsigned char)flags;
+	/* Built in place over the slot past the top (there is always one): a push is then a count. */
+	lv = &p->stack[p->depth];
+	*lv = lv[-1];
+	lv->key = tag_key(hash);
+	lv->id = (unsigned char)id;
+	lv->flags = (unsigned char)flags;
+	if ((start_busy[id] | t->raw | p->attrs_set) == 0) {
+		/* The level is its parent's: no style, no link, no raw text. */
+		if ((flags & TF_VOID) == 0)
+			push(p);
+		update_sink(p);	/* an implied close of <p> may have popped a hidden level */
+		return;
+	}
 	/* Without attributes a level is its parent's, whose sink is already known. */
 	if (id == TAG_TEMPLATE || p->attrs_set != 0) {
 		if (id == TAG_TEMPLATE)
-			lv.drop = 1;
-		level_from_attrs(p, &lv, id);
-		lv.sink = level_sink(&lv);
+			lv->drop = 1;
+		level_from_attrs(p, lv, id);
+		lv->sink = level_sink(lv);
 	}
-	hidden = lv.sink != SINK_VISIBLE;
+	hidden = lv->sink != SINK_VISIBLE;
 
 	if ((flags & TF_VOID) == 0)
-		(void)push(p, &lv);
+		push(p);
 	p->flags |= doc_flags[id];
 	/* Most tags keep no attribute: they have no link and no style. */
 	if (p->attrs_set != 0) {
@@ -387,6 +412,7 @@ void html_tree_start_tag(struct mv_html_parser *p)
 		start_raw(p, t);
 	update_sink(p);
 }
+
 void html_tree_end_tag(struct mv_html_parser *p)
 {
 	uint32_t hash = p->tag_hash;
