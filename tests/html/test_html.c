@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "html/html_internal.h"
 #include "mailvet/html.h"
 #include "test.h"
 
@@ -539,8 +540,15 @@ static void test_html_pathological_inputs_are_fast(void)
 	}
 }
 
+/* The tag table's multiplier gives every known tag a slot of its own (a new tag may need a new one). */
+static void test_html_tag_table_is_perfect(void)
+{
+	CHECK(html_tag_table_perfect());
+}
+
 int main(void)
 {
+	RUN(test_html_tag_table_is_perfect);
 	RUN(test_html_text_cases);
 	RUN(test_html_nul_in_text);
 	RUN(test_html_links);

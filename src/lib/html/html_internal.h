@@ -109,8 +109,21 @@ _Static_assert(HTML_TAG_NAME_PAD == 16, "html_name_hash() reads the padding as t
 /* Fills the tag and attribute tables once per process; every parser calls it before its first lookup. */
 void html_tags_init(void);
 
-/* Open addressing; a power of two over twice the number of tags, so that misses end fast. */
+/*
+ * A perfect hash: HTML_TAG_SLOT_MUL was searched for (docs/internals/html.md)
+ * so that every known tag has a slot of its own.  A lookup reads one slot,
+ * with no probe loop whose length the predictor would have to guess;
+ * html_tag_table_perfect() checks it in the tests.
+ */
 #define HTML_TAG_SLOTS 256
+#define HTML_TAG_SLOT_MUL 0x7E6E45AFu
+
+static inline unsigned html_tag_slot_of(uint32_t hash)
+{
+	return (uint32_t)(hash * HTML_TAG_SLOT_MUL) >> 24;
+}
+_Static_assert(HTML_TAG_SLOTS == 1u << 8, "html_tag_slot_of() keeps the top 8 bits");
+_Static_assert(HTML_TAG_NAME_PAD == 2 * sizeof(uint64_t), "html_tag_lookup() compares the padding as two words");
 
 /* The name is kept zero-padded, so that a match is one fixed-size compare. */
 struct html_tag_slot {
@@ -123,25 +136,24 @@ struct html_tag_slot {
 /* Filled by html_tags_init(); read only afterwards. */
 extern struct html_tag_slot html_tag_slots[HTML_TAG_SLOTS];
 
+/* 1 when every known tag is found in its own slot (for the tests). */
+int html_tag_table_perfect(void);
+
 /*
  * NULL for a tag we have no rule for; hash is html_name_hash(name, len).  name has
  * HTML_TAG_NAME_PAD readable bytes, zero past len (the longest known name is 10 bytes).
- * Inline: it runs for every start and end tag.
+ * Inline: it runs for every start and end tag.  An empty slot has len 0.
  */
 static inline const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash)
 {
-	unsigned slot;
+	const struct html_tag_slot *ts = &html_tag_slots[html_tag_slot_of(hash)];
+	uint64_t want[2], have[2], diff;
 
-	if (len > HTML_TAG_NAME_PAD)
-		return NULL;
-	for (slot = hash & (HTML_TAG_SLOTS - 1); html_tag_slots[slot].tag != NULL;
-	     slot = (slot + 1) & (HTML_TAG_SLOTS - 1)) {
-		const struct html_tag_slot *ts = &html_tag_slots[slot];
-
-		if (ts->hash == hash && ts->len == len && memcmp(ts->name, name, HTML_TAG_NAME_PAD) == 0)
-			return ts->tag;
-	}
-	return NULL;
+	/* One test of all the differences: unknown tags are common, so no early way out. */
+	memcpy(want, ts->name, sizeof(want));
+	memcpy(have, name, sizeof(have));
+	diff = (want[0] ^ have[0]) | (want[1] ^ have[1]) | (ts->hash ^ hash) | (ts->len ^ len);
+	return diff == 0 ? ts->tag : NULL;
 }
 
 enum html_attr {

@@ -159,16 +159,32 @@ static void tag_slots_fill(void)
 
 			memcpy(name, t->name, len);
 			hash = html_name_hash(name, len);
-			slot = hash & (HTML_TAG_SLOTS - 1);
-
-			while (html_tag_slots[slot].tag != NULL)
-				slot = (slot + 1) & (HTML_TAG_SLOTS - 1);
+			slot = html_tag_slot_of(hash);
 			html_tag_slots[slot].hash = hash;
 			html_tag_slots[slot].len = (uint32_t)len;
 			memcpy(html_tag_slots[slot].name, t->name, len);
 			html_tag_slots[slot].tag = t;
 		}
 	}
+}
+
+int html_tag_table_perfect(void)
+{
+	size_t len;
+
+	html_tags_init();
+	for (len = 1; len < sizeof(tags_by_len) / sizeof(tags_by_len[0]); len++) {
+		const struct html_tag_info *t;
+
+		for (t = tags_by_len[len]; t->name != NULL; t++) {
+			char name[HTML_TAG_NAME_PAD] = { 0 };
+
+			memcpy(name, t->name, len);
+			if (html_tag_lookup(name, len, html_name_hash(name, len)) != t)
+				return 0;
+		}
+	}
+	return 1;
 }
 
 /*
