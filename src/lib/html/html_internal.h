@@ -249,8 +249,8 @@ void html_collect_in(struct html_collect *c, const char *s, size_t n, size_t ava
 /* Owes a separator (1 space, 2 line break) before the next word; the larger one wins. */
 static inline void html_collect_sep(struct html_collect *c, unsigned char sep)
 {
-	if (sep > c->pending)
-		c->pending = sep;
+	/* Stored even when unchanged: a branch here would follow the text, which no predictor guesses. */
+	c->pending = sep > c->pending ? sep : c->pending;
 }
 
 /* --- the parser --- */
