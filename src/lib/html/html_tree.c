@@ -364,15 +364,18 @@ static const unsigned char start_busy[TAG_COUNT] = {
 	[TAG_APPLET] = 1, [TAG_SCRIPT] = 1,
 };
 
-void html_tree_start_tag(struct mv_html_parser *p)
+/*
+ * A start tag that does more than push its parent's level: an implied close,
+ * kept attributes, a link, a document flag, raw text.  Out of line, so that
+ * the common tag saves no registers for it.
+ */
+__attribute__((noinline))
+static void start_tag_busy(struct mv_html_parser *p, const struct html_tag_info *t, uint32_t hash)
 {
-	uint32_t hash = p->tag_hash;
-	const struct html_tag_info *t = tag_info(p, hash);
 	unsigned id = t->id, flags = t->flags;
 	struct html_level *lv;
 	int hidden;
 
-	p->n_tags++;
 	if (((flags & TF_CLOSES_P) | start_busy[id]) != 0)
 		implied_closes(p, id, flags);
 	separate(p, flags);
@@ -411,6 +414,29 @@ void html_tree_start_tag(struct mv_html_parser *p)
 	if (t->raw != RAW_NONE)
 		start_raw(p, t);
 	update_sink(p);
+}
+
+void html_tree_start_tag(struct mv_html_parser *p)
+{
+	uint32_t hash = p->tag_hash;
+	const struct html_tag_info *t = tag_info(p, hash);
+	unsigned id = t->id, flags = t->flags;
+	struct html_level *lv;
+
+	p->n_tags++;
+	if (((flags & TF_CLOSES_P) | start_busy[id] | t->raw | p->attrs_set) != 0) {
+		start_tag_busy(p, t, hash);
+		return;
+	}
+	/* Most tags (font, b, span, ...) push a copy of their parent's level: where text goes stays. */
+	separate(p, flags);
+	lv = &p->stack[p->depth];
+	*lv = lv[-1];
+	lv->key = tag_key(hash);
+	lv->id = (unsigned char)id;
+	lv->flags = (unsigned char)flags;
+	if ((flags & TF_VOID) == 0)
+		push(p);
 }
 
 void html_tree_end_tag(struct mv_html_parser *p)
