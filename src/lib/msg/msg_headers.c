@@ -147,17 +147,27 @@ static int headers_push(struct mv_msg *msg, struct mv_part *part, unsigned *cap)
 	return 0;
 }
 
-/* Appends field i to the chain of its name slot. */
-static void chain_in_slot(struct mv_part *part, uint32_t slot_last[MV_NAME_SLOTS], unsigned i)
+/*
+ * Chains every field to its name slot once the section is indexed (the array
+ * no longer moves then).  Each slot keeps a pointer to the link that its next
+ * field fills, so no branch asks whether the slot is still empty.
+ */
+static void chain_name_slots(struct mv_part *part)
 {
-	unsigned slot = msg_name_slot(part->headers[i].name_key);
+	uint32_t *tail[MV_NAME_SLOTS];
+	unsigned i;
 
-	part->headers[i].next_in_slot = 0;
-	if (slot_last[slot] != 0)
-		part->headers[slot_last[slot] - 1].next_in_slot = i + 1;
-	else
-		part->name_slot_first[slot] = i + 1;
-	slot_last[slot] = i + 1;
+	for (i = 0; i < MV_NAME_SLOTS; i++) {
+		part->name_slot_first[i] = 0;
+		tail[i] = &part->name_slot_first[i];
+	}
+	for (i = 0; i < part->n_headers; i++) {
+		unsigned slot = msg_name_slot(part->headers[i].name_key);
+
+		part->headers[i].next_in_slot = 0;
+		*tail[slot] = i + 1;
+		tail[slot] = &part->headers[i].next_in_slot;
+	}
 }
 
 const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const char *p, const char *end)
@@ -165,7 +175,6 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 	const char *start = p;
 	struct mv_header *cur = NULL;
 	unsigned cap = 0, eol[2] = { 0, 0 };
-	uint32_t slot_last[MV_NAME_SLOTS] = { 0 };	/* 1 + index of the last field per slot */
 
 	while (p < end) {
 		const char *next = msg_next_line(p, end);
@@ -211,11 +220,11 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 			cur->name = mv_str_make(p, name_len);
 			cur->value = mv_str_make(v, (size_t)(content_end - v));
 			cur->name_key = msg_name_key(p, name_len);
-			chain_in_slot(part, slot_last, part->n_headers - 1);
 		}
 		count_eol(content_end, next, eol);
 		p = next;
 	}
+	chain_name_slots(part);
 	part->header_raw = mv_str_make(start, (size_t)(p - start));
 	/* Mixed line ends in the top-level header section hint at a spliced message. */
 	if (part == msg->root && eol[0] != 0 && eol[1] != 0)
