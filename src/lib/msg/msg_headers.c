@@ -149,24 +149,20 @@ static int headers_push(struct mv_msg *msg, struct mv_part *part, unsigned *cap)
 
 /*
  * Chains every field to its name slot once the section is indexed (the array
- * no longer moves then).  Each slot keeps a pointer to the link that its next
- * field fills, so no branch asks whether the slot is still empty.
+ * no longer moves then).  Going from the last field to the first, each field
+ * is put in front of its slot's chain, which leaves the chains in input order
+ * with no branch on whether a slot is still empty.
  */
 static void chain_name_slots(struct mv_part *part)
 {
-	uint32_t *tail[MV_NAME_SLOTS];
 	unsigned i;
 
-	for (i = 0; i < MV_NAME_SLOTS; i++) {
-		part->name_slot_first[i] = 0;
-		tail[i] = &part->name_slot_first[i];
-	}
-	for (i = 0; i < part->n_headers; i++) {
+	memset(part->name_slot_first, 0, sizeof(part->name_slot_first));
+	for (i = part->n_headers; i-- > 0;) {
 		unsigned slot = msg_name_slot(part->headers[i].name_key);
 
-		part->headers[i].next_in_slot = 0;
-		*tail[slot] = i + 1;
-		tail[slot] = &part->headers[i].next_in_slot;
+		part->headers[i].next_in_slot = part->name_slot_first[slot];
+		part->name_slot_first[slot] = i + 1;
 	}
 }
 
