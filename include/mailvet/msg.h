@@ -75,7 +75,7 @@ struct mv_header {
 };
 
 /* Fields are chained by a hash of their name key, so a lookup visits few of them. */
-#define MV_NAME_SLOTS 16
+#define MV_NAME_SLOTS 64
 
 struct mv_part {
 	struct mv_part *parent;

@@ -269,9 +269,11 @@ static void test_qp_blocks_match_reference(void)
 
 			for (i = 0; i < len; i++) {
 				seed = seed * 1103515245u + 12345u;
-				/* Mostly plain text, so that the runs are long enough for the block path. */
-				in[i] = (seed >> 16) % 4 != 0 ? (char)('a' + (seed >> 20) % 26)
-							      : pieces[(seed >> 20) % (sizeof(pieces) - 1)];
+				/* Mostly plain text in even rounds, so that the runs are long enough for the
+				 * block path; mostly escapes and breaks in odd ones. */
+				in[i] = ((seed >> 16) % 4 != 0) == (round % 2 == 0)
+						? (char)('a' + (seed >> 20) % 26)
+						: pieces[(seed >> 20) % (sizeof(pieces) - 1)];
 			}
 			got = mime_qp_decode(in, len, out, &problems);
 			want = qp_reference(in, len, ref, &ref_problems);

@@ -479,6 +479,28 @@ static void test_header_lookup_by_name(void)
 	msg = parse("subject: a\nSubject: b\n\nx");
 	CHECK(msg->problems & MV_PROB_DUP_HEADER);
 	mv_msg_free(&msg);
+	/* "Foom" and a 260-byte name have the name key of "From" (the key keeps len & 0xff) but are other fields. */
+	{
+		char buf[400];
+		size_t n = 0;
+
+		memcpy(buf, "From: a\nFoom: b\n", 16);
+		n = 16;
+		memset(buf + n, 'x', 260);
+		buf[n] = 'F';
+		buf[n + 130] = 'o';
+		buf[n + 259] = 'm';
+		n += 260;
+		memcpy(buf + n, ": c\n\nx", 7);
+		n += 7;
+		CHECK(mv_msg_parse(buf, n, NULL, &msg) == 0);
+		CHECK_INT(msg->root->n_headers, 3);
+		CHECK_INT(msg->problems & MV_PROB_DUP_HEADER, 0);
+		mv_msg_free(&msg);
+	}
+	msg = parse("Foom: b\nTo: c\nFROM: a\nfrom: b\n\nx");
+	CHECK(msg->problems & MV_PROB_DUP_HEADER);
+	mv_msg_free(&msg);
 	/* A name byte outside ftext (here '\x01') stops the name: not a field, the body starts. */
 	msg = parse("A: 1\nX-Seventeen-Bytes\x01: 2\n\nx");
 	CHECK_INT(msg->root->n_headers, 1);

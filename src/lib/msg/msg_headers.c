@@ -147,17 +147,23 @@ static int headers_push(struct mv_msg *msg, struct mv_part *part, unsigned *cap)
 	return 0;
 }
 
-/* Appends field i to the chain of its name slot. */
-static void chain_in_slot(struct mv_part *part, uint32_t slot_last[MV_NAME_SLOTS], unsigned i)
+/*
+ * Chains every field to its name slot once the section is indexed (the array
+ * no longer moves then).  Going from the last field to the first, each field
+ * is put in front of its slot's chain, which leaves the chains in input order
+ * with no branch on whether a slot is still empty.
+ */
+static void chain_name_slots(struct mv_part *part)
 {
-	unsigned slot = msg_name_slot(part->headers[i].name_key);
+	unsigned i;
 
-	part->headers[i].next_in_slot = 0;
-	if (slot_last[slot] != 0)
-		part->headers[slot_last[slot] - 1].next_in_slot = i + 1;
-	else
+	memset(part->name_slot_first, 0, sizeof(part->name_slot_first));
+	for (i = part->n_headers; i-- > 0;) {
+		unsigned slot = msg_name_slot(part->headers[i].name_key);
+
+		part->headers[i].next_in_slot = part->name_slot_first[slot];
 		part->name_slot_first[slot] = i + 1;
-	slot_last[slot] = i + 1;
+	}
 }
 
 const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const char *p, const char *end)
@@ -165,7 +171,6 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 	const char *start = p;
 	struct mv_header *cur = NULL;
 	unsigned cap = 0, eol[2] = { 0, 0 };
-	uint32_t slot_last[MV_NAME_SLOTS] = { 0 };	/* 1 + index of the last field per slot */
 
 	while (p < end) {
 		const char *next = msg_next_line(p, end);
@@ -211,11 +216,11 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 			cur->name = mv_str_make(p, name_len);
 			cur->value = mv_str_make(v, (size_t)(content_end - v));
 			cur->name_key = msg_name_key(p, name_len);
-			chain_in_slot(part, slot_last, part->n_headers - 1);
 		}
 		count_eol(content_end, next, eol);
 		p = next;
 	}
+	chain_name_slots(part);
 	part->header_raw = mv_str_make(start, (size_t)(p - start));
 	/* Mixed line ends in the top-level header section hint at a spliced message. */
 	if (part == msg->root && eol[0] != 0 && eol[1] != 0)

@@ -32,7 +32,7 @@ static inline uint32_t msg_name_key(const char *name, size_t len)
 /* The name slot of a key (see MV_NAME_SLOTS): the top bits of a multiplicative hash. */
 static inline unsigned msg_name_slot(uint32_t key)
 {
-	return (unsigned)((key * 0x9E3779B1u) >> 28);
+	return (unsigned)((key * 0x9E3779B1u) >> 26);
 }
 
 /*

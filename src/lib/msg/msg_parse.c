@@ -19,40 +19,49 @@ static const struct {
 #undef FIELD
 };
 
-/*
- * One pass over the fields.  The single fields are chained by name length
- * (at most two share one), so most fields cost one table look-up and the
- * others a key comparison or two.
- */
-static void check_duplicates(struct mv_msg *msg)
-{
-	enum { N_SINGLE = sizeof(single_fields) / sizeof(single_fields[0]), MAX_LEN = 16 };
-	const struct mv_part *root = msg->root;
-	uint32_t keys[N_SINGLE];
-	signed char first_of_len[MAX_LEN], next_of_len[N_SINGLE];
-	unsigned seen = 0, h;
-	int i;
+enum { N_SINGLE = sizeof(single_fields) / sizeof(single_fields[0]) };
 
-	memset(first_of_len, -1, sizeof(first_of_len));
-	for (i = N_SINGLE - 1; i >= 0; i--) {
-		keys[i] = msg_name_key(single_fields[i].name, single_fields[i].len);
-		next_of_len[i] = first_of_len[single_fields[i].len];
-		first_of_len[single_fields[i].len] = (signed char)i;
-	}
+/* Fields of the top-level section named single_fields[i] exactly (ASCII case aside). */
+static unsigned count_named(const struct mv_part *root, int i, uint32_t key)
+{
+	unsigned h, n = 0;
+
 	for (h = 0; h < root->n_headers; h++) {
 		const struct mv_header *f = &root->headers[h];
 
-		if (f->name.len >= MAX_LEN)
-			continue;
-		for (i = first_of_len[f->name.len]; i >= 0; i = next_of_len[i]) {
-			if (f->name_key == keys[i] && msg_name_eq(f->name.p, single_fields[i].name, f->name.len)) {
-				if (seen & (1u << i)) {
-					msg->problems |= MV_PROB_DUP_HEADER;
-					return;
-				}
-				seen |= 1u << i;
-				break;
-			}
+		if (f->name_key == key && f->name.len == single_fields[i].len &&
+		    msg_name_eq(f->name.p, single_fields[i].name, f->name.len))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * One pass over the fields counts, for each single field, the fields with its
+ * name key: a comparison per pair and no branch that depends on the field, so
+ * nothing is mispredicted.  Equal names have equal keys, so a count under two
+ * proves there is no duplicate; a count of two or more (rare) is confirmed by
+ * comparing the names.
+ */
+static void check_duplicates(struct mv_msg *msg)
+{
+	const struct mv_part *root = msg->root;
+	uint32_t keys[N_SINGLE], counts[N_SINGLE] = { 0 };
+	unsigned h;
+	int i;
+
+	for (i = 0; i < N_SINGLE; i++)
+		keys[i] = msg_name_key(single_fields[i].name, single_fields[i].len);
+	for (h = 0; h < root->n_headers; h++) {
+		uint32_t key = root->headers[h].name_key;
+
+		for (i = 0; i < N_SINGLE; i++)
+			counts[i] += key == keys[i];
+	}
+	for (i = 0; i < N_SINGLE; i++) {
+		if (counts[i] >= 2 && count_named(root, i, keys[i]) >= 2) {
+			msg->problems |= MV_PROB_DUP_HEADER;
+			return;
 		}
 	}
 }
