@@ -134,15 +134,33 @@ static inline const char *short_word_end(const char *s, const char *end)
 	return NULL;
 }
 
+/*
+ * The first byte in [p, end) that is not white space, or end.  The runs
+ * between words are one space, or a fold ("\r\n\t"), or an indent: a
+ * byte-at-a-time loop mispredicts on each change of length, a 16-byte mask
+ * does not.
+ */
+static inline const char *skip_wsp(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	for (; end - p >= 16; p += 16) {
+		unsigned m = ~hdr_class_mask16(p, HDR_C_WSP) & 0xffffu;
+
+		if (m != 0)
+			return p + __builtin_ctz(m);
+	}
+#endif
+	while (p < end && hdr_is(*p, HDR_C_WSP))
+		p++;
+	return p;
+}
+
 /* The next token; keyword_expected when a clause keyword most likely comes next. */
 static void rt_next(struct rcursor *c, struct rtok *t, bool keyword_expected)
 {
 	const char *s = c->p;
 
-	if (s < c->end && *s == ' ')
-		s++;	/* the usual single space */
-	while (s < c->end && hdr_is(*s, HDR_C_WSP))
-		s++;
+	s = skip_wsp(s, c->end);
 	if (s >= c->end) {
 		c->p = s;
 		t->kind = RT_END;
@@ -730,6 +748,7 @@ static void set_peer(struct mv_received *out, mv_str value, const struct peer *p
 
 int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 {
+	static const struct mv_received none;
 	struct rcursor c = { raw.p, raw.p + raw.len, false };
 	struct rtok t;
 	const char *date_at = NULL;
@@ -740,7 +759,8 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 	bool extra_open = false, any_clause = false, date_set = false;
 	unsigned n = 0;
 
-	memset(out, 0, sizeof(*out));
+	/* A copy, not memset(): gcc makes that a "rep stos", slow to start. */
+	*out = none;
 	memset(&pr, 0, sizeof(pr));
 	for (;;) {
 		rt_next(&c, &t, !need_value);
