@@ -670,7 +670,7 @@ static unsigned with_flags(mv_str w)
 	return with_suffix_flags(mv_str_make(w.p + n, w.len - n));
 }
 
-enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, CL_OVER, CL_ENVFROM };
+enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, CL_OVER, CL_ENVFROM, CL_COUNT };
 
 /* "over" (Exchange "over TLS secured channel") and "envelope-from" (Haraka) are not RFC 5321. */
 struct keyword {
@@ -757,21 +757,42 @@ static void set_peer(struct mv_received *out, mv_str value, const struct peer *p
 	}
 }
 
+/* Fills by, with, id and for from the first value of each clause. */
+static void set_values(struct mv_received *out, const mv_str *value, const char *with_end)
+{
+	if (value[CL_BY].p != NULL)
+		out->by = strip_dot(value[CL_BY]);
+	if (value[CL_WITH].p != NULL) {
+		/* The protocol is the first word; a name of several runs to with_end. */
+		out->with = value[CL_WITH];
+		out->flags |= with_flags(out->with);
+		if (with_end != NULL)
+			out->with.len = (size_t)(with_end - out->with.p);
+	}
+	out->id = value[CL_ID];
+	out->for_ = value[CL_FOR];
+	if (out->for_.len >= 2 && out->for_.p[0] == '<' && out->for_.p[out->for_.len - 1] == '>')
+		out->for_ = mv_str_make(out->for_.p + 1, out->for_.len - 2);
+}
+
 int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 {
 	static const struct mv_received none;
+	static const mv_str no_values[CL_COUNT];
 	struct rcursor c = { raw.p, raw.p + raw.len, false };
 	struct rtok t;
 	const char *date_at = NULL;
 	enum clause cl = CL_NONE, kw;
 	struct peer pr;
-	mv_str from_value = MV_STR_NULL;
+	mv_str value[CL_COUNT];	/* the first value of each clause */
+	const char *with_end = NULL;
 	bool need_value = false, in_from = false, plain_literal = false, with_open = false;
-	bool extra_open = false, any_clause = false, date_set = false;
+	bool extra_open = false, any_clause = false, date_set = false, first;
 	unsigned n = 0;
 
-	/* A copy, not memset(): gcc makes that a "rep stos", slow to start. */
+	/* Copies, not memset(): gcc makes that a "rep stos", slow to start. */
 	*out = none;
+	memcpy(value, no_values, sizeof(value));
 	memset(&pr, 0, sizeof(pr));
 	for (;;) {
 		rt_next(&c, &t, !need_value);
@@ -793,11 +814,11 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		}
 		if (t.kind == RT_COMMENT) {
 			out->flags |= comment_flags(t.text, c.end, !any_clause);
-			if (need_value && cl == CL_FROM && from_value.p == NULL) {
+			if (need_value && cl == CL_FROM && value[CL_FROM].p == NULL) {
 				/* "from (rdns [ip]) by ...": the HELO name is missing */
 				need_value = false;
 				in_from = true;
-				from_value = mv_str_make(t.text.p, 0);
+				value[CL_FROM] = mv_str_make(t.text.p, 0);
 			}
 			if (in_from)
 				peer_comment(&pr, t.text, c.end);
@@ -821,7 +842,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		}
 		if (!need_value) {
 			if (with_open) {
-				out->with.len = (size_t)(t.text.p + t.text.len - out->with.p);
+				with_end = t.text.p + t.text.len;
 			} else if (extra_open) {
 				if (cl == CL_OVER && word_is(t.text, "tls"))
 					out->flags |= MV_RCVD_TLS;
@@ -834,57 +855,31 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 			continue;
 		}
 		need_value = false;
-		switch (cl) {
-		case CL_FROM:
-			if (from_value.p == NULL) {
-				from_value = t.text;
-				in_from = true;
-			}
-			break;
-		case CL_BY:
-			if (out->by.p == NULL)
-				out->by = strip_dot(t.text);
-			else if (word_is(t.text, "uid")) {
-				need_value = true;	/* qmail-scanner "by uid 89": swallow the number */
-				cl = CL_NONE;
-			}
-			break;
-		case CL_WITH:
-			if (out->with.p == NULL) {
-				out->with = t.text;
-				out->flags |= with_flags(t.text);
-				with_open = true;
-			}
-			break;
-		case CL_VIA:
-		case CL_OVER:
-			/* Several words ("via Frontend Transport", "over TLS secured channel") */
-			if (cl == CL_OVER && word_is(t.text, "tls"))
-				out->flags |= MV_RCVD_TLS;
-			extra_open = true;
-			break;
-		case CL_ID:
-			if (out->id.p == NULL)
-				out->id = t.text;
-			break;
-		case CL_FOR:
-			if (out->for_.p == NULL) {
-				out->for_ = t.text;
-				if (t.text.len >= 2 && t.text.p[0] == '<' && t.text.p[t.text.len - 1] == '>')
-					out->for_ = mv_str_make(t.text.p + 1, t.text.len - 2);
-			}
-			break;
-		case CL_TLS:
-			out->flags |= MV_RCVD_TLS;	/* Exim "tls <cipher>" */
-			break;
-		default:
-			break;
+		/*
+		 * The clause's first value goes to its slot, and the few clauses
+		 * that do more are told apart by tests that are rarely true: a
+		 * switch on the clause mispredicts at each value, since the
+		 * clauses come one after another.
+		 */
+		first = value[cl].p == NULL;
+		if (first)
+			value[cl] = t.text;
+		in_from = first && cl == CL_FROM;
+		with_open = first && cl == CL_WITH;
+		/* Several words ("via Frontend Transport", "over TLS secured channel") */
+		extra_open = cl == CL_VIA || cl == CL_OVER;
+		if (cl == CL_TLS || (cl == CL_OVER && word_is(t.text, "tls")))
+			out->flags |= MV_RCVD_TLS;	/* Exim "tls <cipher>", Exchange "over TLS" */
+		if (!first && cl == CL_BY && word_is(t.text, "uid")) {
+			need_value = true;	/* qmail-scanner "by uid 89": swallow the number */
+			cl = CL_NONE;
 		}
 	}
+	set_values(out, value, with_end);
 	if (need_value || c.bad)
 		out->flags |= MV_RCVD_BAD;
-	if (from_value.p != NULL)
-		set_peer(out, from_value, &pr, plain_literal);
+	if (value[CL_FROM].p != NULL)
+		set_peer(out, value[CL_FROM], &pr, plain_literal);
 	if (out->ip.len != 0 && memchr(out->ip.p, ':', out->ip.len) != NULL)
 		out->flags |= MV_RCVD_IPV6;
 	if (date_set) {
