@@ -578,10 +578,10 @@ static unsigned comment_notes(mv_str c, const char *readable_end)
 	last = n - NOTE_MIN_LEN;	/* the last position a note can start at */
 #ifdef __SSE2__
 	for (; i <= last && readable_end - (c.p + i) > 16; i += 16) {
-		unsigned m = note_candidates16(c.p + i);
+		/* Only the positions up to last; a select, not a branch, on the last block. */
+		size_t span = last - i < 15 ? last - i : 15;
+		unsigned m = note_candidates16(c.p + i) & ((2u << span) - 1);
 
-		if (last - i < 15)
-			m &= (2u << (last - i)) - 1;
 		for (; m != 0; m &= m - 1) {
 			size_t k = i + (size_t)__builtin_ctz(m);
 
@@ -814,7 +814,8 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		}
 		if (t.kind == RT_COMMENT) {
 			out->flags |= comment_flags(t.text, c.end, !any_clause);
-			if (need_value && cl == CL_FROM && value[CL_FROM].p == NULL) {
+			/* One test, rarely true, instead of three the predictor cannot guess. */
+			if (need_value & (cl == CL_FROM) & (value[CL_FROM].p == NULL)) {
 				/* "from (rdns [ip]) by ...": the HELO name is missing */
 				need_value = false;
 				in_from = true;
