@@ -114,24 +114,56 @@ static inline const char *skip_comment(const struct rcursor *c, const char *p, b
 	return hdr_skip_comment(p, c->end, bad);
 }
 
+/* 1 for a byte that ends a Received word or opens a quoted span in it. */
+static inline unsigned word_stop(char c)
+{
+	return (hdr_ctype[(unsigned char)c] & (HDR_C_WSP | HDR_C_RCVD_STOP)) != 0;
+}
+
 /*
  * The end of a word of at most 4 bytes at s (a keyword but for
- * "envelope-from"), or NULL for a longer one or one with a quoted span:
- * a few table look-ups instead of a 16-byte search.
+ * "envelope-from"), or NULL for a longer one or one with a quoted span.
+ * The four bytes after the first are classified together, so the length of
+ * the word (2 to 4, unpredictable) costs no branch.
  */
 static inline const char *short_word_end(const char *s, const char *end)
 {
 	const char *p;
+	unsigned stops;
 
 	if (quote_close[(unsigned char)*s] != 0)
 		return NULL;
-	for (p = s + 1; p <= s + 4; p++) {
-		if (p >= end)
-			return end;
-		if (hdr_is(*p, HDR_C_WSP | HDR_C_RCVD_STOP))
-			return quote_close[(unsigned char)*p] == 0 ? p : NULL;
+	if (end - s < 5) {
+		for (p = s + 1; p < end && !word_stop(*p); p++)
+			continue;
+		return p == end || quote_close[(unsigned char)*p] == 0 ? p : NULL;
 	}
-	return NULL;
+	stops = word_stop(s[1]) | word_stop(s[2]) << 1 | word_stop(s[3]) << 2 | word_stop(s[4]) << 3;
+	if (stops == 0)
+		return NULL;
+	p = s + 1 + __builtin_ctz(stops);
+	return quote_close[(unsigned char)*p] == 0 ? p : NULL;
+}
+
+/*
+ * The first byte in [p, end) that is not white space, or end.  The runs
+ * between words are one space, or a fold ("\r\n\t"), or an indent: a
+ * byte-at-a-time loop mispredicts on each change of length, a 16-byte mask
+ * does not.
+ */
+static inline const char *skip_wsp(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	for (; end - p >= 16; p += 16) {
+		unsigned m = ~hdr_class_mask16(p, HDR_C_WSP) & 0xffffu;
+
+		if (m != 0)
+			return p + __builtin_ctz(m);
+	}
+#endif
+	while (p < end && hdr_is(*p, HDR_C_WSP))
+		p++;
+	return p;
 }
 
 /* The next token; keyword_expected when a clause keyword most likely comes next. */
@@ -139,10 +171,7 @@ static void rt_next(struct rcursor *c, struct rtok *t, bool keyword_expected)
 {
 	const char *s = c->p;
 
-	if (s < c->end && *s == ' ')
-		s++;	/* the usual single space */
-	while (s < c->end && hdr_is(*s, HDR_C_WSP))
-		s++;
+	s = skip_wsp(s, c->end);
 	if (s >= c->end) {
 		c->p = s;
 		t->kind = RT_END;
@@ -549,10 +578,10 @@ static unsigned comment_notes(mv_str c, const char *readable_end)
 	last = n - NOTE_MIN_LEN;	/* the last position a note can start at */
 #ifdef __SSE2__
 	for (; i <= last && readable_end - (c.p + i) > 16; i += 16) {
-		unsigned m = note_candidates16(c.p + i);
+		/* Only the positions up to last; a select, not a branch, on the last block. */
+		size_t span = last - i < 15 ? last - i : 15;
+		unsigned m = note_candidates16(c.p + i) & ((2u << span) - 1);
 
-		if (last - i < 15)
-			m &= (2u << (last - i)) - 1;
 		for (; m != 0; m &= m - 1) {
 			size_t k = i + (size_t)__builtin_ctz(m);
 
@@ -641,7 +670,7 @@ static unsigned with_flags(mv_str w)
 	return with_suffix_flags(mv_str_make(w.p + n, w.len - n));
 }
 
-enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, CL_OVER, CL_ENVFROM };
+enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, CL_OVER, CL_ENVFROM, CL_COUNT };
 
 /* "over" (Exchange "over TLS secured channel") and "envelope-from" (Haraka) are not RFC 5321. */
 struct keyword {
@@ -728,19 +757,42 @@ static void set_peer(struct mv_received *out, mv_str value, const struct peer *p
 	}
 }
 
+/* Fills by, with, id and for from the first value of each clause. */
+static void set_values(struct mv_received *out, const mv_str *value, const char *with_end)
+{
+	if (value[CL_BY].p != NULL)
+		out->by = strip_dot(value[CL_BY]);
+	if (value[CL_WITH].p != NULL) {
+		/* The protocol is the first word; a name of several runs to with_end. */
+		out->with = value[CL_WITH];
+		out->flags |= with_flags(out->with);
+		if (with_end != NULL)
+			out->with.len = (size_t)(with_end - out->with.p);
+	}
+	out->id = value[CL_ID];
+	out->for_ = value[CL_FOR];
+	if (out->for_.len >= 2 && out->for_.p[0] == '<' && out->for_.p[out->for_.len - 1] == '>')
+		out->for_ = mv_str_make(out->for_.p + 1, out->for_.len - 2);
+}
+
 int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 {
+	static const struct mv_received none;
+	static const mv_str no_values[CL_COUNT];
 	struct rcursor c = { raw.p, raw.p + raw.len, false };
 	struct rtok t;
 	const char *date_at = NULL;
 	enum clause cl = CL_NONE, kw;
 	struct peer pr;
-	mv_str from_value = MV_STR_NULL;
+	mv_str value[CL_COUNT];	/* the first value of each clause */
+	const char *with_end = NULL;
 	bool need_value = false, in_from = false, plain_literal = false, with_open = false;
-	bool extra_open = false, any_clause = false, date_set = false;
+	bool extra_open = false, any_clause = false, date_set = false, first;
 	unsigned n = 0;
 
-	memset(out, 0, sizeof(*out));
+	/* Copies, not memset(): gcc makes that a "rep stos", slow to start. */
+	*out = none;
+	memcpy(value, no_values, sizeof(value));
 	memset(&pr, 0, sizeof(pr));
 	for (;;) {
 		rt_next(&c, &t, !need_value);
@@ -762,11 +814,12 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		}
 		if (t.kind == RT_COMMENT) {
 			out->flags |= comment_flags(t.text, c.end, !any_clause);
-			if (need_value && cl == CL_FROM && from_value.p == NULL) {
+			/* One test, rarely true, instead of three the predictor cannot guess. */
+			if (need_value & (cl == CL_FROM) & (value[CL_FROM].p == NULL)) {
 				/* "from (rdns [ip]) by ...": the HELO name is missing */
 				need_value = false;
 				in_from = true;
-				from_value = mv_str_make(t.text.p, 0);
+				value[CL_FROM] = mv_str_make(t.text.p, 0);
 			}
 			if (in_from)
 				peer_comment(&pr, t.text, c.end);
@@ -790,7 +843,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		}
 		if (!need_value) {
 			if (with_open) {
-				out->with.len = (size_t)(t.text.p + t.text.len - out->with.p);
+				with_end = t.text.p + t.text.len;
 			} else if (extra_open) {
 				if (cl == CL_OVER && word_is(t.text, "tls"))
 					out->flags |= MV_RCVD_TLS;
@@ -803,57 +856,31 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 			continue;
 		}
 		need_value = false;
-		switch (cl) {
-		case CL_FROM:
-			if (from_value.p == NULL) {
-				from_value = t.text;
-				in_from = true;
-			}
-			break;
-		case CL_BY:
-			if (out->by.p == NULL)
-				out->by = strip_dot(t.text);
-			else if (word_is(t.text, "uid")) {
-				need_value = true;	/* qmail-scanner "by uid 89": swallow the number */
-				cl = CL_NONE;
-			}
-			break;
-		case CL_WITH:
-			if (out->with.p == NULL) {
-				out->with = t.text;
-				out->flags |= with_flags(t.text);
-				with_open = true;
-			}
-			break;
-		case CL_VIA:
-		case CL_OVER:
-			/* Several words ("via Frontend Transport", "over TLS secured channel") */
-			if (cl == CL_OVER && word_is(t.text, "tls"))
-				out->flags |= MV_RCVD_TLS;
-			extra_open = true;
-			break;
-		case CL_ID:
-			if (out->id.p == NULL)
-				out->id = t.text;
-			break;
-		case CL_FOR:
-			if (out->for_.p == NULL) {
-				out->for_ = t.text;
-				if (t.text.len >= 2 && t.text.p[0] == '<' && t.text.p[t.text.len - 1] == '>')
-					out->for_ = mv_str_make(t.text.p + 1, t.text.len - 2);
-			}
-			break;
-		case CL_TLS:
-			out->flags |= MV_RCVD_TLS;	/* Exim "tls <cipher>" */
-			break;
-		default:
-			break;
+		/*
+		 * The clause's first value goes to its slot, and the few clauses
+		 * that do more are told apart by tests that are rarely true: a
+		 * switch on the clause mispredicts at each value, since the
+		 * clauses come one after another.
+		 */
+		first = value[cl].p == NULL;
+		if (first)
+			value[cl] = t.text;
+		in_from = first && cl == CL_FROM;
+		with_open = first && cl == CL_WITH;
+		/* Several words ("via Frontend Transport", "over TLS secured channel") */
+		extra_open = cl == CL_VIA || cl == CL_OVER;
+		if (cl == CL_TLS || (cl == CL_OVER && word_is(t.text, "tls")))
+			out->flags |= MV_RCVD_TLS;	/* Exim "tls <cipher>", Exchange "over TLS" */
+		if (!first && cl == CL_BY && word_is(t.text, "uid")) {
+			need_value = true;	/* qmail-scanner "by uid 89": swallow the number */
+			cl = CL_NONE;
 		}
 	}
+	set_values(out, value, with_end);
 	if (need_value || c.bad)
 		out->flags |= MV_RCVD_BAD;
-	if (from_value.p != NULL)
-		set_peer(out, from_value, &pr, plain_literal);
+	if (value[CL_FROM].p != NULL)
+		set_peer(out, value[CL_FROM], &pr, plain_literal);
 	if (out->ip.len != 0 && memchr(out->ip.p, ':', out->ip.len) != NULL)
 		out->flags |= MV_RCVD_IPV6;
 	if (date_set) {
