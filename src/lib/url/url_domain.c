@@ -34,16 +34,40 @@ static void psl_init(void)
  * it; a collision only costs a libpsl call anyway.
  */
 #define PSL_CACHE_SLOTS 8192
-#define PSL_CACHE_HOST 63
+#define PSL_CACHE_HOST 62
 
+/* One cache line: a lookup touches one line of the (L1-sized many times over) table. */
 struct psl_cache_slot {
 	uint8_t len;		/* 0: empty */
 	uint8_t domain_len;	/* 0: no registrable domain, the host is its own answer */
 	char host[PSL_CACHE_HOST];
 };
 
+_Static_assert(sizeof(struct psl_cache_slot) == 64, "a PSL cache slot is one cache line");
+
 static _Thread_local struct psl_cache_slot *psl_cache;
 static _Thread_local uint64_t psl_cache_seed;
+
+/*
+ * The last host asked and its answer, in front of the cache: nearly half of
+ * all links name the same host as the link before, and this needs no hash
+ * and no trip to the big table.
+ */
+static _Thread_local struct psl_cache_slot psl_last;
+
+static const struct psl_cache_slot *last_get(const char *lower, size_t n)
+{
+	return n != 0 && psl_last.len == n && memcmp(psl_last.host, lower, n) == 0 ? &psl_last : NULL;
+}
+
+static void last_put(const char *lower, size_t n, size_t domain_len)
+{
+	if (n == 0 || n > PSL_CACHE_HOST)
+		return;
+	psl_last.len = (uint8_t)n;
+	psl_last.domain_len = (uint8_t)domain_len;
+	memcpy(psl_last.host, lower, n);
+}
 
 static struct psl_cache_slot *psl_cache_slot(const char *lower, size_t n)
 {
@@ -148,7 +172,7 @@ static mv_str domain_of(mv_str host, size_t domain_len)
 mv_str mv_url_registrable_domain(mv_str host)
 {
 	char buf[URL_MAX_HOST + 1];
-	size_t skip = 0, i, n;
+	size_t skip = 0, i, n, domain_len;
 	const struct psl_cache_slot *slot;
 
 	if (host.len == 0 || host.p == NULL)
@@ -170,13 +194,20 @@ mv_str mv_url_registrable_domain(mv_str host)
 		buf[i] = c;
 	}
 	buf[n] = '\0';
-	slot = cache_get(buf, n);
-	if (slot != NULL)
+	slot = last_get(buf, n);
+	if (slot == NULL)
+		slot = cache_get(buf, n);
+	if (slot != NULL) {
+		if (slot != &psl_last)
+			psl_last = *slot;
 		return domain_of(host, slot->domain_len);
+	}
 	pthread_once(&psl_once, psl_init);
 	if (psl_ctx == NULL)
 		return host;
-	return domain_of(host, registrable_length(buf, n));
+	domain_len = registrable_length(buf, n);
+	last_put(buf, n, domain_len);
+	return domain_of(host, domain_len);
 }
 
 /*
@@ -185,7 +216,13 @@ mv_str mv_url_registrable_domain(mv_str host)
  */
 mv_str url_registrable_domain_plain(mv_str host)
 {
-	const struct psl_cache_slot *slot = cache_get(host.p, host.len);
+	const struct psl_cache_slot *slot = last_get(host.p, host.len);
 
-	return slot != NULL ? domain_of(host, slot->domain_len) : mv_url_registrable_domain(host);
+	if (slot != NULL)
+		return domain_of(host, slot->domain_len);
+	slot = cache_get(host.p, host.len);
+	if (slot == NULL)
+		return mv_url_registrable_domain(host);
+	psl_last = *slot;
+	return domain_of(host, slot->domain_len);
 }
