@@ -5,13 +5,17 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
 #include "url/url_int.h"
 
+#define URL_CACHE_LINE 64
+
 struct url_tables {
-	void *table[URL_TABLE_COUNT];
+	void *block[URL_TABLE_COUNT];	/* as allocated, for free() */
+	void *table[URL_TABLE_COUNT];	/* the block, from its first cache line boundary */
 };
 
 static _Thread_local struct url_tables *thread_tables;
@@ -24,13 +28,30 @@ static void tables_free(void *opaque)
 	unsigned i;
 
 	for (i = 0; i < URL_TABLE_COUNT; i++)
-		free(t->table[i]);
+		free(t->block[i]);
 	free(t);
 }
 
 static void tables_key_init(void)
 {
 	(void)pthread_key_create(&tables_key, tables_free);
+}
+
+/*
+ * A zeroed table aligned to a cache line, so that a slot of 64 bytes is one
+ * line (calloc's large blocks start 16 bytes into a page).  calloc, not
+ * aligned_alloc and memset: fresh pages come zeroed, untouched until used.
+ */
+static void *table_alloc(struct url_tables *t, enum url_table which, size_t size)
+{
+	unsigned char *block = calloc(1, size + URL_CACHE_LINE);
+	uintptr_t misalign;
+
+	if (block == NULL)
+		return NULL;
+	misalign = (uintptr_t)block % URL_CACHE_LINE;
+	t->block[which] = block;
+	return block + (misalign != 0 ? URL_CACHE_LINE - misalign : 0);
 }
 
 void *url_thread_table(enum url_table which, size_t slots, size_t slot_size)
@@ -49,7 +70,7 @@ void *url_thread_table(enum url_table which, size_t slots, size_t slot_size)
 		thread_tables = t;
 	}
 	if (t->table[which] == NULL)
-		t->table[which] = calloc(slots, slot_size);
+		t->table[which] = table_alloc(t, which, slots * slot_size);
 	return t->table[which];
 }
 
