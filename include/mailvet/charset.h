@@ -63,6 +63,12 @@ bool mv_utf8_valid(const char *p, size_t len);
  * space is trimmed.
  */
 enum mv_charset_status mv_rfc2047_decode(mv_str raw, mv_buf *out);
+/*
+ * True when raw is printable ASCII or tabs, without '=' and without line
+ * breaks: mv_rfc2047_decode() would only trim its blanks, so a caller may copy
+ * the trimmed value instead.  Most subjects and display names are like that.
+ */
+bool mv_rfc2047_is_plain(mv_str raw);
 
 /*
  * A parsed Content-Type or Content-Disposition field (RFC 2045, RFC 2183) with

@@ -46,6 +46,8 @@ bool mv_str_prefix_ci(mv_str s, const char *prefix);
 mv_str mv_str_trim(mv_str s);
 /* First occurrence of needle (case-insensitive ASCII), or NULL. */
 const char *mv_str_find_ci(mv_str hay, const char *needle);
+/* Copies n bytes from p to w with ASCII letters lower-cased (8 bytes a step); w may be p. */
+void mv_ascii_lower_copy(char *w, const char *p, size_t n);
 
 static inline char mv_ascii_lower(char c)
 {

@@ -227,12 +227,9 @@ static bool name_eq(mv_str a, mv_str b)
 static char *lower_dup(mv_arena *arena, mv_str s)
 {
 	char *d = mv_arena_strndup(arena, s.p, s.len);
-	size_t i;
 
-	if (d != NULL) {
-		for (i = 0; i < s.len; i++)
-			d[i] = mv_ascii_lower(d[i]);
-	}
+	if (d != NULL)
+		mv_ascii_lower_copy(d, d, s.len);
 	return d;
 }
 

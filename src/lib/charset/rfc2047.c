@@ -223,13 +223,11 @@ static void tidy(mv_buf *out, size_t start)
 	p[w] = '\0';
 }
 
-/*
- * True when the value is printable ASCII or tabs, without '=' and without
- * line breaks: no encoded word, nothing to unfold, convert or tidy.  Most
- * subjects and display names are like that.
- */
-static bool is_plain_value(const char *p, size_t n)
+/* Printable ASCII or tabs, no '=', no line break: see charset.h. */
+bool mv_rfc2047_is_plain(mv_str raw)
 {
+	const char *p = raw.p;
+	size_t n = raw.len;
 	size_t i = 0;
 
 #ifdef __SSE2__
@@ -282,7 +280,7 @@ enum mv_charset_status mv_rfc2047_decode(mv_str raw, mv_buf *out)
 	struct dec d = { out, NULL, 0, MV_STR_NULL, false, MV_CHARSET_OK };
 	struct ew ew;
 
-	if (is_plain_value(p, n))
+	if (mv_rfc2047_is_plain(raw))
 		return plain_emit(p, n, out);
 
 	while (i + 1 < n && d.st != MV_CHARSET_TRUNCATED) {

@@ -29,26 +29,6 @@ struct addr_parser {
 	bool nomem;
 };
 
-/*
- * Printable ASCII without '=' and without blanks at the ends: text that
- * mv_rfc2047_decode() would return unchanged (no encoded word, nothing to
- * unfold, convert or trim).  Most display names are like that.
- */
-static bool is_plain_text(mv_str s)
-{
-	size_t i;
-
-	if (s.len == 0 || s.len > MV_DEFAULT_MAX_HEADER_VALUE || s.p[0] == ' ' || s.p[s.len - 1] == ' ')
-		return false;
-	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-
-		if (c < 0x20 || c > 0x7E || c == '=')
-			return false;
-	}
-	return true;
-}
-
 /* Decodes an unstructured text (display name, comment) to trimmed UTF-8. */
 static mv_str decode_text(struct addr_parser *ap, mv_str raw)
 {
@@ -56,14 +36,19 @@ static mv_str decode_text(struct addr_parser *ap, mv_str raw)
 
 	if (raw.len == 0)
 		return mv_str_make("", 0);
-	if (is_plain_text(raw)) {
-		char *copy = mv_arena_strndup(ap->arena, raw.p, raw.len);
+	if (mv_rfc2047_is_plain(raw)) {
+		/* Most names: the decoder would only trim the blanks, so copy the trimmed text. */
+		mv_str v = mv_str_trim(raw);
+		char *copy;
 
-		if (copy == NULL) {
-			ap->nomem = true;
-			return mv_str_make("", 0);
+		if (v.len != 0 && v.len <= MV_DEFAULT_MAX_HEADER_VALUE) {
+			copy = mv_arena_strndup(ap->arena, v.p, v.len);
+			if (copy == NULL) {
+				ap->nomem = true;
+				return mv_str_make("", 0);
+			}
+			return mv_str_make(copy, v.len);
 		}
-		return mv_str_make(copy, raw.len);
 	}
 	mv_buf_init(&out, ap->arena, MV_DEFAULT_MAX_HEADER_VALUE);
 	if (mv_rfc2047_decode(raw, &out) == MV_CHARSET_TRUNCATED &&
@@ -286,35 +271,6 @@ static void domain_words(struct hdr_lex *lx, mv_buf *out, unsigned *flags)
 		*flags |= MV_ADDR_BAD;
 }
 
-/*
- * Lower-cases the ASCII letters in 8 bytes at once.  With the top bit of
- * each byte cleared, adding 0x3f sets it from 'A' up and adding 0x25 from
- * '[' up, without carrying into the next byte; a byte that is below 0x80
- * and in the first range only is upper case and gets 0x20.
- */
-static inline uint64_t ascii_lower8(uint64_t x)
-{
-	uint64_t low7 = x & 0x7f7f7f7f7f7f7f7fu;
-	uint64_t upper = (low7 + 0x3f3f3f3f3f3f3f3fu) & ~(low7 + 0x2525252525252525u) & ~x &
-		0x8080808080808080u;
-
-	return x | upper >> 2;
-}
-
-static void copy_lower(char *w, const char *p, size_t n)
-{
-	size_t i = 0;
-
-	for (; n - i >= 8; i += 8) {
-		uint64_t x;
-
-		memcpy(&x, p + i, 8);
-		x = ascii_lower8(x);
-		memcpy(w + i, &x, 8);
-	}
-	for (; i < n; i++)
-		w[i] = mv_ascii_lower(p[i]);
-}
 
 /*
  * Builds address/local/domain from the parsed pieces: the local part is
@@ -364,7 +320,7 @@ static void set_address(struct addr_parser *ap, struct mv_addr *a, mv_str local,
 	}
 	if (domain.len != 0) {
 		w[llen] = '@';
-		copy_lower(w + llen + 1, domain.p, domain.len);
+		mv_ascii_lower_copy(w + llen + 1, domain.p, domain.len);
 	}
 	w[len] = '\0';
 	a->address = mv_str_make(w, len);

@@ -260,14 +260,6 @@ static bool plain_tail(mv_str s, size_t *path_len_r)
 	return true;
 }
 
-static void copy_lower(char *out, const char *in, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		out[i] = mv_ascii_lower(in[i]);
-}
-
 /*
  * The port after the host, as the general parser writes it back: ':' and
  * 1-65535 in decimal without a leading zero, then the end, '/', '?' or '#'.
@@ -321,7 +313,7 @@ static int copy_normalized(mv_arena *arena, mv_str scheme, mv_str host, bool upp
 	memcpy(out + scheme.len, "://", 3);
 	n = scheme.len + 3;
 	if (upper)
-		copy_lower(out + n, host.p, host.len);
+		mv_ascii_lower_copy(out + n, host.p, host.len);
 	else
 		memcpy(out + n, host.p, host.len);
 	url->host = url->host_unicode = mv_str_make(out + n, host.len);

@@ -139,12 +139,10 @@ int url_remove_dot_segments(mv_arena *arena, mv_str path, mv_str *out_r)
 mv_str url_lower_dup(mv_arena *arena, mv_str in)
 {
 	char *out = mv_arena_alloc(arena, in.len + 1);
-	size_t i;
 
 	if (out == NULL)
 		return MV_STR_NULL;
-	for (i = 0; i < in.len; i++)
-		out[i] = mv_ascii_lower(in.p[i]);
+	mv_ascii_lower_copy(out, in.p, in.len);
 	out[in.len] = '\0';
 	return mv_str_make(out, in.len);
 }

@@ -1,4 +1,6 @@
 /* Helpers on mv_str views: ASCII case folding only, never locale-dependent. */
+#include <stdint.h>
+#include <string.h>
 #include <strings.h>
 
 #include "mailvet/str.h"
@@ -94,4 +96,34 @@ size_t mv_utf8_encode(char out[4], unsigned long cp)
 	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
 	out[3] = (char)(0x80 | (cp & 0x3F));
 	return 4;
+}
+
+/*
+ * Lower-cases the ASCII letters in 8 bytes at once.  With the top bit of
+ * each byte cleared, adding 0x3f sets it from 'A' up and adding 0x25 from
+ * '[' up, without carrying into the next byte; a byte that is below 0x80
+ * and in the first range only is upper case and gets 0x20.
+ */
+static inline uint64_t ascii_lower8(uint64_t x)
+{
+	uint64_t low7 = x & 0x7f7f7f7f7f7f7f7fu;
+	uint64_t upper = (low7 + 0x3f3f3f3f3f3f3f3fu) & ~(low7 + 0x2525252525252525u) & ~x &
+		0x8080808080808080u;
+
+	return x | upper >> 2;
+}
+
+void mv_ascii_lower_copy(char *w, const char *p, size_t n)
+{
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, p + i, 8);
+		x = ascii_lower8(x);
+		memcpy(w + i, &x, 8);
+	}
+	for (; i < n; i++)
+		w[i] = mv_ascii_lower(p[i]);
 }
