@@ -33,29 +33,26 @@ static void psl_init(void)
  * hash is seeded per thread so a sender cannot aim collisions at it; a
  * collision only costs a libpsl call anyway.
  *
- * Between two messages the scan streams through megabytes of mail, so a
- * table lookup misses the caches (and on a VM the page walk is dear): the
- * table is kept small.  A slot is 32 bytes (99% of the corpus's names are
- * shorter than 31; a longer name is answered from its cached suffixes), and
- * two slots make a set of one cache line, so that two names sharing a set do
- * not evict each other.
+ * The table is lines of 64 bytes (one cache line each), and a line holds as
+ * many names as fit, packed from its front, the newest first: each entry is
+ * the name's length (0 ends the list), the answer's length, then the name.
+ * Names average 15 bytes, so a line holds three or four, where slots of a
+ * fixed size held two: the corpus's ~7,900 names (hosts and the suffixes
+ * walked) fit, and warm passes no longer evict each other's answers.  A name
+ * of up to 62 bytes fits, so long tracking hosts are cached too.
  */
-#define PSL_CACHE_SETS 4096
-#define PSL_CACHE_HOST 30
+#define PSL_CACHE_LINES 8192
+#define PSL_LINE 64
+#define PSL_CACHE_NAME (PSL_LINE - 2)	/* longest name cached */
+#define PSL_RECENT_NAME 30		/* longest name kept in psl_recent */
 
-struct psl_cache_slot {
-	uint8_t len;		/* 0: empty */
-	uint8_t domain_len;	/* 0: no registrable domain, the host is its own answer */
-	char host[PSL_CACHE_HOST];
+struct psl_line {
+	unsigned char byte[PSL_LINE];
 };
 
-struct psl_cache_set {
-	struct psl_cache_slot way[2];	/* way[0] the newer */
-};
+_Static_assert(sizeof(struct psl_line) == 64, "a PSL cache line is one cache line");
 
-_Static_assert(sizeof(struct psl_cache_set) == 64, "a PSL cache set is one cache line");
-
-static _Thread_local struct psl_cache_set *psl_cache;
+static _Thread_local struct psl_line *psl_cache;
 static _Thread_local uint64_t psl_cache_seed;
 
 /*
@@ -67,77 +64,97 @@ static _Thread_local uint64_t psl_cache_seed;
  */
 #define PSL_RECENT 16
 
-static _Thread_local struct psl_cache_slot psl_recent[PSL_RECENT];
+struct psl_recent_slot {
+	uint8_t len;		/* 0: empty */
+	uint8_t domain_len;	/* 0: no registrable domain, the host is its own answer */
+	char host[PSL_RECENT_NAME];
+};
 
-static struct psl_cache_slot *recent_slot(size_t n)
+static _Thread_local struct psl_recent_slot psl_recent[PSL_RECENT];
+
+static struct psl_recent_slot *recent_slot(size_t n)
 {
 	return &psl_recent[n % PSL_RECENT];
 }
 
-static const struct psl_cache_slot *recent_get(const char *lower, size_t n)
+static bool recent_get(const char *lower, size_t n, size_t *domain_len_r)
 {
-	const struct psl_cache_slot *slot = recent_slot(n);
+	const struct psl_recent_slot *slot = recent_slot(n);
 
-	return n != 0 && slot->len == n && memcmp(slot->host, lower, n) == 0 ? slot : NULL;
+	if (n == 0 || slot->len != n || memcmp(slot->host, lower, n) != 0)
+		return false;
+	*domain_len_r = slot->domain_len;
+	return true;
 }
 
 static void recent_put(const char *lower, size_t n, size_t domain_len)
 {
-	struct psl_cache_slot *slot = recent_slot(n);
+	struct psl_recent_slot *slot = recent_slot(n);
 
-	if (n == 0 || n > PSL_CACHE_HOST)
+	if (n == 0 || n > PSL_RECENT_NAME)
 		return;
 	slot->len = (uint8_t)n;
 	slot->domain_len = (uint8_t)domain_len;
 	memcpy(slot->host, lower, n);
 }
 
-/* The set for a name, or NULL when the table cannot be allocated. */
-static struct psl_cache_set *psl_cache_set(const char *lower, size_t n)
+/* The line for a name, or NULL when the table cannot be allocated. */
+static unsigned char *psl_cache_line(const char *lower, size_t n)
 {
 	if (psl_cache == NULL) {
-		psl_cache = url_thread_table(URL_TABLE_PSL, PSL_CACHE_SETS, sizeof(*psl_cache));
+		psl_cache = url_thread_table(URL_TABLE_PSL, PSL_CACHE_LINES, sizeof(*psl_cache));
 		if (psl_cache == NULL)
 			return NULL;
 		psl_cache_seed = url_hash_seed(psl_cache);
 	}
-	return &psl_cache[url_hash(psl_cache_seed, lower, n) % PSL_CACHE_SETS];
+	return psl_cache[url_hash(psl_cache_seed, lower, n) % PSL_CACHE_LINES].byte;
 }
 
-static bool slot_holds(const struct psl_cache_slot *slot, const char *lower, size_t n)
+/* Where the entry at `at` ends: the next one starts there. */
+static size_t entry_end(const unsigned char *line, size_t at)
 {
-	return slot->len == n && memcmp(slot->host, lower, n) == 0;
+	return at + 2 + line[at];
 }
 
-/* The cached answer for a lower-case name, or NULL. */
-static const struct psl_cache_slot *cache_get(const char *lower, size_t n)
+/* The cached answer for a lower-case name (in *domain_len_r), or false. */
+static bool cache_get(const char *lower, size_t n, size_t *domain_len_r)
 {
-	const struct psl_cache_set *set;
+	const unsigned char *line;
+	size_t at;
 
-	if (n == 0 || n > PSL_CACHE_HOST)
-		return NULL;
-	set = psl_cache_set(lower, n);
-	if (set == NULL)
-		return NULL;
-	if (slot_holds(&set->way[0], lower, n))
-		return &set->way[0];
-	return slot_holds(&set->way[1], lower, n) ? &set->way[1] : NULL;
+	if (n == 0 || n > PSL_CACHE_NAME)
+		return false;
+	line = psl_cache_line(lower, n);
+	if (line == NULL)
+		return false;
+	/* entries too far back to hold n bytes cannot be the name */
+	for (at = 0; at + 2 + n <= PSL_LINE && line[at] != 0; at = entry_end(line, at)) {
+		if (line[at] == n && memcmp(line + at + 2, lower, n) == 0) {
+			*domain_len_r = line[at + 1];
+			return true;
+		}
+	}
+	return false;
 }
 
-/* The new answer takes way 0; the older one moves to way 1, evicting the oldest. */
+/* The new answer goes in front; older entries move back, and those that no longer fit are dropped. */
 static void cache_put(const char *lower, size_t n, size_t domain_len)
 {
-	struct psl_cache_set *set;
+	unsigned char *line;
+	size_t need = 2 + n, keep = 0;
 
-	if (n == 0 || n > PSL_CACHE_HOST)
+	if (n == 0 || n > PSL_CACHE_NAME)
 		return;
-	set = psl_cache_set(lower, n);
-	if (set == NULL)
+	line = psl_cache_line(lower, n);
+	if (line == NULL)
 		return;
-	set->way[1] = set->way[0];
-	set->way[0].len = (uint8_t)n;
-	memcpy(set->way[0].host, lower, n);
-	set->way[0].domain_len = (uint8_t)domain_len;
+	while (keep < PSL_LINE - 1 && line[keep] != 0 && entry_end(line, keep) + need <= PSL_LINE)
+		keep = entry_end(line, keep);
+	memmove(line + need, line, keep);
+	memset(line + need + keep, 0, PSL_LINE - need - keep);
+	line[0] = (unsigned char)n;
+	line[1] = (unsigned char)domain_len;
+	memcpy(line + 2, lower, n);
 }
 
 /*
@@ -156,17 +173,15 @@ static void cache_put(const char *lower, size_t n, size_t domain_len)
 static size_t registrable_length(const char *name, size_t n)
 {
 	const char *end = name + n, *d, *dot, *regdom = NULL, *w;
-	const struct psl_cache_slot *known;
-	size_t answer;
+	size_t answer, known;
 	bool public = false;
 
 	if (*name == '.')
 		return 0;
 	for (d = name;; d = dot + 1) {
-		known = d != name && *d != '.' ? cache_get(d, (size_t)(end - d)) : NULL;
-		if (known != NULL) {
-			if (known->domain_len != 0)
-				regdom = end - known->domain_len;
+		if (d != name && *d != '.' && cache_get(d, (size_t)(end - d), &known)) {
+			if (known != 0)
+				regdom = end - known;
 			break;
 		}
 		if (psl_is_public_suffix(psl_ctx, d)) {
@@ -195,15 +210,38 @@ static mv_str domain_of(mv_str host, size_t domain_len)
 }
 
 /*
+ * The length of the registrable domain at the end of a lower-case name
+ * without NUL bytes of at most URL_MAX_HOST bytes (0: none), from the caches
+ * or else libpsl; false when no list could be loaded.
+ */
+static bool domain_length(const char *lower, size_t n, size_t *domain_len_r)
+{
+	char name[URL_MAX_HOST + 1];
+
+	if (recent_get(lower, n, domain_len_r))
+		return true;
+	if (cache_get(lower, n, domain_len_r)) {
+		recent_put(lower, n, *domain_len_r);
+		return true;
+	}
+	pthread_once(&psl_once, psl_init);
+	if (psl_ctx == NULL)
+		return false;
+	memcpy(name, lower, n);
+	name[n] = '\0';	/* libpsl wants a C string */
+	*domain_len_r = registrable_length(name, n);
+	recent_put(lower, n, *domain_len_r);
+	return true;
+}
+
+/*
  * Only the trailing labels matter, so a host longer than a DNS name is cut
- * at a label boundary before asking libpsl (which wants a lower-case,
- * NUL-terminated string).
+ * at a label boundary before asking libpsl.
  */
 mv_str mv_url_registrable_domain(mv_str host)
 {
-	char buf[URL_MAX_HOST + 1];
+	char buf[URL_MAX_HOST];
 	size_t skip = 0, i, n, domain_len;
-	const struct psl_cache_slot *slot;
 
 	if (host.len == 0 || host.p == NULL)
 		return host;
@@ -223,36 +261,22 @@ mv_str mv_url_registrable_domain(mv_str host)
 			return host;
 		buf[i] = c;
 	}
-	buf[n] = '\0';
-	slot = recent_get(buf, n);
-	if (slot == NULL) {
-		slot = cache_get(buf, n);
-		if (slot != NULL)
-			*recent_slot(n) = *slot;
-	}
-	if (slot != NULL)
-		return domain_of(host, slot->domain_len);
-	pthread_once(&psl_once, psl_init);
-	if (psl_ctx == NULL)
+	if (!domain_length(buf, n, &domain_len))
 		return host;
-	domain_len = registrable_length(buf, n);
-	recent_put(buf, n, domain_len);
 	return domain_of(host, domain_len);
 }
 
 /*
- * A host from url_fast.c is already lower-case ASCII without NUL bytes, so a
- * cache hit needs no copy: hash and compare the host itself.
+ * A host from url_fast.c is already lower-case ASCII without NUL bytes and
+ * at most URL_MAX_HOST long, so it is looked up as it is, without a copy.
  */
 mv_str url_registrable_domain_plain(mv_str host)
 {
-	const struct psl_cache_slot *slot = recent_get(host.p, host.len);
+	size_t domain_len;
 
-	if (slot != NULL)
-		return domain_of(host, slot->domain_len);
-	slot = cache_get(host.p, host.len);
-	if (slot == NULL)
+	if (host.len == 0 || host.len > URL_MAX_HOST)
 		return mv_url_registrable_domain(host);
-	*recent_slot(host.len) = *slot;
-	return domain_of(host, slot->domain_len);
+	if (!domain_length(host.p, host.len, &domain_len))
+		return host;
+	return domain_of(host, domain_len);
 }
