@@ -11,11 +11,11 @@
 
 #include "url/url_int.h"
 
-#define URL_CACHE_LINE 64
+#define URL_TABLE_ALIGN 128	/* a pair of cache lines, as the hardware fetches them */
 
 struct url_tables {
 	void *block[URL_TABLE_COUNT];	/* as allocated, for free() */
-	void *table[URL_TABLE_COUNT];	/* the block, from its first cache line boundary */
+	void *table[URL_TABLE_COUNT];	/* the block, from its first URL_TABLE_ALIGN boundary */
 };
 
 static _Thread_local struct url_tables *thread_tables;
@@ -38,20 +38,20 @@ static void tables_key_init(void)
 }
 
 /*
- * A zeroed table aligned to a cache line, so that a slot of 64 bytes is one
- * line (calloc's large blocks start 16 bytes into a page).  calloc, not
+ * A zeroed table aligned to a pair of cache lines, so that a bucket of 128
+ * bytes is one pair (calloc's large blocks start 16 bytes into a page).  calloc, not
  * aligned_alloc and memset: fresh pages come zeroed, untouched until used.
  */
 static void *table_alloc(struct url_tables *t, enum url_table which, size_t size)
 {
-	unsigned char *block = calloc(1, size + URL_CACHE_LINE);
+	unsigned char *block = calloc(1, size + URL_TABLE_ALIGN);
 	uintptr_t misalign;
 
 	if (block == NULL)
 		return NULL;
-	misalign = (uintptr_t)block % URL_CACHE_LINE;
+	misalign = (uintptr_t)block % URL_TABLE_ALIGN;
 	t->block[which] = block;
-	return block + (misalign != 0 ? URL_CACHE_LINE - misalign : 0);
+	return block + (misalign != 0 ? URL_TABLE_ALIGN - misalign : 0);
 }
 
 void *url_thread_table(enum url_table which, size_t slots, size_t slot_size)
