@@ -92,7 +92,7 @@ static bool ref_host_byte(unsigned char c)
 
 static void check_spans(const unsigned char *p, size_t len)
 {
-	size_t i = 0, want, got, k;
+	size_t i = 0, want, got, k, label, want_label;
 	unsigned kinds;
 
 	for (;;) {
@@ -110,17 +110,25 @@ static void check_spans(const unsigned char *p, size_t len)
 		if (p[k] < 0x21 || p[k] >= 0x7f || p[k] == '<' || p[k] == '>' || p[k] == '"' || p[k] == '`')
 			abort();
 	}
-	got = url_host_span(p, len, &kinds);
-	for (want = 0; want < len && ref_host_byte(p[want]); want++)
-		;
-	for (k = 0, i = 0; k < want; k++) {
-		if (p[k] >= 'A' && p[k] <= 'Z')
-			i |= URL_HOST_UPPER;
-		else if (p[k] == '-')
-			i |= URL_HOST_DASH;
+	/* the host run, from each of the first bytes (those before it readable, as the fast path has them) */
+	for (k = 0; k <= len && k < 24; k++) {
+		size_t j, run = len - k;
+		const unsigned char *h = p + k;
+
+		got = url_host_span(h, run, k, &kinds, &label);
+		for (want = 0; want < run && ref_host_byte(h[want]); want++)
+			;
+		for (j = 0, i = 0, want_label = 0; j < want; j++) {
+			if (h[j] >= 'A' && h[j] <= 'Z')
+				i |= URL_HOST_UPPER;
+			else if (h[j] == '-')
+				i |= URL_HOST_DASH;
+			else if (h[j] == '.')
+				want_label = j + 1;
+		}
+		if (got != want || kinds != i || label != want_label)
+			abort();
 	}
-	if (got != want || kinds != i)
-		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -190,20 +190,18 @@ static bool has_xn_label(const char *p, size_t len)
  * one: empty, too long, a byte needing decoding, IDNA or refusal, an xn--
  * label, or a last label that is empty or may be a number (IPv4 parsing),
  * unless the host is a plain dotted quad (*ip_r).  *upper_r tells whether
- * it needs lower-casing.
+ * it needs lower-casing.  `before` bytes before s are readable (url_span.c).
  */
-static size_t plain_host_length(mv_str s, bool *upper_r, bool *ip_r)
+static size_t plain_host_length(mv_str s, size_t before, bool *upper_r, bool *ip_r)
 {
 	unsigned kinds;
-	size_t len = url_host_span((const unsigned char *)s.p, s.len, &kinds), label = len;
+	size_t label, len = url_host_span((const unsigned char *)s.p, s.len, before, &kinds, &label);
 
 	*upper_r = *ip_r = false;
 	if (len < s.len && byte_class(host_class, (unsigned char)s.p[len]) != 'e')
 		return 0;	/* a byte needing decoding, IDNA or refusal */
 	if (len == 0 || len > URL_MAX_HOST || ((kinds & URL_HOST_DASH) && has_xn_label(s.p, len)))
 		return 0;
-	while (label > 0 && s.p[label - 1] != '.')
-		label--;
 	if (label >= len)
 		return 0;
 	*upper_r = (kinds & URL_HOST_UPPER) != 0;
@@ -225,35 +223,33 @@ static bool is_dot_segment(const char *p, size_t avail)
 
 /*
  * Checks the path, query and fragment after the host; returns false when
- * normalization would change them.  Blocks of bytes that need no look are
- * passed over whole (url_span.c).  *path_len_r is the length up to the
- * first '?' or '#'.
+ * normalization would change them.  Only the bytes url_span.c flags in each
+ * block of 16 are looked at, one by one (a valid %XX needs no skipping: its
+ * hex digits are never flagged).  *path_len_r is the length up to the first
+ * '?' or '#'.  `before` bytes before s are readable (url_span.c).
  */
-static bool plain_tail(mv_str s, size_t *path_len_r)
+static bool plain_tail(mv_str s, size_t before, size_t *path_len_r)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
-	size_t i, block_end, path_len = SIZE_MAX;
+	size_t i, j, path_len = SIZE_MAX;
+	unsigned hits;
 
-	for (i = 0; i < s.len;) {
-		i = url_tail_plain_span(p, s.len, i, path_len == SIZE_MAX);
-		for (block_end = s.len - i > 16 ? i + 16 : s.len; i < block_end; i++) {
-			char class = byte_class(tail_class, p[i]);
+	for (i = 0; i < s.len; i += 16) {
+		for (hits = url_tail_hits(p, s.len, before, i, path_len == SIZE_MAX); hits != 0; hits &= hits - 1) {
+			char class;
 
-			if (class == 'p')
-				continue;
+			j = i + (size_t)__builtin_ctz(hits);
+			class = byte_class(tail_class, p[j]);
 			if (class == 'x')
 				return false;
-			if (class == '/' && path_len == SIZE_MAX && is_dot_segment(s.p + i + 1, s.len - i - 1))
+			if (class == '/' && path_len == SIZE_MAX && is_dot_segment(s.p + j + 1, s.len - j - 1))
 				return false;	/* remove_dot_segments would change the path */
 			if (class == '?' && path_len == SIZE_MAX)
-				path_len = i;
-			if (class == '%' && i + 2 < s.len && url_hex_digit(p[i + 1]) && url_hex_digit(p[i + 2])) {
-				if (!is_upper_hex(p[i + 1]) || !is_upper_hex(p[i + 2]) ||
-				    is_unreserved((unsigned char)(url_hex_value(p[i + 1]) << 4 |
-								  url_hex_value(p[i + 2]))))
-					return false;
-				i += 2;
-			}
+				path_len = j;
+			if (class == '%' && j + 2 < s.len && url_hex_digit(p[j + 1]) && url_hex_digit(p[j + 2]) &&
+			    (!is_upper_hex(p[j + 1]) || !is_upper_hex(p[j + 2]) ||
+			     is_unreserved((unsigned char)(url_hex_value(p[j + 1]) << 4 | url_hex_value(p[j + 2])))))
+				return false;
 		}
 	}
 	*path_len_r = path_len == SIZE_MAX ? s.len : path_len;
@@ -359,11 +355,12 @@ static int parse_plain_mailto(mv_str raw, struct mv_url *url)
 	if (i == raw.len)
 		return 0;
 	host = mv_str_make(raw.p + i + 1, raw.len - i - 1);
-	host_len = plain_host_length(host, &upper, &ip);
+	host_len = plain_host_length(host, i + 1, &upper, &ip);
 	if (host_len == 0 || upper)
 		return 0;
 	tail = mv_str_make(host.p + host_len, host.len - host_len);
-	if (tail.len > 0 && ((tail.p[0] != '?' && tail.p[0] != '#') || !plain_tail(tail, &path_len)))
+	if (tail.len > 0 && ((tail.p[0] != '?' && tail.p[0] != '#') ||
+			     !plain_tail(tail, (size_t)(tail.p - raw.p), &path_len)))
 		return 0;
 	host.len = host_len;
 	url->scheme = mailto;
@@ -403,7 +400,7 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 		no_scheme = true;
 	}
 	rest = mv_str_make(raw.p + prefix_len, raw.len - prefix_len);
-	host_len = plain_host_length(rest, &upper, &ip);
+	host_len = plain_host_length(rest, prefix_len, &upper, &ip);
 	if (host_len == 0)
 		return 0;
 	port_len = plain_port(mv_str_make(rest.p + host_len, rest.len - host_len), &port);
@@ -413,7 +410,7 @@ int url_parse_fast(mv_arena *arena, mv_str raw, const struct mv_url *base, struc
 		port = 0;	/* dropped from the normalized form */
 	port_text = mv_str_make(rest.p + host_len, port != 0 ? port_len : 0);
 	tail = mv_str_make(rest.p + host_len + port_len, rest.len - host_len - port_len);
-	if (!plain_tail(tail, &path_len))
+	if (!plain_tail(tail, (size_t)(tail.p - raw.p), &path_len))
 		return 0;
 
 	if (lower_scheme && !upper && port_text.len == port_len && path_len > 0) {

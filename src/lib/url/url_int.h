@@ -46,15 +46,19 @@ size_t url_text_plain_length(const unsigned char *p, size_t len);
 size_t url_text_next_mark(const unsigned char *p, size_t len, size_t i);
 
 /*
- * url_span.c, for url_fast.c: the first byte at or after i of the path,
- * query and fragment (len bytes at p) that the fast path must look at, or
- * len (without SIMD: i, every byte is looked at).  in_path: no '?' or '#'
- * seen yet.  And the length of the run of host bytes [A-Za-z0-9._-] at p,
- * telling in *kinds_r whether it holds upper-case letters or '-'.
+ * url_span.c, for url_fast.c, over len bytes at p with `before` bytes
+ * readable before p (the scheme, say: a short string is scanned in one block
+ * reaching back into them).  url_tail_hits: the bytes among the 16 of the
+ * path, query and fragment from i on (or the fewer left) that the fast path
+ * must look at, bit k for p[i + k] (without SIMD, or with fewer than 16
+ * bytes in all: every one); in_path: no '?' or '#' seen yet.  url_host_span:
+ * the length of the run of host bytes [A-Za-z0-9._-] at p, telling in
+ * *kinds_r whether it holds upper-case letters or '-', and in *last_label_r
+ * where its last label starts (just after its last '.', or 0).
  */
-size_t url_tail_plain_span(const unsigned char *p, size_t len, size_t i, bool in_path);
+unsigned url_tail_hits(const unsigned char *p, size_t len, size_t before, size_t i, bool in_path);
 enum { URL_HOST_UPPER = 1u << 0, URL_HOST_DASH = 1u << 1 };
-size_t url_host_span(const unsigned char *p, size_t len, unsigned *kinds_r);
+size_t url_host_span(const unsigned char *p, size_t len, size_t before, unsigned *kinds_r, size_t *last_label_r);
 
 /*
  * url_cache.c: a per-thread table of zeroed slots, allocated on first use and

@@ -154,27 +154,21 @@ static unsigned tail_hits(__m128i v, bool in_path)
 }
 #endif
 
-size_t url_tail_plain_span(const unsigned char *p, size_t len, size_t i, bool in_path)
+unsigned url_tail_hits(const unsigned char *p, size_t len, size_t before, size_t i, bool in_path)
 {
-#ifdef __SSE2__
-	unsigned mask;
+	size_t n = len - i < 16 ? len - i : 16;
 
-	for (; len - i >= 16; i += 16) {
-		mask = tail_hits(load16(p + i), in_path);
-		if (mask != 0)
-			return i + (size_t)__builtin_ctz(mask);
-	}
-	/* the last bytes: the block ending with them, less the bytes already seen */
-	if (i < len && len >= 16) {
-		mask = tail_hits(load16(p + len - 16), in_path) >> (16 - (len - i));
-		return mask != 0 ? i + (size_t)__builtin_ctz(mask) : len;
-	}
+#ifdef __SSE2__
+	if (n == 16)
+		return tail_hits(load16(p + i), in_path);
+	if (before + len >= 16)	/* the block ending with the last bytes, less those before i */
+		return tail_hits(load16(p + len - 16), in_path) >> (16 - n);
 #else
 	(void)p;
-	(void)len;
+	(void)before;
 	(void)in_path;
 #endif
-	return i;
+	return (1u << n) - 1;
 }
 
 static bool host_byte(unsigned char c, unsigned *kinds)
@@ -187,33 +181,67 @@ static bool host_byte(unsigned char c, unsigned *kinds)
 		c == '_';
 }
 
-size_t url_host_span(const unsigned char *p, size_t len, unsigned *kinds_r)
+#ifdef __SSE2__
+/* What url_host_span() needs of a block, one bit a byte. */
+struct host_block {
+	unsigned plain, upper, dash, dot;
+};
+
+static void host_block(__m128i v, unsigned shift, struct host_block *b)
 {
-	size_t i = 0;
+	__m128i letter = byte_in(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
+	__m128i dash = byte_eq(v, '-'), dot = byte_eq(v, '.');
+	__m128i other = _mm_or_si128(_mm_or_si128(dash, dot), byte_eq(v, '_'));
+
+	b->plain = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, other), byte_in(v, '0', '9'))) >> shift;
+	b->upper = (unsigned)_mm_movemask_epi8(byte_in(v, 'A', 'Z')) >> shift;
+	b->dash = (unsigned)_mm_movemask_epi8(dash) >> shift;
+	b->dot = (unsigned)_mm_movemask_epi8(dot) >> shift;
+}
+#endif
+
+/*
+ * The run, its kinds of bytes and where its last label starts, a block at a
+ * time, the last one ending with the string (reaching back before p when it
+ * is short), so most hosts take one or two blocks and no byte loop.
+ */
+size_t url_host_span(const unsigned char *p, size_t len, size_t before, unsigned *kinds_r, size_t *last_label_r)
+{
+	size_t i = 0, last_label = 0;
 	unsigned kinds = 0;
 #ifdef __SSE2__
-	for (; len - i >= 16; i += 16) {
-		__m128i v = load16(p + i);
-		__m128i letter = byte_in(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
-		__m128i other = _mm_or_si128(_mm_or_si128(byte_eq(v, '-'), byte_eq(v, '.')), byte_eq(v, '_'));
-		unsigned plain = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, other),
-									  byte_in(v, '0', '9')));
-		unsigned upper = (unsigned)_mm_movemask_epi8(byte_in(v, 'A', 'Z'));
-		unsigned dash = (unsigned)_mm_movemask_epi8(byte_eq(v, '-'));
-		unsigned inside = plain == 0xffffu ? 0xffffu : (1u << __builtin_ctz(~plain)) - 1;
+	unsigned upper_seen = 0, dash_seen = 0;
 
-		if ((upper & inside) != 0)
-			kinds |= URL_HOST_UPPER;
-		if ((dash & inside) != 0)
-			kinds |= URL_HOST_DASH;
+	for (; i < len; i += 16) {
+		struct host_block b;
+		unsigned inside;
+
+		if (len - i >= 16)
+			host_block(load16(p + i), 0, &b);
+		else if (before + len >= 16)
+			host_block(load16(p + len - 16), (unsigned)(16 - (len - i)), &b);	/* bits past the end are 0 */
+		else
+			break;
+		inside = b.plain == 0xffffu ? 0xffffu : (1u << __builtin_ctz(~b.plain)) - 1;
+		upper_seen |= b.upper & inside;
+		dash_seen |= b.dash & inside;
+		if ((b.dot & inside) != 0)
+			last_label = i + 32 - (size_t)__builtin_clz(b.dot & inside);	/* just after the last dot */
 		if (inside != 0xffffu) {
-			*kinds_r = kinds;
-			return i + (size_t)__builtin_ctz(~plain);
+			i += (size_t)__builtin_ctz(~b.plain);
+			break;
 		}
 	}
+	kinds = (upper_seen != 0 ? URL_HOST_UPPER : 0) | (dash_seen != 0 ? URL_HOST_DASH : 0);
+#else
+	(void)before;
 #endif
-	for (; i < len && host_byte(p[i], &kinds); i++)
-		;
+	/* short strings (all of them without SSE2); after a block's stop byte this stops at once */
+	for (; i < len && host_byte(p[i], &kinds); i++) {
+		if (p[i] == '.')
+			last_label = i + 1;
+	}
 	*kinds_r = kinds;
+	*last_label_r = last_label;
 	return i;
 }
