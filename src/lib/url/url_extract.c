@@ -22,11 +22,6 @@ static bool is_alnum(unsigned char c)
 	return is_alpha(c) || (c >= '0' && c <= '9');
 }
 
-static bool is_scheme_char(unsigned char c)
-{
-	return is_alnum(c) || c == '+' || c == '-' || c == '.';
-}
-
 /* ASCII bytes that end a URL, one bit each: controls, space, DEL and <>"` */
 #define STOP_BIT(c) ((uint64_t)1 << ((c) & 63))
 static const uint64_t stop_00_3f = 0x1ffffffffu | STOP_BIT('"') | STOP_BIT('<') | STOP_BIT('>');
@@ -35,6 +30,18 @@ static const uint64_t stop_40_7f = STOP_BIT('`') | STOP_BIT(0x7f);
 static bool ascii_stop(unsigned char c)
 {
 	return (((c < 0x40 ? stop_00_3f : stop_40_7f) >> (c & 63)) & 1) != 0;
+}
+
+/*
+ * RFC 3986 3.1 scheme bytes, ALPHA / DIGIT / "+" / "-" / ".", the same way:
+ * the look back over a scheme is one test a byte, not a chain of them.
+ */
+static const uint64_t scheme_00_3f = 0x03ff000000000000u | STOP_BIT('+') | STOP_BIT('-') | STOP_BIT('.');
+static const uint64_t scheme_40_7f = 0x07fffffe07fffffeu;	/* A-Z, a-z */
+
+static bool is_scheme_char(unsigned char c)
+{
+	return c < 0x80 && (((c < 0x40 ? scheme_00_3f : scheme_40_7f) >> (c & 63)) & 1) != 0;
 }
 
 /* Non-ASCII code points that end a URL in running text (spaces, quotes, CJK punctuation). */
