@@ -521,6 +521,46 @@ static size_t ref_name_run(struct mv_html_parser *p, const unsigned char *s, siz
 	return i;
 }
 
+static void numeric_ref_end(struct mv_html_parser *p)
+{
+	char out[4];
+	uint32_t cp = html_numeric_ref_map(p->ref_cp);
+
+	ref_out(p, out, mv_utf8_encode(out, cp));
+}
+
+/*
+ * A numeric reference from its '#' (13.2.5.75-80) in p->state ST_CHARREF:
+ * taken whole when it has digits and its end is in the input, with no trip
+ * through step() per digit.  Else the state stays, and step() takes it from
+ * the '#'.  Returns the index of the next byte.
+ */
+static size_t numeric_ref_fast(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	size_t j = i + 1, k;
+	uint32_t cp = 0;
+	int hex = j < n && (s[j] | 0x20) == 'x';
+	int v;
+
+	j += (size_t)hex;
+	for (k = j; k < n; k++) {
+		v = hex ? mv_hex_value(s[k]) : (is_digit(s[k]) ? s[k] - '0' : -1);
+		if (v < 0)
+			break;
+		/* Saturate: anything past 0x10FFFF maps to U+FFFD anyway. */
+		cp = cp > 0x10FFFF ? 0x110000 : cp * (hex ? 16 : 10) + (uint32_t)v;
+	}
+	if (k == j || k == n)
+		return i;	/* no digits, or the input ends in them */
+	p->ref_cp = cp;
+	numeric_ref_end(p);
+	p->state = p->return_state;
+	if (s[k] == ';')
+		return k + 1;
+	bad(p);
+	return k;
+}
+
 /*
  * A character reference from just past its '&', found in return_state
  * (13.2.5.72-73): a named one is taken whole when its end is in the input,
@@ -532,7 +572,11 @@ static size_t char_ref(struct mv_html_parser *p, const unsigned char *s, size_t 
 		       unsigned char return_state)
 {
 	ref_start(p, return_state);
-	if (i == n || !(is_alpha(s[i]) || is_digit(s[i])))
+	if (i == n)
+		return i;
+	if (s[i] == '#')
+		return numeric_ref_fast(p, s, i, n);
+	if (!(is_alpha(s[i]) || is_digit(s[i])))
 		return i;
 	p->ref_len = 0;
 	p->state = ST_NAMED_REF;
@@ -543,13 +587,6 @@ static size_t char_ref(struct mv_html_parser *p, const unsigned char *s, size_t 
 	return named_ref_end(p, s[i]) ? i + 1 : i;
 }
 
-static void numeric_ref_end(struct mv_html_parser *p)
-{
-	char out[4];
-	uint32_t cp = html_numeric_ref_map(p->ref_cp);
-
-	ref_out(p, out, mv_utf8_encode(out, cp));
-}
 
 /* --- the states, one byte (or EOF as -1) at a time; returns 0 to reconsume c --- */
 
@@ -1006,10 +1043,68 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 }
 
 /*
+ * The end of the comment body from s[i]: a '-' and a byte that is not '-'
+ * leave the comment as it was (13.2.5.45, 13.2.5.50), so only "--", or a '-'
+ * at the end of the input, is left for step().
+ */
+static size_t comment_run(const unsigned char *s, size_t i, size_t n)
+{
+	const unsigned char *z;
+
+	while ((z = memchr(s + i, '-', n - i)) != NULL) {
+		i = (size_t)(z - s) + 1;
+		if (i == n || s[i] == '-')
+			return i - 1;
+		i++;
+	}
+	return n;
+}
+
+/*
+ * A markup declaration from its '!' (13.2.5.42), in ST_TAG_OPEN: a comment
+ * ("<!--", its body, "-->") or a DOCTYPE taken like a bogus comment (up to
+ * '>') is taken whole when its end is in the input, with no trip through
+ * step() per byte; mail HTML has many (conditional comments for Outlook).
+ * Anything else leaves the state step() goes on from.  Returns the index of
+ * the first byte not taken.
+ */
+static size_t markup_decl_fast(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	const unsigned char *z;
+	size_t j;
+
+	p->state = ST_MDO;
+	if (n - i < 3)
+		return i + 1;
+	if (s[i + 1] != '-') {
+		/* No "--": a bogus comment from the byte after '!' up to '>'. */
+		p->state = ST_BOGUS_COMMENT;
+		z = memchr(s + i + 1, '>', n - i - 1);
+		if (z == NULL)
+			return n;
+		p->state = ST_DATA;
+		return (size_t)(z - s) + 1;
+	}
+	if (s[i + 2] != '-')
+		return i + 1;	/* "<!-" and not "<!--": step() flags it */
+	/* ST_COMMENT_START: a '-' or '>' here is the rare "<!--->" or "<!-->" */
+	p->state = ST_COMMENT_START;
+	i += 3;
+	if (i == n || s[i] == '-' || s[i] == '>')
+		return i;
+	p->state = ST_COMMENT;
+	j = comment_run(s, i, n);
+	if (n - j < 3 || s[j + 2] != '>')
+		return j;	/* at "--" not followed by '>', or the input ends */
+	p->state = ST_DATA;
+	return j + 3;
+}
+
+/*
  * The common shape of a whole tag, from just past its '<': a letter starts
  * the name, each attribute is a name with a quoted or unquoted value after
- * '=' or with none, white space parts them, and '>' or "/>" ends the tag.
- * The steps are lex_tag()'s, with no dispatch on the state between them; at
+ * '=' or with none, white space parts them, and '>' or "/>" ends the tag;
+ * a comment or DOCTYPE goes to markup_decl_fast().  The steps are lex_tag()'s, with no dispatch on the state between them; at
  * anything else (the end of the input, a character reference, NUL, a parse
  * error) p->state is the state lex_tag() goes on from.  Returns the index of
  * the first byte not taken.
@@ -1038,7 +1133,7 @@ static size_t lex_tag_fast(struct mv_html_parser *p, const unsigned char *s, siz
 		return i + 1;
 	}
 	if (!is_alpha(c))
-		return i;
+		return c == '!' ? markup_decl_fast(p, s, i, n) : i;
 	tag_begin(p, 0);
 	p->state = ST_TAG_NAME;
 	i = tag_name_run(p, s, i, n);
@@ -1148,24 +1243,6 @@ static size_t text_end(int state, const unsigned char *s, size_t i, size_t n)
 		z = memchr(s + i, 0, n - i);
 		return z != NULL ? (size_t)(z - s) : n;
 	}
-}
-
-/*
- * The end of the comment body from s[i]: a '-' and a byte that is not '-'
- * leave the comment as it was (13.2.5.45, 13.2.5.50), so only "--", or a '-'
- * at the end of the input, is left for step().
- */
-static size_t comment_run(const unsigned char *s, size_t i, size_t n)
-{
-	const unsigned char *z;
-
-	while ((z = memchr(s + i, '-', n - i)) != NULL) {
-		i = (size_t)(z - s) + 1;
-		if (i == n || s[i] == '-')
-			return i - 1;
-		i++;
-	}
-	return n;
 }
 
 /*
