@@ -487,12 +487,9 @@ static int named_ref_end(struct mv_html_parser *p, int c)
 		}
 	}
 	if (e == NULL) {
-		k = p->ref_len < html_entities_legacy_max ? p->ref_len : html_entities_legacy_max;
-		for (; k > 0; k--) {
-			e = entity_find(p, p->ref, k);
-			if (e != NULL)
-				break;
-		}
+		/* A legacy name (no ';') may end the reference early: "&notit;" is "¬it;". */
+		e = html_entity_find_legacy(p->ref, p->ref_len);
+		k = e != NULL ? e->name_len : 0;
 	}
 	if (e != NULL && !semi && in_attribute(p)) {
 		/* 13.2.5.73: in attributes, "&amp=" and "&ampx" stay as written. */
@@ -513,9 +510,42 @@ static int named_ref_end(struct mv_html_parser *p, int c)
 	return semi;
 }
 
+#ifdef __SSE2__
+_Static_assert(sizeof(((struct mv_html_parser *)0)->ref) >= 16, "ref takes a 16-byte store");
+
+/*
+ * Most reference names are whole within the next 16 bytes (all readable):
+ * one look finds their end and stores them into p->ref.  Returns the
+ * length, or 16 when the name does not end there.
+ */
+static inline unsigned ref_name_block(struct mv_html_parser *p, const unsigned char *s)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+						     _mm_set1_epi8((char)(0x80 - 'a'))),
+					_mm_set1_epi8((char)(0x80 + 26)));
+	__m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+				       _mm_set1_epi8((char)(0x80 + 10)));
+	unsigned alnum = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+
+	_mm_storeu_si128((__m128i *)(void *)p->ref, v);
+	return (unsigned)__builtin_ctz(~alnum);
+}
+#endif
+
 /* The alphanumerics of a reference name from s[i] on (13.2.5.73); returns the index of the byte after. */
 static size_t ref_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
 {
+#ifdef __SSE2__
+	if (p->ref_len == 0 && n - i >= 16) {
+		unsigned k = ref_name_block(p, s + i);
+
+		if (k < 16) {
+			p->ref_len = k;
+			return i + k;
+		}
+	}
+#endif
 	while (i < n && (is_alpha(s[i]) || is_digit(s[i])) && p->ref_len < HTML_MAX_REF)
 		p->ref[p->ref_len++] = (char)s[i++];
 	return i;
