@@ -84,8 +84,23 @@ static size_t scan(const unsigned char *s, size_t i, size_t n, unsigned char mas
 	return i;
 }
 
-static size_t skip_space(const unsigned char *s, size_t i, size_t n)
+/*
+ * The first index from i on that is not white space, or n.  Mostly there is
+ * none to skip; a run (indentation between attributes or between tags) is
+ * skipped 16 bytes at a time where SSE2 is there.
+ */
+static inline size_t skip_space(const unsigned char *s, size_t i, size_t n)
 {
+	if (i < n && s[i] > ' ')
+		return i;
+#ifdef __SSE2__
+	for (; n - i >= 16; i += 16) {
+		unsigned other = ~html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & 0xFFFFu;
+
+		if (other != 0)
+			return i + (size_t)__builtin_ctz(other);
+	}
+#endif
 	while (i < n && (byte_class[s[i]] & S_SPACE) != 0)
 		i++;
 	return i;
