@@ -109,15 +109,19 @@ static inline size_t skip_space(const unsigned char *s, size_t i, size_t n)
 /*
  * True when s[i..j) is white space only, the most common text between tags;
  * the bytes up to n are readable.  A short run is looked at in one block,
- * with no loop whose exit depends on its length.
+ * with no loop whose exit depends on its length, a longer one 16 bytes at a
+ * time (most stop at the first block, with a word in it).
  */
 static int all_space(const unsigned char *s, size_t i, size_t j, size_t n)
 {
 #ifdef __SSE2__
-	if (j - i <= 16 && n - i >= 16) {
-		unsigned in = j - i == 16 ? 0xFFFFu : (1u << (j - i)) - 1;
+	for (; n - i >= 16; i += 16) {
+		unsigned in = j - i >= 16 ? 0xFFFFu : (1u << (j - i)) - 1;
 
-		return (html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & in) == in;
+		if ((html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & in) != in)
+			return 0;
+		if (j - i <= 16)
+			return 1;
 	}
 #endif
 	return skip_space(s, i, j) == j;
