@@ -86,13 +86,11 @@ static size_t scan(const unsigned char *s, size_t i, size_t n, unsigned char mas
 
 /*
  * The first index from i on that is not white space, or n.  Mostly there is
- * none to skip; a run (indentation between attributes or between tags) is
- * skipped 16 bytes at a time where SSE2 is there.
+ * none to skip (one test, inline); a run (indentation between attributes or
+ * between tags) is skipped 16 bytes at a time where SSE2 is there.
  */
-static inline size_t skip_space(const unsigned char *s, size_t i, size_t n)
+static size_t skip_space_run(const unsigned char *s, size_t i, size_t n)
 {
-	if (i < n && s[i] > ' ')
-		return i;
 #ifdef __SSE2__
 	for (; n - i >= 16; i += 16) {
 		unsigned other = ~html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & 0xFFFFu;
@@ -104,6 +102,11 @@ static inline size_t skip_space(const unsigned char *s, size_t i, size_t n)
 	while (i < n && (byte_class[s[i]] & S_SPACE) != 0)
 		i++;
 	return i;
+}
+
+static inline size_t skip_space(const unsigned char *s, size_t i, size_t n)
+{
+	return i < n && s[i] > ' ' ? i : skip_space_run(s, i, n);
 }
 
 /*
