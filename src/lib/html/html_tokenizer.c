@@ -177,8 +177,7 @@ static void tag_begin(struct mv_html_parser *p, int is_end)
 {
 	p->tag_is_end = (unsigned char)is_end;
 	p->tag_self_closing = 0;
-	p->tag_len = 0;
-	memset(p->tag_name, 0, HTML_TAG_NAME_PAD);	/* the padding html_tag_lookup() compares */
+	p->tag_len = 0;	/* tag_name is zero-padded by whoever writes its first byte */
 	p->tag_long = 0;
 	p->cur_attr = ATTR_NONE;
 	p->attrs_set = 0;
@@ -189,6 +188,12 @@ static void tag_begin(struct mv_html_parser *p, int is_end)
 static unsigned char ascii_lower(unsigned char c)
 {
 	return (unsigned char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
+/* Before a name is written byte by byte: the padding html_tag_lookup() compares. */
+static void tag_name_clear(struct mv_html_parser *p)
+{
+	memset(p->tag_name, 0, HTML_TAG_NAME_PAD);
 }
 
 /* One more tag name byte; past HTML_MAX_TAG_NAME the name is kept cut and flagged. */
@@ -263,6 +268,8 @@ static inline size_t tag_name_run(struct mv_html_parser *p, const unsigned char 
 		}
 	}
 #endif
+	if (len == 0)
+		tag_name_clear(p);
 	for (; i < n; i++) {
 		unsigned char c = name_byte[s[i]];
 
@@ -710,6 +717,7 @@ static int step(struct mv_html_parser *p, int c)
 	case ST_RAW_END_OPEN:
 		if (is_alpha(c)) {
 			tag_begin(p, 1);
+			tag_name_clear(p);
 			p->state = ST_RAW_END_NAME;
 			return 0;
 		}
