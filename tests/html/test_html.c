@@ -52,6 +52,11 @@ static const struct text_case text_cases[] = {
 	{ "a<!-- <b>hidden</b> -->b<!--->c", "abc", NULL, NULL },
 	{ "a<!--- x --->b", "ab", NULL, NULL },
 	{ "a<!>b<!->c", "abc", NULL, NULL },
+	/* the same, taken whole by the fast path (their end is in the input) */
+	{ "a<!-- x - y -- z -->b<!--[if mso]><p>o</p><![endif]-->c<!DOCTYPE html>d<!-- q --!>e", "abcde",
+	  NULL, NULL },
+	{ "a<!---->b<!-- - -->c<!-- --- -->d<!--x-- >-->e and some more text here", "abcde and some more text here",
+	  NULL, NULL },
 	/* broken markup */
 	{ "a < b > c", "a < b > c", NULL, NULL },
 	{ "a <3 b", "a <3 b", NULL, NULL },
@@ -74,6 +79,12 @@ static const struct text_case text_cases[] = {
 	{ "&aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa;",
 	  "&aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa;", NULL, NULL },
 	{ "&nbsp;x", "\xC2\xA0x", NULL, NULL },
+	/* names looked at 16 bytes at a time, and legacy prefixes without ';' */
+	{ "&notit; &copy2024 &frac12x &fraction; &brvbar! &nbsp;&nbsp;&nbsp and the rest of a line",
+	  "\xC2\xACit; \xC2\xA9" "2024 \xC2\xBDx &fraction; \xC2\xA6! \xC2\xA0\xC2\xA0\xC2\xA0 and the rest of a line",
+	  NULL, NULL },
+	{ "&abcdefghijklmnop; &Eacute&eacute;&eacutex &AMP&amp; some text to read on", "&abcdefghijklmnop; "
+	  "\xC3\x89\xC3\xA9\xC3\xA9x && some text to read on", NULL, NULL },
 	/* numeric references */
 	{ "&#65;&#x41;&#X41;&#065", "AAAA", NULL, NULL },
 	{ "&#0; &#xD800; &#x110000; &#99999999999999;", "\xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD",
@@ -81,6 +92,11 @@ static const struct text_case text_cases[] = {
 	{ "&#x80;&#150;&#x9F;&#x81;", "\xE2\x82\xAC\xE2\x80\x93\xC5\xB8\xC2\x81", NULL, NULL },
 	{ "&#; &#x; &#xZ; &#a", "&#; &#x; &#xZ; &#a", NULL, NULL },
 	{ "a&#32;&#9;b", "a b", NULL, NULL },
+	{ "&#x263a;&#X263A &#9731x&#; &#xg; and more text after them", "\xE2\x98\xBA\xE2\x98\xBA "
+	  "\xE2\x98\x83x&#; &#xg; and more text after them", NULL, NULL },
+	/* white space runs, short and long, between tags and attributes */
+	{ "<p\n      class=a\n      id=b>x</p>                                        \n\t  <p>y  </p>",
+	  "x\ny", NULL, NULL },
 	/* hidden text */
 	{ "a<div style=\"display:none\">secret</div>b", "a\nb", "secret", NULL },
 	{ "a<span style=\"DISPLAY : None !important\">s</span>b", "ab", "s", NULL },

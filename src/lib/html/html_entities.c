@@ -13,16 +13,34 @@
 static unsigned short first_at[257];
 static pthread_once_t first_at_once = PTHREAD_ONCE_INIT;
 
+/*
+ * The legacy names (no ';', 106 of them) in table order: those that start
+ * with byte c are legacy[legacy_at[c] .. legacy_at[c + 1]), a handful at most.
+ */
+#define LEGACY_MAX 128
+static unsigned short legacy[LEGACY_MAX];
+static unsigned char legacy_at[257];
+
+static int is_legacy(const struct html_entity *e)
+{
+	return e->name[e->name_len - 1] != ';';
+}
+
 static void first_at_fill(void)
 {
-	unsigned c, e = 0;
+	unsigned c, e = 0, nl = 0;
 
 	for (c = 0; c < 256; c++) {
 		first_at[c] = (unsigned short)e;
-		while (e < html_entities_count && (unsigned char)html_entities[e].name[0] == c)
+		legacy_at[c] = (unsigned char)nl;
+		while (e < html_entities_count && (unsigned char)html_entities[e].name[0] == c) {
+			if (is_legacy(&html_entities[e]) && nl < LEGACY_MAX)
+				legacy[nl++] = (unsigned short)e;
 			e++;
+		}
 	}
 	first_at[256] = (unsigned short)e;
+	legacy_at[256] = (unsigned char)nl;
 }
 
 void html_entities_init(void)
@@ -55,6 +73,23 @@ const struct html_entity *html_entity_find(const char *name, size_t len)
 			hi = mid;
 	}
 	return NULL;
+}
+
+const struct html_entity *html_entity_find_legacy(const char *name, size_t len)
+{
+	const struct html_entity *best = NULL;
+	unsigned x;
+
+	if (len == 0)
+		return NULL;
+	for (x = legacy_at[(unsigned char)name[0]]; x < legacy_at[(unsigned char)name[0] + 1]; x++) {
+		const struct html_entity *e = &html_entities[legacy[x]];
+
+		if (e->name_len <= len && memcmp(e->name, name, e->name_len) == 0 &&
+		    (best == NULL || e->name_len > best->name_len))
+			best = e;
+	}
+	return best;
 }
 
 /* 13.2.5.80 numeric character reference end state: C1 controls are read as windows-1252. */

@@ -41,6 +41,8 @@ extern const unsigned html_entities_legacy_max;
 /* Builds the lookup index once per process; every parser calls it before its first lookup. */
 void html_entities_init(void);
 const struct html_entity *html_entity_find(const char *name, size_t len);
+/* The longest legacy name (one without ';') that name[0..len) starts with, or NULL. */
+const struct html_entity *html_entity_find_legacy(const char *name, size_t len);
 /* WHATWG numeric reference rules: 0, surrogates, > 0x10FFFF -> U+FFFD; C1 -> windows-1252. */
 uint32_t html_numeric_ref_map(uint32_t cp);
 /* Encodes cp as UTF-8 into out (4 bytes room); returns the length. */

@@ -84,46 +84,80 @@ static size_t scan(const unsigned char *s, size_t i, size_t n, unsigned char mas
 	return i;
 }
 
-static size_t skip_space(const unsigned char *s, size_t i, size_t n)
+/*
+ * The first index from i on that is not white space, or n.  Mostly there is
+ * none to skip (one test, inline); a run (indentation between attributes or
+ * between tags) is skipped 16 bytes at a time where SSE2 is there.
+ */
+static size_t skip_space_run(const unsigned char *s, size_t i, size_t n)
 {
+#ifdef __SSE2__
+	for (; n - i >= 16; i += 16) {
+		unsigned other = ~html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & 0xFFFFu;
+
+		if (other != 0)
+			return i + (size_t)__builtin_ctz(other);
+	}
+#endif
 	while (i < n && (byte_class[s[i]] & S_SPACE) != 0)
 		i++;
 	return i;
 }
 
+static inline size_t skip_space(const unsigned char *s, size_t i, size_t n)
+{
+	return i < n && s[i] > ' ' ? i : skip_space_run(s, i, n);
+}
+
 /*
  * True when s[i..j) is white space only, the most common text between tags;
  * the bytes up to n are readable.  A short run is looked at in one block,
- * with no loop whose exit depends on its length.
+ * with no loop whose exit depends on its length, a longer one 16 bytes at a
+ * time (most stop at the first block, with a word in it).
  */
 static int all_space(const unsigned char *s, size_t i, size_t j, size_t n)
 {
 #ifdef __SSE2__
-	if (j - i <= 16 && n - i >= 16) {
-		unsigned in = j - i == 16 ? 0xFFFFu : (1u << (j - i)) - 1;
+	for (; n - i >= 16; i += 16) {
+		unsigned in = j - i >= 16 ? 0xFFFFu : (1u << (j - i)) - 1;
 
-		return (html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & in) == in;
+		if ((html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & in) != in)
+			return 0;
+		if (j - i <= 16)
+			return 1;
 	}
 #endif
 	return skip_space(s, i, j) == j;
 }
 
+#ifdef __SSE2__
+/* Bit k set where s[k] is a, b or NUL, for the 16 bytes at s. */
+static inline unsigned stop_bits(const unsigned char *s, __m128i va, __m128i vb)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+							 _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+}
+#endif
+
 /*
- * The first index from i on whose byte is a, b or NUL, or n: the end of a
- * run of text or of a quoted attribute value.  Those runs are most of the
- * input, so SSE2 looks at 16 bytes at a time where it is there.
+ * find_stop() past the first 16 bytes: a long run (a paragraph, a long URL)
+ * is read 32 bytes per step, so that the loop's exit mispredicts seldom.
  */
-static inline size_t find_stop(const unsigned char *s, size_t i, size_t n, unsigned char a, unsigned char b)
+static size_t find_stop_long(const unsigned char *s, size_t i, size_t n, unsigned char a, unsigned char b)
 {
 #ifdef __SSE2__
 	const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
-	const __m128i zero = _mm_setzero_si128();
 
+	for (; n - i >= 32; i += 32) {
+		unsigned mask = stop_bits(s + i, va, vb) | stop_bits(s + i + 16, va, vb) << 16;
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz(mask);
+	}
 	for (; n - i >= 16; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
-					   _mm_cmpeq_epi8(v, zero));
-		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+		unsigned mask = stop_bits(s + i, va, vb);
 
 		if (mask != 0)
 			return i + (size_t)__builtin_ctz(mask);
@@ -132,6 +166,25 @@ static inline size_t find_stop(const unsigned char *s, size_t i, size_t n, unsig
 	while (i < n && s[i] != a && s[i] != b && s[i] != 0)
 		i++;
 	return i;
+}
+
+/*
+ * The first index from i on whose byte is a, b or NUL, or n: the end of a
+ * run of text or of a quoted attribute value.  Those runs are most of the
+ * input; most end within 16 bytes, found by one SSE2 look inline.
+ */
+static inline size_t find_stop(const unsigned char *s, size_t i, size_t n, unsigned char a, unsigned char b)
+{
+#ifdef __SSE2__
+	if (n - i >= 16) {
+		unsigned mask = stop_bits(s + i, _mm_set1_epi8((char)a), _mm_set1_epi8((char)b));
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz(mask);
+		i += 16;
+	}
+#endif
+	return find_stop_long(s, i, n, a, b);
 }
 
 static int is_text_state(int state)
@@ -155,8 +208,7 @@ static void tag_begin(struct mv_html_parser *p, int is_end)
 {
 	p->tag_is_end = (unsigned char)is_end;
 	p->tag_self_closing = 0;
-	p->tag_len = 0;
-	memset(p->tag_name, 0, HTML_TAG_NAME_PAD);	/* the padding html_tag_lookup() compares */
+	p->tag_len = 0;	/* tag_name is zero-padded by whoever writes its first byte */
 	p->tag_long = 0;
 	p->cur_attr = ATTR_NONE;
 	p->attrs_set = 0;
@@ -167,6 +219,12 @@ static void tag_begin(struct mv_html_parser *p, int is_end)
 static unsigned char ascii_lower(unsigned char c)
 {
 	return (unsigned char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
+/* Before a name is written byte by byte: the padding html_tag_lookup() compares. */
+static void tag_name_clear(struct mv_html_parser *p)
+{
+	memset(p->tag_name, 0, HTML_TAG_NAME_PAD);
 }
 
 /* One more tag name byte; past HTML_MAX_TAG_NAME the name is kept cut and flagged. */
@@ -241,6 +299,8 @@ static inline size_t tag_name_run(struct mv_html_parser *p, const unsigned char 
 		}
 	}
 #endif
+	if (len == 0)
+		tag_name_clear(p);
 	for (; i < n; i++) {
 		unsigned char c = name_byte[s[i]];
 
@@ -487,12 +547,9 @@ static int named_ref_end(struct mv_html_parser *p, int c)
 		}
 	}
 	if (e == NULL) {
-		k = p->ref_len < html_entities_legacy_max ? p->ref_len : html_entities_legacy_max;
-		for (; k > 0; k--) {
-			e = entity_find(p, p->ref, k);
-			if (e != NULL)
-				break;
-		}
+		/* A legacy name (no ';') may end the reference early: "&notit;" is "¬it;". */
+		e = html_entity_find_legacy(p->ref, p->ref_len);
+		k = e != NULL ? e->name_len : 0;
 	}
 	if (e != NULL && !semi && in_attribute(p)) {
 		/* 13.2.5.73: in attributes, "&amp=" and "&ampx" stay as written. */
@@ -513,12 +570,85 @@ static int named_ref_end(struct mv_html_parser *p, int c)
 	return semi;
 }
 
+#ifdef __SSE2__
+_Static_assert(sizeof(((struct mv_html_parser *)0)->ref) >= 16, "ref takes a 16-byte store");
+
+/*
+ * Most reference names are whole within the next 16 bytes (all readable):
+ * one look finds their end and stores them into p->ref.  Returns the
+ * length, or 16 when the name does not end there.
+ */
+static inline unsigned ref_name_block(struct mv_html_parser *p, const unsigned char *s)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+						     _mm_set1_epi8((char)(0x80 - 'a'))),
+					_mm_set1_epi8((char)(0x80 + 26)));
+	__m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+				       _mm_set1_epi8((char)(0x80 + 10)));
+	unsigned alnum = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+
+	_mm_storeu_si128((__m128i *)(void *)p->ref, v);
+	return (unsigned)__builtin_ctz(~alnum);
+}
+#endif
+
 /* The alphanumerics of a reference name from s[i] on (13.2.5.73); returns the index of the byte after. */
 static size_t ref_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
 {
+#ifdef __SSE2__
+	if (p->ref_len == 0 && n - i >= 16) {
+		unsigned k = ref_name_block(p, s + i);
+
+		if (k < 16) {
+			p->ref_len = k;
+			return i + k;
+		}
+	}
+#endif
 	while (i < n && (is_alpha(s[i]) || is_digit(s[i])) && p->ref_len < HTML_MAX_REF)
 		p->ref[p->ref_len++] = (char)s[i++];
 	return i;
+}
+
+static void numeric_ref_end(struct mv_html_parser *p)
+{
+	char out[4];
+	uint32_t cp = html_numeric_ref_map(p->ref_cp);
+
+	ref_out(p, out, mv_utf8_encode(out, cp));
+}
+
+/*
+ * A numeric reference from its '#' (13.2.5.75-80) in p->state ST_CHARREF:
+ * taken whole when it has digits and its end is in the input, with no trip
+ * through step() per digit.  Else the state stays, and step() takes it from
+ * the '#'.  Returns the index of the next byte.
+ */
+static size_t numeric_ref_fast(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	size_t j = i + 1, k;
+	uint32_t cp = 0;
+	int hex = j < n && (s[j] | 0x20) == 'x';
+	int v;
+
+	j += (size_t)hex;
+	for (k = j; k < n; k++) {
+		v = hex ? mv_hex_value(s[k]) : (is_digit(s[k]) ? s[k] - '0' : -1);
+		if (v < 0)
+			break;
+		/* Saturate: anything past 0x10FFFF maps to U+FFFD anyway. */
+		cp = cp > 0x10FFFF ? 0x110000 : cp * (hex ? 16 : 10) + (uint32_t)v;
+	}
+	if (k == j || k == n)
+		return i;	/* no digits, or the input ends in them */
+	p->ref_cp = cp;
+	numeric_ref_end(p);
+	p->state = p->return_state;
+	if (s[k] == ';')
+		return k + 1;
+	bad(p);
+	return k;
 }
 
 /*
@@ -532,7 +662,11 @@ static size_t char_ref(struct mv_html_parser *p, const unsigned char *s, size_t 
 		       unsigned char return_state)
 {
 	ref_start(p, return_state);
-	if (i == n || !(is_alpha(s[i]) || is_digit(s[i])))
+	if (i == n)
+		return i;
+	if (s[i] == '#')
+		return numeric_ref_fast(p, s, i, n);
+	if (!(is_alpha(s[i]) || is_digit(s[i])))
 		return i;
 	p->ref_len = 0;
 	p->state = ST_NAMED_REF;
@@ -543,13 +677,6 @@ static size_t char_ref(struct mv_html_parser *p, const unsigned char *s, size_t 
 	return named_ref_end(p, s[i]) ? i + 1 : i;
 }
 
-static void numeric_ref_end(struct mv_html_parser *p)
-{
-	char out[4];
-	uint32_t cp = html_numeric_ref_map(p->ref_cp);
-
-	ref_out(p, out, mv_utf8_encode(out, cp));
-}
 
 /* --- the states, one byte (or EOF as -1) at a time; returns 0 to reconsume c --- */
 
@@ -621,6 +748,7 @@ static int step(struct mv_html_parser *p, int c)
 	case ST_RAW_END_OPEN:
 		if (is_alpha(c)) {
 			tag_begin(p, 1);
+			tag_name_clear(p);
 			p->state = ST_RAW_END_NAME;
 			return 0;
 		}
@@ -1006,10 +1134,68 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 }
 
 /*
+ * The end of the comment body from s[i]: a '-' and a byte that is not '-'
+ * leave the comment as it was (13.2.5.45, 13.2.5.50), so only "--", or a '-'
+ * at the end of the input, is left for step().
+ */
+static size_t comment_run(const unsigned char *s, size_t i, size_t n)
+{
+	const unsigned char *z;
+
+	while ((z = memchr(s + i, '-', n - i)) != NULL) {
+		i = (size_t)(z - s) + 1;
+		if (i == n || s[i] == '-')
+			return i - 1;
+		i++;
+	}
+	return n;
+}
+
+/*
+ * A markup declaration from its '!' (13.2.5.42), in ST_TAG_OPEN: a comment
+ * ("<!--", its body, "-->") or a DOCTYPE taken like a bogus comment (up to
+ * '>') is taken whole when its end is in the input, with no trip through
+ * step() per byte; mail HTML has many (conditional comments for Outlook).
+ * Anything else leaves the state step() goes on from.  Returns the index of
+ * the first byte not taken.
+ */
+static size_t markup_decl_fast(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
+{
+	const unsigned char *z;
+	size_t j;
+
+	p->state = ST_MDO;
+	if (n - i < 3)
+		return i + 1;
+	if (s[i + 1] != '-') {
+		/* No "--": a bogus comment from the byte after '!' up to '>'. */
+		p->state = ST_BOGUS_COMMENT;
+		z = memchr(s + i + 1, '>', n - i - 1);
+		if (z == NULL)
+			return n;
+		p->state = ST_DATA;
+		return (size_t)(z - s) + 1;
+	}
+	if (s[i + 2] != '-')
+		return i + 1;	/* "<!-" and not "<!--": step() flags it */
+	/* ST_COMMENT_START: a '-' or '>' here is the rare "<!--->" or "<!-->" */
+	p->state = ST_COMMENT_START;
+	i += 3;
+	if (i == n || s[i] == '-' || s[i] == '>')
+		return i;
+	p->state = ST_COMMENT;
+	j = comment_run(s, i, n);
+	if (n - j < 3 || s[j + 2] != '>')
+		return j;	/* at "--" not followed by '>', or the input ends */
+	p->state = ST_DATA;
+	return j + 3;
+}
+
+/*
  * The common shape of a whole tag, from just past its '<': a letter starts
  * the name, each attribute is a name with a quoted or unquoted value after
- * '=' or with none, white space parts them, and '>' or "/>" ends the tag.
- * The steps are lex_tag()'s, with no dispatch on the state between them; at
+ * '=' or with none, white space parts them, and '>' or "/>" ends the tag;
+ * a comment or DOCTYPE goes to markup_decl_fast().  The steps are lex_tag()'s, with no dispatch on the state between them; at
  * anything else (the end of the input, a character reference, NUL, a parse
  * error) p->state is the state lex_tag() goes on from.  Returns the index of
  * the first byte not taken.
@@ -1038,7 +1224,7 @@ static size_t lex_tag_fast(struct mv_html_parser *p, const unsigned char *s, siz
 		return i + 1;
 	}
 	if (!is_alpha(c))
-		return i;
+		return c == '!' ? markup_decl_fast(p, s, i, n) : i;
 	tag_begin(p, 0);
 	p->state = ST_TAG_NAME;
 	i = tag_name_run(p, s, i, n);
@@ -1148,24 +1334,6 @@ static size_t text_end(int state, const unsigned char *s, size_t i, size_t n)
 		z = memchr(s + i, 0, n - i);
 		return z != NULL ? (size_t)(z - s) : n;
 	}
-}
-
-/*
- * The end of the comment body from s[i]: a '-' and a byte that is not '-'
- * leave the comment as it was (13.2.5.45, 13.2.5.50), so only "--", or a '-'
- * at the end of the input, is left for step().
- */
-static size_t comment_run(const unsigned char *s, size_t i, size_t n)
-{
-	const unsigned char *z;
-
-	while ((z = memchr(s + i, '-', n - i)) != NULL) {
-		i = (size_t)(z - s) + 1;
-		if (i == n || s[i] == '-')
-			return i - 1;
-		i++;
-	}
-	return n;
 }
 
 /*
