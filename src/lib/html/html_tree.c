@@ -234,6 +234,25 @@ static const unsigned short doc_flags[TAG_COUNT] = {
 	[TAG_SCRIPT] = MV_HTML_HAS_SCRIPT,
 };
 
+#define ATTR_BIT(a) (1u << (a))
+
+/* The kept attributes that change the level a tag passes to its content. */
+#define LEVEL_ATTRS (ATTR_BIT(ATTR_HIDDEN) | ATTR_BIT(ATTR_BGCOLOR) | ATTR_BIT(ATTR_COLOR) | ATTR_BIT(ATTR_STYLE))
+
+/*
+ * The kept attributes without which tag_links() adds nothing for a tag (any
+ * tag's background= is an image link): most tags with attributes (font
+ * color, td bgcolor, span style) then skip it.  <a> has its own anchor_open().
+ */
+static const unsigned short link_attrs[TAG_COUNT] = {
+	[TAG_AREA] = ATTR_BIT(ATTR_HREF), [TAG_LINK] = ATTR_BIT(ATTR_HREF), [TAG_BASE] = ATTR_BIT(ATTR_HREF),
+	[TAG_IMG] = ATTR_BIT(ATTR_SRC) | ATTR_BIT(ATTR_ALT),
+	[TAG_FORM] = ATTR_BIT(ATTR_ACTION), [TAG_OBJECT] = ATTR_BIT(ATTR_DATA),
+	[TAG_IFRAME] = ATTR_BIT(ATTR_SRC), [TAG_FRAME] = ATTR_BIT(ATTR_SRC), [TAG_EMBED] = ATTR_BIT(ATTR_SRC),
+	[TAG_SCRIPT] = ATTR_BIT(ATTR_SRC),
+	[TAG_META] = ATTR_BIT(ATTR_HTTP_EQUIV),
+};
+
 /* Links of a start tag with kept attributes; hidden tells whether the element itself is hidden. */
 static void tag_links(struct mv_html_parser *p, unsigned id, int hidden)
 {
@@ -365,6 +384,34 @@ static const unsigned char start_busy[TAG_COUNT] = {
 };
 
 /*
+ * Pushes the level built in place at stack[depth], with no branch on whether
+ * the tag is void (that follows the markup, which no predictor guesses);
+ * past the ceiling push() folds it into the top level.
+ */
+static void push_unless_void(struct mv_html_parser *p, unsigned id, unsigned flags)
+{
+	unsigned grow = (flags & TF_VOID) == 0;
+
+	if (p->depth < HTML_MAX_DEPTH) {
+		p->open_count[id] += grow;
+		p->depth += grow;
+	} else if (grow) {
+		push(p);
+	}
+}
+
+/* The links a start tag's kept attributes make; hidden tells whether the element itself is hidden. */
+static void start_tag_links(struct mv_html_parser *p, unsigned id, int hidden)
+{
+	unsigned set = p->attrs_set;
+
+	if ((set & (link_attrs[id] | ATTR_BIT(ATTR_BACKGROUND))) != 0)
+		tag_links(p, id, hidden);
+	if (id == TAG_A && (set & ATTR_BIT(ATTR_HREF)) != 0)
+		anchor_open(p, hidden);
+}
+
+/*
  * A start tag that does more than push its parent's level: an implied close,
  * kept attributes, a link, a document flag, raw text.  Out of line, so that
  * the common tag saves no registers for it.
@@ -386,34 +433,24 @@ static void start_tag_busy(struct mv_html_parser *p, const struct html_tag_info 
 	lv->key = tag_key(hash);
 	lv->id = (unsigned char)id;
 	lv->flags = (unsigned char)flags;
-	if ((start_busy[id] | t->raw | p->attrs_set) == 0) {
-		/* The level is its parent's: no style, no link, no raw text. */
-		if ((flags & TF_VOID) == 0)
-			push(p);
-		update_sink(p);	/* an implied close of <p> may have popped a hidden level */
-		return;
+	if (id == TAG_TEMPLATE) {
+		lv->drop = 1;
+		lv->sink = SINK_DROP;
 	}
-	/* Without attributes a level is its parent's, whose sink is already known. */
-	if (id == TAG_TEMPLATE || p->attrs_set != 0) {
-		if (id == TAG_TEMPLATE)
-			lv->drop = 1;
+	/* Without style attributes a level is its parent's, whose sink is already known. */
+	if ((p->attrs_set & LEVEL_ATTRS) != 0) {
 		level_from_attrs(p, lv, id);
 		lv->sink = level_sink(lv);
 	}
 	hidden = lv->sink != SINK_VISIBLE;
-
-	if ((flags & TF_VOID) == 0)
-		push(p);
+	push_unless_void(p, id, flags);
+	/* Most tags keep no attribute: they have no link. */
+	if (p->attrs_set != 0)
+		start_tag_links(p, id, hidden);
 	p->flags |= doc_flags[id];
-	/* Most tags keep no attribute: they have no link and no style. */
-	if (p->attrs_set != 0) {
-		tag_links(p, id, hidden);
-		if (id == TAG_A)
-			anchor_open(p, hidden);
-	}
 	if (t->raw != RAW_NONE)
 		start_raw(p, t);
-	update_sink(p);
+	update_sink(p);	/* an implied close of <p> may have popped a hidden level */
 }
 
 void html_tree_start_tag(struct mv_html_parser *p)
@@ -435,26 +472,36 @@ void html_tree_start_tag(struct mv_html_parser *p)
 	lv->key = tag_key(hash);
 	lv->id = (unsigned char)id;
 	lv->flags = (unsigned char)flags;
-	if ((flags & TF_VOID) == 0)
-		push(p);
+	push_unless_void(p, id, flags);
 }
 
 void html_tree_end_tag(struct mv_html_parser *p)
 {
-	uint32_t hash = p->tag_hash;
+	uint32_t hash = p->tag_hash, key = tag_key(hash);
 	const struct html_tag_info *t = tag_info(p, hash);
 	unsigned id = t->id, flags = t->flags;
+	const struct html_level *top = &p->stack[p->depth - 1];
 
 	/* The tokenizer emits an end tag inside raw text only when it ends it. */
 	p->raw = RAW_NONE;
 	separate(p, flags);
-	if (id != TAG_BR && (id != TAG_P || p->open_count[TAG_P] != 0)) {
+	if (top->key == key && top->id == id) {
+		/*
+		 * Well-nested markup closes the top element: the search below
+		 * would stop there (br is never pushed, an open p is counted).
+		 */
+		p->depth--;
+		p->open_count[id]--;
+		if (p->anchor_link >= 0 && p->anchor_level >= p->depth)
+			html_anchor_close(p);
+	} else if (id != TAG_BR && (id != TAG_P || p->open_count[TAG_P] != 0)) {
 		/* An end tag of an inline element does not close past a block (13.2.6.4.7). */
-		unsigned stop = (flags & TF_SPECIAL) != 0 ? TF_SCOPE : (TF_SCOPE | TF_SPECIAL);
+		unsigned stop = TF_SCOPE | ((flags & TF_SPECIAL) ^ TF_SPECIAL);
 
-		pop_to(p, find_key(p, tag_key(hash), stop));
+		pop_to(p, find_key(p, key, stop));
 	}
-	update_sink(p);
+	/* Out of raw text, text goes where the top level says. */
+	p->sink = p->stack[p->depth - 1].sink;
 }
 
 void html_tree_eof(struct mv_html_parser *p)
