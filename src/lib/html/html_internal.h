@@ -336,7 +336,7 @@ struct mv_html_parser {
 	struct html_collect atext;	/* text of the open anchor */
 	struct html_collect aalt;	/* "[alt]" of images in the open anchor */
 	int anchor_link;		/* index in links of the open anchor, or -1 */
-	unsigned anchor_level;		/* stack index of that <a> */
+	unsigned anchor_level;		/* stack index of that <a> (>= 1), 0 when none is open */
 	unsigned char anchor_hidden;
 	struct mv_html_link *links;
 	unsigned n_links;

@@ -263,6 +263,7 @@ void html_anchor_close(struct mv_html_parser *p)
 		p->flags |= MV_HTML_LIMIT_VALUE;
 	p->links[p->anchor_link].text = arena_copy(p->arena, mv_str_make(src->buf.p, src->buf.len));
 	p->anchor_link = -1;
+	p->anchor_level = 0;
 	collect_reset(&p->atext);
 	collect_reset(&p->aalt);
 	p->atext.cut = 0;

@@ -103,7 +103,8 @@ static void pop_to(struct mv_html_parser *p, unsigned idx)
 		p->depth--;
 		p->open_count[p->stack[p->depth].id]--;
 	}
-	if (p->anchor_link >= 0 && p->anchor_level >= idx)
+	/* One test: anchor_level is 0 when no anchor is open. */
+	if (p->anchor_level >= idx)
 		html_anchor_close(p);
 }
 
@@ -492,7 +493,7 @@ void html_tree_end_tag(struct mv_html_parser *p)
 		 */
 		p->depth--;
 		p->open_count[id]--;
-		if (p->anchor_link >= 0 && p->anchor_level >= p->depth)
+		if (p->anchor_level >= p->depth)
 			html_anchor_close(p);
 	} else if (id != TAG_BR && (id != TAG_P || p->open_count[TAG_P] != 0)) {
 		/* An end tag of an inline element does not close past a block (13.2.6.4.7). */
