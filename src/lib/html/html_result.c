@@ -206,8 +206,12 @@ static mv_str trim(mv_str s)
 
 static mv_str arena_copy(mv_arena *arena, mv_str s)
 {
-	char *copy = mv_arena_strndup(arena, s.p != NULL ? s.p : "", s.len);
+	char *copy;
 
+	/* Most link texts are empty (images without alt, anchors until they close). */
+	if (s.len == 0)
+		return MV_STR_LIT("");
+	copy = mv_arena_strndup(arena, s.p, s.len);
 	if (copy == NULL)
 		return MV_STR_LIT("");
 	return mv_str_make(copy, s.len);
