@@ -95,18 +95,30 @@ static const struct color_name color_names[] = {
 	{ "white", 0xFFFFFF }, { "whitesmoke", 0xF5F5F5 }, { "yellow", 0xFFFF00 },
 };
 
+/* 0x10 | value for a hex digit, 0 for anything else: a digit's bit survives an AND of all of them. */
+static const unsigned char hex_digit[256] = {
+	['0'] = 0x10, ['1'] = 0x11, ['2'] = 0x12, ['3'] = 0x13, ['4'] = 0x14,
+	['5'] = 0x15, ['6'] = 0x16, ['7'] = 0x17, ['8'] = 0x18, ['9'] = 0x19,
+	['a'] = 0x1A, ['b'] = 0x1B, ['c'] = 0x1C, ['d'] = 0x1D, ['e'] = 0x1E, ['f'] = 0x1F,
+	['A'] = 0x1A, ['B'] = 0x1B, ['C'] = 0x1C, ['D'] = 0x1D, ['E'] = 0x1E, ['F'] = 0x1F,
+};
+
+/* #rgb, #rgba, #rrggbb, #rrggbbaa without the '#'; one test of all the digits, not one per digit. */
 static uint32_t parse_hex(mv_str s)
 {
-	int v[8];
+	unsigned v[8], all = 0x10;
 	size_t i;
 
 	if (s.len != 3 && s.len != 4 && s.len != 6 && s.len != 8)
 		return HTML_COLOR_UNSET;
 	for (i = 0; i < s.len; i++) {
-		v[i] = mv_hex_value((unsigned char)s.p[i]);
-		if (v[i] < 0)
-			return HTML_COLOR_UNSET;
+		unsigned d = hex_digit[(unsigned char)s.p[i]];
+
+		all &= d;
+		v[i] = d & 0x0F;
 	}
+	if (all == 0)
+		return HTML_COLOR_UNSET;
 	if (s.len <= 4) {
 		if (s.len == 4 && v[3] == 0)
 			return HTML_COLOR_TRANSPARENT;
