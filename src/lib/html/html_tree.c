@@ -114,8 +114,6 @@ static unsigned find_id(const struct mv_html_parser *p, unsigned a, unsigned b, 
 {
 	unsigned i;
 
-	if (p->open_count[a] == 0 && (b == ID_NONE || p->open_count[b] == 0))
-		return 0;
 	for (i = p->depth; i-- > 1;) {
 		const struct html_level *lv = &p->stack[i];
 
@@ -144,35 +142,55 @@ static unsigned find_key(const struct mv_html_parser *p, uint32_t key, unsigned 
 
 /*
  * The open element a start tag closes (13.2.6.4.7, simplified): the topmost
- * one with id a or b, searched no further than an element with one of
- * stop_flags or with id stop_a or stop_b.  A table rather than a switch: a
- * jump on the tag id mispredicts.  a is 0 for the tags that close none.
+ * one with id a or b (b is a when there is one), searched no further than an
+ * element with one of stop_flags or with id stop_a or stop_b; with top_only,
+ * only the top element.  A table rather than a switch: a jump on the tag id
+ * mispredicts.  a is 0 for the tags that close none.
  */
 struct implied_close {
-	unsigned char a, b, stop_flags, stop_a, stop_b;
+	unsigned char a, b, stop_flags, stop_a, stop_b, top_only;
 };
 
 static const struct implied_close implied_close[TAG_COUNT] = {
-	[TAG_LI] = { TAG_LI, ID_NONE, TF_SCOPE, TAG_OL, TAG_UL },
-	[TAG_DD] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE },
-	[TAG_DT] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE },
-	[TAG_TD] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE },
-	[TAG_TH] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE },
-	[TAG_TR] = { TAG_TR, ID_NONE, 0, TAG_TABLE, ID_NONE },
+	[TAG_LI] = { TAG_LI, TAG_LI, TF_SCOPE, TAG_OL, TAG_UL, 0 },
+	[TAG_DD] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE, 0 },
+	[TAG_DT] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE, 0 },
+	[TAG_TD] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE, 0 },
+	[TAG_TH] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE, 0 },
+	[TAG_TR] = { TAG_TR, TAG_TR, 0, TAG_TABLE, ID_NONE, 0 },
 	/* A new <a> closes the open one (adoption agency, simplified). */
-	[TAG_A] = { TAG_A, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE },
+	[TAG_A] = { TAG_A, TAG_A, TF_SCOPE, ID_NONE, ID_NONE, 0 },
+	[TAG_OPTION] = { TAG_OPTION, TAG_OPTION, 0, ID_NONE, ID_NONE, 1 },
 };
+
+/*
+ * Whether a start tag may close an open element: one test, with no branch
+ * on the tag (the counts of elements it could close, masked by whether it
+ * closes any); most of the time nothing that could be closed is open.
+ */
+static int may_close(const struct mv_html_parser *p, unsigned id, unsigned flags)
+{
+	const struct implied_close *ic = &implied_close[id];
+	unsigned open_p = p->open_count[TAG_P] & -(unsigned)((flags & TF_CLOSES_P) != 0);
+	unsigned open_ab = (p->open_count[ic->a] | p->open_count[ic->b]) & -(unsigned)(ic->a != 0);
+
+	return (open_p | open_ab) != 0;
+}
 
 static void implied_closes(struct mv_html_parser *p, unsigned id, unsigned flags)
 {
 	const struct implied_close *ic = &implied_close[id];
 
-	if ((flags & TF_CLOSES_P) != 0)
-		pop_to(p, find_id(p, TAG_P, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE));
-	if (ic->a != 0)
+	if ((flags & TF_CLOSES_P) != 0 && p->open_count[TAG_P] != 0)
+		pop_to(p, find_id(p, TAG_P, TAG_P, TF_SCOPE, ID_NONE, ID_NONE));
+	if (ic->a == 0 || (p->open_count[ic->a] | p->open_count[ic->b]) == 0)
+		return;
+	if (ic->top_only) {
+		if (p->stack[p->depth - 1].id == ic->a)
+			pop_to(p, p->depth - 1);
+	} else {
 		pop_to(p, find_id(p, ic->a, ic->b, ic->stop_flags, ic->stop_a, ic->stop_b));
-	else if (id == TAG_OPTION && p->stack[p->depth - 1].id == TAG_OPTION)
-		pop_to(p, p->depth - 1);
+	}
 }
 
 static int eq_ci(mv_str s, const char *lit)
@@ -424,7 +442,7 @@ static void start_tag_busy(struct mv_html_parser *p, const struct html_tag_info 
 	struct html_level *lv;
 	int hidden;
 
-	if (((flags & TF_CLOSES_P) | start_busy[id]) != 0)
+	if (may_close(p, id, flags))
 		implied_closes(p, id, flags);
 	separate(p, flags);
 
