@@ -19,14 +19,15 @@ static uint32_t tag_key(uint32_t hash)
 	return hash | 1u;
 }
 
+_Static_assert(HTML_TAG_NAME_PAD < HTML_MAX_TAG_NAME, "a cut tag name matches no known tag");
+
 /* What a tag we have no rule for is: no id, no flags, no raw text. */
 static const struct html_tag_info unknown_tag = { NULL, TAG_UNKNOWN, RAW_NONE, 0 };
 
 static inline const struct html_tag_info *tag_info(const struct mv_html_parser *p, uint32_t hash)
 {
-	const struct html_tag_info *t = p->tag_long ? NULL : html_tag_lookup(p->tag_name, p->tag_len, hash);
-
-	return t != NULL ? t : &unknown_tag;
+	/* A cut name (tag_long) is HTML_MAX_TAG_NAME bytes long: no known tag is. */
+	return html_tag_lookup_or(p->tag_name, p->tag_len, hash, &unknown_tag);
 }
 
 /* True when text at this level cannot be seen (hidden, or colour on equal background). */
