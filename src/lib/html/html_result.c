@@ -174,11 +174,14 @@ void html_collect_in(struct html_collect *c, const char *s, size_t n, size_t ava
 				c->pending = 1;
 			continue;
 		}
-		if (c->pending != 0) {
-			if (c->buf.len != 0 || w != start)
-				*w++ = c->pending == 2 ? '\n' : ' ';
-			c->pending = 0;
-		}
+		/*
+		 * The separator owed, if any and not at the start of the text: it
+		 * is stored in any case and counted when owed, with no branch on
+		 * what came before the word (tags and text alternate).
+		 */
+		*w = c->pending == 2 ? '\n' : ' ';
+		w += c->pending != 0 && (c->buf.len | (size_t)(w - start)) != 0;
+		c->pending = 0;
 		/* The word, and the words after it while they are parted by one space. */
 		*w++ = s[i++];
 		i = copy_prose(s, i, n, avail, &w);
