@@ -16,8 +16,11 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-/* mv_str_eq_ci() with the length first: most names a style holds differ in it. */
-static inline int is_ci(mv_str s, const char *lit)
+/*
+ * mv_str_eq_ci() with the length first: most names a style holds differ in
+ * it.  Always inline, so that the literal's length is a constant, not a call.
+ */
+static inline __attribute__((always_inline)) int is_ci(mv_str s, const char *lit)
 {
 	return s.len == strlen(lit) && mv_str_eq_ci(s, lit);
 }
