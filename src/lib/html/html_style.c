@@ -233,6 +233,17 @@ struct style_state {
 	int zero_box;
 };
 
+/* The first letters of the properties read below (display, visibility, font-size, ...): one bit test. */
+static int may_be_ours(char c)
+{
+	static const uint32_t ours = 1u << ('d' - 'a') | 1u << ('v' - 'a') | 1u << ('f' - 'a') | 1u << ('o' - 'a') |
+				     1u << ('m' - 'a') | 1u << ('h' - 'a') | 1u << ('w' - 'a') | 1u << ('c' - 'a') |
+				     1u << ('b' - 'a');
+	unsigned k = (unsigned)(unsigned char)mv_ascii_lower(c) - 'a';
+
+	return k < 26 && (ours >> k & 1u) != 0;
+}
+
 static void declaration(struct html_level *lv, struct style_state *st, mv_str prop, mv_str v)
 {
 	double num;
@@ -240,7 +251,7 @@ static void declaration(struct html_level *lv, struct style_state *st, mv_str pr
 	uint32_t c;
 
 	/* Most declarations in mail (padding, margin, font-family...) are none of ours. */
-	if (prop.len < 5 || strchr("dvfomhwcbDVFOMHWCB", prop.p[0]) == NULL)
+	if (prop.len < 5 || !may_be_ours(prop.p[0]))
 		return;
 	if (is_ci(prop, "display")) {
 		if (is_ci(v, "none"))
