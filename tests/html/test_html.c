@@ -140,6 +140,17 @@ static const struct text_case text_cases[] = {
 	{ "&AElig; &zwnj;x", "\xC3\x86 \xE2\x80\x8Cx", NULL, NULL },
 	{ "<span style=\"display:none\">a</b>b</span>c", "c", "ab", NULL },
 	{ "<div style=display:none><template>t</template>h</div>", "", "h", NULL },
+	/* implied closes: option only closes the top option, cells and rows close their own */
+	{ "<select><option>a<option>b<b><option>c</b></select>d", "a b cd", NULL, NULL },
+	{ "<table><tr><td style=\"display:none\">h<td>v<tr><td>w</table>", "v\nw", "h", NULL },
+	{ "<ul><li>a<li>b<ol><li>c</ol>d</ul>", "a\nb\nc\nd", NULL, NULL },
+	/* end tags: the top element, an inline element closed past, a block that stops the search */
+	{ "<b><i>x</b>y</i>z<p>q<div>r</div>", "xyz\nq\nr", NULL, NULL },
+	/* legacy colours: a bad bgcolor keeps the inherited background */
+	{ "<table bgcolor=#FFFFFF><tr><td><font color=#fff>w</font><td bgcolor=\"#gggggg\">"
+	  "<font color=white>v</font></table>", "", "w v", NULL },
+	{ "<div style=\"color:#FfF;background:#ffffff\">s</div><div style=\"color:#12345;background:#12345\">t</div>",
+	  "t", "s", NULL },
 };
 
 static void test_html_text_cases(void)
@@ -230,6 +241,8 @@ static const struct link_case link_cases[] = {
 	{ "<img src='x.gif' style=\"display:none\" alt=>", 0, 1,
 	  { { MV_HTML_LINK_IMAGE, "x.gif", "", 1 } }, NULL },
 	{ "<form>no action</form>", MV_HTML_HAS_FORM, 0, { { 0, NULL, NULL, 0 } }, NULL },
+	{ "<a href=x><span>t</span></a> <a href=y><b>u</a></b>v", 0, 2,
+	  { { MV_HTML_LINK_ANCHOR, "x", "t", 0 }, { MV_HTML_LINK_ANCHOR, "y", "u", 0 } }, NULL },
 };
 
 static void test_html_links(void)

@@ -146,7 +146,8 @@ int html_tag_table_perfect(void);
  * HTML_TAG_NAME_PAD readable bytes, zero past len (the longest known name is 10 bytes).
  * Inline: it runs for every start and end tag.  An empty slot has len 0.
  */
-static inline const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash)
+static inline const struct html_tag_info *html_tag_lookup_or(const char *name, size_t len, uint32_t hash,
+							    const struct html_tag_info *unknown)
 {
 	const struct html_tag_slot *ts = &html_tag_slots[html_tag_slot_of(hash)];
 	uint64_t want[2], have[2], diff;
@@ -155,7 +156,13 @@ static inline const struct html_tag_info *html_tag_lookup(const char *name, size
 	memcpy(want, ts->name, sizeof(want));
 	memcpy(have, name, sizeof(have));
 	diff = (want[0] ^ have[0]) | (want[1] ^ have[1]) | (ts->hash ^ hash) | (ts->len ^ len);
-	return diff == 0 ? ts->tag : NULL;
+	/* A choice of two values, not a branch: known and unknown tags alternate in markup. */
+	return diff == 0 ? ts->tag : unknown;
+}
+
+static inline const struct html_tag_info *html_tag_lookup(const char *name, size_t len, uint32_t hash)
+{
+	return html_tag_lookup_or(name, len, hash, NULL);
 }
 
 enum html_attr {
@@ -338,7 +345,7 @@ struct mv_html_parser {
 	struct html_collect atext;	/* text of the open anchor */
 	struct html_collect aalt;	/* "[alt]" of images in the open anchor */
 	int anchor_link;		/* index in links of the open anchor, or -1 */
-	unsigned anchor_level;		/* stack index of that <a> */
+	unsigned anchor_level;		/* stack index of that <a> (>= 1), 0 when none is open */
 	unsigned char anchor_hidden;
 	struct mv_html_link *links;
 	unsigned n_links;

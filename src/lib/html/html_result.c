@@ -51,42 +51,58 @@ static void collect_slow(struct html_collect *c, const char *s, size_t n)
 	}
 }
 
+#ifdef __SSE2__
+/* Where a 16-byte block of prose stops being copied as it is (see copy_prose()); last marks its last byte. */
+static inline unsigned prose_stops(__m128i v, unsigned last)
+{
+	/* White space and control bytes (<= ' '): a cheap superset of white space */
+	unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
+								   _mm_set1_epi8(' ')));
+	unsigned one = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+
+	return (ctl & ~one) | (one & (ctl >> 1)) | (one & last);
+}
+#endif
+
 /*
  * Inside a word (the last byte written is not white space and no separator
  * is owed), words parted by one ' ' come out as they are: prose is copied 16
  * bytes at a time up to the first byte that needs a decision (other white
  * space or a control byte, a second space, a space whose next byte is not in
- * the text).  The
- * input has avail >= n readable bytes, so that the end of the text is read in
- * a block too; the bytes past n are stored past w, never counted.  Returns
- * the new i; *w_r has moved on.  The caller has room for 16 bytes past *w_r
- * while 16 bytes of input are readable.
+ * the text).  The input has avail >= n readable bytes, so that the end of
+ * the text is read in a block too; the bytes past n are stored past w, never
+ * counted.  Returns the new i; *w_r has moved on.  The caller has room for 16
+ * bytes past *w_r while 16 bytes of input are readable.
  */
 static size_t copy_prose(const char *s, size_t i, size_t n, size_t avail, char **w_r)
 {
 #ifdef __SSE2__
 	char *w = *w_r;
+	__m128i v;
+	unsigned in, stop, k;
 
-	while (i < n && avail - i >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		/* White space and control bytes (<= ' '): a cheap superset of white space */
-		unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
-									   _mm_set1_epi8(' ')));
-		unsigned one = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
-		unsigned in = n - i >= 16 ? 0xFFFFu : (1u << (n - i)) - 1;	/* the bytes of the text */
-		unsigned last = (in + 1) >> 1;					/* its last one here */
-		unsigned stop = (ctl & ~one) | (one & (ctl >> 1)) | (one & last) | (~in & 0xFFFFu);
-
+	/* Whole blocks of the text (i <= n on entry): a space as the last byte stops, a run may go on. */
+	while (n - i >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		stop = prose_stops(v, 0x8000u);
 		_mm_storeu_si128((__m128i *)(void *)w, v);
 		if (stop != 0) {
-			unsigned k = (unsigned)__builtin_ctz(stop);
-
-			w += k;
-			i += k;
-			break;
+			k = (unsigned)__builtin_ctz(stop);
+			*w_r = w + k;
+			return i + k;
 		}
 		w += 16;
 		i += 16;
+	}
+	/* The rest of the text, in one block when 16 bytes are readable: it always stops. */
+	if (i < n && avail - i >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		in = (1u << (n - i)) - 1;	/* the bytes of the text */
+		stop = prose_stops(v, (in + 1) >> 1) | (~in & 0xFFFFu);
+		_mm_storeu_si128((__m128i *)(void *)w, v);
+		k = (unsigned)__builtin_ctz(stop);
+		w += k;
+		i += k;
 	}
 	*w_r = w;
 #else
@@ -174,11 +190,14 @@ void html_collect_in(struct html_collect *c, const char *s, size_t n, size_t ava
 				c->pending = 1;
 			continue;
 		}
-		if (c->pending != 0) {
-			if (c->buf.len != 0 || w != start)
-				*w++ = c->pending == 2 ? '\n' : ' ';
-			c->pending = 0;
-		}
+		/*
+		 * The separator owed, if any and not at the start of the text: it
+		 * is stored in any case and counted when owed, with no branch on
+		 * what came before the word (tags and text alternate).
+		 */
+		*w = c->pending == 2 ? '\n' : ' ';
+		w += c->pending != 0 && (c->buf.len | (size_t)(w - start)) != 0;
+		c->pending = 0;
 		/* The word, and the words after it while they are parted by one space. */
 		*w++ = s[i++];
 		i = copy_prose(s, i, n, avail, &w);
@@ -206,8 +225,12 @@ static mv_str trim(mv_str s)
 
 static mv_str arena_copy(mv_arena *arena, mv_str s)
 {
-	char *copy = mv_arena_strndup(arena, s.p != NULL ? s.p : "", s.len);
+	char *copy;
 
+	/* Most link texts are empty (images without alt, anchors until they close). */
+	if (s.len == 0)
+		return MV_STR_LIT("");
+	copy = mv_arena_strndup(arena, s.p, s.len);
 	if (copy == NULL)
 		return MV_STR_LIT("");
 	return mv_str_make(copy, s.len);
@@ -263,6 +286,7 @@ void html_anchor_close(struct mv_html_parser *p)
 		p->flags |= MV_HTML_LIMIT_VALUE;
 	p->links[p->anchor_link].text = arena_copy(p->arena, mv_str_make(src->buf.p, src->buf.len));
 	p->anchor_link = -1;
+	p->anchor_level = 0;
 	collect_reset(&p->atext);
 	collect_reset(&p->aalt);
 	p->atext.cut = 0;

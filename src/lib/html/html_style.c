@@ -16,8 +16,11 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-/* mv_str_eq_ci() with the length first: most names a style holds differ in it. */
-static inline int is_ci(mv_str s, const char *lit)
+/*
+ * mv_str_eq_ci() with the length first: most names a style holds differ in
+ * it.  Always inline, so that the literal's length is a constant, not a call.
+ */
+static inline __attribute__((always_inline)) int is_ci(mv_str s, const char *lit)
 {
 	return s.len == strlen(lit) && mv_str_eq_ci(s, lit);
 }
@@ -95,18 +98,30 @@ static const struct color_name color_names[] = {
 	{ "white", 0xFFFFFF }, { "whitesmoke", 0xF5F5F5 }, { "yellow", 0xFFFF00 },
 };
 
+/* 0x10 | value for a hex digit, 0 for anything else: a digit's bit survives an AND of all of them. */
+static const unsigned char hex_digit[256] = {
+	['0'] = 0x10, ['1'] = 0x11, ['2'] = 0x12, ['3'] = 0x13, ['4'] = 0x14,
+	['5'] = 0x15, ['6'] = 0x16, ['7'] = 0x17, ['8'] = 0x18, ['9'] = 0x19,
+	['a'] = 0x1A, ['b'] = 0x1B, ['c'] = 0x1C, ['d'] = 0x1D, ['e'] = 0x1E, ['f'] = 0x1F,
+	['A'] = 0x1A, ['B'] = 0x1B, ['C'] = 0x1C, ['D'] = 0x1D, ['E'] = 0x1E, ['F'] = 0x1F,
+};
+
+/* #rgb, #rgba, #rrggbb, #rrggbbaa without the '#'; one test of all the digits, not one per digit. */
 static uint32_t parse_hex(mv_str s)
 {
-	int v[8];
+	unsigned v[8], all = 0x10;
 	size_t i;
 
 	if (s.len != 3 && s.len != 4 && s.len != 6 && s.len != 8)
 		return HTML_COLOR_UNSET;
 	for (i = 0; i < s.len; i++) {
-		v[i] = mv_hex_value((unsigned char)s.p[i]);
-		if (v[i] < 0)
-			return HTML_COLOR_UNSET;
+		unsigned d = hex_digit[(unsigned char)s.p[i]];
+
+		all &= d;
+		v[i] = d & 0x0F;
 	}
+	if (all == 0)
+		return HTML_COLOR_UNSET;
 	if (s.len <= 4) {
 		if (s.len == 4 && v[3] == 0)
 			return HTML_COLOR_TRANSPARENT;
@@ -218,6 +233,17 @@ struct style_state {
 	int zero_box;
 };
 
+/* The first letters of the properties read below (display, visibility, font-size, ...): one bit test. */
+static int may_be_ours(char c)
+{
+	static const uint32_t ours = 1u << ('d' - 'a') | 1u << ('v' - 'a') | 1u << ('f' - 'a') | 1u << ('o' - 'a') |
+				     1u << ('m' - 'a') | 1u << ('h' - 'a') | 1u << ('w' - 'a') | 1u << ('c' - 'a') |
+				     1u << ('b' - 'a');
+	unsigned k = (unsigned)(unsigned char)mv_ascii_lower(c) - 'a';
+
+	return k < 26 && (ours >> k & 1u) != 0;
+}
+
 static void declaration(struct html_level *lv, struct style_state *st, mv_str prop, mv_str v)
 {
 	double num;
@@ -225,7 +251,7 @@ static void declaration(struct html_level *lv, struct style_state *st, mv_str pr
 	uint32_t c;
 
 	/* Most declarations in mail (padding, margin, font-family...) are none of ours. */
-	if (prop.len < 5 || strchr("dvfomhwcbDVFOMHWCB", prop.p[0]) == NULL)
+	if (prop.len < 5 || !may_be_ours(prop.p[0]))
 		return;
 	if (is_ci(prop, "display")) {
 		if (is_ci(v, "none"))

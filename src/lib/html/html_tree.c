@@ -19,14 +19,15 @@ static uint32_t tag_key(uint32_t hash)
 	return hash | 1u;
 }
 
+_Static_assert(HTML_TAG_NAME_PAD < HTML_MAX_TAG_NAME, "a cut tag name matches no known tag");
+
 /* What a tag we have no rule for is: no id, no flags, no raw text. */
 static const struct html_tag_info unknown_tag = { NULL, TAG_UNKNOWN, RAW_NONE, 0 };
 
 static inline const struct html_tag_info *tag_info(const struct mv_html_parser *p, uint32_t hash)
 {
-	const struct html_tag_info *t = p->tag_long ? NULL : html_tag_lookup(p->tag_name, p->tag_len, hash);
-
-	return t != NULL ? t : &unknown_tag;
+	/* A cut name (tag_long) is HTML_MAX_TAG_NAME bytes long: no known tag is. */
+	return html_tag_lookup_or(p->tag_name, p->tag_len, hash, &unknown_tag);
 }
 
 /* True when text at this level cannot be seen (hidden, or colour on equal background). */
@@ -103,7 +104,8 @@ static void pop_to(struct mv_html_parser *p, unsigned idx)
 		p->depth--;
 		p->open_count[p->stack[p->depth].id]--;
 	}
-	if (p->anchor_link >= 0 && p->anchor_level >= idx)
+	/* One test: anchor_level is 0 when no anchor is open. */
+	if (p->anchor_level >= idx)
 		html_anchor_close(p);
 }
 
@@ -113,8 +115,6 @@ static unsigned find_id(const struct mv_html_parser *p, unsigned a, unsigned b, 
 {
 	unsigned i;
 
-	if (p->open_count[a] == 0 && (b == ID_NONE || p->open_count[b] == 0))
-		return 0;
 	for (i = p->depth; i-- > 1;) {
 		const struct html_level *lv = &p->stack[i];
 
@@ -143,35 +143,55 @@ static unsigned find_key(const struct mv_html_parser *p, uint32_t key, unsigned 
 
 /*
  * The open element a start tag closes (13.2.6.4.7, simplified): the topmost
- * one with id a or b, searched no further than an element with one of
- * stop_flags or with id stop_a or stop_b.  A table rather than a switch: a
- * jump on the tag id mispredicts.  a is 0 for the tags that close none.
+ * one with id a or b (b is a when there is one), searched no further than an
+ * element with one of stop_flags or with id stop_a or stop_b; with top_only,
+ * only the top element.  A table rather than a switch: a jump on the tag id
+ * mispredicts.  a is 0 for the tags that close none.
  */
 struct implied_close {
-	unsigned char a, b, stop_flags, stop_a, stop_b;
+	unsigned char a, b, stop_flags, stop_a, stop_b, top_only;
 };
 
 static const struct implied_close implied_close[TAG_COUNT] = {
-	[TAG_LI] = { TAG_LI, ID_NONE, TF_SCOPE, TAG_OL, TAG_UL },
-	[TAG_DD] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE },
-	[TAG_DT] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE },
-	[TAG_TD] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE },
-	[TAG_TH] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE },
-	[TAG_TR] = { TAG_TR, ID_NONE, 0, TAG_TABLE, ID_NONE },
+	[TAG_LI] = { TAG_LI, TAG_LI, TF_SCOPE, TAG_OL, TAG_UL, 0 },
+	[TAG_DD] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE, 0 },
+	[TAG_DT] = { TAG_DD, TAG_DT, TF_SCOPE, ID_NONE, ID_NONE, 0 },
+	[TAG_TD] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE, 0 },
+	[TAG_TH] = { TAG_TD, TAG_TH, 0, TAG_TR, TAG_TABLE, 0 },
+	[TAG_TR] = { TAG_TR, TAG_TR, 0, TAG_TABLE, ID_NONE, 0 },
 	/* A new <a> closes the open one (adoption agency, simplified). */
-	[TAG_A] = { TAG_A, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE },
+	[TAG_A] = { TAG_A, TAG_A, TF_SCOPE, ID_NONE, ID_NONE, 0 },
+	[TAG_OPTION] = { TAG_OPTION, TAG_OPTION, 0, ID_NONE, ID_NONE, 1 },
 };
+
+/*
+ * Whether a start tag may close an open element: one test, with no branch
+ * on the tag (the counts of elements it could close, masked by whether it
+ * closes any); most of the time nothing that could be closed is open.
+ */
+static int may_close(const struct mv_html_parser *p, unsigned id, unsigned flags)
+{
+	const struct implied_close *ic = &implied_close[id];
+	unsigned open_p = p->open_count[TAG_P] & -(unsigned)((flags & TF_CLOSES_P) != 0);
+	unsigned open_ab = (p->open_count[ic->a] | p->open_count[ic->b]) & -(unsigned)(ic->a != 0);
+
+	return (open_p | open_ab) != 0;
+}
 
 static void implied_closes(struct mv_html_parser *p, unsigned id, unsigned flags)
 {
 	const struct implied_close *ic = &implied_close[id];
 
-	if ((flags & TF_CLOSES_P) != 0)
-		pop_to(p, find_id(p, TAG_P, ID_NONE, TF_SCOPE, ID_NONE, ID_NONE));
-	if (ic->a != 0)
+	if ((flags & TF_CLOSES_P) != 0 && p->open_count[TAG_P] != 0)
+		pop_to(p, find_id(p, TAG_P, TAG_P, TF_SCOPE, ID_NONE, ID_NONE));
+	if (ic->a == 0 || (p->open_count[ic->a] | p->open_count[ic->b]) == 0)
+		return;
+	if (ic->top_only) {
+		if (p->stack[p->depth - 1].id == ic->a)
+			pop_to(p, p->depth - 1);
+	} else {
 		pop_to(p, find_id(p, ic->a, ic->b, ic->stop_flags, ic->stop_a, ic->stop_b));
-	else if (id == TAG_OPTION && p->stack[p->depth - 1].id == TAG_OPTION)
-		pop_to(p, p->depth - 1);
+	}
 }
 
 static int eq_ci(mv_str s, const char *lit)
@@ -232,6 +252,25 @@ static const unsigned short doc_flags[TAG_COUNT] = {
 	[TAG_IFRAME] = MV_HTML_HAS_IFRAME, [TAG_FRAME] = MV_HTML_HAS_IFRAME,
 	[TAG_OBJECT] = MV_HTML_HAS_OBJECT, [TAG_EMBED] = MV_HTML_HAS_OBJECT, [TAG_APPLET] = MV_HTML_HAS_OBJECT,
 	[TAG_SCRIPT] = MV_HTML_HAS_SCRIPT,
+};
+
+#define ATTR_BIT(a) (1u << (a))
+
+/* The kept attributes that change the level a tag passes to its content. */
+#define LEVEL_ATTRS (ATTR_BIT(ATTR_HIDDEN) | ATTR_BIT(ATTR_BGCOLOR) | ATTR_BIT(ATTR_COLOR) | ATTR_BIT(ATTR_STYLE))
+
+/*
+ * The kept attributes without which tag_links() adds nothing for a tag (any
+ * tag's background= is an image link): most tags with attributes (font
+ * color, td bgcolor, span style) then skip it.  <a> has its own anchor_open().
+ */
+static const unsigned short link_attrs[TAG_COUNT] = {
+	[TAG_AREA] = ATTR_BIT(ATTR_HREF), [TAG_LINK] = ATTR_BIT(ATTR_HREF), [TAG_BASE] = ATTR_BIT(ATTR_HREF),
+	[TAG_IMG] = ATTR_BIT(ATTR_SRC) | ATTR_BIT(ATTR_ALT),
+	[TAG_FORM] = ATTR_BIT(ATTR_ACTION), [TAG_OBJECT] = ATTR_BIT(ATTR_DATA),
+	[TAG_IFRAME] = ATTR_BIT(ATTR_SRC), [TAG_FRAME] = ATTR_BIT(ATTR_SRC), [TAG_EMBED] = ATTR_BIT(ATTR_SRC),
+	[TAG_SCRIPT] = ATTR_BIT(ATTR_SRC),
+	[TAG_META] = ATTR_BIT(ATTR_HTTP_EQUIV),
 };
 
 /* Links of a start tag with kept attributes; hidden tells whether the element itself is hidden. */
@@ -365,6 +404,34 @@ static const unsigned char start_busy[TAG_COUNT] = {
 };
 
 /*
+ * Pushes the level built in place at stack[depth], with no branch on whether
+ * the tag is void (that follows the markup, which no predictor guesses);
+ * past the ceiling push() folds it into the top level.
+ */
+static void push_unless_void(struct mv_html_parser *p, unsigned id, unsigned flags)
+{
+	unsigned grow = (flags & TF_VOID) == 0;
+
+	if (p->depth < HTML_MAX_DEPTH) {
+		p->open_count[id] += grow;
+		p->depth += grow;
+	} else if (grow) {
+		push(p);
+	}
+}
+
+/* The links a start tag's kept attributes make; hidden tells whether the element itself is hidden. */
+static void start_tag_links(struct mv_html_parser *p, unsigned id, int hidden)
+{
+	unsigned set = p->attrs_set;
+
+	if ((set & (link_attrs[id] | ATTR_BIT(ATTR_BACKGROUND))) != 0)
+		tag_links(p, id, hidden);
+	if (id == TAG_A && (set & ATTR_BIT(ATTR_HREF)) != 0)
+		anchor_open(p, hidden);
+}
+
+/*
  * A start tag that does more than push its parent's level: an implied close,
  * kept attributes, a link, a document flag, raw text.  Out of line, so that
  * the common tag saves no registers for it.
@@ -376,7 +443,7 @@ static void start_tag_busy(struct mv_html_parser *p, const struct html_tag_info 
 	struct html_level *lv;
 	int hidden;
 
-	if (((flags & TF_CLOSES_P) | start_busy[id]) != 0)
+	if (may_close(p, id, flags))
 		implied_closes(p, id, flags);
 	separate(p, flags);
 
@@ -386,34 +453,24 @@ static void start_tag_busy(struct mv_html_parser *p, const struct html_tag_info 
 	lv->key = tag_key(hash);
 	lv->id = (unsigned char)id;
 	lv->flags = (unsigned char)flags;
-	if ((start_busy[id] | t->raw | p->attrs_set) == 0) {
-		/* The level is its parent's: no style, no link, no raw text. */
-		if ((flags & TF_VOID) == 0)
-			push(p);
-		update_sink(p);	/* an implied close of <p> may have popped a hidden level */
-		return;
+	if (id == TAG_TEMPLATE) {
+		lv->drop = 1;
+		lv->sink = SINK_DROP;
 	}
-	/* Without attributes a level is its parent's, whose sink is already known. */
-	if (id == TAG_TEMPLATE || p->attrs_set != 0) {
-		if (id == TAG_TEMPLATE)
-			lv->drop = 1;
+	/* Without style attributes a level is its parent's, whose sink is already known. */
+	if ((p->attrs_set & LEVEL_ATTRS) != 0) {
 		level_from_attrs(p, lv, id);
 		lv->sink = level_sink(lv);
 	}
 	hidden = lv->sink != SINK_VISIBLE;
-
-	if ((flags & TF_VOID) == 0)
-		push(p);
+	push_unless_void(p, id, flags);
+	/* Most tags keep no attribute: they have no link. */
+	if (p->attrs_set != 0)
+		start_tag_links(p, id, hidden);
 	p->flags |= doc_flags[id];
-	/* Most tags keep no attribute: they have no link and no style. */
-	if (p->attrs_set != 0) {
-		tag_links(p, id, hidden);
-		if (id == TAG_A)
-			anchor_open(p, hidden);
-	}
 	if (t->raw != RAW_NONE)
 		start_raw(p, t);
-	update_sink(p);
+	update_sink(p);	/* an implied close of <p> may have popped a hidden level */
 }
 
 void html_tree_start_tag(struct mv_html_parser *p)
@@ -435,26 +492,36 @@ void html_tree_start_tag(struct mv_html_parser *p)
 	lv->key = tag_key(hash);
 	lv->id = (unsigned char)id;
 	lv->flags = (unsigned char)flags;
-	if ((flags & TF_VOID) == 0)
-		push(p);
+	push_unless_void(p, id, flags);
 }
 
 void html_tree_end_tag(struct mv_html_parser *p)
 {
-	uint32_t hash = p->tag_hash;
+	uint32_t hash = p->tag_hash, key = tag_key(hash);
 	const struct html_tag_info *t = tag_info(p, hash);
 	unsigned id = t->id, flags = t->flags;
+	const struct html_level *top = &p->stack[p->depth - 1];
 
 	/* The tokenizer emits an end tag inside raw text only when it ends it. */
 	p->raw = RAW_NONE;
 	separate(p, flags);
-	if (id != TAG_BR && (id != TAG_P || p->open_count[TAG_P] != 0)) {
+	if (top->key == key && top->id == id) {
+		/*
+		 * Well-nested markup closes the top element: the search below
+		 * would stop there (br is never pushed, an open p is counted).
+		 */
+		p->depth--;
+		p->open_count[id]--;
+		if (p->anchor_level >= p->depth)
+			html_anchor_close(p);
+	} else if (id != TAG_BR && (id != TAG_P || p->open_count[TAG_P] != 0)) {
 		/* An end tag of an inline element does not close past a block (13.2.6.4.7). */
-		unsigned stop = (flags & TF_SPECIAL) != 0 ? TF_SCOPE : (TF_SCOPE | TF_SPECIAL);
+		unsigned stop = TF_SCOPE | ((flags & TF_SPECIAL) ^ TF_SPECIAL);
 
-		pop_to(p, find_key(p, tag_key(hash), stop));
+		pop_to(p, find_key(p, key, stop));
 	}
-	update_sink(p);
+	/* Out of raw text, text goes where the top level says. */
+	p->sink = p->stack[p->depth - 1].sink;
 }
 
 void html_tree_eof(struct mv_html_parser *p)
