@@ -76,7 +76,9 @@ static inline bool msg_name_eq(const char *a, const char *b, size_t n)
 
 /*
  * Position just past the next '\n' at or after p, or end.  Header lines are
- * short, so a few inline 16-byte looks beat a call into memchr() per line.
+ * short, so a few inline looks beat a call into memchr() per line.  Two
+ * 16-byte blocks a step: most lines end within the first step, so the loop's
+ * exit is mispredicted less often than with one block a step.
  */
 static inline const char *msg_next_line(const char *p, const char *end)
 {
@@ -85,6 +87,14 @@ static inline const char *msg_next_line(const char *p, const char *end)
 #ifdef __SSE2__
 	const __m128i lf = _mm_set1_epi8('\n');
 
+	for (; end - p >= 32; p += 32) {
+		unsigned lo = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), lf));
+		unsigned hi = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), lf));
+		unsigned hits = lo | hi << 16;
+
+		if (hits != 0)
+			return p + __builtin_ctz(hits) + 1;
+	}
 	for (; end - p >= 16; p += 16) {
 		unsigned hits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), lf));
 
