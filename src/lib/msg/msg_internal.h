@@ -74,11 +74,20 @@ static inline bool msg_name_eq(const char *a, const char *b, size_t n)
 	return true;
 }
 
+#ifdef __SSE2__
+/* Bit i set when p[i] is '\n', for the 16 bytes at p. */
+static inline uint64_t lf_mask16(const char *p, __m128i lf)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), lf));
+}
+#endif
+
 /*
  * Position just past the next '\n' at or after p, or end.  Header lines are
- * short, so a few inline looks beat a call into memchr() per line.  Two
- * 16-byte blocks a step: most lines end within the first step, so the loop's
- * exit is mispredicted less often than with one block a step.
+ * short, so a few inline looks beat a call into memchr() per line.  Four
+ * 16-byte blocks a step: nearly all lines end within the first step, so the
+ * loop's exit is mispredicted far less often than with one or two blocks a
+ * step (the extra loads cost less than the mispredicts they save).
  */
 static inline const char *msg_next_line(const char *p, const char *end)
 {
@@ -87,19 +96,18 @@ static inline const char *msg_next_line(const char *p, const char *end)
 #ifdef __SSE2__
 	const __m128i lf = _mm_set1_epi8('\n');
 
-	for (; end - p >= 32; p += 32) {
-		unsigned lo = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), lf));
-		unsigned hi = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), lf));
-		unsigned hits = lo | hi << 16;
+	for (; end - p >= 64; p += 64) {
+		uint64_t hits = lf_mask16(p, lf) | lf_mask16(p + 16, lf) << 16 | lf_mask16(p + 32, lf) << 32 |
+				lf_mask16(p + 48, lf) << 48;
 
 		if (hits != 0)
-			return p + __builtin_ctz(hits) + 1;
+			return p + __builtin_ctzll(hits) + 1;
 	}
 	for (; end - p >= 16; p += 16) {
-		unsigned hits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), lf));
+		uint64_t hits = lf_mask16(p, lf);
 
 		if (hits != 0)
-			return p + __builtin_ctz(hits) + 1;
+			return p + __builtin_ctzll(hits) + 1;
 	}
 #endif
 	nl = memchr(p, '\n', (size_t)(end - p));
