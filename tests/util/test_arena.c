@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mailvet/arena.h"
+#include "mailvet/str.h"
 #include "test.h"
 
 static void test_arena_alloc_aligned_and_counted(void)
@@ -140,6 +141,52 @@ static void test_arena_threads(void)
 	}
 }
 
+/*
+ * mv_ascii_lower_copy() against a byte loop: every length to 40 (words, the
+ * overlapping last word, the short roads), every byte value at every place,
+ * into another buffer and in place, in heap blocks of exactly the length.
+ */
+static void test_lower_copy_every_length_and_byte(void)
+{
+	size_t len, pos;
+	unsigned b;
+	int bad = 0;
+
+	for (len = 0; len <= 40; len++) {
+		for (pos = 0; pos < (len != 0 ? len : 1); pos++) {
+			for (b = 0; b < 256; b += len != 0 ? 1 : 256) {
+				char *in = malloc(len + 1), *out = malloc(len + 1), want[41];
+				size_t i;
+
+				for (i = 0; i < len; i++)
+					in[i] = (char)("AbZ@[`az{Q"[i % 10]);
+				if (len != 0)
+					in[pos] = (char)b;
+				for (i = 0; i < len; i++)
+					want[i] = in[i] >= 'A' && in[i] <= 'Z' ? (char)(in[i] + 32) : in[i];
+				mv_ascii_lower_copy(out, in, len);
+				bad += len != 0 && memcmp(out, want, len) != 0;
+				mv_ascii_lower_copy(in, in, len);
+				bad += len != 0 && memcmp(in, want, len) != 0;
+				free(in);
+				free(out);
+			}
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
+/* strndup of an empty view, whose pointer may be null, and of a plain one. */
+static void test_arena_strndup(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	char *e = mv_arena_strndup(a, NULL, 0), *s = mv_arena_strndup(a, "abcdef", 3);
+
+	CHECK(e != NULL && e[0] == '\0');
+	CHECK(s != NULL && strcmp(s, "abc") == 0);
+	mv_arena_free(&a);
+}
+
 static void test_buf_ceiling_keeps_prefix(void)
 {
 	mv_arena *a = mv_arena_new(0);
@@ -195,6 +242,8 @@ int main(void)
 	RUN(test_arena_realloc_grows_in_place);
 	RUN(test_arena_after_arena);
 	RUN(test_arena_threads);
+	RUN(test_lower_copy_every_length_and_byte);
+	RUN(test_arena_strndup);
 	RUN(test_buf_ceiling_keeps_prefix);
 	RUN(test_buf_utf8);
 	RUN(test_buf_many_putc);

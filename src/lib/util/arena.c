@@ -281,8 +281,8 @@ char *mv_arena_strndup(mv_arena *a, const char *s, size_t n)
 	p = mv_arena_alloc(a, n + 1);
 	if (p == NULL)
 		return NULL;
-	if (n != 0)
-		memcpy(p, s, n);
+	/* An empty s may be a null pointer, which memcpy() must not get even for 0 bytes: no branch on n. */
+	memcpy(p, n != 0 ? s : p, n);
 	p[n] = '\0';
 	return p;
 }
