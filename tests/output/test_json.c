@@ -376,6 +376,15 @@ static void test_uint_matches_printf(void)
 		snprintf(want, sizeof(want), "%llu", v - 1);
 		CHECK(json_put_uint(got, v - 1) - got == (long)strlen(want) && memcmp(got, want, strlen(want)) == 0);
 	}
+	/* Around every power of two, where the digit count from the bit length may be one short. */
+	for (i = 1; i < 64; i++) {
+		unsigned long long k;
+
+		for (k = (1ULL << i) - 2; k <= (1ULL << i) + 1; k++) {
+			snprintf(want, sizeof(want), "%llu", k);
+			CHECK(json_put_uint(got, k) - got == (long)strlen(want) && memcmp(got, want, strlen(want)) == 0);
+		}
+	}
 }
 
 int main(void)
