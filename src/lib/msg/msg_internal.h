@@ -39,23 +39,32 @@ static inline unsigned msg_name_slot(uint32_t key)
 	return (unsigned)((key * 0x9E3779B1u) >> 26);
 }
 
+static inline uint64_t msg_load64(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
 /*
  * ASCII case-insensitive equality of two names of n bytes.  Names are nearly
  * always written as they are looked up, so an exact match is tried first with
- * two (overlapping) word loads from each end.
+ * word loads that cover every byte: from 8 bytes on, the words at 0, 8, ...
+ * and the last one overlapping them (a name past 16 bytes must be compared in
+ * its middle too, or "Content-TransXer-Encoding" would pass for
+ * "Content-Transfer-Encoding").
  */
 static inline bool msg_name_eq(const char *a, const char *b, size_t n)
 {
 	size_t i;
 
 	if (n >= 8) {
-		uint64_t a0, b0, a1, b1;
+		uint64_t diff = msg_load64(a + n - 8) ^ msg_load64(b + n - 8);
 
-		memcpy(&a0, a, 8);
-		memcpy(&b0, b, 8);
-		memcpy(&a1, a + n - 8, 8);
-		memcpy(&b1, b + n - 8, 8);
-		if (a0 == b0 && a1 == b1)
+		for (i = 0; i + 8 < n; i += 8)
+			diff |= msg_load64(a + i) ^ msg_load64(b + i);
+		if (diff == 0)
 			return true;
 	} else if (n >= 4) {
 		uint32_t a0, b0, a1, b1;
