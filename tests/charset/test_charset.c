@@ -201,6 +201,31 @@ static void test_utf8_valid_every_offset(void)
 	}
 }
 
+/* The leading ASCII run, against a byte loop: every length to 100, one or two 8-bit bytes anywhere. */
+static void test_ascii_prefix_every_length_and_place(void)
+{
+	size_t len, pos, pos2, want;
+	int bad = 0;
+
+	for (len = 0; len <= 100; len++) {
+		for (pos = 0; pos <= len; pos++) {
+			for (pos2 = pos; pos2 <= len; pos2 += 7) {
+				char *buf = malloc(len != 0 ? len : 1);
+
+				memset(buf, 'a', len);
+				if (pos < len)
+					buf[pos] = '\x80';
+				if (pos2 < len)
+					buf[pos2] = '\xFF';
+				want = pos < len ? pos : len;
+				bad += charset_ascii_prefix(buf, len) != want;
+				free(buf);
+			}
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
 static void test_convert_iconv_paths(void)
 {
 	static const struct conv_case cases[] = {
@@ -434,6 +459,7 @@ int main(void)
 	RUN(test_convert_utf8_maximal_subparts);
 	RUN(test_utf8_valid);
 	RUN(test_utf8_valid_every_offset);
+	RUN(test_ascii_prefix_every_length_and_place);
 	RUN(test_convert_iconv_paths);
 	RUN(test_sbcs_tables_match_iconv);
 	RUN(test_sbcs_all_bytes_roundtrip);

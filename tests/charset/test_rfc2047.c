@@ -183,6 +183,40 @@ static void test_rfc2047_plain_matches_long_road(void)
 	mv_arena_free(&a);
 }
 
+/*
+ * mv_rfc2047_is_plain() against a byte loop at every length to 50 (two words,
+ * blocks, the overlapping last block) with every byte at every place, in heap
+ * blocks of exactly the length.
+ */
+static void test_rfc2047_is_plain_every_length_and_byte(void)
+{
+	size_t len, pos, i;
+	unsigned b;
+	int bad = 0;
+
+	for (len = 0; len <= 50; len++) {
+		for (pos = 0; pos < (len != 0 ? len : 1); pos++) {
+			for (b = 0; b < 256; b += len != 0 ? 1 : 256) {
+				char *in = malloc(len != 0 ? len : 1);
+				bool want = true;
+
+				for (i = 0; i < len; i++)
+					in[i] = "Re: hello\tworld ~!"[i % 18];
+				if (len != 0)
+					in[pos] = (char)b;
+				for (i = 0; i < len; i++) {
+					unsigned char c = (unsigned char)in[i];
+
+					want = want && (c == '\t' || (c >= 0x20 && c <= 0x7E && c != '='));
+				}
+				bad += mv_rfc2047_is_plain(mv_str_make(in, len)) != want;
+				free(in);
+			}
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
 /* An encoded word or a control byte anywhere in a long value leaves the plain path (16-byte steps). */
 static void test_rfc2047_not_plain_at_every_position(void)
 {
@@ -315,6 +349,7 @@ int main(void)
 	RUN(test_rfc2047_unknown_and_mangled);
 	RUN(test_rfc2047_plain_text);
 	RUN(test_rfc2047_plain_matches_long_road);
+	RUN(test_rfc2047_is_plain_every_length_and_byte);
 	RUN(test_rfc2047_not_plain_at_every_position);
 	RUN(test_rfc2047_appends_and_truncates);
 	RUN(test_rfc2047_long_inputs_are_linear);

@@ -479,6 +479,17 @@ static void test_header_lookup_by_name(void)
 	msg = parse("subject: a\nSubject: b\n\nx");
 	CHECK(msg->problems & MV_PROB_DUP_HEADER);
 	mv_msg_free(&msg);
+	/*
+	 * Names longer than 16 bytes that differ only between their first and
+	 * last 8 bytes (and keep the name key's middle byte) are other fields:
+	 * a "Content-TransXer-Encoding" must not pass for the real one.
+	 */
+	msg = parse("Content-TransXer-Encoding: base64\nX-Long-Name-Aaaa-Bbbbb: 1\n\naGVsbG8=");
+	CHECK(mv_part_header(msg->root, "Content-Transfer-Encoding") == NULL);
+	CHECK_INT(msg->root->cte, MV_CTE_7BIT);
+	CHECK_INT(mv_part_header_count(msg->root, "X-Long-NaXe-Aaaa-Bbbbb"), 0);
+	CHECK_INT(mv_part_header_count(msg->root, "x-long-name-aaaa-bbbbb"), 1);
+	mv_msg_free(&msg);
 	/* "Foom" and a 260-byte name have the name key of "From" (the key keeps len & 0xff) but are other fields. */
 	{
 		char buf[400];

@@ -12,6 +12,9 @@
 #include "output/output_internal.h"
 #include "test.h"
 
+/* Longest string the escaper tests try: past the 64 bytes the block windows cover. */
+#define TEST_MAX_LEN 100
+
 /* Length of a well-formed UTF-8 sequence at p, or 0 (RFC 3629 section 4). */
 static size_t ref_utf8_len(const unsigned char *p, size_t left)
 {
@@ -185,7 +188,7 @@ static void test_escape_ceiling(void)
  */
 static void check_string(const unsigned char *text, size_t len)
 {
-	static char want[64 * 6 + 2];
+	static char want[TEST_MAX_LEN * 6 + 2];
 	unsigned char *in = malloc(len != 0 ? len : 1);
 	mv_arena *arena = mv_arena_new(1 << 16);
 	mv_buf fast, general;
@@ -210,7 +213,7 @@ static void check_string(const unsigned char *text, size_t len)
 }
 
 /*
- * The fast road and the general one agree at every length up to 64 (short
+ * The fast road and the general one agree at every length up to 100 (short
  * words, whole blocks, overlapping last blocks) and with every kind of special
  * byte at every place, sequences cut by the string's end included.
  */
@@ -219,10 +222,10 @@ static void test_escape_every_length_and_place(void)
 	static const char *const specials[] = { "\"", "\\", "\n", "\r", "\t", "\x01", "\x1f", "\x80",
 		"\xBF", "\xFF", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC3", "\xE2\x82",
 		"\xF0\x9F\x98", "\xC0\xAF", "\xE0\x80\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80" };
-	unsigned char in[64];
+	unsigned char in[TEST_MAX_LEN];
 	size_t len, pos, i, k;
 
-	for (len = 0; len <= 64; len++) {
+	for (len = 0; len <= TEST_MAX_LEN; len++) {
 		/* Plain bytes from all over the printable range, the edges (space, DEL) included. */
 		for (i = 0; i < len; i++)
 			in[i] = (unsigned char)(i % 3 == 0 ? ' ' + i : i % 3 == 1 ? 0x7F - i : 'a' + i % 26);
@@ -232,7 +235,7 @@ static void test_escape_every_length_and_place(void)
 		check_string(in, len);
 		for (k = 0; k < sizeof(specials) / sizeof(specials[0]); k++) {
 			for (pos = 0; pos < len; pos++) {
-				unsigned char plain[64];
+				unsigned char plain[TEST_MAX_LEN];
 				size_t n = strlen(specials[k]);
 
 				memcpy(plain, in, len);
@@ -246,10 +249,10 @@ static void test_escape_every_length_and_place(void)
 /* A plain string is written in place without touching a byte past its closing quote. */
 static void test_plain_string_stays_in_bounds(void)
 {
-	unsigned char text[64];
+	unsigned char text[TEST_MAX_LEN];
 	size_t len;
 
-	for (len = 0; len <= 64; len++) {
+	for (len = 0; len <= TEST_MAX_LEN; len++) {
 		unsigned char *in = malloc(len != 0 ? len : 1);
 		mv_buf buf;
 
@@ -372,6 +375,15 @@ static void test_uint_matches_printf(void)
 		CHECK(json_put_uint(got, v) - got == (long)strlen(want) && memcmp(got, want, strlen(want)) == 0);
 		snprintf(want, sizeof(want), "%llu", v - 1);
 		CHECK(json_put_uint(got, v - 1) - got == (long)strlen(want) && memcmp(got, want, strlen(want)) == 0);
+	}
+	/* Around every power of two, where the digit count from the bit length may be one short. */
+	for (i = 1; i < 64; i++) {
+		unsigned long long k;
+
+		for (k = (1ULL << i) - 2; k <= (1ULL << i) + 1; k++) {
+			snprintf(want, sizeof(want), "%llu", k);
+			CHECK(json_put_uint(got, k) - got == (long)strlen(want) && memcmp(got, want, strlen(want)) == 0);
+		}
 	}
 }
 

@@ -1,6 +1,9 @@
+#include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mailvet/arena.h"
+#include "mailvet/str.h"
 #include "test.h"
 
 static void test_arena_alloc_aligned_and_counted(void)
@@ -74,6 +77,116 @@ static void test_arena_realloc_grows_in_place(void)
 	mv_arena_free(&a);
 }
 
+/*
+ * One message's arena after another on the same thread (the spare's road):
+ * each starts empty with its full ceiling, and the first and second blocks it
+ * may get back are whole and writable.
+ */
+static void test_arena_after_arena(void)
+{
+	int round;
+
+	for (round = 0; round < 6; round++) {
+		mv_arena *a = mv_arena_new(round % 2 == 0 ? 0 : 100000), *b;
+		size_t big = (size_t)(round % 3) * 20000 + 100;
+		char *p, *q;
+
+		CHECK(a != NULL);
+		CHECK(mv_arena_used(a) == 0 && !mv_arena_exhausted(a));
+		p = mv_arena_alloc(a, 16000);	/* most of the first block */
+		q = mv_arena_alloc(a, big);	/* the second block when big */
+		CHECK(p != NULL && q != NULL);
+		memset(p, 'p', 16000);
+		memset(q, 'q', big);
+		CHECK(p[15999] == 'p' && q[big - 1] == 'q');
+		if (round % 2 == 1)
+			CHECK(mv_arena_alloc(a, 200000) == NULL && mv_arena_exhausted(a));
+		/* A second arena alive at the same time is a separate allocation. */
+		b = mv_arena_new(0);
+		CHECK(b != NULL && mv_arena_alloc(b, 64) != NULL && mv_arena_used(b) == 64);
+		mv_arena_free(&b);
+		mv_arena_free(&a);
+		CHECK(a == NULL);
+	}
+}
+
+static void *arena_thread(void *arg)
+{
+	int i, *bad = arg;
+
+	for (i = 0; i < 200; i++) {
+		mv_arena *a = mv_arena_new(0);
+		char *p = a != NULL ? mv_arena_alloc(a, (size_t)(i % 5) * 9000 + 1) : NULL;
+
+		if (p == NULL)
+			(*bad)++;
+		else
+			p[0] = 'x';
+		mv_arena_free(&a);
+	}
+	return NULL;
+}
+
+/* Threads that make and free arenas and then exit leave nothing behind (run under ASan or valgrind). */
+static void test_arena_threads(void)
+{
+	pthread_t t[4];
+	int bad[4] = { 0 }, i;
+
+	for (i = 0; i < 4; i++)
+		CHECK(pthread_create(&t[i], NULL, arena_thread, &bad[i]) == 0);
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		CHECK_INT(bad[i], 0);
+	}
+}
+
+/*
+ * mv_ascii_lower_copy() against a byte loop: every length to 40 (words, the
+ * overlapping last word, the short roads), every byte value at every place,
+ * into another buffer and in place, in heap blocks of exactly the length.
+ */
+static void test_lower_copy_every_length_and_byte(void)
+{
+	size_t len, pos;
+	unsigned b;
+	int bad = 0;
+
+	for (len = 0; len <= 40; len++) {
+		for (pos = 0; pos < (len != 0 ? len : 1); pos++) {
+			for (b = 0; b < 256; b += len != 0 ? 1 : 256) {
+				char *in = malloc(len + 1), *out = malloc(len + 1), want[41];
+				size_t i;
+
+				for (i = 0; i < len; i++)
+					in[i] = (char)("AbZ@[`az{Q"[i % 10]);
+				if (len != 0)
+					in[pos] = (char)b;
+				for (i = 0; i < len; i++)
+					want[i] = in[i] >= 'A' && in[i] <= 'Z' ? (char)(in[i] + 32) : in[i];
+				mv_ascii_lower_copy(out, in, len);
+				bad += len != 0 && memcmp(out, want, len) != 0;
+				mv_ascii_lower_copy(in, in, len);
+				bad += len != 0 && memcmp(in, want, len) != 0;
+				free(in);
+				free(out);
+			}
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
+/* strndup of an empty view, whose pointer may be null, and of a plain one. */
+static void test_arena_strndup(void)
+{
+	mv_arena *a = mv_arena_new(0);
+	char *e = mv_arena_strndup(a, NULL, 0), *s = mv_arena_strndup(a, "abcdef", 3);
+
+	CHECK(e != NULL && e[0] == '\0');
+	CHECK(s != NULL && strcmp(s, "abc") == 0);
+	mv_arena_free(&a);
+}
+
 static void test_buf_ceiling_keeps_prefix(void)
 {
 	mv_arena *a = mv_arena_new(0);
@@ -127,6 +240,10 @@ int main(void)
 	RUN(test_arena_ceiling_counts_alignment);
 	RUN(test_arena_large_blocks);
 	RUN(test_arena_realloc_grows_in_place);
+	RUN(test_arena_after_arena);
+	RUN(test_arena_threads);
+	RUN(test_lower_copy_every_length_and_byte);
+	RUN(test_arena_strndup);
 	RUN(test_buf_ceiling_keeps_prefix);
 	RUN(test_buf_utf8);
 	RUN(test_buf_many_putc);

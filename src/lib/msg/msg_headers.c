@@ -47,6 +47,18 @@ static const char *line_content_end(const char *line, const char *next)
 	return e;
 }
 
+#ifdef __SSE2__
+/* Folds the 32 bytes at p into the running OR (high) and minimum (low) of a section's bytes. */
+static void fold32(const char *p, __m128i *high, __m128i *low)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(p + 16));
+
+	*high = _mm_or_si128(*high, _mm_or_si128(a, b));
+	*low = _mm_min_epu8(*low, _mm_min_epu8(a, b));
+}
+#endif
+
 /*
  * MV_PROB_HEADER_8BIT and MV_PROB_NUL_BYTES for a header section, found in one
  * pass: the OR of all bytes has the high bit set if any byte has, and their
@@ -61,12 +73,12 @@ static unsigned section_bytes_problems(const char *p, size_t len)
 #ifdef __SSE2__
 	__m128i high = _mm_setzero_si128(), low = _mm_set1_epi8((char)0xff);
 
-	for (; i + 32 <= len; i += 32) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(p + i));
-		__m128i b = _mm_loadu_si128((const __m128i *)(p + i + 16));
-
-		high = _mm_or_si128(high, _mm_or_si128(a, b));
-		low = _mm_min_epu8(low, _mm_min_epu8(a, b));
+	if (len >= 32) {
+		for (; i + 32 < len; i += 32)
+			fold32(p + i, &high, &low);
+		/* The last 32 bytes, overlapping the step before (OR and minimum do not mind): no byte loop. */
+		fold32(p + len - 32, &high, &low);
+		i = len;
 	}
 	any_high = _mm_movemask_epi8(high) != 0 ? 0x80 : 0;
 	nul = _mm_movemask_epi8(_mm_cmpeq_epi8(low, _mm_setzero_si128())) != 0;

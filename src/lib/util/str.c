@@ -113,17 +113,45 @@ static inline uint64_t ascii_lower8(uint64_t x)
 	return x | upper >> 2;
 }
 
+/* The 8 bytes at p lower-cased to w (which may be p). */
+static void lower8_copy(char *w, const char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	x = ascii_lower8(x);
+	memcpy(w, &x, 8);
+}
+
+/* The same for 4 bytes. */
+static void lower4_copy(char *w, const char *p)
+{
+	uint32_t x;
+
+	memcpy(&x, p, 4);
+	x = (uint32_t)ascii_lower8(x);
+	memcpy(w, &x, 4);
+}
+
+/*
+ * Words, the last one overlapping the one before: lower-casing a byte twice
+ * changes nothing (also in place, w == p), and no byte loop runs after the
+ * words, whose exit would be mispredicted for the short names and hosts
+ * this is mostly given.
+ */
 void mv_ascii_lower_copy(char *w, const char *p, size_t n)
 {
-	size_t i = 0;
+	size_t i;
 
-	for (; n - i >= 8; i += 8) {
-		uint64_t x;
-
-		memcpy(&x, p + i, 8);
-		x = ascii_lower8(x);
-		memcpy(w + i, &x, 8);
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8)
+			lower8_copy(w + i, p + i);
+		lower8_copy(w + n - 8, p + n - 8);
+	} else if (n >= 4) {
+		lower4_copy(w, p);
+		lower4_copy(w + n - 4, p + n - 4);
+	} else {
+		for (i = 0; i < n; i++)
+			w[i] = mv_ascii_lower(p[i]);
 	}
-	for (; i < n; i++)
-		w[i] = mv_ascii_lower(p[i]);
 }
