@@ -152,7 +152,8 @@ static inline char *escape_slice(char *w, const unsigned char **pp, const unsign
 				break;
 		}
 #endif
-		/* Eight at a time for the short strings most fields hold. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* Eight at a time for the short strings most fields hold (the first byte is the low one). */
 		while (stop - p >= 8) {
 			uint64_t v, mask;
 			unsigned n;
@@ -166,6 +167,7 @@ static inline char *escape_slice(char *w, const unsigned char **pp, const unsign
 			if (n != 8)
 				break;
 		}
+#endif
 		while (p < stop && !json_special[*p])
 			*w++ = (char)*p++;
 		if (p < stop)
