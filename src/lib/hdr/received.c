@@ -672,6 +672,9 @@ static unsigned with_flags(mv_str w)
 
 enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, CL_OVER, CL_ENVFROM, CL_COUNT };
 
+/* The clauses whose value does more than fill a slot. */
+#define RARE_CLAUSES (1u << CL_VIA | 1u << CL_TLS | 1u << CL_OVER)
+
 /* "over" (Exchange "over TLS secured channel") and "envelope-from" (Haraka) are not RFC 5321. */
 struct keyword {
 	char word[14];
@@ -857,16 +860,20 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		}
 		need_value = false;
 		/*
-		 * The clause's first value goes to its slot, and the few clauses
-		 * that do more are told apart by tests that are rarely true: a
-		 * switch on the clause mispredicts at each value, since the
+		 * The clause's first value goes to its slot; a repeated clause and
+		 * the few clauses that do more take one test that is rarely true:
+		 * a switch on the clause mispredicts at each value, since the
 		 * clauses come one after another.
 		 */
 		first = value[cl].p == NULL;
-		if (first)
-			value[cl] = t.text;
 		in_from = first && cl == CL_FROM;
 		with_open = first && cl == CL_WITH;
+		if (first && ((1u << cl) & RARE_CLAUSES) == 0) {
+			value[cl] = t.text;
+			continue;
+		}
+		if (first)
+			value[cl] = t.text;
 		/* Several words ("via Frontend Transport", "over TLS secured channel") */
 		extra_open = cl == CL_VIA || cl == CL_OVER;
 		if (cl == CL_TLS || (cl == CL_OVER && word_is(t.text, "tls")))
