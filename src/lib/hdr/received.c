@@ -86,7 +86,7 @@ static inline const char *skip_quoted(const char *p, const char *end, char close
 }
 
 /* A word runs to white space, '(' or ';'; "[...]", "<...>" and quoted strings inside it hide those. */
-static const char *skip_word(struct rcursor *c, const char *p)
+static inline const char *skip_word(struct rcursor *c, const char *p)
 {
 	char close;
 
@@ -706,7 +706,7 @@ static inline uint32_t fold_short(const char *p, size_t n)
 	return ((uint32_t)head | (uint32_t)tail << 16) | 0x20202020u;
 }
 
-static enum clause keyword(mv_str w)
+static inline enum clause keyword(mv_str w)
 {
 	const struct keyword *k;
 
@@ -755,6 +755,14 @@ static void set_peer(struct mv_received *out, mv_str value, const struct peer *p
 	}
 }
 
+/* What the clauses said, kept until the fields are filled. */
+struct rstate {
+	mv_str value[CL_COUNT];	/* the first value of each clause */
+	struct peer pr;
+	const char *with_end;	/* the end of a "with" name of several words */
+	bool plain_literal;	/* "from name [ip]" */
+};
+
 /* Fills by, with, id and for from the first value of each clause. */
 static void set_values(struct mv_received *out, const mv_str *value, const char *with_end)
 {
@@ -773,45 +781,177 @@ static void set_values(struct mv_received *out, const mv_str *value, const char 
 		out->for_ = mv_str_make(out->for_.p + 1, out->for_.len - 2);
 }
 
-int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
+/* Fills the fields from the clauses' values and the peer. */
+static void set_fields(struct mv_received *out, const struct rstate *st)
 {
-	static const struct mv_received none;
-	static const mv_str no_values[CL_COUNT];
-	struct rcursor c = { raw.p, raw.p + raw.len, false };
+	set_values(out, st->value, st->with_end);
+	if (st->value[CL_FROM].p != NULL)
+		set_peer(out, st->value[CL_FROM], &st->pr, st->plain_literal);
+	if (out->ip.len != 0 && memchr(out->ip.p, ':', out->ip.len) != NULL)
+		out->flags |= MV_RCVD_IPV6;
+}
+
+/* A comment's flags, its peer when it follows the from value, and the Exim mark. */
+static inline void read_comment(struct rstate *st, struct mv_received *out, mv_str text, const char *readable_end,
+				bool before_clauses, bool in_from)
+{
+	out->flags |= comment_flags(text, readable_end, before_clauses);
+	if (in_from)
+		peer_comment(&st->pr, text, readable_end);
+	if (text.len != 0 && (text.p[0] | 0x20) == 'e' && word_starts(text, "exim "))
+		st->pr.exim = true;
+}
+
+/*
+ * The comments from p (at a '(') on, as the general parser reads them; the
+ * position after them, or NULL for an unclosed one or too many tokens.
+ */
+__attribute__((always_inline))
+static inline const char *common_comments(struct rcursor *c, const char *p, struct rstate *st, struct mv_received *out,
+				   bool before_clauses, bool in_from, unsigned *n)
+{
+	do {
+		bool bad = false;
+		const char *e = skip_comment(c, p, &bad);
+
+		if (bad || ++*n >= RCVD_MAX_TOKENS)
+			return NULL;
+		read_comment(st, out, mv_str_make(p + 1, (size_t)(e - p) - 2), c->end, before_clauses, in_from);
+		p = skip_wsp(e, c->end);
+	} while (p < c->end && *p == '(');
+	return p;
+}
+
+/*
+ * The clause cl at p in the common shape: its keyword as MTAs write it
+ * (lower case, then white space), one value word, and the comments after;
+ * "from name [ip]" and "with Microsoft SMTPSVC" have their extra words.
+ * Returns the position after them, p itself when the clause is not there,
+ * or NULL for what the general parser must read (a missing value).
+ * Inlined for each clause, so each of its tests has a branch of its own,
+ * whose answer is nearly always the same for that clause.
+ */
+/* True when the keyword kw, as MTAs write it (lower case, then white space), is at p. */
+static inline bool at_keyword(const struct rcursor *c, const char *p, const char *kw)
+{
+	size_t kwlen = strlen(kw);
+
+	return (size_t)(c->end - p) > kwlen && memcmp(p, kw, kwlen) == 0 && hdr_is(p[kwlen], HDR_C_WSP);
+}
+
+__attribute__((always_inline))
+static inline const char *common_clause(struct rcursor *c, const char *p, const char *kw, enum clause cl,
+					struct rstate *st, struct mv_received *out, unsigned *n)
+{
+	size_t kwlen = strlen(kw);
+	const char *e;
+
+	if (!at_keyword(c, p, kw))
+		return p;
+	p = skip_wsp(p + kwlen, c->end);
+	if (p >= c->end || *p == '(' || *p == ';')
+		return NULL;
+	e = skip_word(c, p);
+	st->value[cl] = mv_str_make(p, (size_t)(e - p));
+	*n += 2;
+	p = skip_wsp(e, c->end);
+	if (cl == CL_FROM && p < c->end && *p == '[') {
+		/* Exim "from name [ip]" */
+		e = skip_word(c, p);
+		st->pr.ip = literal_ip(mv_str_make(p, (size_t)(e - p)), c->end);
+		st->plain_literal = true;
+		(*n)++;
+		p = skip_wsp(e, c->end);
+	}
+	if (cl == CL_WITH) {
+		/* "with Microsoft SMTPSVC": the name runs to the next keyword, comment or ';' */
+		while (p < c->end && *p != '(' && *p != ';' && !at_keyword(c, p, "id") && !at_keyword(c, p, "for")) {
+			e = short_word_end(p, c->end);
+			if (e == NULL)
+				e = skip_word(c, p);
+			if (keyword(mv_str_make(p, (size_t)(e - p))) != CL_NONE)
+				break;
+			st->with_end = e;
+			(*n)++;
+			p = skip_wsp(e, c->end);
+		}
+	}
+	if (p < c->end && *p == '(')
+		p = common_comments(c, p, st, out, false, cl == CL_FROM, n);
+	return p;
+}
+
+/*
+ * The shape nearly every MTA writes: comments, then the clauses from, by,
+ * with, id and for in this order, each optional, then ';' and a date the
+ * common reader takes.  Read clause by clause in that order, not token by
+ * token: whether a comment or a clause comes next is then asked at a
+ * different place for each clause, where the answer rarely changes.  False
+ * for anything else (another order, a repeated clause, via, tls, a word
+ * outside a clause, a missing value, an open comment or quote, a later ';',
+ * another date): the general parser then reads the field from the start.
+ */
+static bool parse_common(struct rcursor *c, struct rstate *st, struct mv_received *out)
+{
+	static const struct {
+		char kw[5];
+		unsigned char cl;	/* enum clause */
+	} order[] = { { "from", CL_FROM }, { "by", CL_BY }, { "with", CL_WITH }, { "id", CL_ID }, { "for", CL_FOR } };
+	const char *p = skip_wsp(c->p, c->end);
+	unsigned n = 0;
+
+	if (p < c->end && *p == '(')
+		p = common_comments(c, p, st, out, true, false, &n);
+	if (p != NULL)
+		p = common_clause(c, p, order[0].kw, order[0].cl, st, out, &n);
+	if (p != NULL)
+		p = common_clause(c, p, order[1].kw, order[1].cl, st, out, &n);
+	if (p != NULL)
+		p = common_clause(c, p, order[2].kw, order[2].cl, st, out, &n);
+	if (p != NULL)
+		p = common_clause(c, p, order[3].kw, order[3].cl, st, out, &n);
+	if (p != NULL)
+		p = common_clause(c, p, order[4].kw, order[4].cl, st, out, &n);
+	if (p == NULL || p >= c->end || *p != ';' || n >= RCVD_MAX_TOKENS || c->bad)
+		return false;
+	c->p = p + 1;
+	if (!plain_date_follows(c, out))
+		return false;
+	set_fields(out, st);
+	return true;
+}
+
+/* Any other field, token by token. */
+__attribute__((noinline))
+static void parse_general(struct rcursor *c, struct rstate *st, struct mv_received *out)
+{
 	struct rtok t;
 	const char *date_at = NULL;
 	enum clause cl = CL_NONE, kw;
-	struct peer pr;
-	mv_str value[CL_COUNT];	/* the first value of each clause */
-	const char *with_end = NULL;
-	bool need_value = false, in_from = false, plain_literal = false, with_open = false;
+	mv_str *value = st->value;
+	bool need_value = false, in_from = false, with_open = false;
 	bool extra_open = false, any_clause = false, date_set = false, first;
 	unsigned n = 0;
 
-	/* Copies, not memset(): gcc makes that a "rep stos", slow to start. */
-	*out = none;
-	memcpy(value, no_values, sizeof(value));
-	memset(&pr, 0, sizeof(pr));
 	for (;;) {
-		rt_next(&c, &t, !need_value);
+		rt_next(c, &t, !need_value);
 		if (t.kind == RT_END)
 			break;
 		/* The date follows the last ';' outside comments. */
-		if (t.kind == RT_SEMI && plain_date_follows(&c, out)) {
+		if (t.kind == RT_SEMI && plain_date_follows(c, out)) {
 			date_set = true;
 			break;
 		}
-		if (t.kind == RT_SEMI && semi_starts_date(&c)) {
-			date_at = c.p;
+		if (t.kind == RT_SEMI && semi_starts_date(c)) {
+			date_at = c->p;
 			break;
 		}
 		if (++n > RCVD_MAX_TOKENS) {
 			out->flags |= MV_RCVD_BAD;
-			date_at = last_semi_end(&c);
+			date_at = last_semi_end(c);
 			break;
 		}
 		if (t.kind == RT_COMMENT) {
-			out->flags |= comment_flags(t.text, c.end, !any_clause);
 			/* One test, rarely true, instead of three the predictor cannot guess. */
 			if (need_value & (cl == CL_FROM) & (value[CL_FROM].p == NULL)) {
 				/* "from (rdns [ip]) by ...": the HELO name is missing */
@@ -819,10 +959,7 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 				in_from = true;
 				value[CL_FROM] = mv_str_make(t.text.p, 0);
 			}
-			if (in_from)
-				peer_comment(&pr, t.text, c.end);
-			if (t.text.len != 0 && (t.text.p[0] | 0x20) == 'e' && word_starts(t.text, "exim "))
-				pr.exim = true;
+			read_comment(st, out, t.text, c->end, !any_clause, in_from);
 			with_open = false;
 			extra_open = false;
 			continue;
@@ -841,13 +978,13 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 		}
 		if (!need_value) {
 			if (with_open) {
-				with_end = t.text.p + t.text.len;
+				st->with_end = t.text.p + t.text.len;
 			} else if (extra_open) {
 				if (cl == CL_OVER && word_is(t.text, "tls"))
 					out->flags |= MV_RCVD_TLS;
-			} else if (in_from && t.text.p[0] == '[' && !plain_literal && pr.ip.len == 0) {
-				pr.ip = literal_ip(t.text, c.end);
-				plain_literal = true;
+			} else if (in_from && t.text.p[0] == '[' && !st->plain_literal && st->pr.ip.len == 0) {
+				st->pr.ip = literal_ip(t.text, c->end);
+				st->plain_literal = true;
 			} else {
 				out->flags |= MV_RCVD_BAD;	/* a word outside any clause */
 			}
@@ -878,25 +1015,40 @@ int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 			cl = CL_NONE;
 		}
 	}
-	set_values(out, value, with_end);
-	if (need_value || c.bad)
+	set_fields(out, st);
+	if (need_value || c->bad)
 		out->flags |= MV_RCVD_BAD;
-	if (value[CL_FROM].p != NULL)
-		set_peer(out, value[CL_FROM], &pr, plain_literal);
-	if (out->ip.len != 0 && memchr(out->ip.p, ':', out->ip.len) != NULL)
-		out->flags |= MV_RCVD_IPV6;
 	if (date_set) {
 		/* plain_date_follows() read it */
 	} else if (date_at != NULL) {
 		int zone;
 
-		out->date_raw = trimmed(date_at, raw.p + raw.len);
+		out->date_raw = trimmed(date_at, c->end);
 		if (mv_date_parse(out->date_raw, &out->date, &zone) != 0) {
 			out->date = 0;
 			out->flags |= MV_RCVD_BAD;
 		}
 	} else {
 		out->flags |= MV_RCVD_BAD;
+	}
+}
+
+int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
+{
+	static const struct mv_received none;
+	static const struct rstate fresh;
+	struct rcursor c = { raw.p, raw.p + raw.len, false };
+	struct rstate st;
+
+	/* Copies, not memset(): gcc makes that a "rep stos", slow to start. */
+	*out = none;
+	st = fresh;
+	if (!parse_common(&c, &st, out)) {
+		*out = none;
+		st = fresh;
+		c.p = raw.p;
+		c.bad = false;
+		parse_general(&c, &st, out);
 	}
 	(void)arena;
 	return 0;
