@@ -469,6 +469,21 @@ static inline uint32_t lower4(const char *p)
 	return v | 0x20202020u;
 }
 
+/*
+ * The 2 to 4 bytes at p as one number (the first two and the last two, which
+ * overlap for fewer than 4), with bit 0x20 set in each byte: for a word of
+ * that length, equal to the same of an all-letter keyword exactly when the
+ * word spells it in any case.
+ */
+static inline uint32_t fold_short(const char *p, size_t n)
+{
+	uint16_t head, tail;
+
+	memcpy(&head, p, sizeof(head));
+	memcpy(&tail, p + n - 2, sizeof(tail));
+	return ((uint32_t)head | (uint32_t)tail << 16) | 0x20202020u;
+}
+
 /* True when the n bytes at p start with the lower-case note, ignoring ASCII case. */
 static inline bool note_at(const char *p, size_t n, const char *note)
 {
@@ -601,28 +616,28 @@ static unsigned comment_notes(mv_str c, const char *readable_end)
 	return nt.flags;
 }
 
-/* Notes in any comment: TLS, authentication, local submission. */
+/*
+ * Notes in any comment: TLS, authentication, local submission.  The
+ * prefixes ("tls", "local", a leading "from ") are told apart by one look
+ * at the first four bytes, not by a branch on the first letter, which
+ * varies from comment to comment.
+ */
 static unsigned comment_flags(mv_str c, const char *readable_end, bool before_clauses)
 {
 	unsigned f = comment_notes(c, readable_end);
+	uint32_t head;
 
-	/* The first letter tells which of the prefixes may match. */
-	switch (c.len != 0 ? c.p[0] | 0x20 : 0) {
-	case 't':
-		if (word_starts(c, "tls"))
-			f |= MV_RCVD_TLS;
-		break;
-	case 'l':
-		if (word_is(c, "local"))
-			f |= MV_RCVD_LOCAL;
-		break;
-	case 'f':
-		if (before_clauses && word_starts(c, "from "))
-			f |= MV_RCVD_LOCAL;
-		break;
-	default:
-		break;
-	}
+	if (c.len < 3)
+		return f;
+	if (fold_short(c.p, 3) == fold_short("tls", 3))
+		f |= MV_RCVD_TLS;
+	if (c.len < 5)
+		return f;
+	head = lower4(c.p);
+	if (c.len == 5 && head == lower4("loca") && (c.p[4] | 0x20) == 'l')
+		f |= MV_RCVD_LOCAL;
+	if (before_clauses && head == lower4("from") && c.p[4] == ' ')
+		f |= MV_RCVD_LOCAL;
 	return f;
 }
 
@@ -690,21 +705,6 @@ static const struct keyword keywords[32] = {
 	[KW_SLOT('o', 4)] = { "over", 4, CL_OVER },
 	[KW_SLOT('e', 13)] = { "envelope-from", 13, CL_ENVFROM },
 };
-
-/*
- * The 2 to 4 bytes at p as one number (the first two and the last two, which
- * overlap for fewer than 4), with bit 0x20 set in each byte: for a word of
- * that length, equal to the same of an all-letter keyword exactly when the
- * word spells it in any case.
- */
-static inline uint32_t fold_short(const char *p, size_t n)
-{
-	uint16_t head, tail;
-
-	memcpy(&head, p, sizeof(head));
-	memcpy(&tail, p + n - 2, sizeof(tail));
-	return ((uint32_t)head | (uint32_t)tail << 16) | 0x20202020u;
-}
 
 static inline enum clause keyword(mv_str w)
 {
