@@ -641,43 +641,44 @@ static unsigned comment_flags(mv_str c, const char *readable_end, bool before_cl
 	return f;
 }
 
-/* "s" TLS, "a" authenticated, "sa" both: the suffix of an RFC 3848 protocol name. */
-static unsigned with_suffix_flags(mv_str w)
-{
-	if (word_is(w, "s"))
-		return MV_RCVD_TLS;
-	if (word_is(w, "a"))
-		return MV_RCVD_AUTH;
-	if (word_is(w, "sa"))
-		return MV_RCVD_TLS | MV_RCVD_AUTH;
-	return 0;
-}
-
-/* RFC 3848 protocol names: [UTF8](E)SMTP|LMTP + S (TLS) and/or A (auth); HTTPS. */
+/*
+ * RFC 3848 protocol names: [UTF8](E)SMTP|LMTP + S (TLS) and/or A (auth);
+ * HTTPS; local.  The names are told apart by their first four bytes, read
+ * at once (a word of 4 to 11 bytes), not by tests on the first letter.
+ */
 static unsigned with_flags(mv_str w)
 {
-	size_t n = 0;
-	char first;
+	uint32_t head;
+	size_t n;
 
 	if (w.len < 4 || w.len > 11)
 		return 0;	/* shorter than "smtp", longer than "utf8esmtpsa" */
-	if (w.len == 5 && (w.p[0] | 0x20) == 'h' && word_is(w, "https"))
+	head = lower4(w.p);
+	if (w.len == 5 && head == lower4("http") && (w.p[4] | 0x20) == 's')
 		return MV_RCVD_TLS;
-	if (w.len == 5 && (w.p[0] | 0x20) == 'l' && word_is(w, "local"))
+	if (w.len == 5 && head == lower4("loca") && (w.p[4] | 0x20) == 'l')
 		return MV_RCVD_LOCAL;
-	if ((w.p[0] | 0x20) == 'u' && word_starts(w, "utf8")) {
+	if (head == lower4("utf8")) {
+		if (w.len < 8)
+			return 0;
 		w.p += 4;
 		w.len -= 4;
+		head = lower4(w.p);
 	}
-	/* The first letter tells which name may match (a few tests, not a jump table). */
-	first = w.len != 0 ? w.p[0] | 0x20 : 0;
-	if (first == 'e' && word_starts(w, "esmtp"))
+	if (head == lower4("esmt") && w.len >= 5 && (w.p[4] | 0x20) == 'p')
 		n = 5;
-	else if ((first == 's' && word_starts(w, "smtp")) || (first == 'l' && word_starts(w, "lmtp")))
+	else if (head == lower4("smtp") || head == lower4("lmtp"))
 		n = 4;
-	if (n == 0)
+	else
 		return 0;
-	return with_suffix_flags(mv_str_make(w.p + n, w.len - n));
+	/* The suffix: "s" TLS, "a" authenticated, "sa" both. */
+	if (w.len == n + 1 && (w.p[n] | 0x20) == 's')
+		return MV_RCVD_TLS;
+	if (w.len == n + 1 && (w.p[n] | 0x20) == 'a')
+		return MV_RCVD_AUTH;
+	if (w.len == n + 2 && (w.p[n] | 0x20) == 's' && (w.p[n + 1] | 0x20) == 'a')
+		return MV_RCVD_TLS | MV_RCVD_AUTH;
+	return 0;
 }
 
 enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR, CL_TLS, CL_OVER, CL_ENVFROM, CL_COUNT };
