@@ -18,6 +18,7 @@
 
 #include "hdr/date_int.h"
 #include "hdr/hdr_lex.h"
+#include "hdr/received_int.h"
 
 #define RCVD_MAX_TOKENS 256
 
@@ -1034,19 +1035,29 @@ static void parse_general(struct rcursor *c, struct rstate *st, struct mv_receiv
 	}
 }
 
+/* The result and the clauses' state start empty: copies, not memset(), which gcc makes a "rep stos", slow to start. */
+static const struct mv_received no_fields;
+static const struct rstate no_state;
+
+int hdr_received_parse_general(mv_str raw, struct mv_received *out)
+{
+	struct rcursor c = { raw.p, raw.p + raw.len, false };
+	struct rstate st = no_state;
+
+	*out = no_fields;
+	parse_general(&c, &st, out);
+	return 0;
+}
+
 int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out)
 {
-	static const struct mv_received none;
-	static const struct rstate fresh;
 	struct rcursor c = { raw.p, raw.p + raw.len, false };
-	struct rstate st;
+	struct rstate st = no_state;
 
-	/* Copies, not memset(): gcc makes that a "rep stos", slow to start. */
-	*out = none;
-	st = fresh;
+	*out = no_fields;
 	if (!parse_common(&c, &st, out)) {
-		*out = none;
-		st = fresh;
+		*out = no_fields;
+		st = no_state;
 		c.p = raw.p;
 		c.bad = false;
 		parse_general(&c, &st, out);
