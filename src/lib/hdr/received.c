@@ -9,7 +9,9 @@
  * checked for TLS, authentication and local-submission notes.  All strings
  * are views into the input; at most RCVD_MAX_TOKENS words are looked at.
  * The value is read once: only at a ';' does a light scan look ahead for a
- * later one.
+ * later one.  The common shape (clauses from, by, with, id, for in that
+ * order) is read clause by clause first; any other field is read token by
+ * token from the start.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -794,8 +796,8 @@ static void set_fields(struct mv_received *out, const struct rstate *st)
 }
 
 /* A comment's flags, its peer when it follows the from value, and the Exim mark. */
-static inline void read_comment(struct rstate *st, struct mv_received *out, mv_str text, const char *readable_end,
-				bool before_clauses, bool in_from)
+static inline void read_comment(struct rstate *st, struct mv_received *out, mv_str text,
+				const char *readable_end, bool before_clauses, bool in_from)
 {
 	out->flags |= comment_flags(text, readable_end, before_clauses);
 	if (in_from)
@@ -809,8 +811,8 @@ static inline void read_comment(struct rstate *st, struct mv_received *out, mv_s
  * position after them, or NULL for an unclosed one or too many tokens.
  */
 __attribute__((always_inline))
-static inline const char *common_comments(struct rcursor *c, const char *p, struct rstate *st, struct mv_received *out,
-				   bool before_clauses, bool in_from, unsigned *n)
+static inline const char *common_comments(struct rcursor *c, const char *p, struct rstate *st,
+					  struct mv_received *out, bool before_clauses, bool in_from, unsigned *n)
 {
 	do {
 		bool bad = false;
@@ -824,6 +826,14 @@ static inline const char *common_comments(struct rcursor *c, const char *p, stru
 	return p;
 }
 
+/* True when the keyword kw, as MTAs write it (lower case, then white space), is at p. */
+static inline bool at_keyword(const struct rcursor *c, const char *p, const char *kw)
+{
+	size_t kwlen = strlen(kw);
+
+	return (size_t)(c->end - p) > kwlen && memcmp(p, kw, kwlen) == 0 && hdr_is(p[kwlen], HDR_C_WSP);
+}
+
 /*
  * The clause cl at p in the common shape: its keyword as MTAs write it
  * (lower case, then white space), one value word, and the comments after;
@@ -833,14 +843,6 @@ static inline const char *common_comments(struct rcursor *c, const char *p, stru
  * Inlined for each clause, so each of its tests has a branch of its own,
  * whose answer is nearly always the same for that clause.
  */
-/* True when the keyword kw, as MTAs write it (lower case, then white space), is at p. */
-static inline bool at_keyword(const struct rcursor *c, const char *p, const char *kw)
-{
-	size_t kwlen = strlen(kw);
-
-	return (size_t)(c->end - p) > kwlen && memcmp(p, kw, kwlen) == 0 && hdr_is(p[kwlen], HDR_C_WSP);
-}
-
 __attribute__((always_inline))
 static inline const char *common_clause(struct rcursor *c, const char *p, const char *kw, enum clause cl,
 					struct rstate *st, struct mv_received *out, unsigned *n)
@@ -866,7 +868,11 @@ static inline const char *common_clause(struct rcursor *c, const char *p, const 
 		p = skip_wsp(e, c->end);
 	}
 	if (cl == CL_WITH) {
-		/* "with Microsoft SMTPSVC": the name runs to the next keyword, comment or ';' */
+		/*
+		 * "with Microsoft SMTPSVC": the name runs to the next keyword,
+		 * comment or ';'.  The next keyword is nearly always id or for,
+		 * told without keyword().
+		 */
 		while (p < c->end && *p != '(' && *p != ';' && !at_keyword(c, p, "id") && !at_keyword(c, p, "for")) {
 			e = short_word_end(p, c->end);
 			if (e == NULL)
@@ -895,25 +901,22 @@ static inline const char *common_clause(struct rcursor *c, const char *p, const 
  */
 static bool parse_common(struct rcursor *c, struct rstate *st, struct mv_received *out)
 {
-	static const struct {
-		char kw[5];
-		unsigned char cl;	/* enum clause */
-	} order[] = { { "from", CL_FROM }, { "by", CL_BY }, { "with", CL_WITH }, { "id", CL_ID }, { "for", CL_FOR } };
 	const char *p = skip_wsp(c->p, c->end);
 	unsigned n = 0;
 
 	if (p < c->end && *p == '(')
 		p = common_comments(c, p, st, out, true, false, &n);
+	/* One call per clause, not a loop: each is its own copy (see common_clause()). */
 	if (p != NULL)
-		p = common_clause(c, p, order[0].kw, order[0].cl, st, out, &n);
+		p = common_clause(c, p, "from", CL_FROM, st, out, &n);
 	if (p != NULL)
-		p = common_clause(c, p, order[1].kw, order[1].cl, st, out, &n);
+		p = common_clause(c, p, "by", CL_BY, st, out, &n);
 	if (p != NULL)
-		p = common_clause(c, p, order[2].kw, order[2].cl, st, out, &n);
+		p = common_clause(c, p, "with", CL_WITH, st, out, &n);
 	if (p != NULL)
-		p = common_clause(c, p, order[3].kw, order[3].cl, st, out, &n);
+		p = common_clause(c, p, "id", CL_ID, st, out, &n);
 	if (p != NULL)
-		p = common_clause(c, p, order[4].kw, order[4].cl, st, out, &n);
+		p = common_clause(c, p, "for", CL_FOR, st, out, &n);
 	if (p == NULL || p >= c->end || *p != ';' || n >= RCVD_MAX_TOKENS || c->bad)
 		return false;
 	c->p = p + 1;
@@ -1035,7 +1038,7 @@ static void parse_general(struct rcursor *c, struct rstate *st, struct mv_receiv
 	}
 }
 
-/* The result and the clauses' state start empty: copies, not memset(), which gcc makes a "rep stos", slow to start. */
+/* The result and the state start empty: copies, not memset(), which gcc makes a "rep stos", slow to start. */
 static const struct mv_received no_fields;
 static const struct rstate no_state;
 
