@@ -2,7 +2,8 @@
  * libFuzzer target for the header-field parsers; the first byte picks the
  * parser.  Addresses and dates also check that the direct reader of the
  * common shape agrees with the general parser whenever it takes the input;
- * a Received date must be what mv_date_parse() reads in its text.
+ * so does Received (mv_received_parse() against the general parser alone),
+ * and a Received date must be what mv_date_parse() reads in its text.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "hdr/addr_int.h"
 #include "hdr/date_int.h"
+#include "hdr/received_int.h"
 #include "mailvet/hdr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -31,6 +33,24 @@ static void check_single_address(mv_arena *arena, mv_str in)
 	if (n1 != n2 || (n1 == 1 && (str_cmp(l1->name, l2->name) || str_cmp(l1->address, l2->address) ||
 	    str_cmp(l1->local, l2->local) || str_cmp(l1->domain, l2->domain) ||
 	    str_cmp(l1->group, l2->group) || l1->flags != l2->flags)))
+		abort();
+}
+
+static bool same_view(mv_str a, mv_str b)
+{
+	return a.len == b.len && (a.len == 0 || a.p == b.p);
+}
+
+/* mv_received_parse() (the reader of the common shape first) gives what the general parser gives. */
+static void check_received(mv_str in, const struct mv_received *r)
+{
+	struct mv_received g;
+
+	hdr_received_parse_general(in, &g);
+	if (!same_view(r->from, g.from) || !same_view(r->helo, g.helo) || !same_view(r->ip, g.ip) ||
+	    !same_view(r->by, g.by) || !same_view(r->with, g.with) || !same_view(r->id, g.id) ||
+	    !same_view(r->for_, g.for_) || !same_view(r->date_raw, g.date_raw) || r->date != g.date ||
+	    r->flags != g.flags)
 		abort();
 }
 
@@ -80,6 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The date read at its ';' is the one mv_date_parse() gives for the same text. */
 		if (r.date_raw.p != NULL && mv_date_parse(r.date_raw, &t, &z) == 0 ? r.date != t : r.date != 0)
 			abort();
+		check_received(in, &r);
 		break;
 	}
 	}

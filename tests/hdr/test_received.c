@@ -3,12 +3,15 @@
  * sisimai test data, see tests/data/received/SOURCE.md) and a few synthetic
  * ones with exact expected fields; a robustness run over every distinct
  * Received field of those corpora (tests/data/received/headers.tsv) that must
- * parse without MV_RCVD_BAD for at least 95%; limits and pathological input.
+ * parse without MV_RCVD_BAD for at least 95%; the clause-by-clause reader of
+ * the common shape against the general parser on those fields and on
+ * mutations of them; limits and pathological input.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "hdr/received_int.h"
 #include "mailvet/hdr.h"
 #include "test.h"
 
@@ -551,6 +554,95 @@ static void test_received_corpus_rate(void)
 	CHECK((n - bad) * 100 >= n * 95);
 }
 
+static bool same_view(mv_str a, mv_str b)
+{
+	return a.len == b.len && (a.len == 0 || a.p == b.p);
+}
+
+/* mv_received_parse() (the common-shape reader first) gives what the general parser gives. */
+static void check_received_agrees(const char *in, size_t len)
+{
+	struct mv_received a, b;
+
+	mv_received_parse(NULL, mv_str_make(in, len), &a);
+	hdr_received_parse_general(mv_str_make(in, len), &b);
+	test_checks++;
+	if (!same_view(a.from, b.from) || !same_view(a.helo, b.helo) || !same_view(a.ip, b.ip) ||
+	    !same_view(a.by, b.by) || !same_view(a.with, b.with) || !same_view(a.id, b.id) ||
+	    !same_view(a.for_, b.for_) || !same_view(a.date_raw, b.date_raw) || a.date != b.date ||
+	    a.flags != b.flags) {
+		test_failures++;
+		fprintf(stderr, "common vs general differ on \"%.*s\"\n", (int)len, in);
+	}
+}
+
+static unsigned next_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+/*
+ * Every corpus field, and 40 mutations of each (a byte replaced, the text cut,
+ * or a piece of Received syntax inserted): the reader of the common shape
+ * either declines or agrees with the general parser on every field.
+ */
+static void test_received_common_matches_general(void)
+{
+	static const char *const pieces[] = { "(", ")", "[", "]", "<", ">", "\"", ";", "\\", " ", "\t",
+		"\n", "=", "@", ":", ".", "from ", "by ", "with ", "id ", "for ", "via ", "tls ", "over ",
+		"FROM ", "By ", " uid ", "envelope-from ", "(Exim 4.1) ", "exim ", "[1.2.3.4] ", "[IPv6:::1]",
+		"1.2.3.4", "helo=x", "(HELO x) ", "ESMTPSA ", "Microsoft SMTPSVC ", "(using TLS) ", "(local) ",
+		"(from u@h) ", "; 18 Jun 2002 11:23:45 +0000", "; Tue, 18 Jun 2002 11:23:45 -0700 (PDT)", "\0" };
+	FILE *f = fopen("data/received/headers.tsv", "r");
+	static char line[1 << 16], m[1 << 16];
+	unsigned seed = 12345, r;
+
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *v = strchr(line, '\t'), *rd, *w;
+		size_t n;
+
+		if (v == NULL)
+			continue;
+		for (rd = w = ++v; *rd != '\0' && *rd != '\n'; rd++) {
+			if (rd[0] == '\\' && rd[1] == 'n') {
+				*w++ = '\n';
+				rd++;
+			} else {
+				*w++ = *rd;
+			}
+		}
+		n = (size_t)(w - v);
+		check_received_agrees(v, n);
+		for (r = 0; r < 40 && n + 64 < sizeof(m); r++) {
+			size_t len = n, pos = next_rand(&seed) % (n + 1);
+			const char *piece = pieces[next_rand(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
+			size_t pl = piece[0] != '\0' ? strlen(piece) : 1;
+
+			memcpy(m, v, n);
+			switch (next_rand(&seed) % 4) {
+			case 0:
+				if (n != 0)
+					m[next_rand(&seed) % n] = piece[0];
+				break;
+			case 1:
+				len = pos;
+				break;
+			default:
+				memmove(m + pos + pl, m + pos, n - pos);
+				memcpy(m + pos, piece, pl);
+				len += pl;
+				break;
+			}
+			check_received_agrees(m, len);
+		}
+	}
+	fclose(f);
+}
+
 static void test_received_pathological_fast(void)
 {
 	static const char *const units[] = { "from ", "(", "[", "; ", "a ", "(a [1.2.3.4]) ", "with x " };
@@ -593,6 +685,7 @@ int main(void)
 	RUN(test_received_keywords_and_protocols);
 	RUN(test_received_quoted_spans);
 	RUN(test_received_corpus_rate);
+	RUN(test_received_common_matches_general);
 	RUN(test_received_pathological_fast);
 	return test_summary();
 }
