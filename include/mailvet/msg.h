@@ -136,12 +136,27 @@ int mv_msg_parse(const char *buf, size_t len, const struct mv_limits *limits, st
 /* Frees the message and its arena and sets *msg to NULL. */
 void mv_msg_free(struct mv_msg **msg);
 
-/* The first header field of that name in the part (ASCII case-insensitive), or NULL. */
-const struct mv_header *mv_part_header(const struct mv_part *part, const char *name);
+/* The first header field named name[0..len) in the part (ASCII case-insensitive), or NULL. */
+const struct mv_header *mv_part_header_n(const struct mv_part *part, const char *name, size_t len);
+/* How many fields named name[0..len) the part has. */
+unsigned mv_part_header_count_n(const struct mv_part *part, const char *name, size_t len);
+
+/*
+ * The same with a NUL-terminated name.  Inline so that a literal's length is
+ * known at compile time instead of counted at every lookup.
+ */
+static inline const struct mv_header *mv_part_header(const struct mv_part *part, const char *name)
+{
+	return mv_part_header_n(part, name, strlen(name));
+}
+
+static inline unsigned mv_part_header_count(const struct mv_part *part, const char *name)
+{
+	return mv_part_header_count_n(part, name, strlen(name));
+}
+
 /* The next field of the same name after `prev`, or NULL. */
 const struct mv_header *mv_part_header_next(const struct mv_part *part, const struct mv_header *prev);
-/* How many fields of that name the part has. */
-unsigned mv_part_header_count(const struct mv_part *part, const char *name);
 
 bool mv_part_is_multipart(const struct mv_part *part);
 bool mv_part_is_message(const struct mv_part *part);	/* message/rfc822, message/global */

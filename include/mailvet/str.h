@@ -39,7 +39,18 @@ static inline bool mv_str_empty(mv_str s)
 
 /* Case-insensitive (ASCII) comparison with a NUL-terminated string. */
 bool mv_str_eq_ci(mv_str s, const char *cstr);
-bool mv_str_eq(mv_str s, const char *cstr);
+
+/*
+ * Exact comparison with a NUL-terminated string.  Inline because nearly every
+ * caller passes a literal: its length and the comparison are then worked out
+ * at compile time, with no call into the C library.
+ */
+static inline bool mv_str_eq(mv_str s, const char *cstr)
+{
+	size_t n = strlen(cstr);
+
+	return n == s.len && (n == 0 || memcmp(s.p, cstr, n) == 0);
+}
 /* True when s starts with prefix, ASCII case-insensitively. */
 bool mv_str_prefix_ci(mv_str s, const char *prefix);
 /* Drops leading and trailing space, tab, CR and LF. */

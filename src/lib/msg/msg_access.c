@@ -32,9 +32,8 @@ static bool name_is(const struct mv_header *h, const char *name, size_t len)
 	return h->name.len == len && msg_name_eq(h->name.p, name, len);
 }
 
-const struct mv_header *mv_part_header(const struct mv_part *part, const char *name)
+const struct mv_header *mv_part_header_n(const struct mv_part *part, const char *name, size_t len)
 {
-	size_t len = strlen(name);
 	uint32_t key = msg_name_key(name, len), i;
 
 	for (i = part->name_slot_first[msg_name_slot(key)]; i != 0; i = part->headers[i - 1].next_in_slot) {
@@ -59,9 +58,8 @@ const struct mv_header *mv_part_header_next(const struct mv_part *part, const st
 	return NULL;
 }
 
-unsigned mv_part_header_count(const struct mv_part *part, const char *name)
+unsigned mv_part_header_count_n(const struct mv_part *part, const char *name, size_t len)
 {
-	size_t len = strlen(name);
 	uint32_t key = msg_name_key(name, len), i;
 	unsigned n = 0;
 

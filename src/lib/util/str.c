@@ -19,13 +19,6 @@ bool mv_str_eq_ci(mv_str s, const char *cstr)
 	return cstr[i] == '\0';
 }
 
-bool mv_str_eq(mv_str s, const char *cstr)
-{
-	size_t n = strlen(cstr);
-
-	return n == s.len && (n == 0 || memcmp(s.p, cstr, n) == 0);
-}
-
 bool mv_str_prefix_ci(mv_str s, const char *prefix)
 {
 	size_t i;
