@@ -512,6 +512,25 @@ static void test_header_lookup_by_name(void)
 	msg = parse("Foom: b\nTo: c\nFROM: a\nfrom: b\n\nx");
 	CHECK(msg->problems & MV_PROB_DUP_HEADER);
 	mv_msg_free(&msg);
+	/* Each field allowed once is caught twice (the check's name keys are constants). */
+	{
+		static const char *const once[] = { "From", "Sender", "Subject", "Date", "Message-ID",
+						    "To", "Reply-To", "In-Reply-To" };
+		char buf[128];
+		size_t i;
+		int n;
+
+		for (i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
+			n = snprintf(buf, sizeof(buf), "X-A: 1\n%s: a\nX-B: 2\n\nx", once[i]);
+			CHECK(mv_msg_parse(buf, (size_t)n, NULL, &msg) == 0);
+			CHECK_INT(msg->problems & MV_PROB_DUP_HEADER, 0);
+			mv_msg_free(&msg);
+			n = snprintf(buf, sizeof(buf), "%s: a\nX-A: 1\n%s: b\n\nx", once[i], once[i]);
+			CHECK(mv_msg_parse(buf, (size_t)n, NULL, &msg) == 0);
+			CHECK(msg->problems & MV_PROB_DUP_HEADER);
+			mv_msg_free(&msg);
+		}
+	}
 	/* A name byte outside ftext (here '\x01') stops the name: not a field, the body starts. */
 	msg = parse("A: 1\nX-Seventeen-Bytes\x01: 2\n\nx");
 	CHECK_INT(msg->root->n_headers, 1);
