@@ -501,6 +501,9 @@ static int in_attribute(const struct mv_html_parser *p)
 
 static void ref_out(struct mv_html_parser *p, const char *s, size_t n)
 {
+	/* Mostly the name was the whole reference ("&nbsp;"): no rest to pass on. */
+	if (n == 0)
+		return;
 	if (in_attribute(p))
 		attr_append(p, s, n);
 	else
