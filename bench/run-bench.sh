@@ -133,7 +133,7 @@ scan_mbs=$(awk -v c="$ls_cpu" -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 / c 
 aim_text() {
 	awk -v m="$scan_mbs" -v avg="$(awk -v b="$bytes" -v n="$msgs" 'BEGIN { printf "%.1f", b / n / 1000 }')" 'BEGIN {
 		if (m >= 500) print "The aim of 500 MB/s per core is reached."
-		else printf "The aim of 500 MB/s per core is not: the corpus averages %s kB per message, and each message has a fixed cost (header fields, Received hops, the report) whatever its size.\n", avg }'
+		else printf "The aim of 500 MB/s per core is not reached: the corpus averages %s kB per message, and each message has a fixed cost (header fields, Received hops, the report) whatever its size.\n", avg }'
 }
 verdict() {
 	awk -v x="$1" 'BEGIN { print (x >= 5) ? "meets the 5× target" : "below the 5× target" }'
