@@ -244,6 +244,32 @@ static void test_multipart_damage(void)
 	mv_msg_free(&msg);
 }
 
+/*
+ * Delimiter lines are found 16 line starts at a time, then byte by byte near
+ * the end: each offset of a delimiter, with decoys ("--" not at a line start,
+ * the boundary in mid-line, another "--" line) before it, and CRLF lines.
+ */
+static void test_delimiter_at_every_offset(void)
+{
+	char text[256], pad[64];
+	unsigned n;
+
+	for (n = 0; n < 40; n++) {
+		struct mv_msg *msg;
+
+		memset(pad, 'x', n);
+		pad[n] = '\0';
+		snprintf(text, sizeof(text),
+			 "Content-Type: multipart/mixed; boundary=bd\r\n\r\n"
+			 "--bd\r\n\r\n%s a--bd --\r\n-- sig\r\n--bd--", pad);
+		msg = parse(text);
+		CHECK_INT(msg->n_parts, 2);
+		CHECK_INT(msg->problems & MV_PROB_UNCLOSED_MULTIPART, 0);
+		CHECK_INT(msg->parts[1]->body.len, n + sizeof(" a--bd --\r\n-- sig") - 1);
+		mv_msg_free(&msg);
+	}
+}
+
 static void test_digest_defaults_to_message(void)
 {
 	struct mv_msg *msg = parse("Content-Type: multipart/digest; boundary=d\n\n--d\n\n"
@@ -552,6 +578,7 @@ int main(void)
 	RUN(test_no_headers);
 	RUN(test_nested_tree);
 	RUN(test_multipart_damage);
+	RUN(test_delimiter_at_every_offset);
 	RUN(test_digest_defaults_to_message);
 	RUN(test_cte_parsing);
 	RUN(test_limits_deep_nesting);
