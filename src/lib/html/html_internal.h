@@ -36,7 +36,6 @@ struct html_entity {
 
 extern const struct html_entity html_entities[];
 extern const unsigned html_entities_count;
-extern const unsigned html_entities_legacy_max;
 
 /* Builds the lookup index once per process; every parser calls it before its first lookup. */
 void html_entities_init(void);
@@ -243,6 +242,37 @@ static inline unsigned html_space_bits(__m128i v)
 	return (unsigned)_mm_movemask_epi8(sp);
 }
 #endif
+
+/* HTML's ASCII white space: tab, LF, FF, CR, space. */
+static inline int html_is_space_byte(unsigned char c)
+{
+	return c <= ' ' && ((0x100003600ull >> c) & 1) != 0;
+}
+
+/*
+ * The end of the white space run from s[i] on, at most n; avail >= n bytes
+ * are readable from s, so a last block may look past n (never counted).
+ */
+static inline size_t html_space_end(const unsigned char *s, size_t i, size_t n, size_t avail)
+{
+#ifdef __SSE2__
+	for (; i < n && avail - i >= 16; i += 16) {
+		unsigned other = ~html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & 0xFFFFu;
+
+		if (other != 0) {
+			i += (size_t)__builtin_ctz(other);
+			return i < n ? i : n;
+		}
+	}
+	if (i > n)
+		return n;
+#else
+	(void)avail;
+#endif
+	while (i < n && html_is_space_byte(s[i]))
+		i++;
+	return i;
+}
 
 struct html_collect {
 	mv_buf buf;

@@ -117,24 +117,7 @@ static size_t copy_prose(const char *s, size_t i, size_t n, size_t avail, char *
 /* The end of the white space run that starts at s[i] (avail >= n bytes are readable). */
 static inline size_t skip_space(const char *s, size_t i, size_t n, size_t avail)
 {
-#ifdef __SSE2__
-	while (i < n && avail - i >= 16) {
-		unsigned sp = html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
-
-		if (sp != 0xFFFFu) {
-			i += (size_t)__builtin_ctz(~sp);
-			return i < n ? i : n;
-		}
-		i += 16;
-	}
-	if (i > n)
-		return n;
-#else
-	(void)avail;
-#endif
-	while (i < n && space_class[(unsigned char)s[i]])
-		i++;
-	return i;
+	return html_space_end((const unsigned char *)s, i, n, avail);
 }
 
 /* Room for n more bytes at the end of buf; the usual case needs no call. */

@@ -91,17 +91,7 @@ static size_t scan(const unsigned char *s, size_t i, size_t n, unsigned char mas
  */
 static size_t skip_space_run(const unsigned char *s, size_t i, size_t n)
 {
-#ifdef __SSE2__
-	for (; n - i >= 16; i += 16) {
-		unsigned other = ~html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & 0xFFFFu;
-
-		if (other != 0)
-			return i + (size_t)__builtin_ctz(other);
-	}
-#endif
-	while (i < n && (byte_class[s[i]] & S_SPACE) != 0)
-		i++;
-	return i;
+	return html_space_end(s, i, n, n);
 }
 
 static inline size_t skip_space(const unsigned char *s, size_t i, size_t n)
