@@ -23,8 +23,6 @@ def main():
     print("};")
     print()
     print("const unsigned html_entities_count = %d;" % len(names))
-    # Names without ';' (the legacy ones) are short: a lookup only tries prefixes up to this length.
-    print("const unsigned html_entities_legacy_max = %d;" % max(len(k) for k in names if not k.endswith(";")))
 
 
 if __name__ == "__main__":

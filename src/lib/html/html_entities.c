@@ -16,6 +16,7 @@ static pthread_once_t first_at_once = PTHREAD_ONCE_INIT;
 /*
  * The legacy names (no ';', 106 of them) in table order: those that start
  * with byte c are legacy[legacy_at[c] .. legacy_at[c + 1]), a handful at most.
+ * The WHATWG keeps that list closed, so LEGACY_MAX will not be reached.
  */
 #define LEGACY_MAX 128
 static unsigned short legacy[LEGACY_MAX];

@@ -2236,4 +2236,3 @@ const struct html_entity html_entities[] = {
 };
 
 const unsigned html_entities_count = 2231;
-const unsigned html_entities_legacy_max = 6;
