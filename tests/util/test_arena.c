@@ -1,4 +1,8 @@
 #include <pthread.h>
+#include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <string.h>
 
@@ -108,6 +112,70 @@ static void test_arena_after_arena(void)
 		mv_arena_free(&a);
 		CHECK(a == NULL);
 	}
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SPARES_OFF 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPARES_OFF 1
+#endif
+#endif
+
+#define BIG_CHUNK 4000
+#define BIG_CHUNKS 700		/* 2.8 MB: blocks of every doubling size, under the 4 MB the spares keep */
+
+/* Minor page faults of this thread so far: a fault per fresh page touched. */
+static long thread_faults(void)
+{
+	struct rusage ru;
+
+	CHECK(getrusage(RUSAGE_THREAD, &ru) == 0);
+	return ru.ru_minflt;
+}
+
+/*
+ * Large messages one after another: every chunk of every block is whole and
+ * writable each time, and (where spares are kept) the later messages touch no
+ * fresh page: their blocks are the first one's, not memory that malloc()
+ * gave back to the kernel and must fault in again.
+ */
+static void test_arena_big_blocks_come_back(void)
+{
+	static char *chunk[BIG_CHUNKS];
+	long faults[3];
+	int round, i;
+
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+	for (round = 0; round < 3; round++) {
+		long before = thread_faults();
+		mv_arena *a = mv_arena_new(0);
+
+		CHECK(a != NULL);
+		for (i = 0; i < BIG_CHUNKS; i++) {
+			chunk[i] = mv_arena_alloc(a, BIG_CHUNK);
+			CHECK(chunk[i] != NULL);
+			memset(chunk[i], 'a' + round + i % 7, BIG_CHUNK);
+		}
+		/* A one-off block bigger than the next block size, between the chains. */
+		CHECK(mv_arena_alloc(a, 300000) != NULL);
+		for (i = 0; i < BIG_CHUNKS; i++) {
+			CHECK(chunk[i][0] == 'a' + round + i % 7);
+			CHECK(chunk[i][BIG_CHUNK - 1] == 'a' + round + i % 7);
+		}
+		CHECK(mv_arena_used(a) >= (size_t)BIG_CHUNKS * BIG_CHUNK + 300000);
+		mv_arena_free(&a);
+#ifdef __GLIBC__
+		malloc_trim(0);	/* what malloc() does on its own when its free memory piles up */
+#endif
+		faults[round] = thread_faults() - before;
+	}
+	CHECK(faults[0] > 500);		/* 3 MB of fresh pages: the count sees first touches */
+#ifndef SPARES_OFF
+	CHECK(faults[1] < 20 && faults[2] < 20);
+#endif
 }
 
 static void *arena_thread(void *arg)
@@ -241,6 +309,7 @@ int main(void)
 	RUN(test_arena_large_blocks);
 	RUN(test_arena_realloc_grows_in_place);
 	RUN(test_arena_after_arena);
+	RUN(test_arena_big_blocks_come_back);
 	RUN(test_arena_threads);
 	RUN(test_lower_copy_every_length_and_byte);
 	RUN(test_arena_strndup);
