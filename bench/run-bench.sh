@@ -39,47 +39,60 @@ median() {
 	sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# One mailvet configuration: prints "cpu_s wall_s rss_kb", medians of $runs runs.
-bench_mailvet() {
-	local j=$1 i
-	: >"$list.cpu"; : >"$list.wall"; : >"$list.rss"
-	for ((i = 0; i < runs; i++)); do
-		/usr/bin/time -f '%U %S %e %M' -o "$list.t" "$build/mailvet" scan --json -j "$j" "$corpus/eml" >/dev/null ||
-			die "mailvet scan -j $j failed"
-		read -r u s e m <"$list.t"
-		echo "$u $s" | awk '{ print $1 + $2 }' >>"$list.cpu"
-		echo "$e" >>"$list.wall"
-		echo "$m" >>"$list.rss"
-	done
-	echo "$(median <"$list.cpu") $(median <"$list.wall") $(median <"$list.rss")"
+# Single-threaded runs are pinned to one CPU (MV_BENCH_CPU, default the last one): on a virtual
+# machine one CPU can be slower than another (here CPU 0, which takes the interrupts, ran the
+# same scan 30 % slower), and a pair of runs is only like for like on the same CPU.
+bench_cpu=${MV_BENCH_CPU:-$(($(nproc) - 1))}
+pin=()
+pin_text="not pinned (no taskset)"
+if command -v taskset >/dev/null 2>&1; then
+	pin=(taskset -c "$bench_cpu")
+	pin_text="pinned to CPU $bench_cpu (taskset)"
+fi
+
+# Each function below makes one run of one configuration and appends its figures to the
+# files $list.<config>.<figure>.  The runs of all configurations take turns (run 1 of each,
+# then run 2 of each, ...), so a slow spell of this shared machine falls on all of them alike
+# instead of on every run of one.
+
+# The command: mailvet scan --json -j N over the corpus directory.
+run_mailvet() {
+	local j=$1 c=mv$1 u s e m
+	local p=()
+	[ "$j" -eq 1 ] && p=("${pin[@]}")
+	/usr/bin/time -f '%U %S %e %M' -o "$list.t" "${p[@]}" "$build/mailvet" scan --json -j "$j" "$corpus/eml" >/dev/null ||
+		die "mailvet scan -j $j failed"
+	read -r u s e m <"$list.t"
+	echo "$u $s" | awk '{ print $1 + $2 }' >>"$list.$c.cpu"
+	echo "$e" >>"$list.$c.wall"
+	echo "$m" >>"$list.$c.rss"
 }
 
-bench_gmime() {
-	local i
-	: >"$list.cpu"; : >"$list.wall"; : >"$list.rss"; : >"$list.med"
-	for ((i = 0; i < runs; i++)); do
-		/usr/bin/time -f '%M' -o "$list.t" "$build/bench-gmime" -l "$list" >"$list.g" || die "bench-gmime failed"
-		sed -n 's/.* cpu_s=\([0-9.]*\) wall_s=\([0-9.]*\) .* median_us=\([0-9.]*\) .*/\1 \2 \3/p' "$list.g" >"$list.v"
-		read -r c w med <"$list.v"
-		echo "$c" >>"$list.cpu"; echo "$w" >>"$list.wall"; echo "$med" >>"$list.med"
-		cat "$list.t" >>"$list.rss"
-	done
-	echo "$(median <"$list.cpu") $(median <"$list.wall") $(median <"$list.rss") $(median <"$list.med")"
+run_gmime() {
+	local c=gm cpu wall med
+	/usr/bin/time -f '%M' -o "$list.t" "${pin[@]}" "$build/bench-gmime" -l "$list" >"$list.g" || die "bench-gmime failed"
+	sed -n 's/.* cpu_s=\([0-9.]*\) wall_s=\([0-9.]*\) .* median_us=\([0-9.]*\) .*/\1 \2 \3/p' "$list.g" >"$list.v"
+	read -r cpu wall med <"$list.v"
+	echo "$cpu" >>"$list.$c.cpu"; echo "$wall" >>"$list.$c.wall"; echo "$med" >>"$list.$c.med"
+	cat "$list.t" >>"$list.$c.rss"
 }
 
-# libmailvet in process, measured exactly as bench-gmime measures GMime: prints "cpu_s wall_s rss_kb".
-bench_lib() {
-	local mode=$1 i
-	: >"$list.cpu"; : >"$list.wall"; : >"$list.rss"
-	for ((i = 0; i < runs; i++)); do
-		/usr/bin/time -f '%M' -o "$list.t" "$build/bench-mailvet" "$mode" -l "$list" >"$list.g" ||
-			die "bench-mailvet $mode failed"
-		sed -n 's/.* cpu_s=\([0-9.]*\) wall_s=\([0-9.]*\) .*/\1 \2/p' "$list.g" >"$list.v"
-		read -r c w <"$list.v"
-		echo "$c" >>"$list.cpu"; echo "$w" >>"$list.wall"
-		cat "$list.t" >>"$list.rss"
-	done
-	echo "$(median <"$list.cpu") $(median <"$list.wall") $(median <"$list.rss")"
+# libmailvet in process, measured exactly as bench-gmime measures GMime.
+run_lib() {
+	local mode=$1 c=lib$1 cpu wall
+	/usr/bin/time -f '%M' -o "$list.t" "${pin[@]}" "$build/bench-mailvet" "$mode" -l "$list" >"$list.g" ||
+		die "bench-mailvet $mode failed"
+	sed -n 's/.* cpu_s=\([0-9.]*\) wall_s=\([0-9.]*\) .*/\1 \2/p' "$list.g" >"$list.v"
+	read -r cpu wall <"$list.v"
+	echo "$cpu" >>"$list.$c.cpu"; echo "$wall" >>"$list.$c.wall"
+	cat "$list.t" >>"$list.$c.rss"
+}
+
+# Medians of one configuration's runs: "cpu_s wall_s rss_kb" (and GMime's median latency).
+medians() {
+	local c=$1
+	echo "$(median <"$list.$c.cpu") $(median <"$list.$c.wall") $(median <"$list.$c.rss")" \
+		"$([ -f "$list.$c.med" ] && median <"$list.$c.med")"
 }
 
 # GMime and the full scan run back to back, runs times: a busy neighbour slows both runs of a
@@ -91,8 +104,8 @@ paired_scan_ratio() {
 	local i g s
 	: >"$list.ratio"
 	for ((i = 0; i < runs; i++)); do
-		g=$("$build/bench-gmime" -r "$pair_passes" -l "$list" | sed -n 's/.* cpu_s=\([0-9.]*\) .*/\1/p')
-		s=$("$build/bench-mailvet" scan -r "$pair_passes" -l "$list" | sed -n 's/.* cpu_s=\([0-9.]*\) .*/\1/p')
+		g=$("${pin[@]}" "$build/bench-gmime" -r "$pair_passes" -l "$list" | sed -n 's/.* cpu_s=\([0-9.]*\) .*/\1/p')
+		s=$("${pin[@]}" "$build/bench-mailvet" scan -r "$pair_passes" -l "$list" | sed -n 's/.* cpu_s=\([0-9.]*\) .*/\1/p')
 		[ -n "$g" ] && [ -n "$s" ] || die "a paired run failed"
 		awk -v g="$g" -v s="$s" 'BEGIN { printf "%.2f\n", g / s }' >>"$list.ratio"
 	done
@@ -111,12 +124,20 @@ if command -v valgrind >/dev/null 2>&1; then
 	ins_ls=$(instructions "$build/bench-mailvet" scan -l "$list")
 fi
 
-read -r lp_cpu lp_wall lp_rss < <(bench_lib parse)
-read -r lc_cpu lc_wall lc_rss < <(bench_lib check)
-read -r ls_cpu ls_wall ls_rss < <(bench_lib scan)
-read -r mv1_cpu mv1_wall mv1_rss < <(bench_mailvet 1)
-read -r mv2_cpu mv2_wall mv2_rss < <(bench_mailvet 2)
-read -r gm_cpu gm_wall gm_rss gm_med < <(bench_gmime)
+for ((i = 0; i < runs; i++)); do
+	run_lib parse
+	run_lib check
+	run_lib scan
+	run_mailvet 1
+	run_mailvet 2
+	run_gmime
+done
+read -r lp_cpu lp_wall lp_rss _ < <(medians libparse)
+read -r lc_cpu lc_wall lc_rss _ < <(medians libcheck)
+read -r ls_cpu ls_wall ls_rss _ < <(medians libscan)
+read -r mv1_cpu mv1_wall mv1_rss _ < <(medians mv1)
+read -r mv2_cpu mv2_wall mv2_rss _ < <(medians mv2)
+read -r gm_cpu gm_wall gm_rss gm_med < <(medians gm)
 paired_x=$(paired_scan_ratio)
 
 row() {	# tool threads cpu_s wall_s rss_kb
@@ -146,9 +167,9 @@ mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 # Performance
 
 Produced by \`bench/run-bench.sh\` on $(date -u +%Y-%m-%d) (commit $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)).
-Every figure is the median of $runs runs.
+Every figure is the median of $runs runs; the configurations take turns, run by run, so that a slow spell of the shared machine falls on all of them alike.
 
-- Machine: $(nproc) CPUs online, ${cpu_model:-unknown CPU} (a shared machine: other jobs may have run)
+- Machine: $(nproc) CPUs online, ${cpu_model:-unknown CPU} (a shared machine: other jobs may have run); single-threaded runs $pin_text
 - Build: Release, \`-O2 -DNDEBUG\`
 - Corpus: SpamAssassin public corpus via scripts/fetch-corpus, $msgs messages, $mb MB (MB = 10^6 bytes)
 
@@ -198,7 +219,7 @@ kernel's file reading (sys time), which the in-process rows leave out; its ratio
 parse-only CPU is ${ratio}.  Peak RSS of the in-process rows includes the whole corpus held in
 memory.
 
-Commands (run by \`bench/run-bench.sh\`):
+Commands (run by \`bench/run-bench.sh\`; the single-threaded ones under \`${pin[*]}\`):
 
     $build/bench-mailvet parse -l LIST
     $build/bench-mailvet check -l LIST
