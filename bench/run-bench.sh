@@ -190,7 +190,7 @@ $(row "libmailvet: full scan + JSON report (bench-mailvet scan)" 1 "$ls_cpu" "$l
   $runs pairs of runs, GMime then the scan back to back (so that a busy neighbour slows both
   alike), each run $pair_passes passes over the corpus. A single cold pass, as in the table (the
   first pass also pays one-time costs such as libpsl's and iconv's set-up and the first touch of
-  the caches' memory): ${scan_x}×, ${scan_mbs} MB/s per core. Without writing the report:
+  the arena's and the caches' memory): ${scan_x}×, ${scan_mbs} MB/s per core. Without writing the report:
   ${check_x}×, ${check_mbs} MB/s.  $(aim_text)
 
 $(if [ -n "${ins_gm:-}" ]; then awk -v g="$ins_gm" -v p="$ins_lp" -v c="$ins_lc" -v s="$ins_ls" -v n="$msgs" 'BEGIN {
