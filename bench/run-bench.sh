@@ -217,7 +217,9 @@ $(row "mailvet scan --json" 2 "$mv2_cpu" "$mv2_wall" "$mv2_rss")
 GMime median per-message latency: ${gm_med} µs. The command's CPU per message includes the
 kernel's file reading (sys time), which the in-process rows leave out; its ratio to GMime's
 parse-only CPU is ${ratio}.  Peak RSS of the in-process rows includes the whole corpus held in
-memory.
+memory.  Both in-process harnesses load the files the same way, through a chunk buffer copied
+into memory, so that the first touches of pages the kernel wrote (a trap each under this virtual
+machine's shadow paging: about 7 ms per pass over the corpus) are paid before the clock starts.
 
 Commands (run by \`bench/run-bench.sh\`; the single-threaded ones under \`${pin[*]}\`):
 
