@@ -8,10 +8,10 @@
  */
 #include <errno.h>
 #include <iconv.h>
-#include <pthread.h>
 #include <stdint.h>
 
 #include "charset/charset_int.h"
+#include "util/thread_exit.h"
 
 #define CD_CACHE 8
 #define OUT_CHUNK 4096
@@ -21,28 +21,27 @@ struct cd_slot {
 	iconv_t cd;		/* (iconv_t)-1: iconv does not know the charset */
 };
 
-static _Thread_local struct cd_slot cd_cache[CD_CACHE];
-static _Thread_local unsigned cd_next;
-static _Thread_local bool cd_registered;
-static pthread_key_t cd_key;
-static pthread_once_t cd_once = PTHREAD_ONCE_INIT;
-static bool cd_key_ok;
+/* This thread's descriptors, closed at its exit. */
+struct cd_cache {
+	struct mv_thread_exit exit;	/* first: release() gets it */
+	struct cd_slot slot[CD_CACHE];
+	unsigned next;			/* the slot to reuse next */
+};
 
-static void cd_cache_close(void *arg)
+static void cd_cache_close(struct mv_thread_exit *hook);
+
+static _Thread_local struct cd_cache cd_cache = { .exit.release = cd_cache_close };
+
+static void cd_cache_close(struct mv_thread_exit *hook)
 {
-	struct cd_slot *slots = arg;
+	struct cd_cache *c = (struct cd_cache *)hook;
 	unsigned i;
 
 	for (i = 0; i < CD_CACHE; i++) {
-		if (slots[i].desc != NULL && slots[i].cd != (iconv_t)-1)
-			iconv_close(slots[i].cd);
-		slots[i].desc = NULL;
+		if (c->slot[i].desc != NULL && c->slot[i].cd != (iconv_t)-1)
+			iconv_close(c->slot[i].cd);
+		c->slot[i].desc = NULL;
 	}
-}
-
-static void cd_key_init(void)
-{
-	cd_key_ok = pthread_key_create(&cd_key, cd_cache_close) == 0;
 }
 
 static iconv_t cd_get(const struct charset_desc *desc)
@@ -51,17 +50,12 @@ static iconv_t cd_get(const struct charset_desc *desc)
 	unsigned i;
 
 	for (i = 0; i < CD_CACHE; i++) {
-		if (cd_cache[i].desc == desc)
-			return cd_cache[i].cd;
+		if (cd_cache.slot[i].desc == desc)
+			return cd_cache.slot[i].cd;
 	}
-	if (!cd_registered) {
-		pthread_once(&cd_once, cd_key_init);
-		if (cd_key_ok)
-			(void)pthread_setspecific(cd_key, cd_cache);
-		cd_registered = true;
-	}
-	s = &cd_cache[cd_next];
-	cd_next = (cd_next + 1) % CD_CACHE;
+	(void)mv_thread_exit_register(&cd_cache.exit);	/* should it fail, the thread's exit leaves them open */
+	s = &cd_cache.slot[cd_cache.next];
+	cd_cache.next = (cd_cache.next + 1) % CD_CACHE;
 	if (s->desc != NULL && s->cd != (iconv_t)-1)
 		iconv_close(s->cd);
 	s->desc = desc;

@@ -1,9 +1,8 @@
 /*
  * The url module's per-thread lookup tables (public suffixes, IDNA results).
  * A table is allocated zeroed on its thread's first use and freed when the
- * thread exits, so lookups take no lock; one pthread key holds them all.
+ * thread exits (util/thread_exit.h), so lookups take no lock.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -13,28 +12,20 @@
 
 #define URL_TABLE_ALIGN 128	/* a pair of cache lines, as the hardware fetches them */
 
-struct url_tables {
-	void *block[URL_TABLE_COUNT];	/* as allocated, for free() */
-	void *table[URL_TABLE_COUNT];	/* the block, from its first URL_TABLE_ALIGN boundary */
-};
+static void tables_free(struct mv_thread_exit *hook);
 
-static _Thread_local struct url_tables *thread_tables;
-static pthread_key_t tables_key;
-static pthread_once_t tables_key_once = PTHREAD_ONCE_INIT;
+_Thread_local struct url_tables url_tables = { .exit.release = tables_free };
 
-static void tables_free(void *opaque)
+static void tables_free(struct mv_thread_exit *hook)
 {
-	struct url_tables *t = opaque;
+	struct url_tables *t = (struct url_tables *)hook;
 	unsigned i;
 
-	for (i = 0; i < URL_TABLE_COUNT; i++)
+	for (i = 0; i < URL_TABLE_COUNT; i++) {
 		free(t->block[i]);
-	free(t);
-}
-
-static void tables_key_init(void)
-{
-	(void)pthread_key_create(&tables_key, tables_free);
+		t->block[i] = NULL;
+		t->table[i] = NULL;
+	}
 }
 
 /*
@@ -54,27 +45,13 @@ static void *table_alloc(struct url_tables *t, enum url_table which, size_t size
 	return block + (misalign != 0 ? URL_TABLE_ALIGN - misalign : 0);
 }
 
-void *url_thread_table(enum url_table which, size_t slots, size_t slot_size)
+void *url_thread_table_new(enum url_table which, size_t slots, size_t slot_size)
 {
-	struct url_tables *t = thread_tables;
+	struct url_tables *t = &url_tables;
 
-	if (t == NULL) {
-		pthread_once(&tables_key_once, tables_key_init);
-		t = calloc(1, sizeof(*t));
-		if (t == NULL)
-			return NULL;
-		if (pthread_setspecific(tables_key, t) != 0) {
-			free(t);
-			return NULL;
-		}
-		thread_tables = t;
-	}
-	if (t->table[which] == NULL)
+	if (t->table[which] == NULL && mv_thread_exit_register(&t->exit)) {
 		t->table[which] = table_alloc(t, which, slots * slot_size);
+		t->seed[which] = (uint64_t)(uintptr_t)t->table[which] ^ (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL;
+	}
 	return t->table[which];
-}
-
-uint64_t url_hash_seed(const void *table)
-{
-	return (uint64_t)(uintptr_t)table ^ (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL;
 }

@@ -54,8 +54,6 @@ struct psl_bucket {
 
 _Static_assert(sizeof(struct psl_bucket) == 128, "a PSL cache bucket is two cache lines");
 
-static _Thread_local struct psl_bucket *psl_cache;
-static _Thread_local uint64_t psl_cache_seed;
 
 /*
  * The last hosts asked and their answers, one per length modulo 16, in front
@@ -103,13 +101,11 @@ static void recent_put(const char *lower, size_t n, size_t domain_len)
 /* The bucket for a name, or NULL when the table cannot be allocated. */
 static unsigned char *psl_cache_bucket(const char *lower, size_t n)
 {
-	if (psl_cache == NULL) {
-		psl_cache = url_thread_table(URL_TABLE_PSL, PSL_CACHE_BUCKETS, sizeof(*psl_cache));
-		if (psl_cache == NULL)
-			return NULL;
-		psl_cache_seed = url_hash_seed(psl_cache);
-	}
-	return psl_cache[url_hash(psl_cache_seed, lower, n) % PSL_CACHE_BUCKETS].byte;
+	struct psl_bucket *cache = url_thread_table(URL_TABLE_PSL, PSL_CACHE_BUCKETS, sizeof(*cache));
+
+	if (cache == NULL)
+		return NULL;
+	return cache[url_hash(url_table_seed(URL_TABLE_PSL), lower, n) % PSL_CACHE_BUCKETS].byte;
 }
 
 /* Where the entry at `at` ends: the next one starts there. */

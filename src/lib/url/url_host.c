@@ -91,19 +91,15 @@ struct idn_cache_slot {
 	char unicode[IDN_CACHE_TEXT * 2];
 };
 
-static _Thread_local struct idn_cache_slot *idn_cache;
-static _Thread_local uint64_t idn_cache_seed;
 
 /* The slot for decoded, or NULL when the cache cannot be allocated. */
 static struct idn_cache_slot *idn_cache_slot(mv_str decoded)
 {
-	if (idn_cache == NULL) {
-		idn_cache = url_thread_table(URL_TABLE_IDN, IDN_CACHE_SLOTS, sizeof(*idn_cache));
-		if (idn_cache == NULL)
-			return NULL;
-		idn_cache_seed = url_hash_seed(idn_cache);
-	}
-	return &idn_cache[url_hash(idn_cache_seed, decoded.p, decoded.len) % IDN_CACHE_SLOTS];
+	struct idn_cache_slot *cache = url_thread_table(URL_TABLE_IDN, IDN_CACHE_SLOTS, sizeof(*cache));
+
+	if (cache == NULL)
+		return NULL;
+	return &cache[url_hash(url_table_seed(URL_TABLE_IDN), decoded.p, decoded.len) % IDN_CACHE_SLOTS];
 }
 
 static bool idn_cache_holds(const struct idn_cache_slot *slot, mv_str decoded)

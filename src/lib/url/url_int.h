@@ -13,6 +13,7 @@
 #include "mailvet/arena.h"
 #include "mailvet/str.h"
 #include "mailvet/url.h"
+#include "util/thread_exit.h"
 
 #define URL_MAX_RAW	8192u	/* longer raw URLs are refused, not truncated */
 #define URL_MAX_HOST_IN	1024u	/* host text before IDNA mapping */
@@ -61,14 +62,38 @@ enum { URL_HOST_UPPER = 1u << 0, URL_HOST_DASH = 1u << 1 };
 size_t url_host_span(const unsigned char *p, size_t len, size_t before, unsigned *kinds_r, size_t *last_label_r);
 
 /*
- * url_cache.c: a per-thread table of zeroed slots, allocated on first use and
+ * url_cache.c: per-thread tables of zeroed slots, allocated on first use and
  * freed at thread exit (NULL when memory is short: callers then skip caching),
- * and the seed of the hash its users index it with (below: seeded, so
+ * each with the seed of the hash its users index it with (below: seeded, so
  * senders cannot aim collisions; a collision only costs a recomputation).
+ * Users ask for the table at each lookup, not once: a table freed at the
+ * thread's exit is made again if a later destructor scans mail.
  */
 enum url_table { URL_TABLE_PSL, URL_TABLE_IDN, URL_TABLE_COUNT };
-void *url_thread_table(enum url_table which, size_t slots, size_t slot_size);
-uint64_t url_hash_seed(const void *table);
+
+struct url_tables {
+	struct mv_thread_exit exit;	/* first: release() gets it */
+	void *block[URL_TABLE_COUNT];	/* as allocated, for free() */
+	void *table[URL_TABLE_COUNT];	/* the block, from its first 128-byte boundary */
+	uint64_t seed[URL_TABLE_COUNT];
+};
+
+extern _Thread_local struct url_tables url_tables;
+
+void *url_thread_table_new(enum url_table which, size_t slots, size_t slot_size);
+
+static inline void *url_thread_table(enum url_table which, size_t slots, size_t slot_size)
+{
+	void *t = url_tables.table[which];
+
+	return t != NULL ? t : url_thread_table_new(which, slots, slot_size);
+}
+
+/* The seed of a table that url_thread_table() gave. */
+static inline uint64_t url_table_seed(enum url_table which)
+{
+	return url_tables.seed[which];
+}
 
 /*
  * The last n % 8 bytes of p as one word, read with fixed-size loads

@@ -13,13 +13,13 @@
  * Spares are freed at thread exit.  Under AddressSanitizer there are none, so
  * a use after mv_arena_free() is still caught.
  */
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mailvet/arena.h"
+#include "util/thread_exit.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define ARENA_NO_SPARE 1
@@ -78,21 +78,20 @@ static int spare_class(size_t size)
  * are touched already.
  */
 struct spares {
+	struct mv_thread_exit exit;		/* first: release() gets it */
 	void *arena;				/* an arena with its first block */
 	struct arena_block *blocks[SPARE_CLASSES];	/* chained by next */
 	size_t block_bytes;
-	bool registered;
 };
 
-static _Thread_local struct spares spares;
-static pthread_key_t spares_key;
-static pthread_once_t spares_once = PTHREAD_ONCE_INIT;
-static bool spares_key_ok;
+static void spares_release(struct mv_thread_exit *hook);
 
-/* At thread exit: arg is the thread's spares. */
-static void spares_release(void *arg)
+static _Thread_local struct spares spares = { .exit.release = spares_release };
+
+/* At thread exit: hook is the thread's spares. */
+static void spares_release(struct mv_thread_exit *hook)
 {
-	struct spares *sp = arg;
+	struct spares *sp = (struct spares *)hook;
 	int c;
 
 	free(sp->arena);
@@ -106,29 +105,11 @@ static void spares_release(void *arg)
 		}
 	}
 	sp->block_bytes = 0;
-	sp->registered = false;	/* an arena freed later in the thread's exit registers again */
-}
-
-static void spares_key_init(void)
-{
-	spares_key_ok = pthread_key_create(&spares_key, spares_release) == 0;
-}
-
-/* False when nothing would free the thread's spares at its exit. */
-static bool spares_register(void)
-{
-	if (!spares.registered) {
-		pthread_once(&spares_once, spares_key_init);
-		if (!spares_key_ok || pthread_setspecific(spares_key, &spares) != 0)
-			return false;
-		spares.registered = true;
-	}
-	return true;
 }
 
 static bool spare_keep_arena(void *a)
 {
-	if (spares.arena != NULL || !spares_register())
+	if (spares.arena != NULL || !mv_thread_exit_register(&spares.exit))
 		return false;
 	spares.arena = a;
 	return true;
@@ -146,7 +127,8 @@ static bool spare_keep_block(struct arena_block *b)
 {
 	int c = spare_class(b->size);
 
-	if (c < 0 || b->size > SPARE_BLOCK_BYTES - spares.block_bytes || !spares_register())
+	if (c < 0 || b->size > SPARE_BLOCK_BYTES - spares.block_bytes ||
+	    !mv_thread_exit_register(&spares.exit))
 		return false;
 	b->next = spares.blocks[c];
 	spares.blocks[c] = b;
