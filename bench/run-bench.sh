@@ -2,11 +2,13 @@
 # Measures libmailvet in process (bench-mailvet: parse+decode, GMime's workload;
 # every check without a report; and the full scan with its JSON report), `mailvet scan` as a command (1 and 2
 # threads) and the GMime parse+decode baseline (bench-gmime) over the
-# SpamAssassin public corpus, 5 runs each, medians, and writes docs/performance.md.
+# SpamAssassin public corpus, 7 runs each (taking turns), medians, and writes docs/performance.md.
 #
 # Usage: bench/run-bench.sh [OUTPUT.md]   (default: docs/performance.md)
 # Env:   MV_BENCH_BUILD  build dir (default build-bench, Release -O2, MV_GMIME=ON)
-#        MV_BENCH_RUNS   runs per measurement (default 5)
+#        MV_BENCH_RUNS   runs per measurement (default 7)
+#        MV_BENCH_CPU    the CPU single-threaded runs are pinned to (default: the last one this
+#                        process may use; empty: not pinned)
 # Needs: cmake, a C compiler, libgmime-3.0-dev, /usr/bin/time (Debian: time),
 #        and what scripts/fetch-corpus needs (npm, node, openssl).
 set -eu
@@ -39,16 +41,30 @@ median() {
 	sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# Single-threaded runs are pinned to one CPU (MV_BENCH_CPU, default the last one): on a virtual
-# machine one CPU can be slower than another (here CPU 0, which takes the interrupts, ran the
-# same scan 30 % slower), and a pair of runs is only like for like on the same CPU.
-bench_cpu=${MV_BENCH_CPU:-$(($(nproc) - 1))}
-pin=()
-pin_text="not pinned (no taskset)"
-if command -v taskset >/dev/null 2>&1; then
-	pin=(taskset -c "$bench_cpu")
-	pin_text="pinned to CPU $bench_cpu (taskset)"
+# Single-threaded runs are pinned to one CPU (MV_BENCH_CPU, default the last one the process
+# may use): on a virtual machine one CPU can be slower than another (here CPU 0, which takes the
+# interrupts, ran the same scan 30 % slower), and a pair of runs is only like for like on the
+# same CPU.
+last_allowed_cpu() {
+	sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status 2>/dev/null | tr ',' '\n' |
+		tail -n 1 | sed 's/.*-//'
+}
+bench_cpu=${MV_BENCH_CPU-$(last_allowed_cpu)}
+command -v taskset >/dev/null 2>&1 || bench_cpu=
+if [ -n "$bench_cpu" ]; then
+	pin_text="pinned to CPU $bench_cpu (\`taskset -c $bench_cpu\`)"
+else
+	pin_text="not pinned"
 fi
+
+# Runs its arguments on the benchmark CPU; children (as under /usr/bin/time) inherit it.
+pinned() {
+	if [ -n "$bench_cpu" ]; then
+		taskset -c "$bench_cpu" "$@"
+	else
+		"$@"
+	fi
+}
 
 # Each function below makes one run of one configuration and appends its figures to the
 # files $list.<config>.<figure>.  The runs of all configurations take turns (run 1 of each,
@@ -57,10 +73,9 @@ fi
 
 # The command: mailvet scan --json -j N over the corpus directory.
 run_mailvet() {
-	local j=$1 c=mv$1 u s e m
-	local p=()
-	[ "$j" -eq 1 ] && p=("${pin[@]}")
-	/usr/bin/time -f '%U %S %e %M' -o "$list.t" "${p[@]}" "$build/mailvet" scan --json -j "$j" "$corpus/eml" >/dev/null ||
+	local j=$1 c=mv$1 u s e m run=
+	[ "$j" -eq 1 ] && run=pinned
+	$run /usr/bin/time -f '%U %S %e %M' -o "$list.t" "$build/mailvet" scan --json -j "$j" "$corpus/eml" >/dev/null ||
 		die "mailvet scan -j $j failed"
 	read -r u s e m <"$list.t"
 	echo "$u $s" | awk '{ print $1 + $2 }' >>"$list.$c.cpu"
@@ -70,7 +85,7 @@ run_mailvet() {
 
 run_gmime() {
 	local c=gm cpu wall med
-	/usr/bin/time -f '%M' -o "$list.t" "${pin[@]}" "$build/bench-gmime" -l "$list" >"$list.g" || die "bench-gmime failed"
+	pinned /usr/bin/time -f '%M' -o "$list.t" "$build/bench-gmime" -l "$list" >"$list.g" || die "bench-gmime failed"
 	sed -n 's/.* cpu_s=\([0-9.]*\) wall_s=\([0-9.]*\) .* median_us=\([0-9.]*\) .*/\1 \2 \3/p' "$list.g" >"$list.v"
 	read -r cpu wall med <"$list.v"
 	echo "$cpu" >>"$list.$c.cpu"; echo "$wall" >>"$list.$c.wall"; echo "$med" >>"$list.$c.med"
@@ -80,7 +95,7 @@ run_gmime() {
 # libmailvet in process, measured exactly as bench-gmime measures GMime.
 run_lib() {
 	local mode=$1 c=lib$1 cpu wall
-	/usr/bin/time -f '%M' -o "$list.t" "${pin[@]}" "$build/bench-mailvet" "$mode" -l "$list" >"$list.g" ||
+	pinned /usr/bin/time -f '%M' -o "$list.t" "$build/bench-mailvet" "$mode" -l "$list" >"$list.g" ||
 		die "bench-mailvet $mode failed"
 	sed -n 's/.* cpu_s=\([0-9.]*\) wall_s=\([0-9.]*\) .*/\1 \2/p' "$list.g" >"$list.v"
 	read -r cpu wall <"$list.v"
@@ -104,8 +119,8 @@ paired_scan_ratio() {
 	local i g s
 	: >"$list.ratio"
 	for ((i = 0; i < runs; i++)); do
-		g=$("${pin[@]}" "$build/bench-gmime" -r "$pair_passes" -l "$list" | sed -n 's/.* cpu_s=\([0-9.]*\) .*/\1/p')
-		s=$("${pin[@]}" "$build/bench-mailvet" scan -r "$pair_passes" -l "$list" | sed -n 's/.* cpu_s=\([0-9.]*\) .*/\1/p')
+		g=$(pinned "$build/bench-gmime" -r "$pair_passes" -l "$list" | sed -n 's/.* cpu_s=\([0-9.]*\) .*/\1/p')
+		s=$(pinned "$build/bench-mailvet" scan -r "$pair_passes" -l "$list" | sed -n 's/.* cpu_s=\([0-9.]*\) .*/\1/p')
 		[ -n "$g" ] && [ -n "$s" ] || die "a paired run failed"
 		awk -v g="$g" -v s="$s" 'BEGIN { printf "%.2f\n", g / s }' >>"$list.ratio"
 	done
@@ -221,7 +236,7 @@ memory.  Both in-process harnesses load the files the same way, through a chunk 
 into memory, so that the first touches of pages the kernel wrote (a trap each under this virtual
 machine's shadow paging: about 7 ms per pass over the corpus) are paid before the clock starts.
 
-Commands (run by \`bench/run-bench.sh\`; the single-threaded ones under \`${pin[*]}\`):
+Commands (run by \`bench/run-bench.sh\`; the single-threaded ones $pin_text):
 
     $build/bench-mailvet parse -l LIST
     $build/bench-mailvet check -l LIST

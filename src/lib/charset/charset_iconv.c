@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "charset/charset_int.h"
@@ -31,6 +32,8 @@ struct cd_cache {
 static void cd_cache_close(struct mv_thread_exit *hook);
 
 static _Thread_local struct cd_cache cd_cache = { .exit.release = cd_cache_close };
+
+_Static_assert(offsetof(struct cd_cache, exit) == 0, "release() casts its hook to the cache");
 
 static void cd_cache_close(struct mv_thread_exit *hook)
 {

@@ -3,6 +3,7 @@
  * A table is allocated zeroed on its thread's first use and freed when the
  * thread exits (util/thread_exit.h), so lookups take no lock.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 static void tables_free(struct mv_thread_exit *hook);
 
 _Thread_local struct url_tables url_tables = { .exit.release = tables_free };
+
+_Static_assert(offsetof(struct url_tables, exit) == 0, "release() casts its hook to the tables");
 
 static void tables_free(struct mv_thread_exit *hook)
 {
@@ -51,7 +54,9 @@ void *url_thread_table_new(enum url_table which, size_t slots, size_t slot_size)
 
 	if (t->table[which] == NULL && mv_thread_exit_register(&t->exit)) {
 		t->table[which] = table_alloc(t, which, slots * slot_size);
-		t->seed[which] = (uint64_t)(uintptr_t)t->table[which] ^ (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL;
+		if (t->table[which] != NULL)
+			t->seed[which] = (uint64_t)(uintptr_t)t->table[which] ^
+					 (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL;
 	}
 	return t->table[which];
 }

@@ -54,7 +54,6 @@ struct psl_bucket {
 
 _Static_assert(sizeof(struct psl_bucket) == 128, "a PSL cache bucket is two cache lines");
 
-
 /*
  * The last hosts asked and their answers, one per length modulo 16, in front
  * of the cache.  Between two messages the scan streams through megabytes of

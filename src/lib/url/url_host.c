@@ -91,7 +91,6 @@ struct idn_cache_slot {
 	char unicode[IDN_CACHE_TEXT * 2];
 };
 
-
 /* The slot for decoded, or NULL when the cache cannot be allocated. */
 static struct idn_cache_slot *idn_cache_slot(mv_str decoded)
 {

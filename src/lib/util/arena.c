@@ -6,7 +6,7 @@
  *
  * Each thread keeps spares: the allocation (arena and first block) of the
  * last arena it freed, which its next mv_arena_new() takes, and freed blocks
- * of the doubling sizes (32 KB to 1 MB), up to 4 MB, which later messages
+ * of the doubling sizes (32 KiB to 1 MiB), up to 4 MiB, which later messages
  * take before asking malloc().  A scan frees one message's arena and makes
  * the next one's at once, so this saves a malloc() and a free() or more per
  * message, and page faults on memory malloc() would give back to the kernel.
@@ -14,6 +14,7 @@
  * a use after mv_arena_free() is still caught.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,8 @@
 #if defined(__SANITIZE_ADDRESS__)
 #define ARENA_NO_SPARE 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ARENA_NO_SPARE 1
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define ARENA_NO_SPARE 1	/* MemorySanitizer would take a past message's bytes as initialised */
 #endif
 #endif
 
@@ -87,6 +88,8 @@ struct spares {
 static void spares_release(struct mv_thread_exit *hook);
 
 static _Thread_local struct spares spares = { .exit.release = spares_release };
+
+_Static_assert(offsetof(struct spares, exit) == 0, "release() casts its hook to the spares");
 
 /* At thread exit: hook is the thread's spares. */
 static void spares_release(struct mv_thread_exit *hook)
@@ -211,15 +214,32 @@ mv_arena *mv_arena_new(size_t max_bytes)
 	return a;
 }
 
+/*
+ * The blocks of the largest size are offered to the spares last: most
+ * messages need the smaller ones, which a huge message's many 1 MiB blocks
+ * must not crowd out.  They are offered newest first, as the others, so
+ * the spares hand out the oldest (wholly used, so wholly touched) first.
+ */
 static void free_blocks_except_first(mv_arena *a)
 {
-	struct arena_block *b = a->head;
+	struct arena_block *b, *next, *largest = NULL, **largest_end = &largest;
 
-	while (b != NULL) {
-		struct arena_block *next = b->next;
-		if (b != a->first && !spare_keep_block(b))
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		if (b == a->first)
+			continue;
+		if (b->size >= ARENA_MAX_BLOCK) {
+			b->next = NULL;
+			*largest_end = b;
+			largest_end = &b->next;
+		} else if (!spare_keep_block(b)) {
 			free(b);
-		b = next;
+		}
+	}
+	for (b = largest; b != NULL; b = next) {
+		next = b->next;
+		if (!spare_keep_block(b))
+			free(b);
 	}
 }
 

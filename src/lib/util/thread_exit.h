@@ -25,7 +25,9 @@ struct mv_thread_exit {
  * for the thread's exit.  True when it is registered now or already was;
  * false when it cannot be, and then the caller should keep nothing it would
  * have to release.  A hook that has run may be registered again (state made
- * again by a later destructor of the same exit).
+ * again by a later destructor of the same exit); the C library runs key
+ * destructors for PTHREAD_DESTRUCTOR_ITERATIONS rounds (4 with glibc), and
+ * what is registered after the last round is not released.
  */
 bool mv_thread_exit_register(struct mv_thread_exit *hook);
 
