@@ -10,14 +10,15 @@
 static pthread_key_t exit_key;
 static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
 static bool exit_key_ok;
-static _Thread_local struct mv_thread_exit *thread_hooks;
 
-/* The key's destructor: arg is the newest hook.  A hook's release() may register hooks again. */
+/*
+ * The key's destructor: arg is the newest hook, and the key's value is
+ * already NULL, so a hook's release() may register hooks again.
+ */
 static void run_hooks(void *arg)
 {
 	struct mv_thread_exit *hook = arg;
 
-	thread_hooks = NULL;
 	while (hook != NULL) {
 		struct mv_thread_exit *next = hook->next;
 
@@ -38,10 +39,11 @@ bool mv_thread_exit_register(struct mv_thread_exit *hook)
 	if (hook->registered)
 		return true;
 	(void)pthread_once(&exit_once, exit_key_init);
-	if (!exit_key_ok || pthread_setspecific(exit_key, hook) != 0)
+	if (!exit_key_ok)
 		return false;
-	hook->next = thread_hooks;
+	hook->next = pthread_getspecific(exit_key);
+	if (pthread_setspecific(exit_key, hook) != 0)
+		return false;
 	hook->registered = true;
-	thread_hooks = hook;
 	return true;
 }
