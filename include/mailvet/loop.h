@@ -4,7 +4,9 @@
  * sockets and its deadline here and returns; the loop calls it back when an
  * answer or the deadline comes, so one thread keeps many messages in flight.
  * A loop is used by one thread only, except mv_loop_post(), which any thread
- * may call.
+ * may call.  Callbacks may watch, unwatch, add and cancel timers and defer
+ * calls freely (also for the descriptor or timer being dispatched), and free
+ * what they unwatched or cancelled; they may not run or free the loop.
  */
 #ifndef MAILVET_LOOP_H
 #define MAILVET_LOOP_H
@@ -31,12 +33,24 @@ struct mv_loop *mv_loop_new(void);
 /* Frees the loop and sets *loop to NULL; pending timers and deferred calls are dropped without a call. */
 void mv_loop_free(struct mv_loop **loop);
 
-/* Watches fd for events (MV_LOOP_READ|MV_LOOP_WRITE); again with other events changes them; 0 stops. */
+/*
+ * Watches fd for events (MV_LOOP_READ|MV_LOOP_WRITE); again with other events
+ * changes them (and the callback); 0 stops.  Level-triggered: fn is called
+ * each turn while fd is ready.  An error or hang-up is reported as
+ * MV_LOOP_ERROR together with the watched directions, so the read or write
+ * sees it.  Unwatch a descriptor before closing it, or right after (a closed
+ * fd's number may be reused).  0, or -1 with errno set (EPERM: a kind of file
+ * epoll cannot watch; ENOMEM).
+ */
 int mv_loop_watch(struct mv_loop *loop, int fd, unsigned events, mv_loop_fd_fn *fn, void *arg);
 
 /* A one-shot timer delay_ms from now; NULL when out of memory. */
 struct mv_timer *mv_loop_timer(struct mv_loop *loop, uint64_t delay_ms, mv_loop_fn *fn, void *arg);
-/* Cancels a timer that has not fired (a fired timer is already gone: do not cancel it). */
+/*
+ * Cancels a timer that has not fired (a fired timer is already gone: do not
+ * cancel it), except from inside its own callback, where it does nothing.
+ * NULL is ignored.
+ */
 void mv_loop_timer_cancel(struct mv_loop *loop, struct mv_timer *timer);
 
 /* Calls fn(arg) from the loop at its next turn, never from inside the caller; -1 when out of memory. */
@@ -51,13 +65,14 @@ uint64_t mv_loop_now(const struct mv_loop *loop);
  * One turn: waits at most max_wait_ms (-1: until something happens) for a
  * descriptor or the next timer, then runs what is due: timers, descriptor
  * callbacks, deferred and posted calls.  Returns the number of callbacks run,
- * or -1 on a system error (errno set).
+ * or -1 on a system error (errno set; EBUSY when called from a callback).
  */
 int mv_loop_run_once(struct mv_loop *loop, int max_wait_ms);
-/* True while anything is registered: watched descriptors, timers, deferred calls. */
+/* True while anything is registered: watched descriptors, timers, deferred and posted calls. */
 bool mv_loop_busy(const struct mv_loop *loop);
 /* Turns until the loop is not busy or mv_loop_stop() is called; 0, or -1 on a system error. */
 int mv_loop_run(struct mv_loop *loop);
+/* mv_loop_run() returns after the current turn (after its next one when called outside it). */
 void mv_loop_stop(struct mv_loop *loop);
 
 #pragma GCC visibility pop
