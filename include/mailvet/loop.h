@@ -63,8 +63,8 @@ uint64_t mv_loop_now(const struct mv_loop *loop);
 
 /*
  * One turn: waits at most max_wait_ms (-1: until something happens) for a
- * descriptor or the next timer, then runs what is due: timers, descriptor
- * callbacks, deferred and posted calls.  Returns the number of callbacks run,
+ * descriptor or the next timer, then runs what is due, in this order:
+ * descriptor callbacks, timers, deferred and posted calls.  Returns the number of callbacks run,
  * or -1 on a system error (errno set; EBUSY when called from a callback).
  */
 int mv_loop_run_once(struct mv_loop *loop, int max_wait_ms);
