@@ -14,10 +14,7 @@
 #include <string.h>
 
 #include "charset/charset_int.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "util/simd.h"
 
 #define CHUNK 4096
 #define HIGH_BITS UINT64_C(0x8080808080808080)
@@ -132,7 +129,7 @@ static size_t sbcs_write(const struct sbcs_table *t, const unsigned char *p, siz
 	size_t i = 0, w = 0;
 	uint64_t v;
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	/*
 	 * Sixteen bytes at a time: the ASCII run before the first 8-bit byte is
 	 * stored with the block, then that byte is converted.  Every input byte
@@ -140,11 +137,11 @@ static size_t sbcs_write(const struct sbcs_table *t, const unsigned char *p, siz
 	 * measured size.
 	 */
 	while (i + 16 <= n) {
-		__m128i b = _mm_loadu_si128((const __m128i *)(p + i));
-		unsigned high = (unsigned)_mm_movemask_epi8(b), k;
+		simd_v b = simd_load(p + i);
+		unsigned high = simd_mask(b), k;
 		const unsigned char *e;
 
-		_mm_storeu_si128((__m128i *)(dst + w), b);
+		simd_store(dst + w, b);
 		if (high == 0) {
 			w += 16;
 			i += 16;
@@ -190,9 +187,9 @@ static size_t sbcs_measure(const struct sbcs_table *t, const unsigned char *p, s
 	size_t i = 0, len = n;
 	uint64_t v;
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	for (; i + 16 <= n; i += 16) {
-		unsigned high = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + i)));
+		unsigned high = simd_mask(simd_load(p + i));
 
 		for (; high != 0; high &= high - 1)
 			len += t->utf8[p[i + (unsigned)__builtin_ctz(high)] - 0x80][3] - 1u;

@@ -12,10 +12,7 @@
 #include <string.h>
 
 #include "charset/charset_int.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "util/simd.h"
 
 #define EW_CHARSET_MAX 64
 
@@ -224,27 +221,23 @@ static void tidy(mv_buf *out, size_t start)
 }
 
 /* Printable ASCII or tabs, no '=', no line break: see charset.h. */
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /* True if the 16 bytes of v are all tabs or printable ASCII but '='. */
-static bool plain16(__m128i v)
+static bool plain16(simd_v v)
 {
-	/* Signed: 0x20..0x7e are the bytes above ' ' - 1 and below 0x7f. */
-	__m128i printable = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1f)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f)));
-	__m128i ok = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')), printable),
-				  _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')));
+	simd_v ok = simd_or(simd_and_not(simd_in(v, 0x20, 0x7e), simd_eq(v, '=')), simd_eq(v, '\t'));
 
-	return _mm_movemask_epi8(ok) == 0xffff;
-}
-
-static __m128i load16(const char *p)
-{
-	return _mm_loadu_si128((const __m128i *)p);
+	return simd_mask(ok) == 0xffff;
 }
 
 /* The 8 bytes at a and the 8 at b (they may overlap) as one vector. */
-static __m128i load8x2(const char *a, const char *b)
+static simd_v load8x2(const char *a, const char *b)
 {
-	return _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)a), _mm_loadl_epi64((const __m128i *)b));
+	uint64_t lo, hi;
+
+	memcpy(&lo, a, 8);
+	memcpy(&hi, b, 8);
+	return simd_from64(lo, hi);
 }
 #endif
 
@@ -254,7 +247,7 @@ bool mv_rfc2047_is_plain(mv_str raw)
 	size_t n = raw.len;
 	size_t i = 0;
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	/*
 	 * Sixteen bytes a step, the last step overlapping the one before, and
 	 * 8 to 15 bytes as two overlapping words: a test of every byte with no
@@ -262,9 +255,9 @@ bool mv_rfc2047_is_plain(mv_str raw)
 	 */
 	if (n >= 16) {
 		for (; i + 16 < n; i += 16)
-			if (!plain16(load16(p + i)))
+			if (!plain16(simd_load(p + i)))
 				return false;
-		return plain16(load16(p + n - 16));
+		return plain16(simd_load(p + n - 16));
 	}
 	if (n >= 8)
 		return plain16(load8x2(p, p + n - 8));

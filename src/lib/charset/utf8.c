@@ -9,10 +9,7 @@
 #include <string.h>
 
 #include "charset/charset_int.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "util/simd.h"
 
 #define HIGH_BITS UINT64_C(0x8080808080808080)
 
@@ -65,13 +62,10 @@ size_t charset_ascii_prefix(const char *s, size_t n)
 	size_t i = 0;
 	uint64_t v;
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	/* Thirty-two bytes a step: the high bits of both halves, or-ed, tell if any byte is 8-bit. */
 	while (i + 32 <= n) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(p + i));
-		__m128i b = _mm_loadu_si128((const __m128i *)(p + i + 16));
-
-		if (_mm_movemask_epi8(_mm_or_si128(a, b)) != 0)
+		if (simd_mask(simd_or(simd_load(p + i), simd_load(p + i + 16))) != 0)
 			break;
 		i += 32;
 	}

@@ -11,12 +11,10 @@
 #define MV_HDR_LEX_H
 
 #include <stdbool.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "mailvet/arena.h"
 #include "mailvet/str.h"
+#include "util/simd.h"
 
 #define HDR_COMMENT_MAX_DEPTH 64
 
@@ -58,7 +56,7 @@ static inline bool hdr_is(char c, unsigned cls)
 	return (hdr_ctype[(unsigned char)c] & cls) != 0;
 }
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /*
  * A bit for each of the 16 bytes at p in the classes cls, as hdr_ctype says;
  * only HDR_C_WSP, HDR_C_RCVD_STOP, HDR_C_NESTING and HDR_C_NOTE_SEP are known
@@ -66,32 +64,31 @@ static inline bool hdr_is(char c, unsigned cls)
  */
 static inline unsigned hdr_class_mask16(const char *p, unsigned cls)
 {
-	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i hit = _mm_setzero_si128();
+	const simd_v v = simd_load(p);
+	simd_v hit = simd_splat(0);
 
 	if (cls & HDR_C_WSP) {
 		/* controls and space (bytes up to 0x20), and DEL */
-		hit = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v);
-		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+		hit = simd_or(simd_in(v, 0, 0x20), simd_eq(v, 0x7f));
 	}
 	if (cls & (HDR_C_RCVD_STOP | HDR_C_NESTING))
-		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
+		hit = simd_or(hit, simd_eq(v, '('));
 	if (cls & HDR_C_RCVD_STOP) {
-		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(';')));
-		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
-		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+		hit = simd_or(hit, simd_eq(v, ';'));
+		hit = simd_or(hit, simd_eq(v, '['));
+		hit = simd_or(hit, simd_eq(v, '"'));
+		hit = simd_or(hit, simd_eq(v, '<'));
 	}
 	if (cls & HDR_C_NESTING) {
-		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(')')));
-		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+		hit = simd_or(hit, simd_eq(v, ')'));
+		hit = simd_or(hit, simd_eq(v, '\\'));
 	}
 	if (cls & HDR_C_NOTE_SEP) {
-		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
-		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(')')));
-		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+		hit = simd_or(hit, simd_eq(v, '('));
+		hit = simd_or(hit, simd_eq(v, ')'));
+		hit = simd_or(hit, simd_eq(v, '"'));
 	}
-	return (unsigned)_mm_movemask_epi8(hit);
+	return simd_mask(hit);
 }
 #endif
 
@@ -102,7 +99,7 @@ static inline unsigned hdr_class_mask16(const char *p, unsigned cls)
  */
 static inline const char *hdr_find_class(const char *p, const char *end, unsigned cls)
 {
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	for (; end - p >= 16; p += 16) {
 		unsigned m = hdr_class_mask16(p, cls);
 

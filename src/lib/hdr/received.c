@@ -70,13 +70,12 @@ static const char quote_close[256] = { ['['] = ']', ['<'] = '>', ['"'] = '"' };
  */
 static inline const char *skip_quoted(const char *p, const char *end, char close, bool *bad)
 {
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	const char *q;
 
 	for (q = p + 1; end - q >= 16; q += 16) {
-		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(close)),
-								       _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+		const simd_v v = simd_load(q);
+		unsigned m = simd_mask(simd_or(simd_eq(v, (unsigned char)close), simd_eq(v, '\\')));
 
 		if (m != 0) {
 			if (q[__builtin_ctz(m)] == close)
@@ -151,7 +150,7 @@ static inline const char *short_word_end(const char *s, const char *end)
  */
 static inline const char *skip_wsp(const char *p, const char *end)
 {
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	for (; end - p >= 16; p += 16) {
 		unsigned m = ~hdr_class_mask16(p, HDR_C_WSP) & 0xffffu;
 
@@ -297,16 +296,6 @@ static bool is_ip(mv_str s)
 	return inet_pton(AF_INET, tmp, addr) == 1 || inet_pton(AF_INET6, tmp, addr) == 1;
 }
 
-#ifdef __SSE2__
-/* A bit for each of the 16 bytes at p equal to c. */
-static inline unsigned byte_mask16(const char *p, char c)
-{
-	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-
-	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
-}
-#endif
-
 /*
  * "[IPv6:2001:db8::1]:port" -> "2001:db8::1".  The bytes up to readable_end
  * may be read: a literal of up to 16 bytes (any IPv4 one) is then looked at
@@ -317,12 +306,12 @@ static mv_str literal_ip(mv_str w, const char *readable_end)
 	const char *close, *colon;
 	mv_str s;
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	if (w.len <= 16 && readable_end - w.p >= 16) {
 		unsigned in_word = (unsigned)((1ul << w.len) - 1), closes, colons;
 		size_t end;
 
-		closes = byte_mask16(w.p, ']') & in_word;
+		closes = simd_eq_mask(w.p, ']') & in_word;
 		end = closes != 0 ? (size_t)__builtin_ctz(closes) : w.len;
 		s = mv_str_make(w.p + 1, end - 1);
 		if (s.len != 0 && (s.p[0] | 0x20) == 'i' && word_starts(s, "ipv6:")) {
@@ -331,9 +320,9 @@ static mv_str literal_ip(mv_str w, const char *readable_end)
 			return s;
 		}
 		/* "[192.0.2.1:25]": an IPv4 address with a port */
-		colons = byte_mask16(w.p, ':') & (unsigned)((1ul << end) - 1);
+		colons = simd_eq_mask(w.p, ':') & (unsigned)((1ul << end) - 1);
 		if (colons != 0 && (colons & (colons - 1)) == 0 &&
-		    (byte_mask16(w.p, '.') & (colons - 1)) != 0)
+		    (simd_eq_mask(w.p, '.') & (colons - 1)) != 0)
 			s.len = (size_t)__builtin_ctz(colons) - 1;
 		return s;
 	}
@@ -376,7 +365,7 @@ struct peer {
 static inline const char *find_class_within(const char *p, const char *end, const char *readable_end,
 					    unsigned cls)
 {
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	while (p < end && readable_end - p >= 16) {
 		unsigned m = hdr_class_mask16(p, cls);
 
@@ -545,10 +534,10 @@ static bool note_check(const char *p, size_t left, struct notes *nt)
 	return true;
 }
 
-#ifdef __SSE2__
-static inline __m128i pair_at(__m128i a, __m128i b, char first, char second)
+#ifdef SIMD_SSE2
+static inline simd_v pair_at(simd_v a, simd_v b, unsigned char first, unsigned char second)
 {
-	return _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8(first)), _mm_cmpeq_epi8(b, _mm_set1_epi8(second)));
+	return simd_and(simd_eq(a, first), simd_eq(b, second));
 }
 
 /*
@@ -558,21 +547,19 @@ static inline __m128i pair_at(__m128i a, __m128i b, char first, char second)
  */
 static inline unsigned note_candidates16(const char *p)
 {
-	const __m128i raw = _mm_loadu_si128((const __m128i *)(const void *)p);
-	const __m128i a = _mm_or_si128(raw, _mm_set1_epi8(0x20));
-	const __m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)),
-				       _mm_set1_epi8(0x20));
-	__m128i hit = _mm_cmpeq_epi8(raw, _mm_setzero_si128());
+	const simd_v raw = simd_load(p);
+	const simd_v a = simd_or(raw, simd_splat(0x20)), b = simd_or(simd_load(p + 1), simd_splat(0x20));
+	simd_v hit = simd_eq(raw, 0);
 
-	hit = _mm_or_si128(hit, pair_at(a, b, 'u', 's'));	/* using */
-	hit = _mm_or_si128(hit, pair_at(a, b, 'v', 'e'));	/* version= */
-	hit = _mm_or_si128(hit, pair_at(a, b, 'c', 'i'));	/* cipher= */
-	hit = _mm_or_si128(hit, pair_at(a, b, 'w', 'i'));	/* with cipher */
-	hit = _mm_or_si128(hit, pair_at(a, b, 'n', 'o'));	/* no client, not authenticated */
-	hit = _mm_or_si128(hit, pair_at(a, b, 'a', 'u'));	/* authenticated */
-	hit = _mm_or_si128(hit, pair_at(a, b, 'f', 'r'));	/* from userid */
-	hit = _mm_or_si128(hit, pair_at(a, b, 'i', 'n'));	/* invoked by */
-	return (unsigned)_mm_movemask_epi8(hit);
+	hit = simd_or(hit, pair_at(a, b, 'u', 's'));	/* using */
+	hit = simd_or(hit, pair_at(a, b, 'v', 'e'));	/* version= */
+	hit = simd_or(hit, pair_at(a, b, 'c', 'i'));	/* cipher= */
+	hit = simd_or(hit, pair_at(a, b, 'w', 'i'));	/* with cipher */
+	hit = simd_or(hit, pair_at(a, b, 'n', 'o'));	/* no client, not authenticated */
+	hit = simd_or(hit, pair_at(a, b, 'a', 'u'));	/* authenticated */
+	hit = simd_or(hit, pair_at(a, b, 'f', 'r'));	/* from userid */
+	hit = simd_or(hit, pair_at(a, b, 'i', 'n'));	/* invoked by */
+	return simd_mask(hit);
 }
 #endif
 
@@ -589,7 +576,7 @@ static unsigned comment_notes(mv_str c, const char *readable_end)
 	if (n < NOTE_MIN_LEN)
 		return 0;
 	last = n - NOTE_MIN_LEN;	/* the last position a note can start at */
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	for (; i <= last && readable_end - (c.p + i) > 16; i += 16) {
 		/* Only the positions up to last; a select, not a branch, on the last block. */
 		size_t span = last - i < 15 ? last - i : 15;

@@ -9,12 +9,10 @@
 
 #include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "mailvet/arena.h"
 #include "mailvet/html.h"
+#include "util/simd.h"
 
 #define HTML_MAX_DEPTH		256		/* element stack; deeper elements are folded into the top */
 #define HTML_MAX_TAG_NAME	32		/* longer names are kept cut and match no known tag */
@@ -229,17 +227,14 @@ uint32_t html_color_parse(const char *s, size_t len, int legacy);
 
 /* --- text collection (html_result.c) --- */
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /* Bit k set where v's byte k is ASCII white space (space, tab, LF, FF, CR). */
-static inline unsigned html_space_bits(__m128i v)
+static inline unsigned html_space_bits(simd_v v)
 {
-	__m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
-				  _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
-							    _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
-					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\f'))));
+	simd_v sp = simd_or(simd_or(simd_eq(v, ' '), simd_eq(v, '\t')),
+			    simd_or(simd_or(simd_eq(v, '\n'), simd_eq(v, '\r')), simd_eq(v, '\f')));
 
-	return (unsigned)_mm_movemask_epi8(sp);
+	return simd_mask(sp);
 }
 #endif
 
@@ -255,9 +250,9 @@ static inline int html_is_space_byte(unsigned char c)
  */
 static inline size_t html_space_end(const unsigned char *s, size_t i, size_t n, size_t avail)
 {
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	for (; i < n && avail - i >= 16; i += 16) {
-		unsigned other = ~html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & 0xFFFFu;
+		unsigned other = ~html_space_bits(simd_load(s + i)) & 0xFFFFu;
 
 		if (other != 0) {
 			i += (size_t)__builtin_ctz(other);

@@ -51,14 +51,13 @@ static void collect_slow(struct html_collect *c, const char *s, size_t n)
 	}
 }
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /* Where a 16-byte block of prose stops being copied as it is (see copy_prose()); last marks its last byte. */
-static inline unsigned prose_stops(__m128i v, unsigned last)
+static inline unsigned prose_stops(simd_v v, unsigned last)
 {
 	/* White space and control bytes (<= ' '): a cheap superset of white space */
-	unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
-								   _mm_set1_epi8(' ')));
-	unsigned one = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+	unsigned ctl = simd_mask(simd_in(v, 0, ' '));
+	unsigned one = simd_mask(simd_eq(v, ' '));
 
 	return (ctl & ~one) | (one & (ctl >> 1)) | (one & last);
 }
@@ -76,16 +75,16 @@ static inline unsigned prose_stops(__m128i v, unsigned last)
  */
 static size_t copy_prose(const char *s, size_t i, size_t n, size_t avail, char **w_r)
 {
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	char *w = *w_r;
-	__m128i v;
+	simd_v v;
 	unsigned in, stop, k;
 
 	/* Whole blocks of the text (i <= n on entry): a space as the last byte stops, a run may go on. */
 	while (n - i >= 16) {
-		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		v = simd_load(s + i);
 		stop = prose_stops(v, 0x8000u);
-		_mm_storeu_si128((__m128i *)(void *)w, v);
+		simd_store(w, v);
 		if (stop != 0) {
 			k = (unsigned)__builtin_ctz(stop);
 			*w_r = w + k;
@@ -96,10 +95,10 @@ static size_t copy_prose(const char *s, size_t i, size_t n, size_t avail, char *
 	}
 	/* The rest of the text, in one block when 16 bytes are readable: it always stops. */
 	if (i < n && avail - i >= 16) {
-		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		v = simd_load(s + i);
 		in = (1u << (n - i)) - 1;	/* the bytes of the text */
 		stop = prose_stops(v, (in + 1) >> 1) | (~in & 0xFFFFu);
-		_mm_storeu_si128((__m128i *)(void *)w, v);
+		simd_store(w, v);
 		k = (unsigned)__builtin_ctz(stop);
 		w += k;
 		i += k;

@@ -107,11 +107,11 @@ static inline size_t skip_space(const unsigned char *s, size_t i, size_t n)
  */
 static int all_space(const unsigned char *s, size_t i, size_t j, size_t n)
 {
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	for (; n - i >= 16; i += 16) {
 		unsigned in = j - i >= 16 ? 0xFFFFu : (1u << (j - i)) - 1;
 
-		if ((html_space_bits(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) & in) != in)
+		if ((html_space_bits(simd_load(s + i)) & in) != in)
 			return 0;
 		if (j - i <= 16)
 			return 1;
@@ -120,14 +120,13 @@ static int all_space(const unsigned char *s, size_t i, size_t j, size_t n)
 	return skip_space(s, i, j) == j;
 }
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /* Bit k set where s[k] is a, b or NUL, for the 16 bytes at s. */
-static inline unsigned stop_bits(const unsigned char *s, __m128i va, __m128i vb)
+static inline unsigned stop_bits(const unsigned char *s, unsigned char a, unsigned char b)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	simd_v v = simd_load(s);
 
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
-							 _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+	return simd_mask(simd_or(simd_or(simd_eq(v, a), simd_eq(v, b)), simd_eq(v, 0)));
 }
 #endif
 
@@ -137,17 +136,15 @@ static inline unsigned stop_bits(const unsigned char *s, __m128i va, __m128i vb)
  */
 static size_t find_stop_long(const unsigned char *s, size_t i, size_t n, unsigned char a, unsigned char b)
 {
-#ifdef __SSE2__
-	const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
-
+#ifdef SIMD_SSE2
 	for (; n - i >= 32; i += 32) {
-		unsigned mask = stop_bits(s + i, va, vb) | stop_bits(s + i + 16, va, vb) << 16;
+		unsigned mask = stop_bits(s + i, a, b) | stop_bits(s + i + 16, a, b) << 16;
 
 		if (mask != 0)
 			return i + (size_t)__builtin_ctz(mask);
 	}
 	for (; n - i >= 16; i += 16) {
-		unsigned mask = stop_bits(s + i, va, vb);
+		unsigned mask = stop_bits(s + i, a, b);
 
 		if (mask != 0)
 			return i + (size_t)__builtin_ctz(mask);
@@ -165,9 +162,9 @@ static size_t find_stop_long(const unsigned char *s, size_t i, size_t n, unsigne
  */
 static inline size_t find_stop(const unsigned char *s, size_t i, size_t n, unsigned char a, unsigned char b)
 {
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	if (n - i >= 16) {
-		unsigned mask = stop_bits(s + i, _mm_set1_epi8((char)a), _mm_set1_epi8((char)b));
+		unsigned mask = stop_bits(s + i, a, b);
 
 		if (mask != 0)
 			return i + (size_t)__builtin_ctz(mask);
@@ -229,21 +226,11 @@ static void tag_name_add(struct mv_html_parser *p, int c)
 	p->tag_name[p->tag_len++] = (char)ch;
 }
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /* Bit k set where v's byte k is a control byte or white space (<= ' '). */
-static inline unsigned control_bits(__m128i v)
+static inline unsigned control_bits(simd_v v)
 {
-	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
-							  _mm_set1_epi8(' ')));
-}
-
-/* v with A-Z lowercased: A-Z moved to the bottom of the signed range are the bytes below -128 + 26. */
-static inline __m128i lower_block(__m128i v)
-{
-	__m128i upper = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A'))),
-				       _mm_set1_epi8((char)(0x80 + 26)));
-
-	return _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+	return simd_mask(simd_in(v, 0, ' '));
 }
 
 _Static_assert(sizeof(((struct mv_html_parser *)0)->tag_name) >= 16, "tag_name takes a 16-byte store");
@@ -261,15 +248,13 @@ static const unsigned char keep_first[32] = {
  */
 static inline unsigned tag_name_block(struct mv_html_parser *p, const unsigned char *s)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-	__m128i punct = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
-	unsigned k = (unsigned)__builtin_ctz(control_bits(v) | (unsigned)_mm_movemask_epi8(punct) | 0x10000u);
-	__m128i keep;
+	simd_v v = simd_load(s);
+	simd_v punct = simd_or(simd_eq(v, '/'), simd_eq(v, '>'));
+	unsigned k = (unsigned)__builtin_ctz(control_bits(v) | simd_mask(punct) | 0x10000u);
 
 	if (k == 16 || (byte_class[s[k]] & S_NAME) == 0)
 		return 16;
-	keep = _mm_loadu_si128((const __m128i *)(const void *)(keep_first + 16 - k));
-	_mm_storeu_si128((__m128i *)(void *)p->tag_name, _mm_and_si128(lower_block(v), keep));
+	simd_store(p->tag_name, simd_and(simd_lower(v), simd_load(keep_first + 16 - k)));
 	return k;
 }
 #endif
@@ -279,7 +264,7 @@ static inline size_t tag_name_run(struct mv_html_parser *p, const unsigned char 
 {
 	unsigned len = p->tag_len;
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	if (len == 0 && n - i >= 16) {
 		unsigned k = tag_name_block(p, s + i);
 
@@ -327,7 +312,7 @@ static void attr_name_add(struct mv_html_parser *p, int c)
 }
 
 /* The attribute name bytes from s[i] on, up to a byte that ends the name; returns its index or n. */
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 _Static_assert(sizeof(((struct mv_html_parser *)0)->attr_name) >= 16, "attr_name takes a 16-byte store");
 
 /*
@@ -338,19 +323,13 @@ _Static_assert(sizeof(((struct mv_html_parser *)0)->attr_name) >= 16, "attr_name
  */
 static inline unsigned attr_name_block(struct mv_html_parser *p, const unsigned char *s)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-	__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')), _mm_set1_epi8(' '));
-	__m128i punct = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')),
-				     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')),
-						  _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))));
-	__m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
-				      _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
-	unsigned k = (unsigned)__builtin_ctz((unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, punct)) | 0x10000u);
+	simd_v v = simd_load(s);
+	simd_v punct = simd_or(simd_eq(v, '/'), simd_or(simd_eq(v, '='), simd_eq(v, '>')));
+	unsigned k = (unsigned)__builtin_ctz(control_bits(v) | simd_mask(punct) | 0x10000u);
 
 	if (k == 16 || (byte_class[s[k]] & S_ANAME) == 0)
 		return 16;
-	_mm_storeu_si128((__m128i *)(void *)p->attr_name,
-			 _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+	simd_store(p->attr_name, simd_lower(v));
 	return k;
 }
 #endif
@@ -359,7 +338,7 @@ static inline size_t attr_name_run(struct mv_html_parser *p, const unsigned char
 {
 	unsigned len = p->attr_len;
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	if (len == 0 && n - i >= 16) {
 		unsigned k = attr_name_block(p, s + i);
 
@@ -563,7 +542,7 @@ static int named_ref_end(struct mv_html_parser *p, int c)
 	return semi;
 }
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 _Static_assert(sizeof(((struct mv_html_parser *)0)->ref) >= 16, "ref takes a 16-byte store");
 
 /*
@@ -573,15 +552,11 @@ _Static_assert(sizeof(((struct mv_html_parser *)0)->ref) >= 16, "ref takes a 16-
  */
 static inline unsigned ref_name_block(struct mv_html_parser *p, const unsigned char *s)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-	__m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
-						     _mm_set1_epi8((char)(0x80 - 'a'))),
-					_mm_set1_epi8((char)(0x80 + 26)));
-	__m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
-				       _mm_set1_epi8((char)(0x80 + 10)));
-	unsigned alnum = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+	simd_v v = simd_load(s);
+	simd_v letter = simd_in(simd_or(v, simd_splat(0x20)), 'a', 'z');
+	unsigned alnum = simd_mask(simd_or(letter, simd_in(v, '0', '9')));
 
-	_mm_storeu_si128((__m128i *)(void *)p->ref, v);
+	simd_store(p->ref, v);
 	return (unsigned)__builtin_ctz(~alnum);
 }
 #endif
@@ -589,7 +564,7 @@ static inline unsigned ref_name_block(struct mv_html_parser *p, const unsigned c
 /* The alphanumerics of a reference name from s[i] on (13.2.5.73); returns the index of the byte after. */
 static size_t ref_name_run(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
 {
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	if (p->ref_len == 0 && n - i >= 16) {
 		unsigned k = ref_name_block(p, s + i);
 

@@ -11,10 +11,7 @@
 
 #include "mailvet/msg.h"
 #include "mime/mime_decode.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "util/simd.h"
 
 enum { B64_SPACE = 64, B64_PAD = 65, B64_BAD = 66 };
 
@@ -36,48 +33,37 @@ static const uint8_t b64_table[256] = {
 #undef B64_ROW_BAD
 };
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /*
  * Sixteen bytes at a time: most of a base64 body is whole runs of alphabet
  * bytes.  The bytes are classified by range (SSE2 has no table look-up), and
- * each range has its own offset to the sextet value.
+ * each range has its own offset to the sextet value (modulo 256).
  */
-static __m128i bytes_in_range(__m128i v, char lo, char hi)
+static simd_v sextets16(simd_v v, unsigned *alphabet_r)
 {
-	return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))),
-			     _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1))));
-}
+	simd_v upper = simd_in(v, 'A', 'Z'), lower = simd_in(v, 'a', 'z'), digit = simd_in(v, '0', '9');
+	simd_v plus = simd_eq(v, '+'), slash = simd_eq(v, '/');
+	simd_v offset = simd_or(simd_and(upper, simd_splat((unsigned char)(0 - 'A'))),
+				simd_and(lower, simd_splat((unsigned char)(26 - 'a'))));
 
-/* The sextet values of 16 bytes; *alphabet_r gets a bit per byte of the alphabet. */
-static __m128i sextets16(__m128i v, unsigned *alphabet_r)
-{
-	__m128i upper = bytes_in_range(v, 'A', 'Z'), lower = bytes_in_range(v, 'a', 'z');
-	__m128i digit = bytes_in_range(v, '0', '9');
-	__m128i plus = _mm_cmpeq_epi8(v, _mm_set1_epi8('+')), slash = _mm_cmpeq_epi8(v, _mm_set1_epi8('/'));
-	__m128i offset = _mm_or_si128(_mm_and_si128(upper, _mm_set1_epi8(0 - 'A')),
-				      _mm_and_si128(lower, _mm_set1_epi8(26 - 'a')));
-
-	offset = _mm_or_si128(offset, _mm_and_si128(digit, _mm_set1_epi8(52 - '0')));
-	offset = _mm_or_si128(offset, _mm_and_si128(plus, _mm_set1_epi8(62 - '+')));
-	offset = _mm_or_si128(offset, _mm_and_si128(slash, _mm_set1_epi8(63 - '/')));
-	*alphabet_r = (unsigned)_mm_movemask_epi8(
-		_mm_or_si128(_mm_or_si128(upper, lower), _mm_or_si128(digit, _mm_or_si128(plus, slash))));
-	return _mm_add_epi8(v, offset);
+	offset = simd_or(offset, simd_and(digit, simd_splat((unsigned char)(52 - '0'))));
+	offset = simd_or(offset, simd_and(plus, simd_splat((unsigned char)(62 - '+'))));
+	offset = simd_or(offset, simd_and(slash, simd_splat((unsigned char)(63 - '/'))));
+	*alphabet_r = simd_mask(simd_or(simd_or(upper, lower), simd_or(digit, simd_or(plus, slash))));
+	return simd_add(v, offset);
 }
 
 /* A bit per byte of 16 that is white space (B64_SPACE in the table). */
-static unsigned space16(__m128i v)
+static unsigned space16(simd_v v)
 {
-	__m128i sp = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), bytes_in_range(v, '\t', '\r'));
-
-	return (unsigned)_mm_movemask_epi8(sp);
+	return simd_mask(simd_or(simd_eq(v, ' '), simd_in(v, '\t', '\r')));
 }
 
 /*
  * Packs 16 sextets into their 12 bytes at out.  Writes 14 bytes: the caller
  * keeps two bytes of room past the 12 (see the bound in mime_decode.h).
  */
-static void pack16(__m128i s, char *out)
+static void pack16(simd_v s, char *out)
 {
 	/* Sextet pairs into 12-bit values, pairs of those into 24 bits per 32-bit lane. */
 	__m128i pairs = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(s, _mm_set1_epi16(0x00ff)), 6),
@@ -103,7 +89,7 @@ static size_t decode_blocks(const unsigned char **pp, const unsigned char *end, 
 
 	while (end - p >= 16) {
 		unsigned alphabet;
-		__m128i s = sextets16(_mm_loadu_si128((const __m128i *)p), &alphabet);
+		simd_v s = sextets16(simd_load(p), &alphabet);
 
 		if (alphabet != 0xffff)
 			break;
@@ -134,7 +120,7 @@ static void count_blocks(const unsigned char **pp, const unsigned char *end, uns
 	const unsigned char *p = *pp;
 
 	while (end - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		simd_v v = simd_load(p);
 		unsigned alphabet, plain, take;
 
 		(void)sextets16(v, &alphabet);
@@ -160,7 +146,7 @@ size_t mime_base64_decode(const char *in, size_t len, char *out, unsigned *probl
 	bool bad = false;
 
 	while (p < end) {
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 		if (out == NULL)
 			count_blocks(&p, end, &q, &n);
 		else if (q == 0 && b64_table[*p] < 64)

@@ -9,20 +9,17 @@
 
 #include "mailvet/msg.h"
 #include "mime/mime_decode.h"
+#include "util/simd.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /* Bit i set when p[i] is '=', for the 16 bytes at p; the bytes are copied to out unless out is NULL. */
 static uint64_t copy_block16(const char *p, char *out)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	simd_v v = simd_load(p);
 
 	if (out != NULL)
-		_mm_storeu_si128((__m128i *)out, v);
-	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+		simd_store(out, v);
+	return simd_mask(simd_eq(v, '='));
 }
 #endif
 
@@ -41,7 +38,7 @@ static size_t copy_run(const char *p, const char *end, char *out)
 {
 	size_t i = 0, len = (size_t)(end - p);
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	if (len >= 16) {
 		uint64_t eq = copy_block16(p, out);
 

@@ -11,13 +11,11 @@
  * preamble and has no children.
  */
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "mailvet/charset.h"
 #include "mime/mime_decode.h"
 #include "msg/msg_internal.h"
+#include "util/simd.h"
 
 #define MAX_BOUNDARY_LEN 998	/* RFC 2046 allows 70; real mail is sloppier */
 
@@ -137,12 +135,11 @@ static const char *next_dash_line(const char *body, const char *p, const char *e
 	if (end - p >= 2 && (p == body || p[-1] == '\n') && p[0] == '-' && p[1] == '-')
 		return p;
 	x = p;	/* x[j] is the '\n' before a candidate at x + j + 1 */
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	while (end - x >= 18) {
-		__m128i nl = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)x), _mm_set1_epi8('\n'));
-		__m128i d1 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(x + 1)), _mm_set1_epi8('-'));
-		__m128i d2 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(x + 2)), _mm_set1_epi8('-'));
-		unsigned hits = (unsigned)_mm_movemask_epi8(_mm_and_si128(nl, _mm_and_si128(d1, d2)));
+		simd_v nl = simd_eq(simd_load(x), '\n');
+		simd_v d1 = simd_eq(simd_load(x + 1), '-'), d2 = simd_eq(simd_load(x + 2), '-');
+		unsigned hits = simd_mask(simd_and(nl, simd_and(d1, d2)));
 
 		if (hits != 0)
 			return x + __builtin_ctz(hits) + 1;

@@ -14,10 +14,7 @@
 #include <string.h>
 
 #include "msg/msg_internal.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "util/simd.h"
 
 /* 1 for the bytes a field name may hold: printable ASCII but the colon (RFC 5322 2.2). */
 static const unsigned char ftext[256] = {
@@ -47,15 +44,14 @@ static const char *line_content_end(const char *line, const char *next)
 	return e;
 }
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /* Folds the 32 bytes at p into the running OR (high) and minimum (low) of a section's bytes. */
-static void fold32(const char *p, __m128i *high, __m128i *low)
+static void fold32(const char *p, simd_v *high, simd_v *low)
 {
-	__m128i a = _mm_loadu_si128((const __m128i *)p);
-	__m128i b = _mm_loadu_si128((const __m128i *)(p + 16));
+	simd_v a = simd_load(p), b = simd_load(p + 16);
 
-	*high = _mm_or_si128(*high, _mm_or_si128(a, b));
-	*low = _mm_min_epu8(*low, _mm_min_epu8(a, b));
+	*high = simd_or(*high, simd_or(a, b));
+	*low = simd_min(*low, simd_min(a, b));
 }
 #endif
 
@@ -70,8 +66,8 @@ static unsigned section_bytes_problems(const char *p, size_t len)
 	bool nul = false;
 	size_t i = 0;
 
-#ifdef __SSE2__
-	__m128i high = _mm_setzero_si128(), low = _mm_set1_epi8((char)0xff);
+#ifdef SIMD_SSE2
+	simd_v high = simd_splat(0), low = simd_splat(0xff);
 
 	if (len >= 32) {
 		for (; i + 32 < len; i += 32)
@@ -80,8 +76,8 @@ static unsigned section_bytes_problems(const char *p, size_t len)
 		fold32(p + len - 32, &high, &low);
 		i = len;
 	}
-	any_high = _mm_movemask_epi8(high) != 0 ? 0x80 : 0;
-	nul = _mm_movemask_epi8(_mm_cmpeq_epi8(low, _mm_setzero_si128())) != 0;
+	any_high = simd_mask(high) != 0 ? 0x80 : 0;
+	nul = simd_mask(simd_eq(low, 0)) != 0;
 #endif
 	for (; i < len; i++) {
 		any_high |= (unsigned char)p[i] & 0x80;
@@ -108,13 +104,11 @@ static size_t ftext_run(const char *p, const char *end)
 {
 	const char *q = p;
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	while (end - q >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)q);
-		__m128i printable = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(' ')),
-						  _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f)));
-		__m128i name = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), printable);
-		unsigned stop = ~(unsigned)_mm_movemask_epi8(name) & 0xffff;
+		simd_v v = simd_load(q);
+		simd_v name = simd_and_not(simd_in(v, '!', '~'), simd_eq(v, ':'));
+		unsigned stop = ~simd_mask(name) & 0xffff;
 
 		if (stop != 0)
 			return (size_t)(q - p) + (unsigned)__builtin_ctz(stop);

@@ -3,10 +3,7 @@
 #define MAILVET_MSG_INTERNAL_H
 
 #include "mailvet/msg.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "util/simd.h"
 
 /*
  * Indexes the header section that starts at `p` into part->headers.  Returns
@@ -83,13 +80,11 @@ static inline bool msg_name_eq(const char *a, const char *b, size_t n)
 	return true;
 }
 
-#ifdef __SSE2__
 /* Bit i set when p[i] is '\n', for the 16 bytes at p. */
-static inline uint64_t lf_mask16(const char *p, __m128i lf)
+static inline uint64_t lf_mask16(const char *p)
 {
-	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), lf));
+	return simd_eq_mask(p, '\n');
 }
-#endif
 
 /*
  * Position just past the next '\n' at or after p, or end.  Header lines are
@@ -102,18 +97,16 @@ static inline const char *msg_next_line(const char *p, const char *end)
 {
 	const char *nl;
 
-#ifdef __SSE2__
-	const __m128i lf = _mm_set1_epi8('\n');
-
+#ifdef SIMD_SSE2
 	for (; end - p >= 64; p += 64) {
-		uint64_t hits = lf_mask16(p, lf) | lf_mask16(p + 16, lf) << 16 | lf_mask16(p + 32, lf) << 32 |
-				lf_mask16(p + 48, lf) << 48;
+		uint64_t hits = lf_mask16(p) | lf_mask16(p + 16) << 16 | lf_mask16(p + 32) << 32 |
+				lf_mask16(p + 48) << 48;
 
 		if (hits != 0)
 			return p + __builtin_ctzll(hits) + 1;
 	}
 	for (; end - p >= 16; p += 16) {
-		uint64_t hits = lf_mask16(p, lf);
+		uint64_t hits = lf_mask16(p);
 
 		if (hits != 0)
 			return p + __builtin_ctzll(hits) + 1;

@@ -16,10 +16,7 @@
 #include <stdio.h>
 
 #include "output_internal.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "util/simd.h"
 
 /* Input bytes escaped per reservation: bounds the reservation to a few pages. */
 #define JSON_SLICE 1024
@@ -132,20 +129,16 @@ static inline char *escape_slice(char *w, const unsigned char **pp, const unsign
 	const unsigned char *p = *pp;
 
 	while (p < stop) {
-#ifdef __SSE2__
-		const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"');
-		const __m128i bslash = _mm_set1_epi8('\\');
-
+#ifdef SIMD_SSE2
 		/* Sixteen at a time: store them all (there is room), keep the plain prefix. */
 		while (stop - p >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			simd_v v = simd_load(p);
 			/* Signed compare: bytes >= 0x80 are negative, so they count as "below space" too. */
-			__m128i special = _mm_or_si128(_mm_cmplt_epi8(v, space),
-						       _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
-			unsigned mask = (unsigned)_mm_movemask_epi8(special);
+			simd_v special = simd_or(simd_lt_signed(v, 0x20), simd_or(simd_eq(v, '"'), simd_eq(v, '\\')));
+			unsigned mask = simd_mask(special);
 			unsigned n = mask != 0 ? (unsigned)__builtin_ctz(mask) : 16;
 
-			_mm_storeu_si128((__m128i *)w, v);
+			simd_store(w, v);
 			w += n;
 			p += n;
 			if (n != 16)
@@ -239,15 +232,13 @@ static uint32_t load32(const unsigned char *p)
 /* True if none of the sixteen bytes of a and b needs escaping (they may overlap). */
 static bool words_plain(uint64_t a, uint64_t b)
 {
-#ifdef __SSE2__
-	const __m128i last_control = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"');
-	const __m128i bslash = _mm_set1_epi8('\\');
-	__m128i v = _mm_set_epi64x((long long)b, (long long)a);
+#ifdef SIMD_SSE2
+	simd_v v = simd_from64(a, b);
 	/* Signed compare: bytes >= 0x80 are negative, so they fail it like controls. */
-	__m128i printable = _mm_cmpgt_epi8(v, last_control);
-	__m128i escaped = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
+	simd_v printable = simd_gt_signed(v, 0x1F);
+	simd_v escaped = simd_or(simd_eq(v, '"'), simd_eq(v, '\\'));
 
-	return _mm_movemask_epi8(_mm_andnot_si128(escaped, printable)) == 0xFFFF;
+	return simd_mask(simd_and_not(printable, escaped)) == 0xFFFF;
 #else
 	return (special_bytes(a) | special_bytes(b)) == 0;
 #endif

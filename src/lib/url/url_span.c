@@ -8,35 +8,15 @@
  */
 #include <stddef.h>
 #include <stdint.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "url/url_int.h"
+#include "util/simd.h"
 
-#ifdef __SSE2__
-static inline __m128i byte_eq(__m128i v, char c)
-{
-	return _mm_cmpeq_epi8(v, _mm_set1_epi8(c));
-}
-
-/* Bytes in [lo, hi]: shifted so lo is the smallest signed byte, then one signed compare. */
-static inline __m128i byte_in(__m128i v, unsigned char lo, unsigned char hi)
-{
-	__m128i shifted = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - lo)));
-
-	return _mm_cmplt_epi8(shifted, _mm_set1_epi8((char)(0x80 + hi - lo + 1)));
-}
-
+#ifdef SIMD_SSE2
 /* The controls, space, DEL and every byte >= 0x80 (signed: they compare below 0x21). */
-static inline __m128i not_printable(__m128i v)
+static inline simd_v not_printable(simd_v v)
 {
-	return _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21)), byte_eq(v, 0x7f));
-}
-
-static inline __m128i load16(const unsigned char *p)
-{
-	return _mm_loadu_si128((const __m128i *)(const void *)p);
+	return simd_or(simd_lt_signed(v, 0x21), simd_eq(v, 0x7f));
 }
 #endif
 
@@ -47,14 +27,14 @@ static inline __m128i load16(const unsigned char *p)
 size_t url_text_plain_length(const unsigned char *p, size_t len)
 {
 	size_t i = 0;
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	for (; len - i >= 16; i += 16) {
-		__m128i v = load16(p + i);
-		__m128i hit = _mm_or_si128(not_printable(v), _mm_or_si128(byte_eq(v, '<'), byte_eq(v, '>')));
+		simd_v v = simd_load(p + i);
+		simd_v hit = simd_or(not_printable(v), simd_or(simd_eq(v, '<'), simd_eq(v, '>')));
 		unsigned mask;
 
-		hit = _mm_or_si128(hit, _mm_or_si128(byte_eq(v, '"'), byte_eq(v, '`')));
-		mask = (unsigned)_mm_movemask_epi8(hit);
+		hit = simd_or(hit, simd_or(simd_eq(v, '"'), simd_eq(v, '`')));
+		mask = simd_mask(hit);
 		if (mask != 0)
 			return i + (size_t)__builtin_ctz(mask);
 	}
@@ -72,28 +52,28 @@ static bool is_mark(const unsigned char *p, size_t len, size_t i)
 	return p[i] == '.' && i > 0 && (p[i - 1] | 0x20) == 'w';
 }
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /*
  * The candidates among the 16 bytes at p, a byte each: every ':' and each
  * '.' after a 'w' (p[-1] is read).  Prose is full of dots but has few
  * colons and fewer "w.", so most blocks holding a '.' are passed over here
  * rather than on a branch per block further on.
  */
-static __m128i block_candidates(const unsigned char *p)
+static simd_v block_candidates(const unsigned char *p)
 {
-	__m128i v = load16(p), prev = _mm_or_si128(load16(p - 1), _mm_set1_epi8(0x20));
+	simd_v v = simd_load(p), prev = simd_or(simd_load(p - 1), simd_splat(0x20));
 
-	return _mm_or_si128(byte_eq(v, ':'), _mm_and_si128(byte_eq(v, '.'), byte_eq(prev, 'w')));
+	return simd_or(simd_eq(v, ':'), simd_and(simd_eq(v, '.'), simd_eq(prev, 'w')));
 }
 
 /* The marks of the 16 bytes at p, one bit each; p[-1] and p[16] are read. */
 static unsigned block_marks(const unsigned char *p)
 {
-	__m128i v = load16(p), prev = _mm_or_si128(load16(p - 1), _mm_set1_epi8(0x20)), next = load16(p + 1);
-	__m128i colon = _mm_and_si128(byte_eq(v, ':'), _mm_or_si128(byte_eq(next, '/'), byte_eq(prev, 'o')));
-	__m128i dot = _mm_and_si128(byte_eq(v, '.'), byte_eq(prev, 'w'));
+	simd_v v = simd_load(p), prev = simd_or(simd_load(p - 1), simd_splat(0x20)), next = simd_load(p + 1);
+	simd_v colon = simd_and(simd_eq(v, ':'), simd_or(simd_eq(next, '/'), simd_eq(prev, 'o')));
+	simd_v dot = simd_and(simd_eq(v, '.'), simd_eq(prev, 'w'));
 
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(colon, dot));
+	return simd_mask(simd_or(colon, dot));
 }
 #endif
 
@@ -102,14 +82,14 @@ size_t url_text_next_mark(const unsigned char *p, size_t len, size_t i)
 	if (i == 0 && len > 0 && is_mark(p, len, 0))
 		return 0;
 	i += i == 0;
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	/* four blocks at a time; each block needs the byte before it and the one after it */
 	for (; i < len && len - i > 64; i += 64) {
-		__m128i any = _mm_or_si128(_mm_or_si128(block_candidates(p + i), block_candidates(p + i + 16)),
-					   _mm_or_si128(block_candidates(p + i + 32), block_candidates(p + i + 48)));
+		simd_v any = simd_or(simd_or(block_candidates(p + i), block_candidates(p + i + 16)),
+				     simd_or(block_candidates(p + i + 32), block_candidates(p + i + 48)));
 		uint64_t mask;
 
-		if (_mm_movemask_epi8(any) == 0)
+		if (simd_mask(any) == 0)
 			continue;	/* most stretches of text */
 		mask = (uint64_t)block_marks(p + i) | (uint64_t)block_marks(p + i + 16) << 16 |
 			(uint64_t)block_marks(p + i + 32) << 32 | (uint64_t)block_marks(p + i + 48) << 48;
@@ -130,27 +110,27 @@ size_t url_text_next_mark(const unsigned char *p, size_t len, size_t i)
 	return len;
 }
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /*
  * The bytes of a path, query or fragment block that url_fast.c must look
  * at: what normalization changes (controls, space, "<>\` DEL, non-ASCII)
  * and '%'; in the path also '?', '#' and a '/' that a '.' follows (or that
  * ends the block, the next byte unseen).  One bit a byte.
  */
-static unsigned tail_hits(__m128i v, bool in_path)
+static unsigned tail_hits(simd_v v, bool in_path)
 {
-	__m128i hit = not_printable(v);
+	simd_v hit = not_printable(v);
 	unsigned slash, dot;
 
-	hit = _mm_or_si128(hit, _mm_or_si128(byte_eq(v, '<'), byte_eq(v, '>')));
-	hit = _mm_or_si128(hit, _mm_or_si128(byte_eq(v, '"'), byte_eq(v, '`')));
-	hit = _mm_or_si128(hit, _mm_or_si128(byte_eq(v, '\\'), byte_eq(v, '%')));
+	hit = simd_or(hit, simd_or(simd_eq(v, '<'), simd_eq(v, '>')));
+	hit = simd_or(hit, simd_or(simd_eq(v, '"'), simd_eq(v, '`')));
+	hit = simd_or(hit, simd_or(simd_eq(v, '\\'), simd_eq(v, '%')));
 	if (!in_path)
-		return (unsigned)_mm_movemask_epi8(hit);
-	hit = _mm_or_si128(hit, _mm_or_si128(byte_eq(v, '?'), byte_eq(v, '#')));
-	slash = (unsigned)_mm_movemask_epi8(byte_eq(v, '/'));
-	dot = (unsigned)_mm_movemask_epi8(byte_eq(v, '.'));
-	return (unsigned)_mm_movemask_epi8(hit) | (slash & ((dot >> 1) | 0x8000u));
+		return simd_mask(hit);
+	hit = simd_or(hit, simd_or(simd_eq(v, '?'), simd_eq(v, '#')));
+	slash = simd_mask(simd_eq(v, '/'));
+	dot = simd_mask(simd_eq(v, '.'));
+	return simd_mask(hit) | (slash & ((dot >> 1) | 0x8000u));
 }
 #endif
 
@@ -158,11 +138,11 @@ unsigned url_tail_hits(const unsigned char *p, size_t len, size_t before, size_t
 {
 	size_t n = len - i < 16 ? len - i : 16;
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	if (n == 16)
-		return tail_hits(load16(p + i), in_path);
+		return tail_hits(simd_load(p + i), in_path);
 	if (before + len >= 16)	/* the block ending with the last bytes, less those before i */
-		return tail_hits(load16(p + len - 16), in_path) >> (16 - n);
+		return tail_hits(simd_load(p + len - 16), in_path) >> (16 - n);
 #else
 	(void)p;
 	(void)before;
@@ -181,22 +161,22 @@ static bool host_byte(unsigned char c, unsigned *kinds)
 		c == '_';
 }
 
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 /* What url_host_span() needs of a block, one bit a byte. */
 struct host_block {
 	unsigned plain, upper, dash, dot;
 };
 
-static void host_block(__m128i v, unsigned shift, struct host_block *b)
+static void host_block(simd_v v, unsigned shift, struct host_block *b)
 {
-	__m128i letter = byte_in(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
-	__m128i dash = byte_eq(v, '-'), dot = byte_eq(v, '.');
-	__m128i other = _mm_or_si128(_mm_or_si128(dash, dot), byte_eq(v, '_'));
+	simd_v letter = simd_in(simd_or(v, simd_splat(0x20)), 'a', 'z');
+	simd_v dash = simd_eq(v, '-'), dot = simd_eq(v, '.');
+	simd_v other = simd_or(simd_or(dash, dot), simd_eq(v, '_'));
 
-	b->plain = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, other), byte_in(v, '0', '9'))) >> shift;
-	b->upper = (unsigned)_mm_movemask_epi8(byte_in(v, 'A', 'Z')) >> shift;
-	b->dash = (unsigned)_mm_movemask_epi8(dash) >> shift;
-	b->dot = (unsigned)_mm_movemask_epi8(dot) >> shift;
+	b->plain = simd_mask(simd_or(simd_or(letter, other), simd_in(v, '0', '9'))) >> shift;
+	b->upper = simd_mask(simd_in(v, 'A', 'Z')) >> shift;
+	b->dash = simd_mask(dash) >> shift;
+	b->dot = simd_mask(dot) >> shift;
 }
 #endif
 
@@ -209,7 +189,7 @@ size_t url_host_span(const unsigned char *p, size_t len, size_t before, unsigned
 {
 	size_t i = 0, last_label = 0;
 	unsigned kinds = 0;
-#ifdef __SSE2__
+#ifdef SIMD_SSE2
 	unsigned upper_seen = 0, dash_seen = 0;
 
 	for (; i < len; i += 16) {
@@ -217,9 +197,9 @@ size_t url_host_span(const unsigned char *p, size_t len, size_t before, unsigned
 		unsigned inside;
 
 		if (len - i >= 16)
-			host_block(load16(p + i), 0, &b);
-		else if (before + len >= 16)
-			host_block(load16(p + len - 16), (unsigned)(16 - (len - i)), &b);	/* bits past the end are 0 */
+			host_block(simd_load(p + i), 0, &b);
+		else if (before + len >= 16)	/* the block ending with the string; bits past its end are 0 */
+			host_block(simd_load(p + len - 16), (unsigned)(16 - (len - i)), &b);
 		else
 			break;
 		inside = b.plain == 0xffffu ? 0xffffu : (1u << __builtin_ctz(~b.plain)) - 1;
