@@ -52,7 +52,7 @@ static const struct text_case text_cases[] = {
 	{ "a<!-- <b>hidden</b> -->b<!--->c", "abc", NULL, NULL },
 	{ "a<!--- x --->b", "ab", NULL, NULL },
 	{ "a<!>b<!->c", "abc", NULL, NULL },
-	/* the same, taken whole by the fast path (their end is in the input) */
+	/* the same among tags and text, with their end in the input */
 	{ "a<!-- x - y -- z -->b<!--[if mso]><p>o</p><![endif]-->c<!DOCTYPE html>d<!-- q --!>e", "abcde",
 	  NULL, NULL },
 	{ "a<!---->b<!-- - -->c<!-- --- -->d<!--x-- >-->e and some more text here", "abcde and some more text here",
@@ -462,9 +462,8 @@ static void test_html_chunked_equals_whole(void)
 
 /*
  * Fed whole, the tokenizer takes the common shapes by its fast paths (a whole
- * tag, a whole reference, names and text 16 bytes at a look); fed one byte at
- * a time, none of them applies and every byte goes through the WHATWG state
- * machine.  Generated markup, with the usual shapes and the unusual ones mixed
+ * tag, names and text 16 bytes at a look); fed one byte at a time, none of
+ * them applies and every byte goes through the WHATWG state machine.  Generated markup, with the usual shapes and the unusual ones mixed
  * in, must come out the same both ways.
  */
 struct piece {
