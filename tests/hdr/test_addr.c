@@ -9,39 +9,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "hdr/addr_int.h"
+#include "hdr_agree.h"
 #include "mailvet/hdr.h"
 #include "test.h"
-
-static void render(const struct mv_addr *l, int n, char *out, size_t size)
-{
-	size_t len = 0;
-	int i;
-
-	out[0] = '\0';
-	for (i = 0; i < n; i++) {
-		const struct mv_addr *a = &l[i];
-		unsigned f = a->flags;
-		int w;
-
-		w = snprintf(out + len, size - len, "%s%.*s<%.*s>", i != 0 ? " | " : "",
-			(int)a->name.len, a->name.p, (int)a->address.len, a->address.p);
-		len += (size_t)w;
-		if (a->group.len != 0) {
-			w = snprintf(out + len, size - len, "{%.*s}", (int)a->group.len, a->group.p);
-			len += (size_t)w;
-		}
-		if (f != 0) {
-			w = snprintf(out + len, size - len, "/%s%s%s%s%s%s",
-				(f & MV_ADDR_BAD) ? "B" : "", (f & MV_ADDR_NO_DOMAIN) ? "N" : "",
-				(f & MV_ADDR_QUOTED_LOCAL) ? "Q" : "", (f & MV_ADDR_IN_GROUP) ? "G" : "",
-				(f & MV_ADDR_ROUTE) ? "R" : "", (f & MV_ADDR_NAME_HAS_ADDR) ? "H" : "");
-			len += (size_t)w;
-		}
-		if (len >= size)
-			return;
-	}
-}
 
 struct addr_case {
 	const char *in;
@@ -252,38 +222,6 @@ static const char *pick(unsigned *seed, const char *const *list, size_t n)
 static void put(char *buf, size_t size, const char *s)
 {
 	strncat(buf, s, size - strlen(buf) - 1);
-}
-
-static bool same_str(mv_str a, mv_str b)
-{
-	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
-}
-
-/* The single-address reader declines, or gives exactly what the general parser gives. */
-static void check_single_matches_general(const char *in, size_t len, unsigned *taken)
-{
-	mv_arena *a = mv_arena_new(1 << 20);
-	struct mv_addr *l1 = NULL, *l2 = NULL;
-	int n1 = hdr_addr_parse_single(a, mv_str_make(in, len), &l1), n2;
-
-	if (n1 != ADDR_NOT_SINGLE) {
-		(*taken)++;
-		n2 = hdr_addr_parse_list_general(a, mv_str_make(in, len), 0, &l2);
-		test_checks++;
-		if (n1 != 1 || n2 != 1 || !same_str(l1->name, l2->name) || !same_str(l1->address, l2->address) ||
-		    !same_str(l1->local, l2->local) || !same_str(l1->domain, l2->domain) ||
-		    !same_str(l1->group, l2->group) || l1->flags != l2->flags ||
-		    l1->address.p[l1->address.len] != '\0' || l1->name.p[l1->name.len] != '\0') {
-			char got[512], want[512];
-
-			test_failures++;
-			render(l1, n1 > 0 ? n1 : 0, got, sizeof(got));
-			render(l2, n2 > 0 ? n2 : 0, want, sizeof(want));
-			fprintf(stderr, "single vs general \"%.*s\":\n  got:  %d %s\n  want: %d %s\n", (int)len, in,
-				n1, got, n2, want);
-		}
-	}
-	mv_arena_free(&a);
 }
 
 /*

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "hdr/received_int.h"
+#include "hdr_agree.h"
 #include "mailvet/hdr.h"
 #include "test.h"
 
@@ -552,28 +552,6 @@ static void test_received_corpus_rate(void)
 		100.0 * (n - bad) / (n != 0 ? n : 1));
 	CHECK(n > 1500);
 	CHECK((n - bad) * 100 >= n * 95);
-}
-
-static bool same_view(mv_str a, mv_str b)
-{
-	return a.len == b.len && (a.len == 0 || a.p == b.p);
-}
-
-/* mv_received_parse() (the common-shape reader first) gives what the general parser gives. */
-static void check_received_agrees(const char *in, size_t len)
-{
-	struct mv_received a, b;
-
-	mv_received_parse(NULL, mv_str_make(in, len), &a);
-	hdr_received_parse_general(mv_str_make(in, len), &b);
-	test_checks++;
-	if (!same_view(a.from, b.from) || !same_view(a.helo, b.helo) || !same_view(a.ip, b.ip) ||
-	    !same_view(a.by, b.by) || !same_view(a.with, b.with) || !same_view(a.id, b.id) ||
-	    !same_view(a.for_, b.for_) || !same_view(a.date_raw, b.date_raw) || a.date != b.date ||
-	    a.flags != b.flags) {
-		test_failures++;
-		fprintf(stderr, "common vs general differ on \"%.*s\"\n", (int)len, in);
-	}
 }
 
 static unsigned next_rand(unsigned *seed)

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "html/html_internal.h"
+#include "html_agree.h"
 #include "mailvet/html.h"
 #include "test.h"
 
@@ -52,7 +53,7 @@ static const struct text_case text_cases[] = {
 	{ "a<!-- <b>hidden</b> -->b<!--->c", "abc", NULL, NULL },
 	{ "a<!--- x --->b", "ab", NULL, NULL },
 	{ "a<!>b<!->c", "abc", NULL, NULL },
-	/* the same, taken whole by the fast path (their end is in the input) */
+	/* the same among tags and text, with their end in the input */
 	{ "a<!-- x - y -- z -->b<!--[if mso]><p>o</p><![endif]-->c<!DOCTYPE html>d<!-- q --!>e", "abcde",
 	  NULL, NULL },
 	{ "a<!---->b<!-- - -->c<!-- --- -->d<!--x-- >-->e and some more text here", "abcde and some more text here",
@@ -361,52 +362,6 @@ static void test_html_deep_nesting(void)
 	mv_arena_free(&a);
 }
 
-static int same_result(const struct mv_html_result *x, const struct mv_html_result *y)
-{
-	unsigned i;
-
-#define SAME(f) (x->f.len == y->f.len && memcmp(x->f.p, y->f.p, x->f.len) == 0)
-	if (!SAME(text) || !SAME(hidden_text) || !SAME(title) || !SAME(base_href))
-		return 0;
-	if (x->flags != y->flags || x->n_tags != y->n_tags || x->n_links != y->n_links)
-		return 0;
-	for (i = 0; i < x->n_links; i++) {
-		if (x->links[i].kind != y->links[i].kind || x->links[i].hidden != y->links[i].hidden ||
-		    !SAME(links[i].href) || !SAME(links[i].text))
-			return 0;
-	}
-#undef SAME
-	return 1;
-}
-
-/* Feeds doc in pieces: chunk 0 means random sizes from 1 to 64. */
-static void parse_chunked(mv_arena *a, mv_str doc, size_t chunk, unsigned *seed,
-			  struct mv_html_result *r)
-{
-	struct mv_html_parser *p = mv_html_parser_new(a, 0, 0);
-	static char scratch[64];
-	size_t off = 0;
-
-	while (off < doc.len) {
-		size_t n = chunk;
-
-		if (n == 0) {
-			*seed = *seed * 1103515245u + 12345u;
-			n = 1 + (*seed >> 16) % 64;
-		}
-		if (n > sizeof(scratch))
-			n = sizeof(scratch);
-		if (n > doc.len - off)
-			n = doc.len - off;
-		/* The chunk is the caller's only until feed returns: spoil it after. */
-		memcpy(scratch, doc.p + off, n);
-		mv_html_parser_feed(p, scratch, n);
-		memset(scratch, 'X', n);
-		off += n;
-	}
-	mv_html_parser_finish(p, r);
-}
-
 static const char *const chunk_docs[] = {
 	("<html><head><title>T &amp; t</title><style>p{}</style><base href=http://b/></head>"
 	"<body bgcolor=white><p>Hello&nbsp;there &copy 2024 &notit; &#x80;&#150;</p>"
@@ -462,9 +417,8 @@ static void test_html_chunked_equals_whole(void)
 
 /*
  * Fed whole, the tokenizer takes the common shapes by its fast paths (a whole
- * tag, a whole reference, names and text 16 bytes at a look); fed one byte at
- * a time, none of them applies and every byte goes through the WHATWG state
- * machine.  Generated markup, with the usual shapes and the unusual ones mixed
+ * tag, names and text 16 bytes at a look); fed one byte at a time, none of
+ * them applies and every byte goes through the WHATWG state machine.  Generated markup, with the usual shapes and the unusual ones mixed
  * in, must come out the same both ways.
  */
 struct piece {

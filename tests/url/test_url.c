@@ -17,6 +17,7 @@
 #include "mailvet/url.h"
 #include "test.h"
 #include "url/url_int.h"
+#include "url_agree.h"
 
 #define F_IP	MV_URL_HOST_IP
 #define F_OBF	MV_URL_HOST_IP_OBFUSCATED
@@ -270,28 +271,10 @@ static void test_query_fragment_presence(void)
 	CHECK_STR(u.userinfo, "u:pAss");
 }
 
-static bool same_view(mv_str a, mv_str b)
-{
-	return (a.p == NULL) == (b.p == NULL) && a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
-}
-
-/* mv_url_resolve() (fast path first) and the general parser alone must agree on every field. */
+/* url_agree.h's check in this test's arena. */
 static bool fast_agrees(const char *raw, const struct mv_url *base)
 {
-	struct mv_url a, b;
-	int ra = mv_url_resolve(arena, mv_str_cstr(raw), base, &a);
-	int rb = url_resolve_general(arena, mv_str_cstr(raw), base, &b);
-
-	if (ra == rb && a.flags == b.flags && a.port == b.port && same_view(a.raw, b.raw) &&
-	    same_view(a.scheme, b.scheme) && same_view(a.userinfo, b.userinfo) && same_view(a.host, b.host) &&
-	    same_view(a.host_unicode, b.host_unicode) && same_view(a.path, b.path) &&
-	    same_view(a.query, b.query) && same_view(a.fragment, b.fragment) &&
-	    same_view(a.normalized, b.normalized) && same_view(a.domain, b.domain))
-		return true;
-	fprintf(stderr, "  fast/general differ for \"%s\"%s: \"%.*s\" %#x vs \"%.*s\" %#x\n", raw,
-		base != NULL ? " with a base" : "", (int)a.normalized.len, a.normalized.p != NULL ? a.normalized.p : "",
-		a.flags, (int)b.normalized.len, b.normalized.p != NULL ? b.normalized.p : "", b.flags);
-	return false;
+	return url_fast_agrees(arena, mv_str_cstr(raw), base);
 }
 
 static bool takes_fast_path(const char *raw)

@@ -239,7 +239,7 @@ static inline mv_str trimmed(const char *p, const char *end)
  * nothing but white space and flat comments ("... -0700 (PDT)"), so no ';'
  * follows and nothing is left open; the date is then set.  The date's own
  * bytes hold none of the bytes next_semi() stops at, so only the few after
- * it are looked at.  False sends the caller to the general search.
+ * it are looked at.  False: the common reader declines the field.
  */
 static bool plain_date_follows(const struct rcursor *c, struct mv_received *out)
 {
@@ -922,7 +922,7 @@ static void parse_general(struct rcursor *c, struct rstate *st, struct mv_receiv
 	enum clause cl = CL_NONE, kw;
 	mv_str *value = st->value;
 	bool need_value = false, in_from = false, with_open = false;
-	bool extra_open = false, any_clause = false, date_set = false, first;
+	bool extra_open = false, any_clause = false, first;
 	unsigned n = 0;
 
 	for (;;) {
@@ -930,10 +930,6 @@ static void parse_general(struct rcursor *c, struct rstate *st, struct mv_receiv
 		if (t.kind == RT_END)
 			break;
 		/* The date follows the last ';' outside comments. */
-		if (t.kind == RT_SEMI && plain_date_follows(c, out)) {
-			date_set = true;
-			break;
-		}
 		if (t.kind == RT_SEMI && semi_starts_date(c)) {
 			date_at = c->p;
 			break;
@@ -1010,9 +1006,7 @@ static void parse_general(struct rcursor *c, struct rstate *st, struct mv_receiv
 	set_fields(out, st);
 	if (need_value || c->bad)
 		out->flags |= MV_RCVD_BAD;
-	if (date_set) {
-		/* plain_date_follows() read it */
-	} else if (date_at != NULL) {
+	if (date_at != NULL) {
 		int zone;
 
 		out->date_raw = trimmed(date_at, c->end);

@@ -587,64 +587,6 @@ static void numeric_ref_end(struct mv_html_parser *p)
 	ref_out(p, out, mv_utf8_encode(out, cp));
 }
 
-/*
- * A numeric reference from its '#' (13.2.5.75-80) in p->state ST_CHARREF:
- * taken whole when it has digits and its end is in the input, with no trip
- * through step() per digit.  Else the state stays, and step() takes it from
- * the '#'.  Returns the index of the next byte.
- */
-static size_t numeric_ref_fast(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
-{
-	size_t j = i + 1, k;
-	uint32_t cp = 0;
-	int hex = j < n && (s[j] | 0x20) == 'x';
-	int v;
-
-	j += (size_t)hex;
-	for (k = j; k < n; k++) {
-		v = hex ? mv_hex_value(s[k]) : (is_digit(s[k]) ? s[k] - '0' : -1);
-		if (v < 0)
-			break;
-		/* Saturate: anything past 0x10FFFF maps to U+FFFD anyway. */
-		cp = cp > 0x10FFFF ? 0x110000 : cp * (hex ? 16 : 10) + (uint32_t)v;
-	}
-	if (k == j || k == n)
-		return i;	/* no digits, or the input ends in them */
-	p->ref_cp = cp;
-	numeric_ref_end(p);
-	p->state = p->return_state;
-	if (s[k] == ';')
-		return k + 1;
-	bad(p);
-	return k;
-}
-
-/*
- * A character reference from just past its '&', found in return_state
- * (13.2.5.72-73): a named one is taken whole when its end is in the input,
- * with no trip through step() per byte.  Returns the index of the next byte;
- * p->state is return_state again when the reference is done, else the state
- * step() goes on in (a numeric reference, the end of the input).
- */
-static size_t char_ref(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n,
-		       unsigned char return_state)
-{
-	ref_start(p, return_state);
-	if (i == n)
-		return i;
-	if (s[i] == '#')
-		return numeric_ref_fast(p, s, i, n);
-	if (!(is_alpha(s[i]) || is_digit(s[i])))
-		return i;
-	p->ref_len = 0;
-	p->state = ST_NAMED_REF;
-	i = ref_name_run(p, s, i, n);
-	if (i == n)
-		return n;
-	p->state = return_state;
-	return named_ref_end(p, s[i]) ? i + 1 : i;
-}
-
 
 /* --- the states, one byte (or EOF as -1) at a time; returns 0 to reconsume c --- */
 
@@ -1023,10 +965,8 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				return n;
 			i = j + 1;
 			if (s[j] == '&') {
-				i = char_ref(p, s, i, n, p->state);
-				if (p->state != ST_ATTR_VALUE_DQ && p->state != ST_ATTR_VALUE_SQ)
-					return i;
-				break;
+				ref_start(p, p->state);
+				return i;
 			}
 			if (s[j] != c) {
 				attr_append(p, replacement, 3);	/* NUL */
@@ -1085,10 +1025,8 @@ static size_t lex_tag(struct mv_html_parser *p, const unsigned char *s, size_t i
 				goto before_attr_name;
 			}
 			if (c == '&') {
-				i = char_ref(p, s, i, n, ST_ATTR_VALUE_UNQ);
-				if (p->state != ST_ATTR_VALUE_UNQ)
-					return i;
-				break;
+				ref_start(p, ST_ATTR_VALUE_UNQ);
+				return i;
 			}
 			if (c == '>')
 				return tag_emit(p), i;
@@ -1120,52 +1058,13 @@ static size_t comment_run(const unsigned char *s, size_t i, size_t n)
 }
 
 /*
- * A markup declaration from its '!' (13.2.5.42), in ST_TAG_OPEN: a comment
- * ("<!--", its body, "-->") or a DOCTYPE taken like a bogus comment (up to
- * '>') is taken whole when its end is in the input, with no trip through
- * step() per byte; mail HTML has many (conditional comments for Outlook).
- * Anything else leaves the state step() goes on from.  Returns the index of
- * the first byte not taken.
- */
-static size_t markup_decl_fast(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
-{
-	const unsigned char *z;
-	size_t j;
-
-	p->state = ST_MDO;
-	if (n - i < 3)
-		return i + 1;
-	if (s[i + 1] != '-') {
-		/* No "--": a bogus comment from the byte after '!' up to '>'. */
-		p->state = ST_BOGUS_COMMENT;
-		z = memchr(s + i + 1, '>', n - i - 1);
-		if (z == NULL)
-			return n;
-		p->state = ST_DATA;
-		return (size_t)(z - s) + 1;
-	}
-	if (s[i + 2] != '-')
-		return i + 1;	/* "<!-" and not "<!--": step() flags it */
-	/* ST_COMMENT_START: a '-' or '>' here is the rare "<!--->" or "<!-->" */
-	p->state = ST_COMMENT_START;
-	i += 3;
-	if (i == n || s[i] == '-' || s[i] == '>')
-		return i;
-	p->state = ST_COMMENT;
-	j = comment_run(s, i, n);
-	if (n - j < 3 || s[j + 2] != '>')
-		return j;	/* at "--" not followed by '>', or the input ends */
-	p->state = ST_DATA;
-	return j + 3;
-}
-
-/*
  * The common shape of a whole tag, from just past its '<': a letter starts
  * the name, each attribute is a name with a quoted or unquoted value after
- * '=' or with none, white space parts them, and '>' or "/>" ends the tag;
- * a comment or DOCTYPE goes to markup_decl_fast().  The steps are lex_tag()'s, with no dispatch on the state between them; at
- * anything else (the end of the input, a character reference, NUL, a parse
- * error) p->state is the state lex_tag() goes on from.  Returns the index of
+ * '=' or with none, white space parts them, and '>' or "/>" ends the tag.
+ * The steps are lex_tag()'s, with no dispatch on the state between them; at
+ * anything else (the end of the input, a markup declaration, a character
+ * reference, NUL, a parse error) p->state is the state lex_tag() goes on
+ * from.  Returns the index of
  * the first byte not taken.
  */
 static size_t lex_tag_fast(struct mv_html_parser *p, const unsigned char *s, size_t i, size_t n)
@@ -1192,7 +1091,7 @@ static size_t lex_tag_fast(struct mv_html_parser *p, const unsigned char *s, siz
 		return i + 1;
 	}
 	if (!is_alpha(c))
-		return c == '!' ? markup_decl_fast(p, s, i, n) : i;
+		return i;
 	tag_begin(p, 0);
 	p->state = ST_TAG_NAME;
 	i = tag_name_run(p, s, i, n);
@@ -1333,10 +1232,8 @@ static size_t run_bulk(struct mv_html_parser *p, const unsigned char *s, size_t 
 			if (j == n)
 				return n;
 			if (s[j] == '&' && (p->state == ST_DATA || p->state == ST_RCDATA)) {
-				i = char_ref(p, s, j + 1, n, p->state);
-				if (i == n || !is_text_state(p->state))
-					return i;
-				goto text;	/* on to the text after it, with no dispatch on the state */
+				ref_start(p, p->state);
+				return j + 1;
 			}
 			if (s[j] != '<' || p->state != ST_DATA)
 				return j;
