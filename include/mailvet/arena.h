@@ -14,6 +14,8 @@
 
 #include "mailvet/str.h"
 
+#pragma GCC visibility push(default)
+
 typedef struct mv_arena mv_arena;
 
 /* max_bytes: ceiling on the total handed out; 0 means MV_ARENA_DEFAULT_MAX. */
@@ -84,5 +86,7 @@ int mv_buf_put_utf8(mv_buf *buf, unsigned long cp);
 char *mv_buf_reserve(mv_buf *buf, size_t more);
 /* NUL-terminates (the NUL is not counted in len) and returns the view. */
 mv_str mv_buf_finish(mv_buf *buf);
+
+#pragma GCC visibility pop
 
 #endif

@@ -24,6 +24,8 @@
 #include "mailvet/limits.h"
 #include "mailvet/str.h"
 
+#pragma GCC visibility push(default)
+
 /* Structural problems, found while parsing or decoding; a bit each. */
 enum mv_problem {
 	MV_PROB_HEADER_COUNT = 1u << 0,		/* more header fields than max_headers */
@@ -179,5 +181,7 @@ mv_str mv_msg_subject(struct mv_msg *msg);
 const struct mv_addr *mv_msg_from(struct mv_msg *msg);
 /* Decodes any unstructured header value to UTF-8 within max_header_value. */
 mv_str mv_msg_decode_header(struct mv_msg *msg, mv_str raw);
+
+#pragma GCC visibility pop
 
 #endif
