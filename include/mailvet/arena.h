@@ -46,7 +46,9 @@ int mv_arena_exhausted(const mv_arena *arena);
 /*
  * mv_buf: a growable byte buffer inside an arena, with its own ceiling.
  * Appending past max sets `truncated` and keeps what fits, so a caller can
- * report the truncation instead of silently losing data.
+ * report the truncation instead of silently losing data.  A complete type:
+ * callers keep one on the stack, read p and len, and the inline appends below
+ * must see its fields.
  */
 typedef struct mv_buf {
 	mv_arena *arena;
