@@ -14,6 +14,8 @@
 
 #include "mailvet/str.h"
 
+#pragma GCC visibility push(default)
+
 typedef struct mv_arena mv_arena;
 
 /* max_bytes: ceiling on the total handed out; 0 means MV_ARENA_DEFAULT_MAX. */
@@ -44,7 +46,9 @@ int mv_arena_exhausted(const mv_arena *arena);
 /*
  * mv_buf: a growable byte buffer inside an arena, with its own ceiling.
  * Appending past max sets `truncated` and keeps what fits, so a caller can
- * report the truncation instead of silently losing data.
+ * report the truncation instead of silently losing data.  A complete type:
+ * callers keep one on the stack, read p and len, and the inline appends below
+ * must see its fields.
  */
 typedef struct mv_buf {
 	mv_arena *arena;
@@ -84,5 +88,7 @@ int mv_buf_put_utf8(mv_buf *buf, unsigned long cp);
 char *mv_buf_reserve(mv_buf *buf, size_t more);
 /* NUL-terminates (the NUL is not counted in len) and returns the view. */
 mv_str mv_buf_finish(mv_buf *buf);
+
+#pragma GCC visibility pop
 
 #endif

@@ -20,6 +20,8 @@
 #include "mailvet/arena.h"
 #include "mailvet/str.h"
 
+#pragma GCC visibility push(default)
+
 /* Result of a conversion. */
 enum mv_charset_status {
 	MV_CHARSET_OK = 0,
@@ -97,5 +99,7 @@ struct mv_ctype {
 int mv_ctype_parse(mv_arena *arena, mv_str raw, unsigned max_params, struct mv_ctype *ct);
 /* The value of the named parameter (ASCII case-insensitive), or an empty view with p == NULL. */
 mv_str mv_ctype_param(const struct mv_ctype *ct, const char *name);
+
+#pragma GCC visibility pop
 
 #endif

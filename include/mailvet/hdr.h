@@ -15,6 +15,8 @@
 #include "mailvet/arena.h"
 #include "mailvet/str.h"
 
+#pragma GCC visibility push(default)
+
 enum mv_addr_flag {
 	MV_ADDR_BAD = 1u << 0,		/* syntax damage was recovered from */
 	MV_ADDR_NO_DOMAIN = 1u << 1,	/* no '@domain' */
@@ -88,5 +90,7 @@ struct mv_received {
 
 /* Parses one Received field value; returns 0, or -1 when the arena is exhausted. */
 int mv_received_parse(mv_arena *arena, mv_str raw, struct mv_received *out);
+
+#pragma GCC visibility pop
 
 #endif

@@ -20,6 +20,8 @@
 #include "mailvet/arena.h"
 #include "mailvet/str.h"
 
+#pragma GCC visibility push(default)
+
 enum mv_html_flag {
 	MV_HTML_TRUNCATED = 1u << 0,	/* max_bytes reached: the rest was not tokenized */
 	MV_HTML_HIDDEN_TEXT = 1u << 1,	/* some non-blank text is hidden from the reader */
@@ -70,5 +72,7 @@ int mv_html_parser_finish(struct mv_html_parser *parser, struct mv_html_result *
 /* One-shot convenience: new + feed + finish. */
 int mv_html_parse(mv_arena *arena, mv_str html, size_t max_bytes, unsigned max_items,
 		  struct mv_html_result *result);
+
+#pragma GCC visibility pop
 
 #endif

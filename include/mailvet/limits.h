@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#pragma GCC visibility push(default)
+
 struct mv_limits {
 	size_t max_header_bytes;	/* one header section (all its fields) */
 	size_t max_header_value;	/* one decoded header value (Subject, From, ...) */
@@ -53,5 +55,7 @@ const struct mv_limit_def *mv_limit_defs(size_t *count_r);
  * Returns 0, or -1 with *error_r set to a static message.
  */
 int mv_limits_set(struct mv_limits *limits, const char *name, const char *value, const char **error_r);
+
+#pragma GCC visibility pop
 
 #endif

@@ -16,13 +16,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "mailvet/arena.h"
 #include "mailvet/charset.h"
 #include "mailvet/hdr.h"
 #include "mailvet/limits.h"
 #include "mailvet/str.h"
+
+#pragma GCC visibility push(default)
 
 /* Structural problems, found while parsing or decoding; a bit each. */
 enum mv_problem {
@@ -70,13 +71,14 @@ const char *mv_cte_name(enum mv_cte cte);
 struct mv_header {
 	mv_str name;	/* as written, without the colon and trailing white space */
 	mv_str value;	/* raw: after the colon, folding kept, without the final line end */
-	uint32_t name_key;	/* a digest of the name, case-folded: lookups compare it first */
-	uint32_t next_in_slot;	/* 1 + index of the next field in the same name slot, 0: none */
 };
 
-/* Fields are chained by a hash of their name key, so a lookup visits few of them. */
-#define MV_NAME_SLOTS 64
-
+/*
+ * Parts and messages are complete types because callers walk the tree and read
+ * these fields directly, in hot loops.  Only the library makes them: each is
+ * the first member of a larger private struct that also holds the header name
+ * index and the decoding caches, so never allocate or copy one.
+ */
 struct mv_part {
 	struct mv_part *parent;
 	struct mv_part *children;	/* first child; siblings via next */
@@ -87,7 +89,6 @@ struct mv_part {
 	mv_str header_raw;		/* the header section as written */
 	struct mv_header *headers;
 	unsigned n_headers;
-	uint32_t name_slot_first[MV_NAME_SLOTS];	/* 1 + index of the first field per name slot */
 
 	struct mv_ctype ctype;		/* defaults applied: text/plain, or message/rfc822 in a digest */
 	bool ctype_explicit;		/* a Content-Type field was present */
@@ -100,14 +101,7 @@ struct mv_part {
 	mv_str preamble;		/* multipart only */
 	mv_str epilogue;		/* multipart only */
 	unsigned problems;		/* enum mv_problem, for this part */
-
-	/* Filled on demand by mv_part_decoded() / mv_part_text(). */
-	bool decoded_done;
-	bool size_done;			/* decoded_size is known (set by either function below) */
-	bool text_done;
-	mv_str decoded;
-	size_t decoded_size;		/* size after transfer decoding (known even when not kept) */
-	mv_str text;			/* UTF-8 */
+	size_t decoded_size;		/* after transfer decoding: set by mv_part_decoded(), mv_part_decoded_size() */
 };
 
 struct mv_msg {
@@ -118,14 +112,7 @@ struct mv_msg {
 	struct mv_part *root;		/* the message itself: its headers are the message headers */
 	struct mv_part **parts;		/* all parts in preorder; parts[0] == root */
 	unsigned n_parts;
-	unsigned parts_cap;
 	unsigned problems;		/* enum mv_problem, for the whole message (union of parts') */
-	size_t decoded_total;		/* text bytes decoded so far, against max_decoded_bytes */
-
-	/* Cached by the accessors below. */
-	bool subject_done, from_done;
-	mv_str subject;
-	struct mv_addr from;
 };
 
 /*
@@ -179,5 +166,7 @@ mv_str mv_msg_subject(struct mv_msg *msg);
 const struct mv_addr *mv_msg_from(struct mv_msg *msg);
 /* Decodes any unstructured header value to UTF-8 within max_header_value. */
 mv_str mv_msg_decode_header(struct mv_msg *msg, mv_str raw);
+
+#pragma GCC visibility pop
 
 #endif

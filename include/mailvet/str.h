@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#pragma GCC visibility push(default)
+
 typedef struct mv_str {
 	const char *p;
 	size_t len;
@@ -78,5 +80,7 @@ static inline int mv_hex_value(int c)
 
 /* Writes the UTF-8 form of cp (surrogates and values past U+10FFFF become U+FFFD); returns 1 to 4. */
 size_t mv_utf8_encode(char out[4], unsigned long cp);
+
+#pragma GCC visibility pop
 
 #endif

@@ -23,6 +23,8 @@
 #include "mailvet/arena.h"
 #include "mailvet/str.h"
 
+#pragma GCC visibility push(default)
+
 enum mv_url_flag {
 	MV_URL_HOST_IP = 1u << 0,	/* the host is an IPv4 or IPv6 literal */
 	MV_URL_HOST_IP_OBFUSCATED = 1u << 1,	/* IPv4 written in decimal/octal/hex/short form */
@@ -80,5 +82,7 @@ mv_str mv_url_registrable_domain(mv_str host);
  */
 typedef int (*mv_url_found_fn)(void *ctx, mv_str url);
 unsigned mv_url_extract_text(mv_str text, unsigned max_urls, mv_url_found_fn found, void *ctx);
+
+#pragma GCC visibility pop
 
 #endif

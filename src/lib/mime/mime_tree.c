@@ -21,25 +21,26 @@
 
 static struct mv_part *part_new(struct mv_msg *msg, struct mv_part *parent)
 {
+	struct msg *m = msg_of(msg);
 	struct mv_part *part, **parts;
 
 	if (msg->n_parts >= msg->limits.max_parts) {
 		msg->problems |= MV_PROB_PART_COUNT;
 		return NULL;
 	}
-	part = mv_arena_calloc(msg->arena, 1, sizeof(*part));
+	part = msg_part_alloc(msg);
 	if (part == NULL)
 		return NULL;
 	/* The flat preorder index doubles as it grows; realloc is usually in place. */
-	if (msg->n_parts == msg->parts_cap) {
-		unsigned cap = msg->parts_cap != 0 ? msg->parts_cap * 2 : 8;
+	if (msg->n_parts == m->parts_cap) {
+		unsigned cap = m->parts_cap != 0 ? m->parts_cap * 2 : 8;
 
-		parts = mv_arena_realloc(msg->arena, msg->parts, msg->parts_cap * sizeof(*parts),
+		parts = mv_arena_realloc(msg->arena, msg->parts, m->parts_cap * sizeof(*parts),
 					 cap * sizeof(*parts));
 		if (parts == NULL)
 			return NULL;
 		msg->parts = parts;
-		msg->parts_cap = cap;
+		m->parts_cap = cap;
 	}
 	part->id = msg->n_parts;
 	msg->parts[msg->n_parts++] = part;

@@ -34,12 +34,13 @@ static bool name_is(const struct mv_header *h, const char *name, size_t len)
 
 const struct mv_header *mv_part_header_n(const struct mv_part *part, const char *name, size_t len)
 {
+	const struct msg_part *mp = msg_part_const(part);
 	uint32_t key = msg_name_key(name, len), i;
 
-	for (i = part->name_slot_first[msg_name_slot(key)]; i != 0; i = part->headers[i - 1].next_in_slot) {
+	for (i = mp->name_slot_first[msg_name_slot(key)]; i != 0; i = mp->names[i - 1].next) {
 		const struct mv_header *h = &part->headers[i - 1];
 
-		if (h->name_key == key && name_is(h, name, len))
+		if (mp->names[i - 1].key == key && name_is(h, name, len))
 			return h;
 	}
 	return NULL;
@@ -47,12 +48,14 @@ const struct mv_header *mv_part_header_n(const struct mv_part *part, const char 
 
 const struct mv_header *mv_part_header_next(const struct mv_part *part, const struct mv_header *prev)
 {
+	const struct msg_part *mp = msg_part_const(part);
+	const struct msg_name_entry *at = &mp->names[prev - part->headers];
 	uint32_t i;
 
-	for (i = prev->next_in_slot; i != 0; i = part->headers[i - 1].next_in_slot) {
+	for (i = at->next; i != 0; i = mp->names[i - 1].next) {
 		const struct mv_header *h = &part->headers[i - 1];
 
-		if (h->name_key == prev->name_key && name_is(h, prev->name.p, prev->name.len))
+		if (mp->names[i - 1].key == at->key && name_is(h, prev->name.p, prev->name.len))
 			return h;
 	}
 	return NULL;
@@ -60,13 +63,14 @@ const struct mv_header *mv_part_header_next(const struct mv_part *part, const st
 
 unsigned mv_part_header_count_n(const struct mv_part *part, const char *name, size_t len)
 {
+	const struct msg_part *mp = msg_part_const(part);
 	uint32_t key = msg_name_key(name, len), i;
 	unsigned n = 0;
 
-	for (i = part->name_slot_first[msg_name_slot(key)]; i != 0; i = part->headers[i - 1].next_in_slot) {
+	for (i = mp->name_slot_first[msg_name_slot(key)]; i != 0; i = mp->names[i - 1].next) {
 		const struct mv_header *h = &part->headers[i - 1];
 
-		if (h->name_key == key && name_is(h, name, len))
+		if (mp->names[i - 1].key == key && name_is(h, name, len))
 			n++;
 	}
 	return n;

@@ -45,14 +45,16 @@ static void count_decoded_size(struct mv_msg *msg, struct mv_part *part)
 		part->decoded_size = part->body.len;
 	else
 		part->decoded_size = decode_into(part->cte, part->body, NULL, &problems);
-	part->size_done = true;
+	msg_part(part)->size_done = true;
 	note_problems(msg, part, problems);
 }
 
 size_t mv_part_decoded_size(struct mv_msg *msg, struct mv_part *part)
 {
+	const struct msg_part *mp = msg_part(part);
+
 	/* The JSON writer asks again for sizes the scan already counted: count once. */
-	if (part->decoded_done || part->size_done || part->children != NULL || mv_part_is_multipart(part))
+	if (mp->decoded_done || mp->size_done || part->children != NULL || mv_part_is_multipart(part))
 		return part->decoded_size;
 	count_decoded_size(msg, part);
 	return part->decoded_size;
@@ -60,53 +62,56 @@ size_t mv_part_decoded_size(struct mv_msg *msg, struct mv_part *part)
 
 mv_str mv_part_decoded(struct mv_msg *msg, struct mv_part *part)
 {
+	struct msg_part *mp = msg_part(part);
 	unsigned problems = 0;
 	size_t bound;
 	char *out;
 
-	if (part->decoded_done)
-		return part->decoded;
-	part->decoded_done = true;
+	if (mp->decoded_done)
+		return mp->decoded;
+	mp->decoded_done = true;
 	if (part->children != NULL || mv_part_is_multipart(part)) {
-		part->decoded = MV_STR_NULL;
-		return part->decoded;
+		mp->decoded = MV_STR_NULL;
+		return mp->decoded;
 	}
 	if (!cte_transforms(part->cte)) {
-		part->decoded = part->body;
+		mp->decoded = part->body;
 		part->decoded_size = part->body.len;
-		return part->decoded;
+		return mp->decoded;
 	}
 	bound = part->cte == MV_CTE_BASE64 ? part->body.len / 4 * 3 + 3 : part->body.len;
 	out = mv_arena_alloc(msg->arena, bound + 1);
 	if (out == NULL) {
 		note_problems(msg, part, MV_PROB_MEMORY);
-		part->decoded = MV_STR_NULL;
+		mp->decoded = MV_STR_NULL;
 		count_decoded_size(msg, part);	/* the size is still reported, though the bytes are not kept */
-		return part->decoded;
+		return mp->decoded;
 	}
 	part->decoded_size = decode_into(part->cte, part->body, out, &problems);
 	out[part->decoded_size] = '\0';
-	part->decoded = mv_str_make(out, part->decoded_size);
+	mp->decoded = mv_str_make(out, part->decoded_size);
 	note_problems(msg, part, problems);
-	return part->decoded;
+	return mp->decoded;
 }
 
 mv_str mv_part_text(struct mv_msg *msg, struct mv_part *part)
 {
-	size_t budget = msg->limits.max_decoded_bytes - msg->decoded_total;
+	struct msg *m = msg_of(msg);
+	struct msg_part *mp = msg_part(part);
+	size_t budget = msg->limits.max_decoded_bytes - m->decoded_total;
 	mv_str raw;
 	mv_buf out;
 	unsigned problems = 0;
 
-	if (part->text_done)
-		return part->text;
-	part->text_done = true;
-	part->text = MV_STR_NULL;
+	if (mp->text_done)
+		return mp->text;
+	mp->text_done = true;
+	mp->text = MV_STR_NULL;
 	if (!mv_part_is_text(part))
-		return part->text;
+		return mp->text;
 	if (budget == 0) {
 		note_problems(msg, part, MV_PROB_DECODED_LIMIT);
-		return part->text;
+		return mp->text;
 	}
 	raw = mv_part_decoded(msg, part);
 	if (raw.len > budget) {
@@ -116,10 +121,10 @@ mv_str mv_part_text(struct mv_msg *msg, struct mv_part *part)
 	}
 	if (mv_charset_is_identity(part->charset, raw)) {
 		/* Already UTF-8 (most mail): a view, no copy. */
-		part->text = raw;
-		msg->decoded_total += raw.len;
+		mp->text = raw;
+		m->decoded_total += raw.len;
 		note_problems(msg, part, problems);
-		return part->text;
+		return mp->text;
 	}
 	mv_buf_init(&out, msg->arena, budget);
 	switch (mv_charset_to_utf8(part->charset, raw, &out)) {
@@ -137,8 +142,8 @@ mv_str mv_part_text(struct mv_msg *msg, struct mv_part *part)
 	}
 	if (mv_arena_exhausted(msg->arena))
 		problems |= MV_PROB_MEMORY;
-	part->text = mv_buf_finish(&out);
-	msg->decoded_total += part->text.len;
+	mp->text = mv_buf_finish(&out);
+	m->decoded_total += mp->text.len;
 	note_problems(msg, part, problems);
-	return part->text;
+	return mp->text;
 }

@@ -24,28 +24,30 @@ mv_str mv_msg_decode_header(struct mv_msg *msg, mv_str raw)
 
 mv_str mv_msg_subject(struct mv_msg *msg)
 {
+	struct msg *m = msg_of(msg);
 	const struct mv_header *h;
 
-	if (!msg->subject_done) {
-		msg->subject_done = true;
+	if (!m->subject_done) {
+		m->subject_done = true;
 		h = mv_part_header(msg->root, "Subject");
-		msg->subject = h != NULL ? mv_msg_decode_header(msg, h->value) : MV_STR_NULL;
+		m->subject = h != NULL ? mv_msg_decode_header(msg, h->value) : MV_STR_NULL;
 	}
-	return msg->subject;
+	return m->subject;
 }
 
 const struct mv_addr *mv_msg_from(struct mv_msg *msg)
 {
+	struct msg *m = msg_of(msg);
 	const struct mv_header *h;
 	struct mv_addr *list = NULL;
 
-	if (!msg->from_done) {
-		msg->from_done = true;
+	if (!m->from_done) {
+		m->from_done = true;
 		h = mv_part_header(msg->root, "From");
 		if (h != NULL && mv_addr_parse_list(msg->arena, h->value, 1, &list) > 0)
-			msg->from = list[0];
+			m->from = list[0];
 		else
-			msg->from.flags = MV_ADDR_BAD;
+			m->from.flags = MV_ADDR_BAD;
 	}
-	return msg->from.address.len != 0 || msg->from.name.len != 0 ? &msg->from : NULL;
+	return m->from.address.len != 0 || m->from.name.len != 0 ? &m->from : NULL;
 }

@@ -136,17 +136,28 @@ static size_t field_name_len(const char *p, const char *content_end, const char 
 	return name_len;
 }
 
+/*
+ * Room for one more field.  The fields' name index entries share their block,
+ * after the room for `cap` fields, so a section costs one allocation.
+ */
 static int headers_push(struct mv_msg *msg, struct mv_part *part, unsigned *cap)
 {
+	struct msg_part *mp = msg_part(part);
+
 	if (part->n_headers == *cap) {
 		unsigned ncap = *cap != 0 ? *cap * 2 : 32;
+		size_t entry = sizeof(struct mv_header) + sizeof(struct msg_name_entry);
 		struct mv_header *h;
 
 		if (ncap > msg->limits.max_headers)
 			ncap = msg->limits.max_headers;
-		h = mv_arena_realloc(msg->arena, part->headers, *cap * sizeof(*h), ncap * sizeof(*h));
+		h = mv_arena_realloc(msg->arena, part->headers, *cap * entry, ncap * entry);
 		if (h == NULL)
 			return -1;
+		mp->names = (struct msg_name_entry *)(void *)(h + ncap);
+		/* The entries were copied (or stayed) after the old room: move them past the new. */
+		if (part->n_headers != 0)
+			memmove(mp->names, h + *cap, part->n_headers * sizeof(*mp->names));
 		part->headers = h;
 		*cap = ncap;
 	}
@@ -161,14 +172,15 @@ static int headers_push(struct mv_msg *msg, struct mv_part *part, unsigned *cap)
  */
 static void chain_name_slots(struct mv_part *part)
 {
+	struct msg_part *mp = msg_part(part);
 	unsigned i;
 
-	memset(part->name_slot_first, 0, sizeof(part->name_slot_first));
+	memset(mp->name_slot_first, 0, sizeof(mp->name_slot_first));
 	for (i = part->n_headers; i-- > 0;) {
-		unsigned slot = msg_name_slot(part->headers[i].name_key);
+		unsigned slot = msg_name_slot(mp->names[i].key);
 
-		part->headers[i].next_in_slot = part->name_slot_first[slot];
-		part->name_slot_first[slot] = i + 1;
+		mp->names[i].next = mp->name_slot_first[slot];
+		mp->name_slot_first[slot] = i + 1;
 	}
 }
 
@@ -221,7 +233,7 @@ const char *msg_headers_parse(struct mv_msg *msg, struct mv_part *part, const ch
 			cur = &part->headers[part->n_headers++];
 			cur->name = mv_str_make(p, name_len);
 			cur->value = mv_str_make(v, (size_t)(content_end - v));
-			cur->name_key = msg_name_key(p, name_len);
+			msg_part(part)->names[part->n_headers - 1].key = msg_name_key(p, name_len);
 		}
 		count_eol(content_end, next, eol);
 		p = next;

@@ -5,6 +5,69 @@
 #include "mailvet/msg.h"
 #include "util/simd.h"
 
+/* Fields are chained by a hash of their name key, so a lookup visits few of them. */
+#define MSG_NAME_SLOTS 64
+
+/* A header field's entry in its part's name index. */
+struct msg_name_entry {
+	uint32_t key;	/* msg_name_key() of the field's name: lookups compare it first */
+	uint32_t next;	/* 1 + index of the next field in the same name slot, 0: none */
+};
+
+/*
+ * A part as the library keeps it: msg.h shows `pub`, the rest is bookkeeping
+ * no caller needs.  Every struct mv_part is the pub of one of these, so
+ * msg_part() is free.
+ */
+struct msg_part {
+	struct mv_part pub;
+	/* names[i] indexes pub.headers[i]; it lives in the same block, after the fields. */
+	struct msg_name_entry *names;
+	uint32_t name_slot_first[MSG_NAME_SLOTS];	/* 1 + index of the first field per name slot */
+
+	/* Filled on demand by mv_part_decoded() / mv_part_text(). */
+	bool decoded_done;
+	bool size_done;			/* pub.decoded_size is known (set by either function) */
+	bool text_done;
+	mv_str decoded;
+	mv_str text;			/* UTF-8 */
+};
+
+/* A message as the library keeps it (see struct msg_part). */
+struct msg {
+	struct mv_msg pub;
+	unsigned parts_cap;
+	size_t decoded_total;		/* text bytes decoded so far, against max_decoded_bytes */
+
+	/* Cached by mv_msg_subject() and mv_msg_from(). */
+	bool subject_done, from_done;
+	mv_str subject;
+	struct mv_addr from;
+};
+
+static inline struct msg_part *msg_part(struct mv_part *part)
+{
+	return (struct msg_part *)part;
+}
+
+static inline const struct msg_part *msg_part_const(const struct mv_part *part)
+{
+	return (const struct msg_part *)part;
+}
+
+static inline struct msg *msg_of(struct mv_msg *msg)
+{
+	return (struct msg *)msg;
+}
+
+/* A new part of the message, zeroed, with its private half. */
+static inline struct mv_part *msg_part_alloc(struct mv_msg *msg)
+{
+	struct msg_part *part = mv_arena_calloc(msg->arena, 1, sizeof(*part));
+
+	return part != NULL ? &part->pub : NULL;
+}
+
 /*
  * Indexes the header section that starts at `p` into part->headers.  Returns
  * a pointer to where the body starts (after the blank line, or at the first

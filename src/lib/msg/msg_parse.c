@@ -40,12 +40,13 @@ enum { N_SINGLE = sizeof(single_fields) / sizeof(single_fields[0]) };
 /* Fields of the top-level section named single_fields[i] exactly (ASCII case aside). */
 static unsigned count_named(const struct mv_part *root, int i, uint32_t key)
 {
+	const struct msg_name_entry *names = msg_part_const(root)->names;
 	unsigned h, n = 0;
 
 	for (h = 0; h < root->n_headers; h++) {
 		const struct mv_header *f = &root->headers[h];
 
-		if (f->name_key == key && f->name.len == single_fields[i].len &&
+		if (names[h].key == key && f->name.len == single_fields[i].len &&
 		    msg_name_eq(f->name.p, single_fields[i].name, f->name.len))
 			n++;
 	}
@@ -62,12 +63,13 @@ static unsigned count_named(const struct mv_part *root, int i, uint32_t key)
 static void check_duplicates(struct mv_msg *msg)
 {
 	const struct mv_part *root = msg->root;
+	const struct msg_name_entry *names = msg_part_const(root)->names;
 	uint32_t counts[N_SINGLE] = { 0 };
 	unsigned h;
 	int i;
 
 	for (h = 0; h < root->n_headers; h++) {
-		uint32_t key = root->headers[h].name_key;
+		uint32_t key = names[h].key;
 
 		for (i = 0; i < N_SINGLE; i++)
 			counts[i] += key == single_keys[i];
@@ -84,6 +86,7 @@ int mv_msg_parse(const char *buf, size_t len, const struct mv_limits *limits, st
 {
 	struct mv_limits lim = { 0 };
 	mv_arena *arena;
+	struct msg *m;
 	struct mv_msg *msg;
 	const char *p = buf, *end, *body;
 	unsigned i;
@@ -96,9 +99,10 @@ int mv_msg_parse(const char *buf, size_t len, const struct mv_limits *limits, st
 	arena = mv_arena_new(lim.max_decoded_bytes * 4 + ((size_t)64 << 20));
 	if (arena == NULL)
 		goto fail;
-	msg = mv_arena_calloc(arena, 1, sizeof(*msg));
-	if (msg == NULL)
+	m = mv_arena_calloc(arena, 1, sizeof(*m));
+	if (m == NULL)
 		goto fail;
+	msg = &m->pub;
 	msg->arena = arena;
 	msg->limits = lim;
 	if (len > lim.max_message_bytes) {
@@ -111,13 +115,13 @@ int mv_msg_parse(const char *buf, size_t len, const struct mv_limits *limits, st
 		msg->mbox_from = mv_str_make(buf, (size_t)(p - buf));
 	}
 	msg->raw = mv_str_make(p, (size_t)(end - p));
-	msg->root = mv_arena_calloc(arena, 1, sizeof(*msg->root));
+	msg->root = msg_part_alloc(msg);
 	if (msg->root == NULL)
 		goto fail;
 	msg->parts = mv_arena_alloc(arena, 8 * sizeof(*msg->parts));
 	if (msg->parts == NULL)
 		goto fail;
-	msg->parts_cap = 8;
+	m->parts_cap = 8;
 	msg->parts[msg->n_parts++] = msg->root;
 	body = msg_headers_parse(msg, msg->root, p, end);
 	if (body == NULL)
