@@ -70,6 +70,9 @@ struct mv_config;
  * NULL: none).  Errors return -1 with *error_r set to a malloc()ed message
  * that names the file and line ("mailvet.conf:12: unknown setting 'foo'"),
  * which the caller frees.  A configuration that failed must still be unref'd.
+ * The tables and their rows must outlive the configuration (they are the
+ * modules' static tables; keywords are copied).  NULL only when out of memory.
+ * A '$' in a value is a plain byte: there is no $name expansion.
  */
 struct mv_config *mv_config_new(const struct mv_setting_table *tables, size_t n_tables,
 				const char *const *keywords);
@@ -77,8 +80,21 @@ struct mv_config *mv_config_new(const struct mv_setting_table *tables, size_t n_
 int mv_config_read_file(struct mv_config *cfg, const char *path, bool must_exist, char **error_r);
 /* Reads configuration text; `file` names it in errors and is the base for relative map files. */
 int mv_config_read_text(struct mv_config *cfg, const char *file, const char *text, size_t len, char **error_r);
-/* One "name = value" (or "KEYWORD KEY = value"), as from a command-line option. */
+/*
+ * One "name = value" (or "KEYWORD KEY = value"), as from a command-line
+ * option.  Its errors and directives name the file "-o" and, as the line,
+ * which call it was (1 for the first): "-o:2: max_urls = 'x': ...".  A
+ * relative file: map is taken from the current directory.
+ */
 int mv_config_set(struct mv_config *cfg, const char *assignment, char **error_r);
+/*
+ * Checks the tables alone: names well-formed and unique, bounds sane, every
+ * default valid, no map file in a default.  mv_config_new() does the same and
+ * a bad table makes every read and set fail with the message; this is for a
+ * test that the tables are right without reading a file.
+ */
+int mv_config_schema_check(const struct mv_setting_table *tables, size_t n_tables,
+			   const char *const *keywords, char **error_r);
 /* Makes the configuration immutable; after this only the getters and ref/unref apply. */
 void mv_config_finish(struct mv_config *cfg);
 
@@ -99,6 +115,12 @@ const char *const *mv_config_list(const struct mv_config *cfg, const char *name,
 bool mv_config_is_set(const struct mv_config *cfg, const char *name);
 /* The file that was read (NULL when none was). */
 const char *mv_config_path(const struct mv_config *cfg);
+/*
+ * Where the setting was given its value: the file ("-o" for mv_config_set)
+ * and *line_r, for a module that checks the value further (a network, a
+ * path) to name in its own message; NULL and 0 when it has its default.
+ */
+const char *mv_config_where(const struct mv_config *cfg, const char *name, unsigned *line_r);
 
 const struct mv_config_directive *mv_config_directives(const struct mv_config *cfg, size_t *n_r);
 
