@@ -32,6 +32,7 @@ static const struct mv_setting_def defs[] = {
 static const struct mv_setting_table tables[] = { { "fuzz", defs, sizeof(defs) / sizeof(defs[0]) } };
 static const char *const keywords[] = { "score", "group", NULL };
 
+static char dir[] = "/tmp/fuzz-config-XXXXXX";
 static char conf_name[96];
 static volatile size_t sink;
 static volatile double number_sink;
@@ -46,8 +47,6 @@ static void write_map(const char *name, const char *text)
 	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
 		abort();
 }
-
-static char dir[] = "/tmp/fuzz-config-XXXXXX";
 
 static void cleanup(void)
 {
