@@ -113,7 +113,7 @@ static size_t run_one(const struct item *it, enum workload workload)
 		struct mv_report report;
 		mv_buf out;
 
-		(void)mv_scan(msg, NULL, &report);
+		(void)mv_scan(NULL, msg, NULL, &report);
 		out_bytes = report.n_symbols + report.n_links;
 		if (workload == SCAN) {
 			mv_buf_init(&out, msg->arena, (size_t)64 << 20);

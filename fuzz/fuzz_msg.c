@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (mv_msg_parse((const char *)data, size, &limits, &msg) < 0)
 		return 0;
-	(void)mv_scan(msg, NULL, &report);
+	(void)mv_scan(NULL, msg, NULL, &report);
 	mv_buf_init(&out, msg->arena, (size_t)16 << 20);
 	(void)mv_report_write_json(&report, "fuzz", &out);
 	(void)mv_report_write_text(&report, "fuzz", &out);

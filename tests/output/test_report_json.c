@@ -42,7 +42,7 @@ static int write_sample(size_t max, char *copy_r, size_t *len_r, int *truncated_
 	int rc;
 
 	CHECK_INT(mv_msg_parse(sample, sizeof(sample) - 1, NULL, &msg), 0);
-	(void)mv_scan(msg, NULL, &report);
+	(void)mv_scan(NULL, msg, NULL, &report);
 	mv_buf_init(&out, msg->arena, max);
 	rc = mv_report_write_json(&report, "sample.eml", &out);
 	if (out.len != 0)

@@ -1,46 +1,47 @@
 /*
- * mv_scan(): runs the checks in order (headers, bodies, structure) and turns
- * the score into an action.  Bodies go before structure because decoding text
- * is what finds charset and encoding damage.
+ * mv_scan(): one message through the engine, waiting inside the call.  With
+ * no engine given, the built-in defaults serve (no configuration file is
+ * read: a library caller decides which file, if any, applies).
  */
-#include <string.h>
+#include <pthread.h>
+#include <stdlib.h>
 
-#include "scan/scan_internal.h"
+#include "engine/engine_int.h"
 
-int scan_snippet_len(mv_str s, int max)
+static struct mv_engine *default_engine;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void make_default_engine(void)
 {
-	int n = s.len < (size_t)max ? (int)s.len : max;
+	struct mv_config *cfg = mv_engine_config_new();
+	char *error = NULL;
 
-	/* Don't cut a UTF-8 sequence in half. */
-	while (n > 0 && (size_t)n < s.len && ((unsigned char)s.p[n] & 0xC0) == 0x80)
-		n--;
-	return n;
+	if (cfg == NULL)
+		return;
+	mv_config_finish(cfg);
+	if (mv_engine_new(cfg, &default_engine, &error) < 0)
+		default_engine = NULL;
+	free(error);
+	mv_config_unref(&cfg);
 }
 
-int mv_scan(struct mv_msg *msg, const struct mv_scan_config *config, struct mv_report *report)
+int mv_scan(struct mv_engine *engine, struct mv_msg *msg, const struct mv_envelope *env, struct mv_report *report)
 {
-	struct mv_scan_config defaults;
-	int rc = 0;
+	struct mv_task *task;
+	int rc;
 
-	if (config == NULL) {
-		mv_scan_config_defaults(&defaults);
-		config = &defaults;
+	if (engine == NULL) {
+		pthread_once(&default_once, make_default_engine);
+		engine = default_engine;
+		if (engine == NULL)
+			return MV_NOMEM;
 	}
-	memset(report, 0, sizeof(*report));
-	report->msg = msg;
-	if (scan_headers(report) < 0 || scan_bodies(report) < 0)
-		rc = -1;
-	if (rc < 0)
+	task = mv_task_new(engine, msg, env, report);
+	if (task == NULL) {
 		msg->problems |= MV_PROB_MEMORY;
-	if (scan_structure(report) < 0)
-		rc = -1;
-	if (report->score >= config->reject_score)
-		report->action = MV_ACTION_REJECT;
-	else if (report->score >= config->quarantine_score)
-		report->action = MV_ACTION_QUARANTINE;
-	else if (report->score >= config->tag_score)
-		report->action = MV_ACTION_TAG;
-	else
-		report->action = MV_ACTION_ACCEPT;
+		return MV_NOMEM;
+	}
+	rc = mv_task_run(task, NULL, NULL, NULL);
+	mv_task_free(&task);
 	return rc;
 }

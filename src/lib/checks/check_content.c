@@ -2,13 +2,47 @@
  * Text parts: plain text is searched for URLs; HTML is tokenized for its
  * visible text, links (resolved against <base href>), hidden text and active
  * content.  Links are kept up to max_urls; past it URL_LIMIT says how many
- * more there were.
+ * more there were.  Checks that judge links run after this one.
  */
 #include <string.h>
 
-#include "scan/scan_internal.h"
+#include "engine/check.h"
+
+enum {
+	SYM_HTML_ONLY,
+	SYM_HTML_HIDDEN_TEXT,
+	SYM_HTML_SCRIPT,
+	SYM_HTML_FORM,
+	SYM_HTML_IFRAME,
+	SYM_HTML_OBJECT,
+	SYM_HTML_META_REFRESH,
+	SYM_HTML_LIMIT,
+	SYM_URL_LIMIT,
+};
+
+static const struct check_symbol symbols[] = {
+	[SYM_HTML_ONLY] = { "HTML_ONLY", "html", 0.5,
+		"the text is HTML only, without a plain-text alternative" },
+	[SYM_HTML_HIDDEN_TEXT] = { "HTML_HIDDEN_TEXT", "html", 2.0,
+		"HTML text that the reader cannot see (display:none, zero size, same colour as background)" },
+	[SYM_HTML_SCRIPT] = { "HTML_SCRIPT", "html", 1.5,
+		"HTML with script, which no mail reader should run" },
+	[SYM_HTML_FORM] = { "HTML_FORM", "html", 1.5,
+		"an HTML form: the message asks the reader to type something in" },
+	[SYM_HTML_IFRAME] = { "HTML_IFRAME", "html", 1.0,
+		"an HTML frame that loads another page" },
+	[SYM_HTML_OBJECT] = { "HTML_OBJECT", "html", 1.5,
+		"an embedded object, embed or applet element" },
+	[SYM_HTML_META_REFRESH] = { "HTML_META_REFRESH", "html", 1.5,
+		"a meta refresh that sends the reader to another page" },
+	[SYM_HTML_LIMIT] = { "HTML_LIMIT", "limits", 1.0,
+		"HTML larger than the max-html-bytes limit, or with more links than can be kept; the rest was not tokenized" },
+	[SYM_URL_LIMIT] = { "URL_LIMIT", "limits", 1.0,
+		"more links than the max-urls limit; the rest were not listed" },
+};
 
 struct link_ctx {
+	struct mv_task *task;
 	struct mv_report *report;
 	struct mv_part *part;
 	unsigned dropped;
@@ -97,15 +131,15 @@ static enum mv_link_source html_source(enum mv_html_link_kind kind)
 
 static const struct {
 	unsigned flag;
-	enum mv_symbol_id sym;
+	unsigned sym;
 } html_flag_symbols[] = {
-	{ MV_HTML_HAS_SCRIPT, MV_SYM_HTML_SCRIPT },
-	{ MV_HTML_HAS_FORM, MV_SYM_HTML_FORM },
-	{ MV_HTML_HAS_IFRAME, MV_SYM_HTML_IFRAME },
-	{ MV_HTML_HAS_OBJECT, MV_SYM_HTML_OBJECT },
-	{ MV_HTML_META_REFRESH, MV_SYM_HTML_META_REFRESH },
-	{ MV_HTML_TRUNCATED, MV_SYM_HTML_LIMIT },
-	{ MV_HTML_LIMIT_LINKS, MV_SYM_HTML_LIMIT },
+	{ MV_HTML_HAS_SCRIPT, SYM_HTML_SCRIPT },
+	{ MV_HTML_HAS_FORM, SYM_HTML_FORM },
+	{ MV_HTML_HAS_IFRAME, SYM_HTML_IFRAME },
+	{ MV_HTML_HAS_OBJECT, SYM_HTML_OBJECT },
+	{ MV_HTML_META_REFRESH, SYM_HTML_META_REFRESH },
+	{ MV_HTML_TRUNCATED, SYM_HTML_LIMIT },
+	{ MV_HTML_LIMIT_LINKS, SYM_HTML_LIMIT },
 };
 
 static int scan_html(struct link_ctx *ctx, mv_str text)
@@ -122,15 +156,14 @@ static int scan_html(struct link_ctx *ctx, mv_str text)
 	report->html_flags |= html.flags;
 	for (i = 0; i < sizeof(html_flag_symbols) / sizeof(html_flag_symbols[0]); i++) {
 		if ((html.flags & html_flag_symbols[i].flag) &&
-		    mv_report_add(report, html_flag_symbols[i].sym, "part %u", ctx->part->id) < 0)
+		    task_symbol(ctx->task, html_flag_symbols[i].sym, "part %u", ctx->part->id) < 0)
 			return -1;
 	}
 	if (html.flags & MV_HTML_HIDDEN_TEXT) {
 		mv_str h = mv_str_trim(html.hidden_text);
 
-		if (mv_report_add(report, MV_SYM_HTML_HIDDEN_TEXT, "part %u hides %zu bytes of text: \"%.*s%s\"",
-				  ctx->part->id, h.len, scan_snippet_len(h, 60), h.p,
-				  h.len > 60 ? "..." : "") < 0)
+		if (task_symbol(ctx->task, SYM_HTML_HIDDEN_TEXT, "part %u hides %zu bytes of text: \"%.*s%s\"",
+				ctx->part->id, h.len, check_snippet_len(h, 60), h.p, h.len > 60 ? "..." : "") < 0)
 			return -1;
 	}
 	/* Parse the document's <base href> once, not once per link. */
@@ -159,10 +192,11 @@ static int scan_html(struct link_ctx *ctx, mv_str text)
 	return 0;
 }
 
-int scan_bodies(struct mv_report *report)
+static int content_run(struct mv_task *task, void *state)
 {
+	struct mv_report *report = task_report(task);
 	struct mv_msg *msg = report->msg;
-	struct link_ctx ctx = { report, NULL, 0, 0, 0 };
+	struct link_ctx ctx = { task, report, NULL, 0, 0, 0 };
 	bool has_html = false, has_plain = false;
 	unsigned i;
 
@@ -183,23 +217,32 @@ int scan_bodies(struct mv_report *report)
 			if (text.len > msg->limits.max_html_bytes)
 				msg->problems |= MV_PROB_HTML_LIMIT;
 			if (scan_html(&ctx, text) < 0)
-				return -1;
+				return MV_NOMEM;
 		} else {
 			has_plain = has_plain || mv_str_trim(text).len != 0;
 			ctx.same_base_from = report->n_links;
 			(void)mv_url_extract_text(text, msg->limits.max_urls + 1, text_url_found, &ctx);
 			if (ctx.failed)
-				return -1;
+				return MV_NOMEM;
 		}
 	}
-	if (has_html && !has_plain &&
-	    mv_report_add(report, MV_SYM_HTML_ONLY, "no plain-text alternative to the HTML") < 0)
-		return -1;
+	if (has_html && !has_plain && task_symbol(task, SYM_HTML_ONLY, "no plain-text alternative to the HTML") < 0)
+		return MV_NOMEM;
 	if (ctx.dropped != 0) {
 		msg->problems |= MV_PROB_URL_LIMIT;
-		if (mv_report_add(report, MV_SYM_URL_LIMIT, "%u more links than max-urls (%u) were not listed",
-				  ctx.dropped, msg->limits.max_urls) < 0)
-			return -1;
+		if (task_symbol(task, SYM_URL_LIMIT, "%u more links than max-urls (%u) were not listed", ctx.dropped,
+				msg->limits.max_urls) < 0)
+			return MV_NOMEM;
 	}
-	return 0;
+	return MV_OK;
 }
+
+const struct check_def check_content = {
+	.name = "content",
+	.description = "the text and HTML of every text part: links, hidden text, active content",
+	.symbols = symbols,
+	.n_symbols = sizeof(symbols) / sizeof(symbols[0]),
+	.needs = MV_NEED_TEXT | MV_NEED_HTML,
+	.stage = MV_STAGE_BODY,
+	.run = content_run,
+};

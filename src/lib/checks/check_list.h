@@ -1,0 +1,10 @@
+/*
+ * Every built-in check, listed once, in the order they run when nothing else
+ * orders them (a check's `after` list does).  Adding a check: write
+ * checks/check_NAME.c defining `const struct check_def check_NAME`, and add
+ * CHECK(NAME) here.
+ */
+CHECK(headers)
+CHECK(content)
+CHECK(structure)
+CHECK(helo)

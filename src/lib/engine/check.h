@@ -1,0 +1,101 @@
+/*
+ * The interface of a check module.  A check is one file under src/lib/checks/
+ * that defines a `const struct check_def` and is listed once in
+ * checks/check_list.h; the engine registers it at start-up, gives its symbols
+ * ids, orders it after the checks it names and runs it on each task whose
+ * needs it meets.  docs/internals/checks.md shows how to add one.
+ */
+#ifndef MV_ENGINE_CHECK_H
+#define MV_ENGINE_CHECK_H
+
+#include <stdarg.h>
+
+#include "mailvet/config.h"
+#include "mailvet/engine.h"
+#include "mailvet/scan.h"
+#include "mailvet/status.h"
+
+/* A symbol a check may report; the score, the group and whether it is enabled can be configured. */
+struct check_symbol {
+	const char *name;		/* UPPER_CASE: the public interface */
+	const char *group;		/* "headers", "mime", "html", "auth", ... */
+	double score;			/* the default */
+	const char *description;	/* one line, plain words */
+};
+
+struct mv_task;
+
+struct check_def {
+	const char *name;			/* lower case: "headers", "spf" */
+	const char *description;
+	const struct check_symbol *symbols;
+	unsigned n_symbols;
+	unsigned needs;				/* enum mv_check_need */
+	enum mv_stage stage;			/* the earliest stage its needs are met at */
+	const char *const *after;		/* NULL-terminated names of checks to run first, or NULL */
+	const struct mv_setting_def *settings;	/* the check's own settings, or NULL */
+	size_t n_settings;
+	/*
+	 * Optional: reads the check's settings once per engine into *state_r
+	 * (malloc()ed; freed by deinit).  Returns 0, or -1 with *error_r
+	 * malloc()ed.
+	 */
+	int (*init)(const struct mv_config *cfg, void **state_r, char **error_r);
+	void (*deinit)(void *state);
+	/*
+	 * Runs the check.  Returns MV_OK when done; MV_AGAIN after starting
+	 * lookups with task_wait_start(): run() is called again once all of them
+	 * have completed, or the deadline has ended them with MV_TIMEOUT.  Any
+	 * other status is a failure of the check (recorded; the scan goes on).
+	 */
+	int (*run)(struct mv_task *task, void *state);
+};
+
+/* The message, report and envelope of the task (the envelope is resolved before any check runs). */
+struct mv_msg *task_msg(const struct mv_task *task);
+struct mv_report *task_report(const struct mv_task *task);
+const struct mv_envelope *task_envelope(const struct mv_task *task);
+mv_arena *task_arena(const struct mv_task *task);
+
+/*
+ * Reports symbol `sym` (an index into the running check's symbols) with a
+ * printf-style detail (NULL: none).  A symbol is reported once: a second
+ * call keeps the first detail.  Disabled symbols are dropped here, so checks
+ * need not ask.  Returns 0, or -1 when the arena is exhausted.
+ */
+int task_symbol(struct mv_task *task, unsigned sym, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int task_symbol_v(struct mv_task *task, unsigned sym, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+/* Adds an option to symbol `sym` (reporting it first if needed); the bytes are copied. */
+int task_symbol_option(struct mv_task *task, unsigned sym, mv_str option);
+
+/* A per-task slot for the running check's state between run() calls (NULL at first). */
+void **task_check_slot(struct mv_task *task);
+
+/*
+ * Waiting.  A lookup provider embeds a struct task_wait in its request; the
+ * check starts it, returns MV_AGAIN, and the provider calls task_wait_done()
+ * from the loop when the answer comes.  At the deadline the engine calls
+ * cancel() on every wait still pending (cancel must not call task_wait_done)
+ * and completes it with MV_TIMEOUT.
+ */
+struct task_wait {
+	struct mv_task *task;
+	void (*cancel)(struct task_wait *wait);
+	int status;			/* MV_AGAIN while pending, then the outcome */
+	unsigned check;			/* internal: the check that waits */
+	struct task_wait *prev, *next;	/* internal: the task's pending waits */
+};
+
+/* The loop the task's lookups register on (the caller's, or one of the thread's own). */
+struct mv_loop *task_loop(struct mv_task *task);
+/* Starts a wait for the running check; when the deadline has passed it completes at once with MV_TIMEOUT. */
+void task_wait_start(struct mv_task *task, struct task_wait *wait, void (*cancel)(struct task_wait *wait));
+void task_wait_done(struct task_wait *wait, int status);
+/* Milliseconds left before the task's deadline (0 when passed). */
+uint64_t task_time_left(const struct mv_task *task);
+
+/* At most `max` bytes of s for a detail line, not cutting a UTF-8 sequence. */
+int check_snippet_len(mv_str s, int max);
+
+#endif
