@@ -10,6 +10,8 @@
 
 #include "mailvet/scan.h"
 
+#pragma GCC visibility push(default)
+
 /* One JSON object and a newline.  `file` names the input (may be NULL). */
 int mv_report_write_json(const struct mv_report *report, const char *file, mv_buf *out);
 /* A summary line and indented reasons. */
@@ -23,5 +25,7 @@ int mv_json_escape(mv_buf *out, mv_str s);
 int mv_json_fixed2(mv_buf *out, double v);
 /* Decimal digits of v right-aligned before end, zero-padded to width; returns the first digit. */
 char *mv_json_digits(char *end, unsigned long long v, int width);
+
+#pragma GCC visibility pop
 
 #endif

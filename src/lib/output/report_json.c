@@ -198,7 +198,7 @@ static int write_link(mv_buf *out, const struct mv_link *link, bool first)
 	return record_end(out, &rec, w);
 }
 
-static int write_hop(mv_buf *out, const struct mv_received *r, bool first)
+static int write_hop(mv_buf *out, const struct mv_received *r, bool first, bool trusted)
 {
 	size_t worst = RECORD_FIXED + json_string_worst(r->from) + json_string_worst(r->helo) +
 		       json_string_worst(r->ip) + json_string_worst(r->by) + json_string_worst(r->with) +
@@ -220,26 +220,69 @@ static int write_hop(mv_buf *out, const struct mv_received *r, bool first)
 	w = DATE(w, ",", "date", r->date, r->date != 0);
 	w = BOOL(w, ",", "authenticated", (r->flags & MV_RCVD_AUTH) != 0);
 	w = BOOL(w, ",", "tls", (r->flags & MV_RCVD_TLS) != 0);
+	w = BOOL(w, ",", "trusted", trusted);
 	*w++ = '}';
 	return record_end(out, &rec, w);
 }
 
 static int write_symbol(mv_buf *out, const struct mv_symbol *sym, bool first)
 {
-	mv_str name = mv_str_cstr(sym->name);
-	size_t worst = RECORD_FIXED + JSON_FIXED2_WORST + json_string_worst(name) + json_string_worst(sym->detail);
+	mv_str name = mv_str_cstr(sym->name), group = mv_str_cstr(sym->group);
+	size_t worst = RECORD_FIXED + JSON_FIXED2_WORST + json_string_worst(name) + json_string_worst(group) +
+		       json_string_worst(sym->detail);
 	struct record rec;
 	char *w = record_begin(out, worst, &rec);
+	unsigned i;
+	int rc;
 
 	if (w == NULL)
 		return -1;
 	if (!first)
 		*w++ = ',';
 	w = STR(w, "{", "name", name);
+	w = STR(w, ",", "group", group);
 	w = SCORE(w, ",", "score", sym->score);
 	w = STR(w, ",", "detail", sym->detail);
-	*w++ = '}';
-	return record_end(out, &rec, w);
+	w = LIT(w, KEY(",", "options") "[");
+	rc = record_end(out, &rec, w);
+	for (i = 0; i < sym->n_options; i++) {
+		if (i != 0)
+			rc |= mv_buf_putc(out, ',');
+		rc |= mv_json_string(out, sym->options[i]);
+	}
+	return rc | mv_buf_append(out, "]}", 2);
+}
+
+/* A string, or null when not known. */
+static int put_opt_string(mv_buf *out, const char *key, mv_str v, bool known)
+{
+	int rc = mv_buf_append(out, key, strlen(key));
+
+	return rc | (known ? mv_json_string(out, v) : mv_buf_append(out, "null", 4));
+}
+
+/* The SMTP envelope as resolved: given, or read from the trust boundary. */
+static int write_envelope(mv_buf *out, const struct mv_envelope *env)
+{
+	const struct mv_conn *c = &env->conn;
+	unsigned i;
+	int rc;
+
+	rc = put_opt_string(out, KEY(",", "envelope") "{" "\"client_ip\":", c->client_ip, c->client_ip.len != 0);
+	rc |= put_opt_string(out, KEY(",", "client_name"), c->client_name, c->client_name.len != 0);
+	rc |= put_opt_string(out, KEY(",", "helo"), c->helo, c->helo.len != 0);
+	rc |= put_opt_string(out, KEY(",", "mail_from"), env->txn.mail_from, env->txn.has_mail_from);
+	rc |= mv_buf_append(out, KEY(",", "rcpt") "[", sizeof(KEY(",", "rcpt") "[") - 1);
+	for (i = 0; i < env->txn.n_rcpt; i++) {
+		if (i != 0)
+			rc |= mv_buf_putc(out, ',');
+		rc |= mv_json_string(out, env->txn.rcpt[i]);
+	}
+	rc |= mv_buf_putc(out, ']');
+	rc |= put_opt_string(out, KEY(",", "sasl_user"), c->sasl_user, c->sasl_user.len != 0);
+	rc |= put_opt_string(out, KEY(",", "direction"), mv_str_cstr(mv_direction_name(env->direction)), true);
+	rc |= put_opt_string(out, KEY(",", "source"), mv_str_cstr(mv_envelope_source_name(env->source)), true);
+	return rc | mv_buf_putc(out, '}');
 }
 
 /* The score, the action and the symbols, which close the report. */
@@ -270,7 +313,7 @@ static int write_tail(const struct mv_report *report, mv_buf *out)
  */
 static size_t report_size_guess(const struct mv_report *report)
 {
-	size_t n = 1024 + (size_t)report->msg->n_parts * 160 + (size_t)report->n_symbols * 96;
+	size_t n = 1280 + (size_t)report->msg->n_parts * 160 + (size_t)report->n_symbols * 128;
 	unsigned i;
 
 	for (i = 0; i < report->n_links; i++) {
@@ -305,8 +348,9 @@ int mv_report_write_json(const struct mv_report *report, const char *file, mv_bu
 		rc |= write_link(out, &report->links[i], i == 0);
 	rc |= mv_buf_append(out, "]" KEY(",", "received") "[", sizeof("]" KEY(",", "received") "[") - 1);
 	for (i = 0; i < report->n_received; i++)
-		rc |= write_hop(out, &report->received[i], i == 0);
+		rc |= write_hop(out, &report->received[i], i == 0, i < report->trusted_hops);
 	rc |= mv_buf_append(out, "]", 1);
+	rc |= write_envelope(out, &report->envelope);
 	rc |= write_tail(report, out);
 	return rc != 0 ? -1 : 0;
 }

@@ -40,6 +40,53 @@ static int put_clean(mv_buf *out, mv_str s, size_t max)
 	return rc;
 }
 
+/* "    envelope: client IP (name) helo NAME, mail from <ADDR>, user U, inbound" */
+static int put_envelope(mv_buf *out, const struct mv_envelope *env)
+{
+	int rc = mv_buf_append(out, "    envelope: client ", 21);
+
+	rc |= put_clean(out, env->conn.client_ip.len != 0 ? env->conn.client_ip : MV_STR_LIT("unknown"), 64);
+	if (env->conn.client_name.len != 0) {
+		rc |= mv_buf_append(out, " (", 2);
+		rc |= put_clean(out, env->conn.client_name, 100);
+		rc |= mv_buf_putc(out, ')');
+	}
+	if (env->conn.helo.len != 0) {
+		rc |= mv_buf_append(out, " helo ", 6);
+		rc |= put_clean(out, env->conn.helo, 100);
+	}
+	if (env->txn.has_mail_from) {
+		rc |= mv_buf_append(out, ", mail from <", 13);
+		rc |= put_clean(out, env->txn.mail_from, 120);
+		rc |= mv_buf_putc(out, '>');
+	}
+	if (env->conn.sasl_user.len != 0) {
+		rc |= mv_buf_append(out, ", user ", 7);
+		rc |= put_clean(out, env->conn.sasl_user, 80);
+	}
+	rc |= putf(out, ", %s\n", mv_direction_name(env->direction));
+	return rc;
+}
+
+/* " [a, b, c]": a symbol's first options, with how many more there are. */
+static int put_options(mv_buf *out, const struct mv_symbol *sym)
+{
+	unsigned i;
+	int rc = 0;
+
+	if (sym->n_options == 0)
+		return 0;
+	rc |= mv_buf_append(out, " [", 2);
+	for (i = 0; i < sym->n_options && i < 5; i++) {
+		if (i != 0)
+			rc |= mv_buf_append(out, ", ", 2);
+		rc |= put_clean(out, sym->options[i], 80);
+	}
+	if (sym->n_options > 5)
+		rc |= putf(out, ", %u more", sym->n_options - 5);
+	return rc | mv_buf_putc(out, ']');
+}
+
 static int by_score_desc(const void *a, const void *b)
 {
 	const struct mv_symbol *x = *(const struct mv_symbol *const *)a;
@@ -69,6 +116,8 @@ int mv_report_write_text(const struct mv_report *report, const char *file, mv_bu
 	rc |= put_clean(out, mv_msg_subject(msg), 120);
 	rc |= mv_buf_append(out, "\"\n", 2);
 
+	if (report->envelope.source != MV_ENVELOPE_NONE)
+		rc |= put_envelope(out, &report->envelope);
 	sorted = mv_arena_calloc(msg->arena, report->n_symbols + 1, sizeof(*sorted));
 	if (sorted == NULL)
 		return -1;
@@ -78,6 +127,7 @@ int mv_report_write_text(const struct mv_report *report, const char *file, mv_bu
 	for (i = 0; i < report->n_symbols; i++) {
 		rc |= putf(out, "    %-24s %+6.2f  ", sorted[i]->name, sorted[i]->score);
 		rc |= put_clean(out, sorted[i]->detail, 200);
+		rc |= put_options(out, sorted[i]);
 		rc |= mv_buf_putc(out, '\n');
 	}
 	for (i = 0; i < report->n_links && shown < 10; i++) {
