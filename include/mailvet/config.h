@@ -130,6 +130,9 @@ enum mv_config_dump {
 	MV_CONFIG_DUMP_DEFAULTS,	/* every setting's default (postconf -d) */
 };
 
+/* Writes the setting's "name = value" line as in effect; -1 when there is no such setting or on a write error. */
+int mv_config_print_setting(const struct mv_config *cfg, const char *name, FILE *out);
+
 /* Writes "name = value" lines in schema order (then directives, for SET and ALL); -1 on a write error. */
 int mv_config_dump(const struct mv_config *cfg, enum mv_config_dump what, FILE *out);
 

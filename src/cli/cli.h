@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mailvet/engine.h"
 #include "mailvet/limits.h"
 #include "mailvet/scan.h"
 
@@ -63,8 +64,10 @@ int cli_out_append(struct cli_out *out, const char *data, size_t len);
 struct cli_scan_options {
 	bool json;
 	unsigned threads;
-	struct mv_limits limits;
-	struct mv_scan_config config;
+	struct mv_engine *engine;
+	const struct mv_limits *limits;	/* the engine's */
+	struct mv_envelope env;		/* from the envelope options */
+	bool have_env;			/* any envelope option was given */
 };
 
 /* Scans one job, appending its reports to out; returns 0, 1 (a message could not be scanned) or 2 (unreadable). */
@@ -74,6 +77,24 @@ int cli_scan_job(const struct cli_scan_options *opts, const struct cli_job *job,
 /* Runs every job on `threads` workers, writing results to stdout in job order; returns the worst status. */
 int cli_pool_run(const struct cli_scan_options *opts, struct cli_jobs *jobs);
 
-int cli_cmd_scan(int argc, char **argv);
+/*
+ * The configuration every subcommand shares: -c FILE (NULL: the default file,
+ * which may be absent) and NAME=VALUE settings given on the command line.
+ */
+struct cli_settings {
+	const char *config_path;
+	char **sets;
+	size_t n_sets;
+};
+
+int cli_settings_add(struct cli_settings *settings, const char *assignment);
+void cli_settings_free(struct cli_settings *settings);
+/* Loads the configuration and makes the engine; prints the error and returns -1 on failure. */
+int cli_engine_load(const struct cli_settings *settings, struct mv_engine **engine_r);
+
+int cli_cmd_scan(const char *config_path, int argc, char **argv);
+int cli_cmd_config(const char *config_path, int argc, char **argv);
+int cli_cmd_symbols(const char *config_path, int argc, char **argv);
+int cli_cmd_limits(const char *config_path, int argc, char **argv);
 
 #endif

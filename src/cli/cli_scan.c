@@ -1,64 +1,204 @@
-/* `mailvet scan`: options, then the worker pool. */
+/* `mailvet scan`: options, the configuration, the envelope, then the worker pool. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
-enum { OPT_LIMIT = 256, OPT_TAG, OPT_QUARANTINE, OPT_REJECT };
+enum {
+	OPT_LIMIT = 256,
+	OPT_TAG,
+	OPT_QUARANTINE,
+	OPT_REJECT,
+	OPT_CLIENT_IP,
+	OPT_CLIENT_NAME,
+	OPT_HELO,
+	OPT_MAIL_FROM,
+	OPT_RCPT,
+	OPT_SASL_USER,
+	OPT_NOW,
+};
 
-static int parse_score(const char *arg, double *out)
+static const char scan_usage[] =
+	"mailvet scan [-c FILE] [-o NAME=VALUE]... [--json] [-j N] [--limit NAME=VALUE]...\n"
+	"                    [--client-ip IP] [--client-name NAME] [--helo NAME] [--mail-from ADDR|<>]\n"
+	"                    [--rcpt ADDR]... [--sasl-user USER] [--now TIME] [PATH...]";
+
+/* --limit max-mime-depth=5 is the setting max_mime_depth = 5. */
+static int limit_setting(struct cli_settings *settings, const char *arg)
 {
-	char *end;
+	const char *eq = strchr(arg, '=');
+	char name[80], line[200];
+	size_t n = eq != NULL ? (size_t)(eq - arg) : 0, i;
 
-	errno = 0;
-	*out = strtod(arg, &end);
-	return errno != 0 || end == arg || *end != '\0' ? -1 : 0;
-}
-
-static int parse_limit(struct mv_limits *limits, const char *arg)
-{
-	char name[64];
-	const char *eq = strchr(arg, '='), *error;
-	size_t n = eq != NULL ? (size_t)(eq - arg) : 0;
-
-	if (eq == NULL || n == 0 || n >= sizeof(name)) {
-		fprintf(stderr, "mailvet: --limit wants NAME=VALUE, not '%s'\n", arg);
+	if (eq == NULL || n == 0 || n >= sizeof(name) || strlen(eq + 1) > 64) {
+		fprintf(stderr, "mailvet: --limit wants NAME=VALUE (see 'mailvet limits'), not '%s'\n", arg);
 		return -1;
 	}
-	memcpy(name, arg, n);
+	for (i = 0; i < n; i++)
+		name[i] = arg[i] == '-' ? '_' : arg[i];
 	name[n] = '\0';
-	if (mv_limits_set(limits, name, eq + 1, &error) < 0) {
-		fprintf(stderr, "mailvet: --limit %s: %s\n", arg, error);
+	if (strncmp(name, "max_", 4) != 0) {
+		fprintf(stderr, "mailvet: --limit %s: unknown limit (see 'mailvet limits')\n", arg);
 		return -1;
+	}
+	snprintf(line, sizeof(line), "%s = %s", name, eq + 1);
+	return cli_settings_add(settings, line);
+}
+
+static int score_setting(struct cli_settings *settings, const char *name, const char *value)
+{
+	char line[200];
+
+	if (strlen(value) > 64) {
+		fprintf(stderr, "mailvet: '%s' is not a score\n", value);
+		return -1;
+	}
+	snprintf(line, sizeof(line), "%s = %s", name, value);
+	return cli_settings_add(settings, line);
+}
+
+/* An address option without angle brackets: "<a@b>" and "a@b" are the same; "<>" is empty. */
+static mv_str bare_address(const char *arg)
+{
+	size_t len = strlen(arg);
+
+	if (len >= 2 && arg[0] == '<' && arg[len - 1] == '>')
+		return mv_str_make(arg + 1, len - 2);
+	return mv_str_make(arg, len);
+}
+
+/* ISO 8601: 2026-12-07, 2026-12-07T10:20, 2026-12-07T10:20:30Z, ...+01:00; no zone means UTC. */
+static int parse_iso8601(const char *arg, int64_t *time_r)
+{
+	struct tm tm;
+	const char *p;
+	long offset = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	p = strptime(arg, "%Y-%m-%d", &tm);
+	if (p == NULL)
+		return -1;
+	if (*p == 'T' || *p == ' ') {
+		const char *q = strptime(p + 1, "%H:%M:%S", &tm);
+
+		p = q != NULL ? q : strptime(p + 1, "%H:%M", &tm);
+		if (p == NULL)
+			return -1;
+		if (*p == '.')
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+	}
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int h, m;
+		char sign = *p;
+
+		if (sscanf(p + 1, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59)
+			return -1;
+		offset = (h * 60L + m) * 60L * (sign == '+' ? 1 : -1);
+		p += 6;
+	}
+	if (*p != '\0')
+		return -1;
+	*time_r = (int64_t)timegm(&tm) - offset;
+	return 0;
+}
+
+static int add_rcpt(struct mv_envelope *env, const char *arg)
+{
+	mv_str *rcpt = realloc(env->txn.rcpt, (env->txn.n_rcpt + 1) * sizeof(*rcpt));
+
+	if (rcpt == NULL)
+		return -1;
+	env->txn.rcpt = rcpt;
+	rcpt[env->txn.n_rcpt++] = bare_address(arg);
+	return 0;
+}
+
+static int envelope_option(struct cli_scan_options *opts, int c, const char *arg)
+{
+	struct mv_envelope *env = &opts->env;
+	unsigned char addr[16];
+
+	opts->have_env = true;
+	switch (c) {
+	case OPT_CLIENT_IP:
+		if (inet_pton(AF_INET, arg, addr) != 1 && inet_pton(AF_INET6, arg, addr) != 1) {
+			fprintf(stderr, "mailvet: --client-ip wants an IPv4 or IPv6 address, not '%s'\n", arg);
+			return -1;
+		}
+		env->conn.client_ip = mv_str_cstr(arg);
+		break;
+	case OPT_CLIENT_NAME:
+		env->conn.client_name = mv_str_cstr(arg);
+		break;
+	case OPT_HELO:
+		env->conn.helo = mv_str_cstr(arg);
+		break;
+	case OPT_MAIL_FROM:
+		env->txn.has_mail_from = true;
+		env->txn.mail_from = bare_address(arg);
+		break;
+	case OPT_RCPT:
+		if (bare_address(arg).len == 0) {
+			fprintf(stderr, "mailvet: --rcpt wants an address\n");
+			return -1;
+		}
+		return add_rcpt(env, arg);
+	case OPT_SASL_USER:
+		env->conn.sasl_user = mv_str_cstr(arg);
+		env->conn.authenticated = arg[0] != '\0';
+		break;
+	case OPT_NOW:
+		if (parse_iso8601(arg, &env->txn.time) < 0) {
+			fprintf(stderr, "mailvet: --now wants an ISO 8601 time (2026-12-07T10:20:30Z), not '%s'\n", arg);
+			return -1;
+		}
+		break;
 	}
 	return 0;
 }
 
-int cli_cmd_scan(int argc, char **argv)
+int cli_cmd_scan(const char *config_path, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "tag-score", required_argument, NULL, OPT_TAG },
 		{ "quarantine-score", required_argument, NULL, OPT_QUARANTINE },
 		{ "reject-score", required_argument, NULL, OPT_REJECT },
+		{ "client-ip", required_argument, NULL, OPT_CLIENT_IP },
+		{ "client-name", required_argument, NULL, OPT_CLIENT_NAME },
+		{ "helo", required_argument, NULL, OPT_HELO },
+		{ "mail-from", required_argument, NULL, OPT_MAIL_FROM },
+		{ "rcpt", required_argument, NULL, OPT_RCPT },
+		{ "sasl-user", required_argument, NULL, OPT_SASL_USER },
+		{ "now", required_argument, NULL, OPT_NOW },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static char stdin_path[] = "-";
+	char *stdin_paths[] = { stdin_path };
 	struct cli_scan_options opts;
+	struct cli_settings settings = { config_path, NULL, 0 };
 	struct cli_jobs jobs = { 0 };
-	int c, status;
+	int c, status = 2;
 	char *end;
 	long n;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.threads = 1;
-	mv_scan_config_defaults(&opts.config);
-	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j:c:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			opts.json = true;
@@ -68,47 +208,54 @@ int cli_cmd_scan(int argc, char **argv)
 			n = strtol(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || n < 1 || n > 64) {
 				fprintf(stderr, "mailvet: -j wants a number of threads from 1 to 64, not '%s'\n", optarg);
-				return 2;
+				goto out;
 			}
 			opts.threads = (unsigned)n;
 			break;
+		case 'c':
+			settings.config_path = optarg;
+			break;
+		case 'o':
+			if (cli_settings_add(&settings, optarg) < 0)
+				goto out;
+			break;
 		case OPT_LIMIT:
-			if (parse_limit(&opts.limits, optarg) < 0)
-				return 2;
+			if (limit_setting(&settings, optarg) < 0)
+				goto out;
 			break;
 		case OPT_TAG:
 		case OPT_QUARANTINE:
-		case OPT_REJECT: {
-			double *target = c == OPT_TAG ? &opts.config.tag_score
-					 : c == OPT_QUARANTINE ? &opts.config.quarantine_score
-							       : &opts.config.reject_score;
-
-			if (parse_score(optarg, target) < 0) {
-				fprintf(stderr, "mailvet: '%s' is not a score\n", optarg);
-				return 2;
-			}
+		case OPT_REJECT:
+			if (score_setting(&settings, c == OPT_TAG ? "tag_score" : c == OPT_QUARANTINE ? "quarantine_score"
+												: "reject_score",
+					  optarg) < 0)
+				goto out;
 			break;
-		}
 		case 'h':
-			printf("usage: mailvet scan [--json] [-j N] [--limit NAME=VALUE]... PATH...\n"
-			       "(see 'mailvet --help' and mailvet(1))\n");
-			return 0;
+			printf("usage: %s\n(see 'mailvet --help' and mailvet(1))\n", scan_usage);
+			status = 0;
+			goto out;
 		default:
-			fprintf(stderr, "usage: mailvet scan [--json] [-j N] [--limit NAME=VALUE]... PATH...\n");
-			return 2;
+			if (c >= OPT_CLIENT_IP && c <= OPT_NOW) {
+				if (envelope_option(&opts, c, optarg) < 0)
+					goto out;
+				break;
+			}
+			fprintf(stderr, "usage: %s\n", scan_usage);
+			goto out;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "mailvet scan: no PATH given (use - for standard input)\n");
-		return 2;
+	if (optind >= argc && isatty(STDIN_FILENO)) {
+		fprintf(stderr, "mailvet scan: no PATH given, and standard input is a terminal (use - to read it anyway)\n");
+		goto out;
 	}
-	if (!(opts.config.tag_score <= opts.config.quarantine_score &&
-	      opts.config.quarantine_score <= opts.config.reject_score)) {
-		fprintf(stderr, "mailvet: score thresholds must satisfy tag <= quarantine <= reject\n");
-		return 2;
-	}
-	mv_limits_fill(&opts.limits);
-	cli_jobs_collect(&jobs, argv + optind, argc - optind);
+	if (cli_engine_load(&settings, &opts.engine) < 0)
+		goto out;
+	opts.limits = mv_engine_limits(opts.engine);
+	if (optind < argc)
+		cli_jobs_collect(&jobs, argv + optind, argc - optind);
+	else
+		cli_jobs_collect(&jobs, stdin_paths, 1);
 	status = cli_pool_run(&opts, &jobs);
 	if (fflush(stdout) != 0 || status < 0) {
 		perror("mailvet: writing output");
@@ -117,5 +264,9 @@ int cli_cmd_scan(int argc, char **argv)
 	if (jobs.errors != 0 && status < 2)
 		status = 2;
 	cli_jobs_free(&jobs);
+out:
+	mv_engine_unref(&opts.engine);
+	free(opts.env.txn.rcpt);
+	cli_settings_free(&settings);
 	return status;
 }

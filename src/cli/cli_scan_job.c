@@ -61,11 +61,11 @@ static int scan_message(void *opaque, const char *data, size_t len, unsigned ind
 		snprintf(name, sizeof(name), "%s", ctx->path);
 	else
 		snprintf(name, sizeof(name), "%s#%u", ctx->path, index);
-	if (mv_msg_parse(data, len, &ctx->opts->limits, &msg) < 0) {
+	if (mv_msg_parse(data, len, ctx->opts->limits, &msg) < 0) {
 		report_failure(ctx, name, "out of memory");
 		return 0;
 	}
-	(void)mv_scan(msg, &ctx->opts->config, &report);
+	(void)mv_scan(ctx->opts->engine, msg, ctx->opts->have_env ? &ctx->opts->env : NULL, &report);
 	mv_buf_init(&buf, msg->arena, OUTPUT_MAX);
 	if (ctx->opts->json)
 		rc = mv_report_write_json(&report, name, &buf);

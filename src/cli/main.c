@@ -1,8 +1,8 @@
 /*
  * mailvet: the command.  Subcommands are thin: they parse options, then hand
  * the work to libmailvet.  Exit status: 0 all inputs read and scanned, 1 a
- * message could not be scanned (out of memory) or output failed, 2 usage error
- * or an unreadable path.
+ * message could not be scanned (out of memory) or output failed, 2 usage error,
+ * a bad configuration or an unreadable path.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,58 +10,51 @@
 #include "cli.h"
 
 static const char usage_text[] =
-	"usage: mailvet scan [--json] [-j N] [--limit NAME=VALUE]... [--tag-score X]\n"
-	"                    [--quarantine-score X] [--reject-score X] PATH...\n"
-	"       mailvet symbols\n"
-	"       mailvet limits\n"
+	"usage: mailvet [-c FILE] scan [options] [PATH...]\n"
+	"       mailvet [-c FILE] config [--all | --defaults] [NAME...]\n"
+	"       mailvet [-c FILE] symbols [--checks | --markdown]\n"
+	"       mailvet [-c FILE] limits\n"
 	"       mailvet --help | --version\n"
+	"\n"
+	"Every subcommand reads the configuration file given with -c FILE (before or\n"
+	"after the subcommand; default " MV_CONFIG_DEFAULT_PATH ", which may be absent),\n"
+	"and takes -o NAME=VALUE to change one setting (see mailvet.conf(5)).\n"
 	"\n"
 	"scan      tell who really sent each message, where its links go, what is wrong with it.\n"
 	"          PATH is a message file (.eml), an mbox file, a directory (walked recursively),\n"
-	"          a Maildir, or - for standard input.\n"
+	"          a Maildir, or - for standard input (the default when it is a file or a pipe).\n"
 	"  --json            one JSON object per message (JSON Lines) instead of text\n"
 	"  -j, --jobs N      scan with N threads (default 1); output order stays the same\n"
 	"  --limit NAME=VALUE  change a limit on untrusted input (see 'mailvet limits');\n"
 	"                    VALUE takes K, M or G\n"
 	"  --tag-score X, --quarantine-score X, --reject-score X\n"
 	"                    score thresholds of the actions (defaults 5, 10, 15)\n"
-	"symbols   list every symbol mailvet can report, with its score and meaning\n"
-	"limits    list the limits on untrusted input and their defaults\n"
+	"  the SMTP envelope (default: read from the Received field our trusted_relays wrote):\n"
+	"  --client-ip IP    the SMTP client's address\n"
+	"  --client-name NAME  the client's reverse DNS name\n"
+	"  --helo NAME       the HELO/EHLO name\n"
+	"  --mail-from ADDR  MAIL FROM; <> for the null sender of bounces\n"
+	"  --rcpt ADDR       RCPT TO (repeat for each recipient)\n"
+	"  --sasl-user USER  the client authenticated as USER (the mail is outbound)\n"
+	"  --now TIME        the time of the scan, ISO 8601 (2026-12-07T10:20:30Z)\n"
+	"config    the settings in effect that the file sets (like postconf -n); --all every\n"
+	"          setting in effect, --defaults every default; NAME... only those\n"
+	"symbols   every symbol mailvet can report, with its score, group and meaning;\n"
+	"          --checks the check modules; --markdown the reference of docs/symbols.md\n"
+	"limits    the limits on untrusted input in effect\n"
 	"\n"
 	"Exit status: 0 every input was read and scanned; 1 a message could not be\n"
-	"scanned or output failed; 2 usage error or unreadable path.\n";
-
-static int cmd_symbols(void)
-{
-	int id;
-
-	for (id = 0; id < MV_SYM_COUNT; id++) {
-		const struct mv_symbol_def *def = mv_symbol_def((enum mv_symbol_id)id);
-
-		printf("%-24s %6.2f  %s\n", def->name, def->score, def->description);
-	}
-	return 0;
-}
-
-static int cmd_limits(void)
-{
-	struct mv_limits limits = { 0 };
-	size_t i, n;
-	const struct mv_limit_def *defs = mv_limit_defs(&n);
-
-	mv_limits_fill(&limits);
-	for (i = 0; i < n; i++) {
-		const char *field = (const char *)&limits + defs[i].offset;
-		unsigned long long v = defs[i].is_size_t ? *(const size_t *)(const void *)field
-							 : *(const unsigned *)(const void *)field;
-
-		printf("%-20s %12llu  %s\n", defs[i].name, v, defs[i].description);
-	}
-	return 0;
-}
+	"scanned or output failed; 2 usage error, bad configuration or unreadable path.\n";
 
 int main(int argc, char **argv)
 {
+	const char *config_path = NULL;
+
+	if (argc >= 3 && (strcmp(argv[1], "-c") == 0 || strcmp(argv[1], "--config") == 0)) {
+		config_path = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2) {
 		fputs(usage_text, stderr);
 		return 2;
@@ -75,11 +68,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "scan") == 0)
-		return cli_cmd_scan(argc - 1, argv + 1);
-	if (strcmp(argv[1], "symbols") == 0 && argc == 2)
-		return cmd_symbols();
-	if (strcmp(argv[1], "limits") == 0 && argc == 2)
-		return cmd_limits();
+		return cli_cmd_scan(config_path, argc - 1, argv + 1);
+	if (strcmp(argv[1], "config") == 0)
+		return cli_cmd_config(config_path, argc - 1, argv + 1);
+	if (strcmp(argv[1], "symbols") == 0)
+		return cli_cmd_symbols(config_path, argc - 1, argv + 1);
+	if (strcmp(argv[1], "limits") == 0)
+		return cli_cmd_limits(config_path, argc - 1, argv + 1);
 	fprintf(stderr, "mailvet: unknown command '%s'\n\n", argv[1]);
 	fputs(usage_text, stderr);
 	return 2;

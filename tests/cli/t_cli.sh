@@ -18,7 +18,10 @@ expect_status 0 "--help" "$MAILVET" --help
 expect_status 0 "--version" "$MAILVET" --version
 expect_status 2 "no command" "$MAILVET"
 expect_status 2 "unknown command" "$MAILVET" frobnicate
-expect_status 2 "scan without PATH" "$MAILVET" scan
+# Without a PATH, standard input is read when it is a file or a pipe (as rspamc does).
+out=$("$MAILVET" scan --json < "$ex/ordinary.eml"); st=$?
+[ "$st" -eq 0 ] && [ "$(wc -l <<< "$out")" -eq 1 ] && grep -q '"file":"-"' <<< "$out" && ok ||
+	bad "scan without PATH did not read standard input: exit $st"
 expect_status 2 "unknown option" "$MAILVET" scan --no-such-option "$ex"
 expect_status 2 "-j 0" "$MAILVET" scan -j 0 "$ex"
 expect_status 2 "bad --limit name" "$MAILVET" scan --limit max-nothing=3 "$ex"
@@ -51,7 +54,8 @@ for line in lines:
     for r in o["received"]:
         assert {"from", "helo", "ip", "by", "with", "id", "for", "date"} <= set(r)
     for s in o["symbols"]:
-        assert {"name", "score", "detail"} <= set(s)
+        assert {"name", "group", "score", "detail", "options"} <= set(s)
+    assert {"client_ip", "client_name", "helo", "mail_from", "rcpt", "sasl_user", "direction", "source"} <= set(o["envelope"])
     assert o["action"] in ("accept", "tag", "quarantine", "reject")
 PY
 

@@ -49,3 +49,14 @@ int mv_config_dump(const struct mv_config *cfg, enum mv_config_dump what, FILE *
 		r = -1;
 	return r;
 }
+
+int mv_config_print_setting(const struct mv_config *cfg, const char *name, FILE *out)
+{
+	long i = cfg_lookup(cfg, name);
+	const struct cfg_value *v;
+
+	if (i < 0)
+		return -1;
+	v = &cfg->values[i];
+	return put_value(out, cfg->defs[i], v->set ? v->text : cfg->defs[i]->default_value);
+}
