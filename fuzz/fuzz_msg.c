@@ -1,11 +1,38 @@
 /*
  * The whole pipeline on one input: parse, scan (decoding, charsets, HTML,
- * URLs, header fields) and both report writers.  Small limits make the
- * limit paths reachable with small inputs.
+ * URLs, header fields, the walk of the Received chain to the trust boundary)
+ * and both report writers.  Small limits make the limit paths reachable with
+ * small inputs.
  */
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "mailvet/engine.h"
 #include "mailvet/output.h"
+
+/* Relays by name, by domain and by network, so that any Received chain can meet the boundary. */
+static const char site_conf[] = "trusted_relays = mx.example.org, .example.net, 192.0.2.0/24, 2001:db8::/32\n"
+				"local_domains = example.org\n"
+				"composite T_FUZZ = (HTML_ONLY or HELO_NOT_FQDN) and not MISSING_DATE\n";
+
+static struct mv_engine *site_engine(void)
+{
+	static struct mv_engine *engine;
+	struct mv_config *cfg;
+	char *error = NULL;
+
+	if (engine != NULL)
+		return engine;
+	cfg = mv_engine_config_new();
+	if (cfg == NULL || mv_config_read_text(cfg, "fuzz.conf", site_conf, strlen(site_conf), &error) < 0)
+		abort();
+	mv_config_finish(cfg);
+	if (mv_engine_new(cfg, &engine, &error) < 0)
+		abort();
+	mv_config_unref(&cfg);
+	return engine;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (mv_msg_parse((const char *)data, size, &limits, &msg) < 0)
 		return 0;
-	(void)mv_scan(NULL, msg, NULL, &report);
+	(void)mv_scan(site_engine(), msg, NULL, &report);
 	mv_buf_init(&out, msg->arena, (size_t)16 << 20);
 	(void)mv_report_write_json(&report, "fuzz", &out);
 	(void)mv_report_write_text(&report, "fuzz", &out);

@@ -25,11 +25,13 @@ static int headers_run(struct mv_task *task, void *state)
 	if (report->message_id.len == 0 &&
 	    task_symbol(task, SYM_MISSING_MESSAGE_ID, "no usable Message-ID field") < 0)
 		return MV_NOMEM;
-	h = mv_part_header(msg->root, "Date");
-	if (h == NULL) {
+	h = report->date_valid ? NULL : mv_part_header(msg->root, "Date");
+	if (report->date_valid) {
+		/* read when the report was made */
+	} else if (h == NULL) {
 		if (task_symbol(task, SYM_MISSING_DATE, "no Date field") < 0)
 			return MV_NOMEM;
-	} else if (!report->date_valid) {
+	} else {
 		mv_str v = mv_str_trim(h->value);
 
 		if (task_symbol(task, SYM_BAD_DATE, "Date: %.*s", check_snippet_len(v, 80), v.p) < 0)

@@ -98,6 +98,9 @@ static struct mv_symbol *symbol_entry(struct mv_task *task, unsigned id, bool *f
 }
 
 static int symbol_add_v(struct mv_task *task, unsigned id, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static int symbol_add_v(struct mv_task *task, unsigned id, const char *fmt, va_list ap)
 {
 	bool failed, added;
 	struct mv_symbol *sym = symbol_entry(task, id, &failed, &added);

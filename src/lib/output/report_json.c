@@ -254,35 +254,50 @@ static int write_symbol(mv_buf *out, const struct mv_symbol *sym, bool first)
 }
 
 /* A string, or null when not known. */
-static int put_opt_string(mv_buf *out, const char *key, mv_str v, bool known)
+static char *put_known(char *w, mv_str v, bool known)
 {
-	int rc = mv_buf_append(out, key, strlen(key));
-
-	return rc | (known ? mv_json_string(out, v) : mv_buf_append(out, "null", 4));
+	return known ? json_put_string(w, v) : LIT(w, "null");
 }
+
+#define KNOWN(w, lead, name, v, known) put_known(LIT((w), KEY(lead, name)), (v), (known))
 
 /* The SMTP envelope as resolved: given, or read from the trust boundary. */
 static int write_envelope(mv_buf *out, const struct mv_envelope *env)
 {
 	const struct mv_conn *c = &env->conn;
+	mv_str direction = mv_str_cstr(mv_direction_name(env->direction));
+	mv_str source = mv_str_cstr(mv_envelope_source_name(env->source));
+	size_t worst = RECORD_FIXED + json_string_worst(c->client_ip) + json_string_worst(c->client_name) +
+		       json_string_worst(c->helo) + json_string_worst(env->txn.mail_from) +
+		       json_string_worst(c->sasl_user) + json_string_worst(direction) + json_string_worst(source);
+	struct record rec;
+	char *w;
 	unsigned i;
 	int rc;
 
-	rc = put_opt_string(out, KEY(",", "envelope") "{" "\"client_ip\":", c->client_ip, c->client_ip.len != 0);
-	rc |= put_opt_string(out, KEY(",", "client_name"), c->client_name, c->client_name.len != 0);
-	rc |= put_opt_string(out, KEY(",", "helo"), c->helo, c->helo.len != 0);
-	rc |= put_opt_string(out, KEY(",", "mail_from"), env->txn.mail_from, env->txn.has_mail_from);
-	rc |= mv_buf_append(out, KEY(",", "rcpt") "[", sizeof(KEY(",", "rcpt") "[") - 1);
+	for (i = 0; i < env->txn.n_rcpt; i++)
+		worst += 1 + json_string_worst(env->txn.rcpt[i]);
+	w = record_begin(out, worst, &rec);
+	if (w == NULL)
+		return -1;
+	w = LIT(w, KEY(",", "envelope") "{");
+	w = KNOWN(w, "", "client_ip", c->client_ip, c->client_ip.len != 0);
+	w = KNOWN(w, ",", "client_name", c->client_name, c->client_name.len != 0);
+	w = KNOWN(w, ",", "helo", c->helo, c->helo.len != 0);
+	w = KNOWN(w, ",", "mail_from", env->txn.mail_from, env->txn.has_mail_from);
+	w = LIT(w, KEY(",", "rcpt") "[");
 	for (i = 0; i < env->txn.n_rcpt; i++) {
 		if (i != 0)
-			rc |= mv_buf_putc(out, ',');
-		rc |= mv_json_string(out, env->txn.rcpt[i]);
+			*w++ = ',';
+		w = json_put_string(w, env->txn.rcpt[i]);
 	}
-	rc |= mv_buf_putc(out, ']');
-	rc |= put_opt_string(out, KEY(",", "sasl_user"), c->sasl_user, c->sasl_user.len != 0);
-	rc |= put_opt_string(out, KEY(",", "direction"), mv_str_cstr(mv_direction_name(env->direction)), true);
-	rc |= put_opt_string(out, KEY(",", "source"), mv_str_cstr(mv_envelope_source_name(env->source)), true);
-	return rc | mv_buf_putc(out, '}');
+	*w++ = ']';
+	w = KNOWN(w, ",", "sasl_user", c->sasl_user, c->sasl_user.len != 0);
+	w = STR(w, ",", "direction", direction);
+	w = STR(w, ",", "source", source);
+	*w++ = '}';
+	rc = record_end(out, &rec, w);
+	return rc;
 }
 
 /* The score, the action and the symbols, which close the report. */
