@@ -9,6 +9,7 @@
 #ifndef MAILVET_SCAN_H
 #define MAILVET_SCAN_H
 
+#include "mailvet/auth.h"
 #include "mailvet/hdr.h"
 #include "mailvet/html.h"
 #include "mailvet/msg.h"
@@ -73,6 +74,7 @@ struct mv_report {
 	bool date_valid;
 	unsigned html_flags;		/* union of enum mv_html_flag over HTML parts */
 	struct mv_envelope envelope;	/* as resolved: given, or read from the trust boundary */
+	struct mv_auth auth;		/* sender authentication, filled by the auth checks */
 	unsigned trusted_hops;		/* received[0 .. trusted_hops) were written by trusted relays */
 	double score;
 	enum mv_action action;

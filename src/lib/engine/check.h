@@ -95,6 +95,16 @@ void task_wait_done(struct task_wait *wait, int status);
 /* Milliseconds left before the task's deadline (0 when passed). */
 uint64_t task_time_left(const struct mv_task *task);
 
+/*
+ * DNS for a check (dns/dns.h explains the model): the answer to (name, type),
+ * MV_OK with *answer_r (task arena; its rcode may say NXDOMAIN, TEMPFAIL,
+ * TIMEOUT, LIMIT, BADNAME), or MV_AGAIN when the lookup has started: return
+ * MV_AGAIN from run(); run() is called again once every lookup the check
+ * started has answered, and then finds the answers here.  MV_NOMEM.
+ */
+struct dns_answer;
+int task_dns(struct mv_task *task, const char *name, unsigned type, const struct dns_answer **answer_r);
+
 /* At most `max` bytes of s for a detail line, not cutting a UTF-8 sequence. */
 int check_snippet_len(mv_str s, int max);
 

@@ -243,3 +243,11 @@ int report_collect(struct mv_task *task)
 		report->date_valid = true;
 	return collect_received(report);
 }
+
+const char *mv_auth_result_name(enum mv_auth_result result)
+{
+	static const char *const names[] = { "none", "pass", "fail", "softfail", "neutral", "temperror",
+					     "permerror", "policy", "untrusted", "signer_mismatch" };
+
+	return (unsigned)result < sizeof(names) / sizeof(names[0]) ? names[result] : "none";
+}
