@@ -78,6 +78,7 @@ struct mv_report {
 	unsigned trusted_hops;		/* received[0 .. trusted_hops) were written by trusted relays */
 	double score;
 	enum mv_action action;
+	enum mv_action min_action;	/* a check asked for at least this action (a DMARC p=reject fail) */
 };
 
 /*

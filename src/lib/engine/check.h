@@ -69,6 +69,12 @@ int task_symbol_v(struct mv_task *task, unsigned sym, const char *fmt, va_list a
 /* Adds an option to symbol `sym` (reporting it first if needed); the bytes are copied. */
 int task_symbol_option(struct mv_task *task, unsigned sym, mv_str option);
 
+/*
+ * Asks for at least `action` whatever the score (a DMARC fail of a p=reject
+ * domain); the check's symbol detail says why.
+ */
+void task_require_action(struct mv_task *task, enum mv_action action);
+
 /* A per-task slot for the running check's state between run() calls (NULL at first). */
 void **task_check_slot(struct mv_task *task);
 

@@ -141,6 +141,8 @@ static int finish(struct mv_task *task)
 		report->action = MV_ACTION_TAG;
 	else
 		report->action = MV_ACTION_ACCEPT;
+	if (report->min_action > report->action)
+		report->action = report->min_action;
 	task->finished = true;
 	if (task->deadline_timer != NULL) {
 		mv_loop_timer_cancel(task->loop, task->deadline_timer);

@@ -53,6 +53,12 @@ mv_arena *task_arena(const struct mv_task *task)
 	return task->msg->arena;
 }
 
+void task_require_action(struct mv_task *task, enum mv_action action)
+{
+	if (action > task->report->min_action)
+		task->report->min_action = action;
+}
+
 void **task_check_slot(struct mv_task *task)
 {
 	return &task->checks[task->current].slot;
