@@ -10,6 +10,7 @@
 #define MAILVET_SCAN_H
 
 #include "mailvet/auth.h"
+#include "mailvet/status.h"
 #include "mailvet/hdr.h"
 #include "mailvet/html.h"
 #include "mailvet/msg.h"

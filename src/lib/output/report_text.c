@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mailvet/output.h"
+#include "output_internal.h"
 
 static int putf(mv_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -118,6 +118,7 @@ int mv_report_write_text(const struct mv_report *report, const char *file, mv_bu
 
 	if (report->envelope.source != MV_ENVELOPE_NONE)
 		rc |= put_envelope(out, &report->envelope);
+	rc |= report_write_auth_text(report, out);
 	sorted = mv_arena_calloc(msg->arena, report->n_symbols + 1, sizeof(*sorted));
 	if (sorted == NULL)
 		return -1;
