@@ -38,6 +38,8 @@ char *json_put_date(char *w, int64_t t);
 /* Writes v as printf's "%.2f" would at w, which has JSON_FIXED2_WORST bytes of room; returns the end. */
 char *json_put_fixed2(char *w, double v);
 
+/* printf to the output, at most 1023 bytes (report_text.c). */
+int report_putf(mv_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The sentences on sender authentication (report_auth_text.c). */
 int report_write_auth_text(const struct mv_report *report, mv_buf *out);
 

@@ -2,28 +2,10 @@
  * What the sender-authentication results mean for this message, one
  * sentence per method, for the text report.
  */
-#include <stdarg.h>
-#include <stdio.h>
-
 #include "output_internal.h"
 
-static int line(mv_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int line(mv_buf *out, const char *fmt, ...)
-{
-	char tmp[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -1;
-	if ((size_t)n >= sizeof(tmp))
-		n = sizeof(tmp) - 1;
-	return mv_buf_append(out, "    ", 4) | mv_buf_append(out, tmp, (size_t)n) | mv_buf_putc(out, '\n');
-}
+/* One indented line; the fixed indent first, then the sentence. */
+#define line(out, ...) (mv_buf_append((out), "    ", 4) | report_putf((out), __VA_ARGS__) | mv_buf_putc((out), '\n'))
 
 /* "%.*s" arguments of a view, at most 120 bytes. */
 #define V(s) (int)((s).len < 120 ? (s).len : 120), (s).p

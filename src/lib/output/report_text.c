@@ -8,9 +8,7 @@
 
 #include "output_internal.h"
 
-static int putf(mv_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int putf(mv_buf *out, const char *fmt, ...)
+int report_putf(mv_buf *out, const char *fmt, ...)
 {
 	char tmp[1024];
 	va_list ap;
@@ -23,6 +21,8 @@ static int putf(mv_buf *out, const char *fmt, ...)
 		return -1;
 	return mv_buf_append(out, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
+
+#define putf report_putf
 
 /* Appends s with control characters shown as spaces, at most max bytes. */
 static int put_clean(mv_buf *out, mv_str s, size_t max)
