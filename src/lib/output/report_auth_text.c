@@ -4,8 +4,19 @@
  */
 #include "output_internal.h"
 
-/* One indented line; the fixed indent first, then the sentence. */
-#define line(out, ...) (mv_buf_append((out), "    ", 4) | report_putf((out), __VA_ARGS__) | mv_buf_putc((out), '\n'))
+static int line(mv_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* One indented line. */
+static int line(mv_buf *out, const char *fmt, ...)
+{
+	va_list ap;
+	int rc = mv_buf_append(out, "    ", 4);
+
+	va_start(ap, fmt);
+	rc |= report_vputf(out, fmt, ap);
+	va_end(ap);
+	return rc | mv_buf_putc(out, '\n');
+}
 
 /* "%.*s" arguments of a view, at most 120 bytes. */
 #define V(s) (int)((s).len < 120 ? (s).len : 120), (s).p

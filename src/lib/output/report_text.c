@@ -8,18 +8,25 @@
 
 #include "output_internal.h"
 
-int report_putf(mv_buf *out, const char *fmt, ...)
+int report_vputf(mv_buf *out, const char *fmt, va_list ap)
 {
 	char tmp[1024];
-	va_list ap;
-	int n;
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		return -1;
 	return mv_buf_append(out, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+int report_putf(mv_buf *out, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = report_vputf(out, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 #define putf report_putf
