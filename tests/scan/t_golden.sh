@@ -17,7 +17,7 @@ for case in "${cases[@]}"; do
 	config=/dev/null
 	if [ -n "$site" ]; then name=site-$name; config=$MV_SRC/etc/mailvet.conf; fi
 	want="$dir/$name.json"
-	got=$("$MAILVET" -c "$config" scan --json "$eml" | python3 -c '
+	got=$("$MAILVET" -c "$config" scan --json -o authserv_id=mx.example.org "$eml" | python3 -c '
 import json, os, sys
 o = json.loads(sys.stdin.read())
 o["file"] = os.path.basename(o["file"])

@@ -85,7 +85,8 @@ static int dmarc_sentence(mv_buf *out, const struct mv_auth_dmarc *dm)
 		return line(out, "DMARC: the From domain %.*s is confirmed by %s.", V(dm->domain),
 			    dm->dkim_aligned && dm->spf_aligned ? "both its DKIM signature and SPF"
 			    : dm->dkim_aligned		       ? "its DKIM signature"
-							       : "SPF");
+			    : dm->spf_aligned		       ? "SPF"
+							       : "its owner's DMARC policy");
 	case MV_AUTH_FAIL:
 		return line(out, "DMARC: nothing confirms the From domain %.*s, and its owner %s such mail.",
 			    V(dm->domain), asks(dm->policy));

@@ -349,7 +349,8 @@ static int write_auth(mv_buf *out, const struct mv_auth *a)
 		       json_string_worst(spf->identity) + json_string_worst(spf->explanation) +
 		       json_string_worst(dm->domain) + json_string_worst(dm->org_domain) + json_string_worst(dm->policy) +
 		       json_string_worst(dm->disposition) + json_string_worst(a->arc.reason) +
-		       json_string_worst(a->smime.signer) + json_string_worst(a->smime.reason);
+		       json_string_worst(a->smime.signer) + json_string_worst(a->smime.reason) +
+		       json_string_worst(a->authentication_results);
 	struct record rec;
 	char *w = record_begin(out, worst, &rec);
 	unsigned i;
@@ -360,6 +361,7 @@ static int write_auth(mv_buf *out, const struct mv_auth *a)
 	w = LIT(w, KEY(",", "auth") "{");
 	w = LIT(w, KEY("", "source"));
 	w = a->source == MV_AUTH_SOURCE_TRUSTED_HEADER ? LIT(w, "\"trusted-header\"") : LIT(w, "\"checked\"");
+	w = STR(w, ",", "authentication_results", a->authentication_results);
 	w = RESULT(w, KEY(",", "spf") "{", "result", spf->result);
 	w = STR(w, ",", "domain", spf->domain);
 	w = STR(w, ",", "identity", spf->identity);
