@@ -345,7 +345,7 @@ static int write_auth(mv_buf *out, const struct mv_auth *a)
 {
 	const struct mv_auth_spf *spf = &a->spf;
 	const struct mv_auth_dmarc *dm = &a->dmarc;
-	size_t worst = RECORD_FIXED * 3 + RESULT_WORST * 5 + json_string_worst(spf->domain) +
+	size_t worst = RECORD_FIXED * 4 + RESULT_WORST * 5 + json_string_worst(spf->domain) +
 		       json_string_worst(spf->identity) + json_string_worst(spf->explanation) +
 		       json_string_worst(dm->domain) + json_string_worst(dm->org_domain) + json_string_worst(dm->policy) +
 		       json_string_worst(dm->disposition) + json_string_worst(a->arc.reason) +
@@ -358,6 +358,20 @@ static int write_auth(mv_buf *out, const struct mv_auth *a)
 
 	if (w == NULL)
 		return -1;
+	if (!a->checked) {
+		/* Nothing was checked (the common case without DNS): every method's empty result at once. */
+		w = LIT(w, KEY(",", "auth") "{" KEY("", "source") "\"checked\"");
+		w = STR(w, ",", "authentication_results", a->authentication_results);
+		w = LIT(w, KEY(",", "spf") "{" KEY("", "result") "\"none\"" KEY(",", "domain") "\"\""
+			   KEY(",", "identity") "\"\"" KEY(",", "explanation") "\"\"" KEY(",", "helo_result") "\"none\"}"
+			   KEY(",", "dmarc") "{" KEY("", "result") "\"none\"" KEY(",", "domain") "\"\""
+			   KEY(",", "org_domain") "\"\"" KEY(",", "policy") "\"\"" KEY(",", "disposition") "\"\""
+			   KEY(",", "spf_aligned") "false" KEY(",", "dkim_aligned") "false" KEY(",", "testing") "false}"
+			   KEY(",", "arc") "{" KEY("", "result") "\"none\"" KEY(",", "instances") "0" KEY(",", "reason") "\"\"}"
+			   KEY(",", "smime") "{" KEY("", "result") "\"none\"" KEY(",", "signer") "\"\"" KEY(",", "reason") "\"\"}"
+			   KEY(",", "dkim") "[]}");
+		return record_end(out, &rec, w);
+	}
 	w = LIT(w, KEY(",", "auth") "{");
 	w = LIT(w, KEY("", "source"));
 	w = a->source == MV_AUTH_SOURCE_TRUSTED_HEADER ? LIT(w, "\"trusted-header\"") : LIT(w, "\"checked\"");
