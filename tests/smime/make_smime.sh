@@ -15,6 +15,7 @@
 #   subject-email.eml           From carol, whose certificate has her address only in the subject
 #   garbage.eml                 a multipart/signed whose signature is random bytes
 #   truncated.eml               valid.eml with the signature's DER cut short
+#   unknown-digest.eml          valid.eml with a digest algorithm OpenSSL does not know
 #   listed.eml                  valid.eml's signed part inside multipart/mixed with a footer
 #   forwarded.eml               valid.eml attached as message/rfc822 to an unsigned message
 set -eu
@@ -104,6 +105,12 @@ insert() {
 }
 insert "$garbage" sigless.eml garbage.eml
 insert "$der" sigless.eml truncated.eml
+# The SignedData's first digest algorithm (sha-256) made an OID nobody knows.
+odd=$(awk -v b="--$boundary" '$0 ~ "^" b { n++; next } n == 2 && /^[A-Za-z0-9+\/=]+\r?$/ { print }' valid.eml |
+	tr -d '\r\n' | base64 -d |
+	perl -0777 -pe 's/\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01/\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x7f/' |
+	base64 -w 64 | sed 's/$/\r/')
+insert "$odd" sigless.eml unknown-digest.eml
 
 # The signed entity (its headers and body) as a part of a larger message.
 signed_entity() { awk 'NR == 1, /^\r$/ { if (/^(Content-Type|\r$)/) print; next } { print }' valid.eml; }

@@ -161,6 +161,8 @@ static const struct {
 	{ "garbage.eml", MV_AUTH_FAIL, "SMIME_INVALID", "", "cannot be read" },
 	{ "truncated.eml", MV_AUTH_FAIL, "SMIME_INVALID", "", "" },
 	{ "sigless.eml", MV_AUTH_FAIL, "SMIME_INVALID", "", "empty" },
+	/* OpenSSL 3.0 leaked the content's BIO for this one (ASan builds see it). */
+	{ "unknown-digest.eml", MV_AUTH_FAIL, "SMIME_INVALID", "", "does not verify" },
 	/* A list that adds a footer part keeps the signed part intact. */
 	{ "listed.eml", MV_AUTH_PASS, "SMIME_VALID", "alice@example.org", "" },
 	/* An attached message's signature vouches for its own From, not the sender's. */
