@@ -7,6 +7,8 @@
 #   valid-lf.eml                the same with bare LF line ends (as stored in a Unix mailbox)
 #   opaque.eml                  From alice, application/pkcs7-mime; smime-type=signed-data
 #   opaque-x.eml                the same as application/x-pkcs7-mime (openssl smime)
+#   streamed.eml                opaque, BER with indefinite lengths (openssl cms -stream)
+#   digests-4.eml, digests-5.eml  streamed.eml listing its digest algorithm 4 and 5 times
 #   untrusted.eml               From alice, signed by a self-signed certificate for alice
 #   invalid.eml                 valid.eml with one byte of the signed text changed
 #   invalid-header.eml          valid.eml with a byte of the signed part's header changed
@@ -82,6 +84,7 @@ sign() {
 sign cms alice alice@example.org valid.eml
 sign cms alice alice@example.org opaque.eml -nodetach
 sign smime alice alice@example.org opaque-x.eml -nodetach
+sign cms alice alice@example.org streamed.eml -nodetach -stream
 sign cms fake alice@example.org untrusted.eml
 sign cms bob alice@example.org mismatch.eml
 sign cms short alice@example.org short.eml
@@ -111,6 +114,19 @@ odd=$(awk -v b="--$boundary" '$0 ~ "^" b { n++; next } n == 2 && /^[A-Za-z0-9+\/
 	perl -0777 -pe 's/\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01/\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x7f/' |
 	base64 -w 64 | sed 's/$/\r/')
 insert "$odd" sigless.eml unknown-digest.eml
+
+# streamed.eml's digest algorithm (sha-256) listed N times: the lengths around it are indefinite,
+# so the set can grow without changing them.
+repeat_digest() {
+	{
+		sed -n '1,/^\r$/p' streamed.eml
+		sed '1,/^\r$/d' streamed.eml | tr -d '\r\n' | base64 -d |
+			perl -0777 -pe 's/\x31\x0d(\x30\x0b\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01)/"\x31\x80" . ($1 x '"$1"') . "\x00\x00"/e' |
+			base64 -w 64 | sed 's/$/\r/'
+	} >"$2"
+}
+repeat_digest 4 digests-4.eml
+repeat_digest 5 digests-5.eml
 
 # The signed entity (its headers and body) as a part of a larger message.
 signed_entity() { awk 'NR == 1, /^\r$/ { if (/^(Content-Type|\r$)/) print; next } { print }' valid.eml; }

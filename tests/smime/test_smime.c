@@ -81,7 +81,8 @@ struct outcome {
 	bool checked;
 };
 
-static struct outcome scan_text_with(struct mv_engine *e, const char *text, size_t len, int64_t now)
+static struct outcome scan_limited(struct mv_engine *e, const char *text, size_t len, int64_t now,
+				   const struct mv_limits *limits)
 {
 	struct outcome o;
 	struct mv_envelope env;
@@ -92,7 +93,7 @@ static struct outcome scan_text_with(struct mv_engine *e, const char *text, size
 	memset(&o, 0, sizeof(o));
 	memset(&env, 0, sizeof(env));
 	env.txn.time = now;
-	if (mv_msg_parse(text, len, NULL, &msg) < 0 || mv_scan(e, msg, &env, &report) != MV_OK) {
+	if (mv_msg_parse(text, len, limits, &msg) < 0 || mv_scan(e, msg, &env, &report) != MV_OK) {
 		snprintf(o.reason, sizeof(o.reason), "scan failed");
 		mv_msg_free(&msg);
 		return o;
@@ -109,6 +110,11 @@ static struct outcome scan_text_with(struct mv_engine *e, const char *text, size
 	}
 	mv_msg_free(&msg);
 	return o;
+}
+
+static struct outcome scan_text_with(struct mv_engine *e, const char *text, size_t len, int64_t now)
+{
+	return scan_limited(e, text, len, now, NULL);
 }
 
 static struct outcome scan_file_at(const char *name, int64_t now)
@@ -148,6 +154,11 @@ static const struct {
 	{ "valid-lf.eml", MV_AUTH_PASS, "SMIME_VALID", "alice@example.org", "" },
 	{ "opaque.eml", MV_AUTH_PASS, "SMIME_VALID", "alice@example.org", "" },
 	{ "opaque-x.eml", MV_AUTH_PASS, "SMIME_VALID", "alice@example.org", "" },
+	/* BER with indefinite lengths, as streaming signers write it. */
+	{ "streamed.eml", MV_AUTH_PASS, "SMIME_VALID", "alice@example.org", "" },
+	/* Each digest algorithm listed is a pass over the content: at most four. */
+	{ "digests-4.eml", MV_AUTH_PASS, "SMIME_VALID", "alice@example.org", "" },
+	{ "digests-5.eml", MV_AUTH_FAIL, "SMIME_INVALID", "", "lists 5 digest algorithms and 1 signers" },
 	/* No subjectAltName: the subject's emailAddress. */
 	{ "subject-email.eml", MV_AUTH_PASS, "SMIME_VALID", "carol@example.org", "" },
 	/* A self-signed look-alike. */
@@ -290,6 +301,28 @@ static void test_at_most_four_signatures_are_verified(void)
 	free(text);
 }
 
+static void test_signed_bytes_are_bounded_by_max_decoded_bytes(void)
+{
+	/* valid.eml signs 86 bytes. */
+	struct mv_limits limits = { .max_decoded_bytes = 100 };
+	size_t len;
+	char *text = material("valid.eml", &len);
+	struct outcome o = scan_limited(engine, text, len, scan_time, &limits);
+
+	CHECK_OUTCOME(o, MV_AUTH_PASS, "SMIME_VALID", "alice@example.org");
+	limits.max_decoded_bytes = 80;
+	o = scan_limited(engine, text, len, scan_time, &limits);
+	CHECK_OUTCOME(o, MV_AUTH_NONE, "", "");
+	CHECK_REASON(o, "passes max_decoded_bytes");
+	free(text);
+	/* For all signatures together: the second altered one is not looked at. */
+	limits.max_decoded_bytes = 100;
+	text = signed_entities(2, 2, &len);
+	CHECK_OUTCOME(scan_limited(engine, text, len, scan_time, &limits), MV_AUTH_PASS, "SMIME_VALID",
+		      "alice@example.org");
+	free(text);
+}
+
 static void test_unsigned_message(void)
 {
 	static const char text[] = "From: alice@example.org\r\nSubject: hi\r\n\r\nhello\r\n";
@@ -360,6 +393,7 @@ int main(void)
 	RUN(test_signer_against_the_from_address);
 	RUN(test_worst_signature_is_the_messages);
 	RUN(test_at_most_four_signatures_are_verified);
+	RUN(test_signed_bytes_are_bounded_by_max_decoded_bytes);
 	RUN(test_unsigned_message);
 	RUN(test_no_trust_anchors);
 	RUN(test_ca_file_errors);

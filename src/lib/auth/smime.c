@@ -225,6 +225,7 @@ static int chain_error(X509_STORE *store, CMS_ContentInfo *cms, X509 *signer, in
 	if (ctx != NULL && X509_STORE_CTX_init(ctx, store, signer, certs) == 1 &&
 	    X509_STORE_CTX_set_default(ctx, "smime_sign") == 1) {
 		X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)now);
+		X509_VERIFY_PARAM_set_depth(X509_STORE_CTX_get0_param(ctx), SMIME_MAX_CHAIN_DEPTH);
 		if (X509_verify_cert(ctx) == 1)
 			err = X509_V_OK;
 		else if ((err = X509_STORE_CTX_get_error(ctx)) == X509_V_OK)
@@ -301,7 +302,8 @@ int smime_verify(mv_arena *arena, X509_STORE *store, mv_str der, mv_str content,
 	CMS_ContentInfo *cms = NULL;
 	STACK_OF(X509) *signers = NULL;
 	BIO *dcont = NULL;
-	int rc = 0;
+	long digests;
+	int n_signers, rc = 0;
 
 	r->result = MV_AUTH_FAIL;
 	r->signer = MV_STR_LIT("");
@@ -321,6 +323,19 @@ int smime_verify(mv_arena *arena, X509_STORE *store, mv_str der, mv_str content,
 			r->result = MV_AUTH_NONE;
 		r->reason = content.p == NULL ? MV_STR_LIT("the pkcs7-mime entity is not signed data")
 					      : MV_STR_LIT("the signature is not CMS SignedData");
+		goto done;
+	}
+	/* Bound the work before CMS_verify() does it. */
+	digests = smime_digest_algorithms(der);
+	n_signers = sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms));
+	if (digests < 0) {
+		r->reason = MV_STR_LIT("the signature's digest algorithms cannot be read");
+		goto done;
+	}
+	if (digests > SMIME_MAX_DIGESTS || n_signers > SMIME_MAX_SIGNERS) {
+		r->reason = arena_printf(arena,
+					 "the signature lists %ld digest algorithms and %d signers: at most %d and %d are verified",
+					 digests, n_signers, SMIME_MAX_DIGESTS, SMIME_MAX_SIGNERS);
 		goto done;
 	}
 	if (content.p != NULL) {

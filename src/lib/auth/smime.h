@@ -25,6 +25,11 @@
 #define SMIME_MAX_SIGNED 4
 /* A detached signature (with its certificates) larger than this is not read. */
 #define SMIME_MAX_SIGNATURE_BYTES ((size_t)1 << 20)
+/* Each digest algorithm a SignedData lists is a pass over the content, each signer a signature check. */
+#define SMIME_MAX_DIGESTS 4
+#define SMIME_MAX_SIGNERS 4
+/* Intermediate certificates between a signer and a trust anchor. */
+#define SMIME_MAX_CHAIN_DEPTH 8
 
 struct smime_result {
 	enum mv_auth_result result;	/* none, pass, untrusted, fail, signer_mismatch */
@@ -53,12 +58,19 @@ int smime_verify(mv_arena *arena, X509_STORE *store, mv_str der, mv_str content,
 		 int64_t now, struct smime_result *r);
 
 /*
+ * The number of digest algorithms the SignedData in `der` (a ContentInfo)
+ * lists, or -1 when its BER cannot be walked that far (smime_der.c).
+ */
+long smime_digest_algorithms(mv_str der);
+
+/*
  * Finds and verifies the message's signed entities: at most SMIME_MAX_SIGNED,
  * outside attached messages (message/rfc822: their own From is not ours).
  * The result is the worst of them (fail, then signer_mismatch, then
  * untrusted, then pass); result none when there is no signature, with a
- * reason when one was found but not verified.  Returns the number verified,
- * or -1 when the arena is exhausted.
+ * reason when one was found but not verified.  The signed bytes of all of
+ * them together are bounded by max_decoded_bytes.  Returns the number
+ * verified, or -1 when the arena is exhausted.
  */
 int smime_message(struct mv_msg *msg, X509_STORE *store, int64_t now, struct smime_result *r);
 

@@ -109,22 +109,18 @@ static void not_verified(struct smime_result *r, const char *why)
 }
 
 /*
- * Verifies one signed entity into *r.  Returns 1 when verified, 0 when it
- * could not be (r says why, result none), -1 when the arena is exhausted.
+ * Verifies one signed entity into *r, its signed bytes charged to *budget_r.
+ * Returns 1 when verified, 0 when it could not be (r says why, result
+ * none), -1 when the arena is exhausted.
  */
 static int verify_entity(struct mv_msg *msg, X509_STORE *store, struct mv_part *part, enum signed_kind kind,
-			 int64_t now, struct smime_result *r)
+			 int64_t now, size_t *budget_r, struct smime_result *r)
 {
-	struct mv_part *content = part->children, *sig;
+	struct mv_part *content = part->children, *sig = NULL;
 	mv_str der, canonical = MV_STR_NULL;
-	size_t max_content = msg->limits.max_decoded_bytes;
+	size_t size;
 
-	if (kind == SIGNED_OPAQUE) {
-		if (part->body.len > max_content) {
-			not_verified(r, "the signed data is larger than max_decoded_bytes");
-			return 0;
-		}
-	} else {
+	if (kind == SIGNED_MULTIPART) {
 		if (content == NULL) {
 			/* No parts: too deep, too many parts, or no boundary. */
 			not_verified(r, "the signed entity's parts could not be read");
@@ -137,14 +133,19 @@ static int verify_entity(struct mv_msg *msg, X509_STORE *store, struct mv_part *
 			r->reason = MV_STR_LIT("the signature part is missing");
 			return 1;
 		}
-		if ((size_t)(content->body.p + content->body.len - content->header_raw.p) > max_content) {
-			not_verified(r, "the signed content is larger than max_decoded_bytes");
-			return 0;
-		}
 		if (sig->body.len > SMIME_MAX_SIGNATURE_BYTES) {
 			not_verified(r, "the signature part is too large to be read");
 			return 0;
 		}
+	}
+	/* An opaque entity's body holds its content; a detached signature covers the first part. */
+	size = sig == NULL ? part->body.len : (size_t)(content->body.p + content->body.len - content->header_raw.p);
+	if (size > *budget_r) {
+		not_verified(r, "the signed content passes max_decoded_bytes");
+		return 0;
+	}
+	*budget_r -= size;
+	if (sig != NULL) {
 		if (canonical_entity(msg->arena, content, &canonical) < 0)
 			return -1;
 		part = sig;
@@ -177,6 +178,7 @@ static int severity(enum mv_auth_result result)
 int smime_message(struct mv_msg *msg, X509_STORE *store, int64_t now, struct smime_result *r)
 {
 	struct smime_result one;
+	size_t budget = msg->limits.max_decoded_bytes;
 	int verified = 0, seen = 0, rc;
 	unsigned i;
 
@@ -189,7 +191,7 @@ int smime_message(struct mv_msg *msg, X509_STORE *store, int64_t now, struct smi
 		if (kind == NOT_SIGNED || covered_elsewhere(part))
 			continue;
 		seen++;
-		rc = verify_entity(msg, store, part, kind, now, &one);
+		rc = verify_entity(msg, store, part, kind, now, &budget, &one);
 		if (rc < 0)
 			return -1;
 		if (rc == 0) {
