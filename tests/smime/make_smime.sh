@@ -14,6 +14,7 @@
 #   invalid-header.eml          valid.eml with a byte of the signed part's header changed
 #   mismatch.eml                From alice, signed by bob (CA-issued)
 #   short.eml                   From alice, signed by a certificate valid for one day
+#   server.eml                  From alice, signed by a CA-issued certificate for TLS servers only
 #   subject-email.eml           From carol, whose certificate has her address only in the subject
 #   garbage.eml                 a multipart/signed whose signature is random bytes
 #   truncated.eml               valid.eml with the signature's DER cut short
@@ -26,10 +27,6 @@ cd "$dir"
 exec 2>openssl.log
 
 cat >ext.cnf <<'CNF'
-[ca]
-basicConstraints = critical, CA:true
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
 [alice]
 basicConstraints = CA:false
 keyUsage = critical, digitalSignature
@@ -40,6 +37,11 @@ basicConstraints = CA:false
 keyUsage = critical, digitalSignature
 extendedKeyUsage = emailProtection
 subjectAltName = email:bob@example.org
+[server]
+basicConstraints = CA:false
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = email:alice@example.org
 [carol]
 basicConstraints = CA:false
 keyUsage = critical, digitalSignature
@@ -56,15 +58,15 @@ issue() {
 
 key ca
 openssl req -new -x509 -key ca.key -subj "/O=mailvet test/CN=mailvet test CA" -days 3650 \
-	-config ext.cnf -extensions ca -out ca.pem 2>/dev/null ||
-	openssl req -new -x509 -key ca.key -subj "/O=mailvet test/CN=mailvet test CA" -days 3650 \
-		-addext "basicConstraints=critical,CA:true" -addext "keyUsage=critical,keyCertSign,cRLSign" -out ca.pem
+	-addext "basicConstraints=critical,CA:true" -addext "keyUsage=critical,keyCertSign,cRLSign" -out ca.pem
 key alice
 issue alice "/CN=Alice/emailAddress=alice@example.org" 3650
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out bob.key
 issue bob "/CN=Bob/emailAddress=bob@example.org" 3650
 key carol
 issue carol "/CN=Carol/emailAddress=carol@example.org" 3650
+key server
+issue server "/CN=Alice/emailAddress=alice@example.org" 3650
 key short
 issue short "/CN=Alice/emailAddress=alice@example.org" 1 alice
 # The look-alike: the same names as alice's, but signed by itself.
@@ -88,6 +90,7 @@ sign cms alice alice@example.org streamed.eml -nodetach -stream
 sign cms fake alice@example.org untrusted.eml
 sign cms bob alice@example.org mismatch.eml
 sign cms short alice@example.org short.eml
+sign cms server alice@example.org server.eml
 sign cms carol carol@example.org subject-email.eml
 tr -d '\r' <valid.eml >valid-lf.eml
 sed 's/the invoice is attached/the invoice is attacked/' valid.eml >invalid.eml

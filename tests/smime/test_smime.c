@@ -163,6 +163,8 @@ static const struct {
 	{ "subject-email.eml", MV_AUTH_PASS, "SMIME_VALID", "carol@example.org", "" },
 	/* A self-signed look-alike. */
 	{ "untrusted.eml", MV_AUTH_UNTRUSTED, "SMIME_UNTRUSTED", "alice@example.org", "self-signed certificate" },
+	/* Issued by the CA, but for TLS servers: not for S/MIME signing. */
+	{ "server.eml", MV_AUTH_UNTRUSTED, "SMIME_UNTRUSTED", "alice@example.org", "unsuitable certificate purpose" },
 	{ "invalid.eml", MV_AUTH_FAIL, "SMIME_INVALID", "", "altered" },
 	/* The signed part's header section is signed too. */
 	{ "invalid-header.eml", MV_AUTH_FAIL, "SMIME_INVALID", "", "altered" },
