@@ -16,6 +16,7 @@
 #   short.eml                   From alice, signed by a certificate valid for one day
 #   server.eml                  From alice, signed by a CA-issued certificate for TLS servers only
 #   subject-email.eml           From carol, whose certificate has her address only in the subject
+#   nocerts.eml                 valid.eml without the signer's certificate (openssl cms -nocerts)
 #   garbage.eml                 a multipart/signed whose signature is random bytes
 #   truncated.eml               valid.eml with the signature's DER cut short
 #   unknown-digest.eml          valid.eml with a digest algorithm OpenSSL does not know
@@ -92,6 +93,7 @@ sign cms bob alice@example.org mismatch.eml
 sign cms short alice@example.org short.eml
 sign cms server alice@example.org server.eml
 sign cms carol carol@example.org subject-email.eml
+sign cms alice alice@example.org nocerts.eml -nocerts
 tr -d '\r' <valid.eml >valid-lf.eml
 sed 's/the invoice is attached/the invoice is attacked/' valid.eml >invalid.eml
 sed 's/charset=us-ascii/charset=US-ascii/' valid.eml >invalid-header.eml

@@ -83,12 +83,16 @@ X509_STORE *smime_store_load(const char *path, char **error_r)
 	return NULL;
 }
 
-/* Why CMS_verify() failed, in words, from the thread's error queue (which this empties). */
-static const char *verify_failure(void)
+/*
+ * Why CMS_verify() failed, from the thread's error queue (which this
+ * empties): fail, or none when the signature cannot be checked at all.
+ */
+static void verify_failure(struct smime_result *r)
 {
 	const char *why = "the signature does not verify";
 	unsigned long e;
 
+	r->result = MV_AUTH_FAIL;
 	while ((e = ERR_get_error()) != 0) {
 		if (ERR_GET_LIB(e) != ERR_LIB_CMS)
 			continue;
@@ -96,9 +100,13 @@ static const char *verify_failure(void)
 		case CMS_R_CONTENT_VERIFY_ERROR:
 			/* The signed attributes' message digest is not the content's. */
 			ERR_clear_error();
-			return "the signed content was altered: its digest does not match the signature";
+			r->result = MV_AUTH_FAIL;
+			r->reason = MV_STR_LIT("the signed content was altered: its digest does not match the signature");
+			return;
 		case CMS_R_SIGNER_CERTIFICATE_NOT_FOUND:
-			why = "the signer's certificate is not in the signature";
+			/* Allowed (RFC 8551 2.4.1 only says SHOULD include it): nothing is known either way. */
+			r->result = MV_AUTH_NONE;
+			why = "the signer's certificate is not in the signature: it cannot be verified";
 			break;
 		case CMS_R_NO_CONTENT:
 			why = "the signature has no content to verify";
@@ -110,7 +118,7 @@ static const char *verify_failure(void)
 			break;
 		}
 	}
-	return why;
+	r->reason = mv_str_cstr(why);
 }
 
 /* An address worth comparing: printable ASCII with an '@' and a sensible length (no NUL tricks). */
@@ -308,8 +316,13 @@ int smime_verify(mv_arena *arena, X509_STORE *store, mv_str der, mv_str content,
 	r->result = MV_AUTH_FAIL;
 	r->signer = MV_STR_LIT("");
 	r->reason = MV_STR_NULL;
-	if (der.len == 0 || der.len > LONG_MAX || content.len > INT_MAX) {
-		r->reason = MV_STR_LIT("the signature is empty");
+	if (der.len == 0 || der.len > LONG_MAX) {
+		r->reason = mv_str_cstr(der.len == 0 ? "the signature is empty" : "the signature is too large");
+		goto done;
+	}
+	if (content.len > INT_MAX) {
+		r->result = MV_AUTH_NONE;
+		r->reason = MV_STR_LIT("the signed content is too large to be verified");
 		goto done;
 	}
 	cms = d2i_CMS_ContentInfo(NULL, &p, (long)der.len);
@@ -346,7 +359,7 @@ int smime_verify(mv_arena *arena, X509_STORE *store, mv_str der, mv_str content,
 		}
 	}
 	if (CMS_verify(cms, NULL, NULL, dcont, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
-		r->reason = mv_str_cstr(verify_failure());
+		verify_failure(r);
 		goto done;
 	}
 	signers = CMS_get0_signers(cms);
