@@ -283,6 +283,33 @@ static void test_eval_exp_only_on_fail(void)
 	fake_free(d);
 }
 
+/* 4.6.4: a %{p} costs one of the 10 (its PTR query), once, but not in exp=, which is evaluated after. */
+static void test_eval_p_macro_counts_once(void)
+{
+	struct fake_dns *d = fake_new();
+	struct spf_outcome out;
+
+	add(d->zone, "h.example", DNS_T_A, "198.51.100.1");
+	add(d->zone, "1.2.0.192.in-addr.arpa", DNS_T_PTR, "mx.p.example");
+	add(d->zone, "mx.p.example", DNS_T_A, "192.0.2.1");
+	add(d->zone, "mx.p.example.ok.example", DNS_T_A, "127.0.0.2");
+	add_txt(d->zone, "p8.example", "v=spf1 a:h.example a:h.example a:h.example a:h.example a:h.example "
+				       "a:h.example a:h.example exists:%{p}.no.example "
+				       "exists:%{p}.ok.example -all");
+	add_txt(d->zone, "p9.example", "v=spf1 a:h.example a:h.example a:h.example a:h.example a:h.example "
+				       "a:h.example a:h.example a:h.example a:h.example exists:%{p}.ok.example -all");
+	add_txt(d->zone, "pexp.example", "v=spf1 a:h.example a:h.example a:h.example a:h.example a:h.example "
+					 "a:h.example a:h.example a:h.example a:h.example a:h.example -all "
+					 "exp=%{p}.why.example");
+	add_txt(d->zone, "mx.p.example.why.example", "from %{p}");
+	CHECK_INT(check(d, "192.0.2.1", "x@p8.example", &out), MV_AUTH_PASS);
+	CHECK_INT(out.lookups, 10);	/* 7 a, 2 exists, one %{p} */
+	CHECK_INT(check(d, "192.0.2.1", "x@p9.example", &out), MV_AUTH_PERMERROR);
+	CHECK_INT(check(d, "192.0.2.1", "x@pexp.example", &out), MV_AUTH_FAIL);
+	CHECK_STR(mv_str_cstr(out.explanation), "from mx.p.example");
+	fake_free(d);
+}
+
 static void test_eval_dns_errors(void)
 {
 	struct fake_dns *d = fake_new();
@@ -364,6 +391,7 @@ int main(void)
 	RUN(test_eval_long_and_many_records);
 	RUN(test_eval_mx_and_ptr_name_limits);
 	RUN(test_eval_exp_only_on_fail);
+	RUN(test_eval_p_macro_counts_once);
 	RUN(test_eval_dns_errors);
 	RUN(test_eval_rerun_after_pending_lookups);
 	RUN(test_eval_hostile_is_fast);

@@ -5,9 +5,9 @@
  * so it keeps no state between calls and every counter is recomputed.
  *
  * Limits (4.6.4): at most 10 terms that query DNS (include, a, mx, ptr,
- * exists, redirect) in the whole evaluation, includes and redirects
- * counted together, so loops and floods end in permerror after at most 10
- * records; at most `max_void` void lookups; at most 10 MX names per mx
+ * exists, redirect, and the PTR query of a %{p} outside exp=) in the whole
+ * evaluation, includes and redirects counted together, so loops and floods
+ * end in permerror after at most 10 records; at most `max_void` void lookups; at most 10 MX names per mx
  * (more is a permerror) and 10 PTR names per ptr or %{p} (the rest is
  * ignored).  So one evaluation asks at most about 230 questions, and
  * recursion is at most 11 deep.
@@ -34,6 +34,7 @@ struct eval {
 	struct spf_macro_env env;	/* all but d and p, which depend on the record */
 	unsigned lookups, voids;
 	const char *none_reason;
+	bool in_exp;			/* expanding the explanation, after the evaluation */
 	/* %{p}: the client's validated names (7.3), found once per evaluation. */
 	bool ptr_done;
 	unsigned n_ptr;
@@ -258,6 +259,9 @@ static int ptr_macro(struct eval *ev, const char *domain, mv_str *p_r)
 	int r;
 
 	if (!ev->ptr_done) {
+		/* 4.6.4: its PTR query counts among the 10, but not for exp=, which comes after. */
+		if (!ev->in_exp && ++ev->lookups > SPF_MAX_LOOKUPS)
+			return fail(ev, MV_AUTH_PERMERROR, "more than %d DNS-querying terms (at %%{p})", SPF_MAX_LOOKUPS);
 		if ((r = validated_names(ev, NULL, ev->ptr_names, &ev->n_ptr)) != EV_OK)
 			return r;
 		ev->ptr_done = true;
@@ -536,6 +540,7 @@ static int explain(struct eval *ev, const struct exp_ref *exp)
 	mv_str text;
 	int r;
 
+	ev->in_exp = true;
 	if ((r = target_name(ev, exp->spec, exp->domain, name)) != EV_NOMATCH || name[0] == '\0')
 		return r;
 	if ((r = lookup(ev, name, DNS_T_TXT, &a)) != EV_NOMATCH)
