@@ -3,8 +3,10 @@
  * "TYPE:NAME" of the setting test_lookups in one pass and, once all have
  * answered, reports T_DNS with one line per lookup: "TYPE NAME RCODE N FIRST"
  * (FIRST: the first record's address or text); the whole text (a detail is
- * cut short) is kept for lookup_scan().  lookup_runs counts its passes, so a
- * test sees that the lookups of one message ran together.
+ * cut short) is kept for lookup_scan(), and the first record's text length
+ * and number of strings in lookup_len[] and lookup_strings[].  lookup_runs
+ * counts its passes, so a test sees that the lookups of one message ran
+ * together.
  */
 #include <arpa/inet.h>
 #include <stdatomic.h>
@@ -20,6 +22,8 @@
 
 static atomic_uint lookup_runs;
 static _Thread_local char *lookup_last;	/* the last T_DNS text of this thread's scans */
+static _Thread_local size_t lookup_len[64];
+static _Thread_local unsigned lookup_strings[64];
 
 struct lookup_item {
 	unsigned type;
@@ -117,6 +121,10 @@ static int lookup_run(struct mv_task *task, void *state)
 		if (rc != MV_OK)
 			return rc;
 		lookup_describe(detail + len, size - len, &set->items[i], a);
+		if (i < 64) {
+			lookup_len[i] = a->n_rr != 0 ? a->rr[0].text.len : 0;
+			lookup_strings[i] = a->n_rr != 0 ? a->rr[0].n_strings : 0;
+		}
 		len += strlen(detail + len);
 	}
 	if (waiting)
@@ -157,16 +165,16 @@ static struct mv_engine *lookup_engine(const char *text, char **error_r)
 }
 
 /* A text that must be the expected one (NULL is a failure). */
-static void check_text(const char *got, const char *expected, int line)
+static void check_text(const char *got, const char *expected, const char *file, int line)
 {
 	test_checks++;
 	if (got == NULL || strcmp(got, expected) != 0) {
 		test_failures++;
-		fprintf(stderr, "%s:%d: CHECK_TEXT failed\n  got:\n%s\n  expected:\n%s\n", __FILE__, line,
+		fprintf(stderr, "%s:%d: CHECK_TEXT failed\n  got:\n%s\n  expected:\n%s\n", file, line,
 			got != NULL ? got : "(nothing)", expected);
 	}
 }
-#define CHECK_TEXT(got, expected) check_text(got, expected, __LINE__)
+#define CHECK_TEXT(got, expected) check_text(got, expected, __FILE__, __LINE__)
 
 /* Scans the test message; the text of its T_DNS (malloc()ed), or NULL when it was not reported. */
 static char *lookup_scan(struct mv_engine *engine)

@@ -96,12 +96,14 @@ static bool memo_same;
 
 static int memo_run(struct mv_task *task, void *state)
 {
-	const struct dns_answer *a = NULL, *b = NULL, *c = NULL;
+	const struct dns_answer *a = NULL, *b = NULL, *c = NULL, *d = NULL;
 
 	if (task_dns(task, "example.org", DNS_T_A, &a) != MV_OK || task_dns(task, "EXAMPLE.ORG.", DNS_T_A, &b) != MV_OK ||
-	    task_dns(task, "example.org", DNS_T_AAAA, &c) != MV_OK)
+	    task_dns(task, "example.org", DNS_T_AAAA, &c) != MV_OK || task_dns(task, "Nope.example.org", DNS_T_A, &d) != MV_OK)
 		return MV_OK;
-	memo_same = a == b && a != c && a->n_rr == 1 && c->n_rr == 1;
+	/* The canonical name of an answer with no records is the asked one, normalized. */
+	memo_same = a == b && a != c && a->n_rr == 1 && c->n_rr == 1 && d->rcode == DNS_R_NXDOMAIN &&
+		    mv_str_eq(d->canonical, "nope.example.org") && mv_str_eq(a->canonical, "example.org");
 	return MV_OK;
 }
 

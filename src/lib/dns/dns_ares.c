@@ -221,8 +221,8 @@ static struct dns_channel *channel_get(const struct dns_resolver *resolver, cons
 	opts.sock_state_cb = on_sock_state;
 	opts.sock_state_cb_data = ch;
 	if (ares_init_options(&ch->ares, &opts,
-			      ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_EDNSPSZ | ARES_OPT_DOMAINS |
-				      ARES_OPT_LOOKUPS | ARES_OPT_RESOLVCONF | ARES_OPT_NOROTATE |
+			      ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_EDNSPSZ |
+				      ARES_OPT_DOMAINS | ARES_OPT_LOOKUPS | ARES_OPT_RESOLVCONF | ARES_OPT_NOROTATE |
 				      ARES_OPT_SOCK_STATE_CB) != ARES_SUCCESS) {
 		free(ch);
 		return NULL;
