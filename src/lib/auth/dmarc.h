@@ -123,6 +123,14 @@ int dmarc_eval(dmarc_lookup_fn *lookup, void *ctx, struct dmarc_input *in, struc
 bool dmarc_domain_valid(mv_str domain);
 
 /*
+ * The Author Domain as DMARC queries it: U-labels converted to A-labels
+ * (RFC 9989 5.3.1, IDNA2008 with UTS #46 mapping, as the URL module does),
+ * lower case, one trailing dot dropped.  Writes a NUL-terminated name into
+ * out_r and returns true, or false when it is not a valid domain name.
+ */
+bool dmarc_domain_ascii(mv_str domain, char out_r[256]);
+
+/*
  * The Organizational Domain of `domain` by the DNS Tree Walk (RFC 9989
  * 4.10.2), written into org_r (at most 254 bytes with the NUL).  *psd_r, when
  * not NULL, is set when `domain` itself publishes psd=y (it is a Public Suffix

@@ -51,28 +51,6 @@ struct eval {
 	unsigned n_walked;
 };
 
-bool dmarc_domain_valid(mv_str d)
-{
-	size_t i, label = 0;
-
-	if (d.len == 0 || d.len > 253)
-		return false;
-	for (i = 0; i < d.len; i++) {
-		char c = d.p[i];
-
-		if (c == '.') {
-			if (label == 0)
-				return false;
-			label = 0;
-			continue;
-		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-		      c == '_') || ++label > 63)
-			return false;
-	}
-	return label != 0;
-}
-
 static mv_str suffix(mv_str d, size_t off)
 {
 	return mv_str_make(d.p + off, d.len - off);
