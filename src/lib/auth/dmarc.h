@@ -101,6 +101,7 @@ struct dmarc_outcome {
 	mv_str org_domain;		/* the Author Domain's Organizational Domain; empty when not needed */
 	struct dmarc_record record;	/* the record that applies */
 	enum dmarc_policy policy;	/* p, sp or np as it applies to the Author Domain */
+	const char *policy_tag;		/* "p", "sp" or "np"; NULL: none for want of a valid one (4.10.1) */
 	enum dmarc_policy disposition;	/* the policy, one step milder under t=y or outside pct= */
 	bool from_psd;			/* the record is a Public Suffix Operator's (psd=y) */
 	bool nonexistent;		/* the Author Domain does not exist (np= applied) */

@@ -391,14 +391,19 @@ static bool policy_valid(enum dmarc_policy p)
  * published the record; for a name under it sp, or np when the name does
  * not exist, each falling back to the next (np to sp to p, 4.7).
  */
-static enum dmarc_policy applicable(const struct dmarc_record *r, bool own, bool nonexistent)
+static enum dmarc_policy applicable(const struct dmarc_record *r, bool own, bool nonexistent, const char **tag_r)
 {
+	*tag_r = "p";
 	if (own)
 		return r->p;
-	if (nonexistent && r->np != DMARC_POLICY_ABSENT)
+	if (nonexistent && r->np != DMARC_POLICY_ABSENT) {
+		*tag_r = "np";
 		return r->np;
-	if (r->sp != DMARC_POLICY_ABSENT)
+	}
+	if (r->sp != DMARC_POLICY_ABSENT) {
+		*tag_r = "sp";
 		return r->sp;
+	}
 	return r->p;
 }
 
@@ -412,6 +417,7 @@ static enum dmarc_policy milder(enum dmarc_policy p)
 static int find_policy(struct eval *e, struct dmarc_outcome *out, bool own)
 {
 	const struct dmarc_record *r = &out->record;
+	const char *tag;
 	bool exists = true;
 
 	/* RFC 9989 4.10.1: an invalid p (or sp, np) means p=none with a valid rua, else no DMARC at all. */
@@ -425,7 +431,7 @@ static int find_policy(struct eval *e, struct dmarc_outcome *out, bool own)
 		return MV_OK;
 	}
 	/* The test is needed only when np= would change the answer. */
-	if (!own && r->np != DMARC_POLICY_ABSENT && r->np != applicable(r, false, false)) {
+	if (!own && r->np != DMARC_POLICY_ABSENT && r->np != applicable(r, false, false, &tag)) {
 		switch (author_exists(e, &exists)) {
 		case FETCH_RECORD:
 			break;
@@ -440,7 +446,7 @@ static int find_policy(struct eval *e, struct dmarc_outcome *out, bool own)
 		}
 	}
 	out->nonexistent = !exists;
-	out->policy = applicable(r, own, !exists);
+	out->policy = applicable(r, own, !exists, &out->policy_tag);
 	return MV_OK;
 }
 
