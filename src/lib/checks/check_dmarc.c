@@ -174,8 +174,7 @@ static void who(const struct dmarc_outcome *o, char out[300])
 static const char *asks(enum dmarc_policy p)
 {
 	return p == DMARC_POLICY_REJECT ? "asks to reject such mail" :
-	       p == DMARC_POLICY_QUARANTINE ? "asks to quarantine such mail" :
-	       "asks nothing of such mail (it only monitors)";
+	       p == DMARC_POLICY_QUARANTINE ? "asks to quarantine such mail" : "asks nothing of such mail";
 }
 
 /* Why the disposition is milder than the policy, or "". */
@@ -199,8 +198,9 @@ static int report_fail(struct mv_task *task, const struct dmarc_outcome *o, cons
 	who(o, w);
 	milder_why(o, m);
 	if (task_symbol(task, SYM_DMARC_FAIL, "fails DMARC; %s %s (%s=%s%s)%s", w, asks(o->policy), tag,
-			dmarc_policy_name(o->policy), o->policy_tag == NULL ? ", for want of a valid policy" : "",
-			m) < 0)
+			dmarc_policy_name(o->policy),
+			o->policy_tag == NULL ? ", for want of a valid policy" :
+			o->policy == DMARC_POLICY_NONE ? ": it only monitors" : "", m) < 0)
 		return MV_NOMEM;
 	if (o->nonexistent && task_symbol_option(task, SYM_DMARC_FAIL, MV_STR_LIT("nonexistent domain")) < 0)
 		return MV_NOMEM;
