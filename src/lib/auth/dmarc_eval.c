@@ -304,6 +304,12 @@ static int discover(struct eval *e, struct dmarc_outcome *out, bool *own_r)
 	return MV_OK;
 }
 
+/* An unfinished walk as an alignment. */
+static enum align walk_align(enum dmarc_walk_status st)
+{
+	return st == DMARC_WALK_AGAIN ? ALIGN_AGAIN : st == DMARC_WALK_TEMPERROR ? ALIGN_TEMP : ALIGN_NOMEM;
+}
+
 /*
  * Identifier alignment (RFC 9989 3.2.10, 4.10.2): strict is the same name,
  * relaxed the same Organizational Domain.  A walk only ever names a domain or
@@ -328,7 +334,7 @@ static enum align align(struct eval *e, mv_str id, bool strict, unsigned max_wal
 		return ALIGN_NO;
 	st = author_org(e);
 	if (st != DMARC_WALK_DONE)
-		return st == DMARC_WALK_AGAIN ? ALIGN_AGAIN : st == DMARC_WALK_TEMPERROR ? ALIGN_TEMP : ALIGN_NOMEM;
+		return walk_align(st);
 	org = suffix(e->author, e->author_walk.org);
 	if (!within(id, org))
 		return ALIGN_NO;
@@ -339,10 +345,7 @@ static enum align align(struct eval *e, mv_str id, bool strict, unsigned max_wal
 	if (e->n_walked >= max_walks || e->n_walked >= MAX_WALKS)
 		return ALIGN_NO;
 	st = walk(e, id, &w);
-	if (st == DMARC_WALK_DONE)
-		a = same_domain(suffix(id, w.org), org) ? ALIGN_YES : ALIGN_NO;
-	else
-		a = st == DMARC_WALK_AGAIN ? ALIGN_AGAIN : st == DMARC_WALK_TEMPERROR ? ALIGN_TEMP : ALIGN_NOMEM;
+	a = st != DMARC_WALK_DONE ? walk_align(st) : same_domain(suffix(id, w.org), org) ? ALIGN_YES : ALIGN_NO;
 	e->walked[e->n_walked] = id;
 	e->walked_align[e->n_walked++] = a;
 	return a;

@@ -138,6 +138,14 @@ static uint32_t sample_of(struct mv_task *task)
 	return h % 100;
 }
 
+/* A domain as the spf and dkim checks stored it, without a trailing dot. */
+static mv_str bare(mv_str d)
+{
+	if (d.len != 0 && d.p[d.len - 1] == '.')
+		d.len--;
+	return d;
+}
+
 /* The identifiers SPF and DKIM authenticated, from report->auth. */
 static int fill_input(struct mv_task *task, mv_str author, struct dmarc_input *in)
 {
@@ -150,7 +158,7 @@ static int fill_input(struct mv_task *task, mv_str author, struct dmarc_input *i
 	in->max_walks = DMARC_MAX_WALKS;
 	/* RFC 9989 3.2.4: SPF of the MAIL FROM identity (for a null sender, postmaster@HELO: RFC 7208 2.4). */
 	in->spf.pass = auth->spf.result == MV_AUTH_PASS && auth->spf.domain.len != 0;
-	in->spf.domain = auth->spf.domain;
+	in->spf.domain = bare(auth->spf.domain);
 	if (auth->n_dkim == 0)
 		return MV_OK;
 	in->dkim = mv_arena_calloc(task_arena(task), auth->n_dkim, sizeof(*in->dkim));
@@ -158,7 +166,7 @@ static int fill_input(struct mv_task *task, mv_str author, struct dmarc_input *i
 		return MV_NOMEM;
 	in->n_dkim = auth->n_dkim;
 	for (i = 0; i < auth->n_dkim; i++) {
-		in->dkim[i].domain = auth->dkim[i].domain;
+		in->dkim[i].domain = bare(auth->dkim[i].domain);
 		in->dkim[i].pass = auth->dkim[i].result == MV_AUTH_PASS;
 	}
 	return MV_OK;
