@@ -151,12 +151,15 @@ static const char lookup_message[] = "From: a@example.org\nSubject: s\nDate: Mon
 
 static struct mv_engine *lookup_engine(const char *text, char **error_r)
 {
+	/* Built-in checks that look names up (dmarc) would add lookups the tests count. */
+	static const char quiet[] = "disabled_checks = dmarc\n";
 	const struct check_def *checks[] = { &check_lookup };
 	struct mv_config *cfg = engine_config_new_with(checks, 1);
 	struct mv_engine *engine = NULL;
 
 	*error_r = NULL;
-	if (mv_config_read_text(cfg, "test.conf", text, strlen(text), error_r) == 0) {
+	if (mv_config_read_text(cfg, "quiet.conf", quiet, sizeof(quiet) - 1, error_r) == 0 &&
+	    mv_config_read_text(cfg, "test.conf", text, strlen(text), error_r) == 0) {
 		mv_config_finish(cfg);
 		(void)engine_new_with(cfg, checks, 1, &engine, error_r);
 	}

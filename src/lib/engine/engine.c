@@ -41,21 +41,37 @@ char *engine_error(const char *file, unsigned line, const char *fmt, ...)
 	return out;
 }
 
-struct mv_config *engine_config_new_with(const struct check_def *const *extra, size_t n_extra)
+/*
+ * The extra checks, then the built-in ones (malloc()ed; NULL when out of
+ * memory).  Extras come first so that a test's check can stand in for one a
+ * built-in check reads the results of (DMARC reads SPF's and DKIM's).
+ */
+static const struct check_def **all_checks(const struct check_def *const *extra, size_t n_extra, size_t *n_r)
 {
-	size_t n_builtin, n_tables, i;
+	size_t n_builtin, i;
 	const struct check_def *const *builtin = engine_builtin_checks(&n_builtin);
 	const struct check_def **all = calloc(n_builtin + n_extra + 1, sizeof(*all));
+
+	*n_r = n_builtin + n_extra;
+	if (all == NULL)
+		return NULL;
+	for (i = 0; i < n_extra; i++)
+		all[i] = extra[i];
+	for (i = 0; i < n_builtin; i++)
+		all[n_extra + i] = builtin[i];
+	return all;
+}
+
+struct mv_config *engine_config_new_with(const struct check_def *const *extra, size_t n_extra)
+{
+	size_t n_all, n_tables;
+	const struct check_def **all = all_checks(extra, n_extra, &n_all);
 	struct mv_setting_table *tables;
 	struct mv_config *cfg;
 
 	if (all == NULL)
 		return NULL;
-	for (i = 0; i < n_builtin; i++)
-		all[i] = builtin[i];
-	for (i = 0; i < n_extra; i++)
-		all[n_builtin + i] = extra[i];
-	n_tables = engine_schema(all, n_builtin + n_extra, &tables);
+	n_tables = engine_schema(all, n_all, &tables);
 	free(all);
 	if (tables == NULL)
 		return NULL;
@@ -384,9 +400,8 @@ static int init_checks(struct mv_engine *engine, char **error_r)
 int engine_new_with(struct mv_config *cfg, const struct check_def *const *extra, size_t n_extra,
 		    struct mv_engine **engine_r, char **error_r)
 {
-	size_t n_builtin, i;
-	const struct check_def *const *builtin = engine_builtin_checks(&n_builtin);
-	const struct check_def **all = calloc(n_builtin + n_extra + 1, sizeof(*all));
+	size_t n_all;
+	const struct check_def **all = all_checks(extra, n_extra, &n_all);
 	struct mv_engine *engine = calloc(1, sizeof(*engine));
 	int rc = -1;
 
@@ -394,13 +409,9 @@ int engine_new_with(struct mv_config *cfg, const struct check_def *const *extra,
 	*error_r = NULL;
 	if (all == NULL || engine == NULL)
 		goto fail;
-	for (i = 0; i < n_builtin; i++)
-		all[i] = builtin[i];
-	for (i = 0; i < n_extra; i++)
-		all[n_builtin + i] = extra[i];
 	atomic_init(&engine->refs, 1);
 	engine->cfg = mv_config_ref(cfg);
-	if (register_checks(engine, all, n_builtin + n_extra, error_r) < 0 ||
+	if (register_checks(engine, all, n_all, error_r) < 0 ||
 	    engine_composites_build(engine, error_r) < 0 || apply_switches(engine, error_r) < 0 ||
 	    apply_directives(engine, error_r) < 0 || read_thresholds(engine, error_r) < 0 ||
 	    envelope_policy_init(&engine->envelope, cfg, error_r) < 0 || dns_resolver_new(cfg, &engine->dns, error_r) < 0 ||
