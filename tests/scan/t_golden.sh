@@ -6,8 +6,8 @@ set -u
 pass=0; fail=0
 dir="$MV_SRC/tests/data/golden"
 # Each message with no configuration, and the examples again with the sample one (etc/mailvet.conf:
-# their envelope comes from the Received field the trusted relay wrote) and their DNS from
-# tests/data/golden/examples.zone: site-NAME.json.  The others get a zone with no records (every
+# their envelope comes from the Received field the trusted relay wrote, and their DNS from the
+# zone it names, etc/examples.zone): site-NAME.json.  The others get a zone with no records (every
 # name NXDOMAIN), so no scan depends on the network.
 cases=()
 for eml in "$dir"/*.eml "$MV_SRC"/examples/*.eml; do cases+=("$eml:"); done
@@ -17,7 +17,7 @@ for case in "${cases[@]}"; do
 	site=${case##*:}
 	name=$(basename "$eml" .eml)
 	config=/dev/null; zone=(--dns-zone "$MV_SRC/tests/data/no-records.zone")
-	if [ -n "$site" ]; then name=site-$name; config=$MV_SRC/etc/mailvet.conf; zone=(--dns-zone "$dir/examples.zone"); fi
+	if [ -n "$site" ]; then name=site-$name; config=$MV_SRC/etc/mailvet.conf; zone=(); fi
 	want="$dir/$name.json"
 	got=$("$MAILVET" -c "$config" scan --json -o authserv_id=mx.example.org "${zone[@]}" "$eml" | python3 -c '
 import json, os, sys
