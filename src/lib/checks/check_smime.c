@@ -7,9 +7,13 @@
  * The default is Debian's bundle of public CAs, which issue S/MIME
  * certificates too.  When that default is not installed the store is empty,
  * so a signature is at best untrusted; a file the configuration names must
- * be readable, or the engine is not made.
+ * be readable, or the engine is not made.  The default bundle (about 150
+ * certificates, some 30 ms to read) is read on the first signed message, so
+ * that a command that scans one unsigned message does not wait for it.
  */
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "auth/smime.h"
@@ -37,17 +41,36 @@ static const struct mv_setting_def settings[] = {
 	  "PEM file of the certificates S/MIME signers must chain to; empty: none, a signature is at best untrusted" },
 };
 
+struct smime_state {
+	pthread_mutex_t lock;
+	X509_STORE *store;		/* NULL until the first signed message when lazy */
+	char path[4096];		/* the default bundle, read when first needed */
+	bool lazy;
+};
+
 static int smime_init(const struct mv_config *cfg, void **state_r, char **error_r)
 {
 	const char *path = mv_config_string(cfg, "smime_ca_file");
+	struct smime_state *st = calloc(1, sizeof(*st));
 	const char *file;
 	unsigned line;
-	char *why;
+	char *why = NULL;
 
-	if (!mv_config_is_set(cfg, "smime_ca_file") && access(path, F_OK) != 0)
-		path = "";
-	*state_r = smime_store_load(path, &why);
-	if (*state_r != NULL)
+	if (st == NULL)
+		return -1;
+	pthread_mutex_init(&st->lock, NULL);
+	*state_r = st;
+	if (!mv_config_is_set(cfg, "smime_ca_file")) {
+		st->lazy = access(path, R_OK) == 0 && strlen(path) < sizeof(st->path);
+		if (st->lazy)
+			memcpy(st->path, path, strlen(path) + 1);
+		else
+			st->store = smime_store_load("", &why);	/* the default is not installed: no anchors */
+		return st->lazy || st->store != NULL ? 0 : -1;
+	}
+	/* A file the administrator named is read now, so that a mistake in it stops the start. */
+	st->store = smime_store_load(path, &why);
+	if (st->store != NULL)
 		return 0;
 	file = mv_config_where(cfg, "smime_ca_file", &line);
 	*error_r = engine_error(file, line, "smime_ca_file: %s", why != NULL ? why : "out of memory");
@@ -57,7 +80,45 @@ static int smime_init(const struct mv_config *cfg, void **state_r, char **error_
 
 static void smime_deinit(void *state)
 {
-	X509_STORE_free(state);
+	struct smime_state *st = state;
+
+	X509_STORE_free(st->store);
+	pthread_mutex_destroy(&st->lock);
+	free(st);
+}
+
+/* The trust anchors; read at the first call when lazy.  An unreadable default bundle means none. */
+static X509_STORE *smime_store(struct smime_state *st)
+{
+	X509_STORE *store;
+	char *why = NULL;
+
+	pthread_mutex_lock(&st->lock);
+	if (st->store == NULL && st->lazy) {
+		st->store = smime_store_load(st->path, &why);
+		if (st->store == NULL)
+			st->store = smime_store_load("", &why);
+		free(why);
+	}
+	store = st->store;
+	pthread_mutex_unlock(&st->lock);
+	return store;
+}
+
+/* Whether any part is signed S/MIME: multipart/signed or application/(x-)pkcs7-mime. */
+static bool has_signed_part(const struct mv_msg *msg)
+{
+	unsigned i;
+
+	for (i = 0; i < msg->n_parts; i++) {
+		const struct mv_ctype *ct = &msg->parts[i]->ctype;
+
+		if ((mv_str_eq_ci(ct->type, "multipart") && mv_str_eq_ci(ct->subtype, "signed")) ||
+		    (mv_str_eq_ci(ct->type, "application") &&
+		     (mv_str_eq_ci(ct->subtype, "pkcs7-mime") || mv_str_eq_ci(ct->subtype, "x-pkcs7-mime"))))
+			return true;
+	}
+	return false;
 }
 
 static int smime_run(struct mv_task *task, void *state)
@@ -66,7 +127,14 @@ static int smime_run(struct mv_task *task, void *state)
 	struct smime_result r;
 	int w, rc;
 
-	if (smime_message(task_msg(task), state, task_envelope(task)->txn.time, &r) < 0)
+	X509_STORE *store;
+
+	if (!has_signed_part(task_msg(task)))
+		return MV_OK;
+	store = smime_store(state);
+	if (store == NULL)
+		return MV_NOMEM;
+	if (smime_message(task_msg(task), store, task_envelope(task)->txn.time, &r) < 0)
 		return MV_NOMEM;
 	if (r.reason.p == NULL)
 		return MV_OK;	/* not signed */
