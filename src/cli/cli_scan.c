@@ -15,6 +15,7 @@ enum {
 	OPT_TAG,
 	OPT_QUARANTINE,
 	OPT_REJECT,
+	OPT_DNS_ZONE,
 	OPT_CLIENT_IP,
 	OPT_CLIENT_NAME,
 	OPT_HELO,
@@ -26,7 +27,7 @@ enum {
 
 static const char scan_usage[] =
 	"mailvet scan [-c FILE] [-o NAME=VALUE]... [--json] [-j N] [--limit NAME=VALUE]...\n"
-	"                    [--client-ip IP] [--client-name NAME] [--helo NAME] [--mail-from ADDR|<>]\n"
+	"                    [--dns-zone FILE] [--client-ip IP] [--client-name NAME] [--helo NAME] [--mail-from ADDR|<>]\n"
 	"                    [--rcpt ADDR]... [--sasl-user USER] [--now TIME] [PATH...]";
 
 /* --limit max-mime-depth=5 is the setting max_mime_depth = 5. */
@@ -61,6 +62,23 @@ static int score_setting(struct cli_settings *settings, const char *name, const 
 	}
 	snprintf(line, sizeof(line), "%s = %s", name, value);
 	return cli_settings_add(settings, line);
+}
+
+/* --dns-zone FILE is the setting dns_zone = FILE: every lookup answered from the file, no network. */
+static int dns_zone_setting(struct cli_settings *settings, const char *path)
+{
+	char *line = NULL;
+	int rc;
+
+	if (path[0] == '\0' || strchr(path, '\n') != NULL) {
+		fprintf(stderr, "mailvet: --dns-zone wants a file\n");
+		return -1;
+	}
+	if (asprintf(&line, "dns_zone = %s", path) < 0)
+		return -1;
+	rc = cli_settings_add(settings, line);
+	free(line);
+	return rc;
 }
 
 /* An address option without angle brackets: "<a@b>" and "a@b" are the same; "<>" is empty. */
@@ -176,6 +194,7 @@ int cli_cmd_scan(const char *config_path, int argc, char **argv)
 		{ "tag-score", required_argument, NULL, OPT_TAG },
 		{ "quarantine-score", required_argument, NULL, OPT_QUARANTINE },
 		{ "reject-score", required_argument, NULL, OPT_REJECT },
+		{ "dns-zone", required_argument, NULL, OPT_DNS_ZONE },
 		{ "client-ip", required_argument, NULL, OPT_CLIENT_IP },
 		{ "client-name", required_argument, NULL, OPT_CLIENT_NAME },
 		{ "helo", required_argument, NULL, OPT_HELO },
@@ -229,6 +248,10 @@ int cli_cmd_scan(const char *config_path, int argc, char **argv)
 			if (score_setting(&settings, c == OPT_TAG ? "tag_score" : c == OPT_QUARANTINE ? "quarantine_score"
 												: "reject_score",
 					  optarg) < 0)
+				goto out;
+			break;
+		case OPT_DNS_ZONE:
+			if (dns_zone_setting(&settings, optarg) < 0)
 				goto out;
 			break;
 		case 'h':

@@ -378,7 +378,8 @@ int engine_new_with(struct mv_config *cfg, const struct check_def *const *extra,
 	if (register_checks(engine, all, n_builtin + n_extra, error_r) < 0 ||
 	    engine_composites_build(engine, error_r) < 0 || apply_switches(engine, error_r) < 0 ||
 	    apply_directives(engine, error_r) < 0 || read_thresholds(engine, error_r) < 0 ||
-	    envelope_policy_init(&engine->envelope, cfg, error_r) < 0 || init_checks(engine, error_r) < 0)
+	    envelope_policy_init(&engine->envelope, cfg, error_r) < 0 || dns_resolver_new(cfg, &engine->dns, error_r) < 0 ||
+	    init_checks(engine, error_r) < 0)
 		goto fail;
 	read_limits(engine);
 	*engine_r = engine;
@@ -442,8 +443,15 @@ void mv_engine_unref(struct mv_engine **enginep)
 	free(engine->symbols);
 	free(engine->by_name);
 	envelope_policy_deinit(&engine->envelope);
+	dns_resolver_free(&engine->dns);
 	mv_config_unref(&engine->cfg);
 	free(engine);
+}
+
+void engine_replace_resolver(struct mv_engine *engine, struct dns_resolver *resolver)
+{
+	dns_resolver_free(&engine->dns);
+	engine->dns = resolver;
 }
 
 const struct mv_config *mv_engine_config(const struct mv_engine *engine)

@@ -4,6 +4,7 @@
 
 #include <stdatomic.h>
 
+#include "dns/dns.h"
 #include "engine/check.h"
 #include "envelope/envelope_int.h"
 #include "mailvet/limits.h"
@@ -45,6 +46,7 @@ struct mv_engine {
 	uint64_t deadline_ms;
 	struct mv_limits limits;
 	struct envelope_policy envelope;
+	struct dns_resolver *dns;
 };
 
 /* The built-in checks, in their listed order (checks/check_list.h). */
@@ -62,6 +64,9 @@ void engine_schema_free(struct mv_setting_table *tables);
 struct mv_config *engine_config_new_with(const struct check_def *const *extra, size_t n_extra);
 int engine_new_with(struct mv_config *cfg, const struct check_def *const *extra, size_t n_extra,
 		    struct mv_engine **engine_r, char **error_r);
+
+/* Replaces the engine's resolver (freeing the old one) with `resolver`, which it takes over: for tests. */
+void engine_replace_resolver(struct mv_engine *engine, struct dns_resolver *resolver);
 
 /* The id of the symbol called name[0..len), or -1. */
 int engine_symbol_id(const struct mv_engine *engine, const char *name, size_t len);

@@ -1,9 +1,10 @@
 /*
  * The schema of settings: the engine's own tables (the actions' thresholds,
  * the deadline, switches), the envelope's, the limits on untrusted input
- * (made from the limits table, with '_' for '-' in the names), then each
- * check's own table.  docs/mailvet.conf.5 documents every setting, and a test
- * keeps the page and `mailvet config --defaults` in step.
+ * (made from the limits table, with '_' for '-' in the names), the DNS
+ * resolver's (dns/dns.h), then each check's own table.  docs/mailvet.conf.5
+ * documents every setting, and a test keeps the page and `mailvet config
+ * --defaults` in step.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -68,7 +69,7 @@ static void make_limit_settings(void)
 	n_limit_settings = i;
 }
 
-#define N_CORE 3
+#define N_CORE 4
 
 size_t engine_schema(const struct check_def *const *checks, size_t n_checks, struct mv_setting_table **tables_r)
 {
@@ -83,6 +84,7 @@ size_t engine_schema(const struct check_def *const *checks, size_t n_checks, str
 	t[n++] = (struct mv_setting_table){ "envelope", envelope_settings,
 					    sizeof(envelope_settings) / sizeof(envelope_settings[0]) };
 	t[n++] = (struct mv_setting_table){ "limits", limit_settings, n_limit_settings };
+	t[n++] = dns_setting_table;
 	for (i = 0; i < n_checks; i++) {
 		if (checks[i]->n_settings != 0)
 			t[n++] = (struct mv_setting_table){ checks[i]->name, checks[i]->settings, checks[i]->n_settings };

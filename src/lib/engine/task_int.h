@@ -31,6 +31,7 @@ struct mv_task {
 	mv_task_done_fn *done;
 	void *done_arg;
 	bool finished, deadline_passed, resume_queued;
+	struct dns_memo *dns_memo;	/* the message's DNS answers (dns/dns_task.c) */
 };
 
 /* The report's facts that do not depend on any check: Message-ID, Date, Received hops. */
