@@ -136,6 +136,11 @@ static void test_signature_defaults_and_options(void)
 	CHECK_STR(sig.auid, "joe@Mail.example.com");
 	CHECK_STR(sig.auid_domain, "Mail.example.com");
 	CHECK(sig.has_l && sig.l == 10 && sig.t == 100 && sig.x == 200);
+	/* i= is dkim-quoted-printable (RFC 6376 2.11, 3.5). */
+	CHECK_STR(mv_str_cstr(sig_error("v=1; a=rsa-sha256; d=x.org; s=s; h=from; bh=QUJD; b=QUJD; i=jo=3Be=40x=2Eorg",
+					&sig)), "");
+	CHECK_STR(sig.auid, "jo;e@x.org");
+	CHECK_STR(sig.auid_domain, "x.org");
 	CHECK_STR(mv_str_cstr(sig_error("v=1; a=rsa-sha1; c=relaxed; d=x.org; s=s; h=from; bh=QUJD; b=QUJD", &sig)), "");
 	CHECK_INT(sig.alg, DKIM_ALG_RSA_SHA1);
 	CHECK_INT(sig.header_canon, DKIM_CANON_RELAXED);
@@ -173,6 +178,9 @@ static void test_signature_errors(void)
 		{ "v=1; a=rsa-sha256; d=x.org; s=s; h=from; i=joe; bh=QUJD; b=QUJD", "i= has no '@'" },
 		{ "v=1; a=rsa-sha256; d=x.org; s=s; h=from; i=@y.org; bh=QUJD; b=QUJD", "i= is not in the d= domain" },
 		{ "v=1; a=rsa-sha256; d=x.org; s=s; h=from; i=@bx.org; bh=QUJD; b=QUJD", "i= is not in the d= domain" },
+		{ "v=1; a=rsa-sha256; d=x.org; s=s; h=from; i=joe=4@x.org; bh=QUJD; b=QUJD",
+		  "i= is not valid quoted-printable" },
+		{ "v=1; a=rsa-sha256; d=x.org; s=s; h=from; i=joe=40y.org; bh=QUJD; b=QUJD", "i= is not in the d= domain" },
 		{ "v=1; a=rsa-sha256; d=x.org; s=s; h=from; l=1x; bh=QUJD; b=QUJD", "l= is not a number" },
 		{ "v=1; a=rsa-sha256; d=x.org; s=s; h=from; t=-1; bh=QUJD; b=QUJD", "t= is not a number" },
 		{ "v=1; a=rsa-sha256; d=x.org; s=s; h=from; x=; bh=QUJD; b=QUJD", "x= is not a number" },

@@ -72,7 +72,7 @@ struct dkim_sig {
 	mv_str domain;			/* d= */
 	mv_str selector;		/* s= */
 	mv_str algorithm;		/* a= as written */
-	mv_str auid;			/* i=, empty when absent */
+	mv_str auid;			/* i= decoded (arena), empty when absent */
 	mv_str auid_domain;		/* the domain of i=, or d= when i= is absent */
 	enum dkim_alg alg;
 	enum dkim_canon header_canon, body_canon;

@@ -177,25 +177,61 @@ static int parse_h(mv_arena *arena, mv_str h, struct dkim_sig *sig, const char *
 	return 0;
 }
 
-/* i= is [local-part] "@" domain, and its domain is d= or below it (RFC 6376 3.5, 6.1.1). */
-static int parse_auid(mv_str i, struct dkim_sig *sig, const char **error_r)
+/*
+ * dkim-quoted-printable (RFC 6376 2.11): "=XX" for a byte, folding white
+ * space ignored.  Returns the decoded length (never more than the input), or
+ * -1 for a '=' without two hex digits after it.
+ */
+static long dqp_decode(mv_str in, char *out)
 {
-	const char *at = NULL;
-	size_t k;
+	size_t i, n = 0;
+
+	for (i = 0; i < in.len; i++) {
+		char c = in.p[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == '=') {
+			int hi = i + 2 < in.len ? mv_hex_value(in.p[i + 1]) : -1;
+			int lo = hi >= 0 ? mv_hex_value(in.p[i + 2]) : -1;
+
+			if (lo < 0)
+				return -1;
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		}
+		out[n++] = c;
+	}
+	return (long)n;
+}
+
+/*
+ * i= is dkim-quoted-printable of [local-part] "@" domain, and its domain is
+ * d= or below it (RFC 6376 3.5, 6.1.1).
+ */
+static int parse_auid(mv_arena *arena, mv_str i, struct dkim_sig *sig, const char **error_r)
+{
+	char *text = mv_arena_alloc(arena, i.len + 1);
+	const char *at;
+	long len;
 	mv_str dom;
 
-	for (k = i.len; k-- > 0;) {
-		if (i.p[k] == '@') {
-			at = i.p + k;
-			break;
-		}
+	if (text == NULL) {
+		*error_r = "out of memory";
+		return -1;
 	}
+	len = dqp_decode(i, text);
+	if (len < 0) {
+		*error_r = "i= is not valid quoted-printable";
+		return -1;
+	}
+	at = memrchr(text, '@', (size_t)len);
 	if (at == NULL) {
 		*error_r = "i= has no '@'";
 		return -1;
 	}
-	dom = mv_str_make(at + 1, (size_t)(i.p + i.len - at - 1));
-	sig->auid = i;
+	sig->auid = mv_str_make(text, (size_t)len);
+	dom = mv_str_make(at + 1, (size_t)(text + len - at - 1));
 	sig->auid_domain = dom;
 	if (dom.len < sig->domain.len ||
 	    strncasecmp(dom.p + dom.len - sig->domain.len, sig->domain.p, sig->domain.len) != 0 ||
@@ -320,7 +356,7 @@ int dkim_sig_parse(mv_arena *arena, mv_str value, struct dkim_sig *sig, const ch
 		return -1;
 	}
 	i = dkim_tag_find(tags, n, "i");
-	if (i != NULL && parse_auid(i->value, sig, error_r) < 0)
+	if (i != NULL && parse_auid(arena, i->value, sig, error_r) < 0)
 		return -1;
 	if (parse_h(arena, h->value, sig, error_r) < 0 || parse_numbers(tags, n, sig, error_r) < 0)
 		return -1;
