@@ -320,6 +320,9 @@ static int report_symbol(struct mv_task *task, unsigned sym, const struct mv_aut
 	int w = check_snippet_len(r->domain, 100), ws = check_snippet_len(r->selector, 100);
 	int len;
 
+	if (r->domain.len == 0 && r->selector.len == 0)
+		/* Too broken to have a name: the detail says why, and there is no option to give. */
+		return task_symbol(task, sym, "a DKIM-Signature: %.*s", (int)r->reason.len, r->reason.p) < 0 ? -1 : 0;
 	if (r->result == MV_AUTH_PASS || r->result == MV_AUTH_POLICY)
 		len = task_symbol(task, sym, "d=%.*s s=%.*s %.*s %u bits%s%.*s", w, r->domain.p, ws, r->selector.p,
 				  check_snippet_len(r->algorithm, 20), r->algorithm.p, r->key_bits,
