@@ -35,6 +35,13 @@ void dkim_body_canon_init(struct dkim_body_canon *bc, enum dkim_canon canon, uin
 	bc->ctx = ctx;
 }
 
+static void flush_batch(struct dkim_body_canon *bc)
+{
+	if (bc->batch_len != 0 && !bc->failed && bc->sink(bc->ctx, bc->batch, bc->batch_len) < 0)
+		bc->failed = true;
+	bc->batch_len = 0;
+}
+
 /* Writes canonical bytes, up to the limit. */
 static void emit(struct dkim_body_canon *bc, const char *p, size_t n)
 {
@@ -43,11 +50,17 @@ static void emit(struct dkim_body_canon *bc, const char *p, size_t n)
 		return;
 	if (n > bc->limit - bc->len)
 		n = (size_t)(bc->limit - bc->len);
-	if (bc->sink(bc->ctx, p, n) < 0) {
-		bc->failed = true;
+	bc->len += n;
+	if (n < DKIM_CANON_DIRECT) {
+		if (n > sizeof(bc->batch) - bc->batch_len)
+			flush_batch(bc);
+		memcpy(bc->batch + bc->batch_len, p, n);
+		bc->batch_len += n;
 		return;
 	}
-	bc->len += n;
+	flush_batch(bc);
+	if (!bc->failed && bc->sink(bc->ctx, p, n) < 0)
+		bc->failed = true;
 }
 
 /* Empty lines count only when a line with content follows them (3.4.3, 3.4.4: trailing ones are ignored). */
@@ -84,8 +97,14 @@ static void line_content(struct dkim_body_canon *bc, const char *p, size_t n)
 			p++;
 			continue;
 		}
-		while (q < e && !is_wsp(*q))
-			q++;
+		/* Words with one SP between them are canonical already: one piece. */
+		for (;;) {
+			while (q < e && *q != ' ' && *q != '\t')
+				q++;
+			if (e - q < 2 || *q != ' ' || is_wsp(q[1]))
+				break;
+			q += 2;
+		}
 		flush_blank_lines(bc);
 		if (bc->wsp) {
 			emit(bc, " ", 1);
@@ -151,6 +170,7 @@ int dkim_body_canon_final(struct dkim_body_canon *bc)
 	/* 3.4.3: an empty body is one CRLF in simple; 3.4.4 (errata 1384): nothing in relaxed. */
 	if (!bc->any && bc->canon == DKIM_CANON_SIMPLE)
 		emit(bc, "\r\n", 2);
+	flush_batch(bc);
 	return bc->failed ? -1 : 0;
 }
 
