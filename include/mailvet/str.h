@@ -78,6 +78,22 @@ static inline int mv_hex_value(int c)
 	return -1;
 }
 
+/* The value of a base64 digit (RFC 4648 4), or -1. */
+static inline int mv_base64_value(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
 /* Writes the UTF-8 form of cp (surrogates and values past U+10FFFF become U+FFFD); returns 1 to 4. */
 size_t mv_utf8_encode(char out[4], unsigned long cp);
 

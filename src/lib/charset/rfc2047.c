@@ -72,21 +72,6 @@ static bool ew_parse(const char *p, size_t n, size_t i, struct ew *ew)
 	return true;
 }
 
-static int b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* Decoded bytes never outnumber the text, so pend (raw.len) cannot overflow. */
 static void ew_decode(struct dec *d, const struct ew *ew)
 {
@@ -120,7 +105,7 @@ static void ew_decode(struct dec *d, const struct ew *ew)
 			bits = 0;
 			continue;
 		}
-		v = b64val(t[k]);
+		v = mv_base64_value(t[k]);
 		if (v < 0)
 			continue;
 		acc = (acc << 6 | (unsigned long)v) & 0xFFFFFF;
