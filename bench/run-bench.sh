@@ -20,6 +20,9 @@ runs=${MV_BENCH_RUNS:-7}
 # Every check on, DNS from a zone with no records: no network time in any figure.
 conf=$src/bench/offline.conf
 
+# shellcheck source=bench/bench-common.sh
+. "$src/bench/bench-common.sh"
+
 die() {
 	echo "run-bench: $*" >&2
 	exit 1
@@ -38,35 +41,6 @@ trap 'rm -f "$list" "$list".*' EXIT
 sed "s|^|$corpus/|" <(cut -f1 "$corpus/index.tsv") >"$list"
 msgs=$(wc -l <"$list")
 bytes=$(tr '\n' '\0' <"$list" | xargs -0 cat | wc -c)
-
-median() {
-	sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# Single-threaded runs are pinned to one CPU (MV_BENCH_CPU, default the last one the process
-# may use): on a virtual machine one CPU can be slower than another (here CPU 0, which takes the
-# interrupts, ran the same scan 30 % slower), and a pair of runs is only like for like on the
-# same CPU.
-last_allowed_cpu() {
-	sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status 2>/dev/null | tr ',' '\n' |
-		tail -n 1 | sed 's/.*-//'
-}
-bench_cpu=${MV_BENCH_CPU-$(last_allowed_cpu)}
-command -v taskset >/dev/null 2>&1 || bench_cpu=
-if [ -n "$bench_cpu" ]; then
-	pin_text="pinned to CPU $bench_cpu (\`taskset -c $bench_cpu\`)"
-else
-	pin_text="not pinned"
-fi
-
-# Runs its arguments on the benchmark CPU; children (as under /usr/bin/time) inherit it.
-pinned() {
-	if [ -n "$bench_cpu" ]; then
-		taskset -c "$bench_cpu" "$@"
-	else
-		"$@"
-	fi
-}
 
 # Each function below makes one run of one configuration and appends its figures to the
 # files $list.<config>.<figure>.  The runs of all configurations take turns (run 1 of each,
@@ -129,11 +103,6 @@ paired_scan_ratio() {
 	median <"$list.ratio"
 }
 
-# Instructions (callgrind) do not depend on what else the host runs: the ratio that repeats.
-instructions() {
-	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
-		sed -n 's/.*refs: *//p' | tr -d ,
-}
 if command -v valgrind >/dev/null 2>&1; then
 	ins_gm=$(instructions "$build/bench-gmime" -l "$list")
 	ins_lp=$(instructions "$build/bench-mailvet" parse -l "$list")
