@@ -39,7 +39,7 @@ static struct signed_msg *msgs;
 static mv_str key_record;
 static mv_arena *scratch;		/* what a stage allocates per signature, reset after each */
 
-static void fail(const char *path, const char *what)
+__attribute__((noreturn)) static void fail(const char *path, const char *what)
 {
 	fprintf(stderr, "bench-dkim: %s: %s\n", path, what);
 	exit(1);
