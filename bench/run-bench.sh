@@ -2,7 +2,8 @@
 # Measures libmailvet in process (bench-mailvet: parse+decode, GMime's workload;
 # every check without a report; and the full scan with its JSON report), `mailvet scan` as a command (1 and 2
 # threads) and the GMime parse+decode baseline (bench-gmime) over the
-# SpamAssassin public corpus, 7 runs each (taking turns), medians, and writes docs/performance.md.
+# SpamAssassin public corpus, 7 runs each (taking turns), medians, and writes docs/performance.md,
+# with the section bench/bench-checks.sh makes (the cost of each check, DKIM per signature).
 #
 # Usage: bench/run-bench.sh [OUTPUT.md]   (default: docs/performance.md)
 # Env:   MV_BENCH_BUILD  build dir (default build-bench, Release -O2, MV_GMIME=ON)
@@ -10,7 +11,8 @@
 #        MV_BENCH_CPU    the CPU single-threaded runs are pinned to (default: the last one this
 #                        process may use; empty: not pinned)
 # Needs: cmake, a C compiler, libgmime-3.0-dev, /usr/bin/time (Debian: time),
-#        and what scripts/fetch-corpus needs (npm, node, openssl).
+#        what scripts/fetch-corpus needs (npm, node, openssl) and what bench/bench-checks.sh
+#        needs (valgrind, python3-dkim, python3-nacl).
 set -eu
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -228,4 +230,7 @@ Commands (run by \`bench/run-bench.sh\`; the single-threaded ones $pin_text):
 | mailvet target | 0.19 | full scan |
 EOF
 } >"$out"
+# The cost of each check and of a DKIM signature: a section of its own, from its own script.
+MV_BENCH_BUILD=$build MV_BENCH_RUNS=$runs MV_BENCH_CPU=$bench_cpu "$src/bench/bench-checks.sh" -u "$out" ||
+	die "bench/bench-checks.sh failed"
 echo "run-bench: wrote $out" >&2
