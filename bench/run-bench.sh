@@ -2,7 +2,8 @@
 # Measures libmailvet in process (bench-mailvet: parse+decode, GMime's workload;
 # every check without a report; and the full scan with its JSON report), `mailvet scan` as a command (1 and 2
 # threads) and the GMime parse+decode baseline (bench-gmime) over the
-# SpamAssassin public corpus, 7 runs each (taking turns), medians, and writes docs/performance.md.
+# SpamAssassin public corpus, 7 runs each (taking turns), medians, and writes docs/performance.md,
+# with the section bench/bench-checks.sh makes (the cost of each check, DKIM per signature).
 #
 # Usage: bench/run-bench.sh [OUTPUT.md]   (default: docs/performance.md)
 # Env:   MV_BENCH_BUILD  build dir (default build-bench, Release -O2, MV_GMIME=ON)
@@ -10,7 +11,8 @@
 #        MV_BENCH_CPU    the CPU single-threaded runs are pinned to (default: the last one this
 #                        process may use; empty: not pinned)
 # Needs: cmake, a C compiler, libgmime-3.0-dev, /usr/bin/time (Debian: time),
-#        and what scripts/fetch-corpus needs (npm, node, openssl).
+#        what scripts/fetch-corpus needs (npm, node, openssl) and what bench/bench-checks.sh
+#        needs (valgrind, python3-dkim, python3-nacl).
 set -eu
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +21,9 @@ build=${MV_BENCH_BUILD:-$src/build-bench}
 runs=${MV_BENCH_RUNS:-7}
 # Every check on, DNS from a zone with no records: no network time in any figure.
 conf=$src/bench/offline.conf
+
+# shellcheck source=bench/bench-common.sh
+. "$src/bench/bench-common.sh"
 
 die() {
 	echo "run-bench: $*" >&2
@@ -38,35 +43,6 @@ trap 'rm -f "$list" "$list".*' EXIT
 sed "s|^|$corpus/|" <(cut -f1 "$corpus/index.tsv") >"$list"
 msgs=$(wc -l <"$list")
 bytes=$(tr '\n' '\0' <"$list" | xargs -0 cat | wc -c)
-
-median() {
-	sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# Single-threaded runs are pinned to one CPU (MV_BENCH_CPU, default the last one the process
-# may use): on a virtual machine one CPU can be slower than another (here CPU 0, which takes the
-# interrupts, ran the same scan 30 % slower), and a pair of runs is only like for like on the
-# same CPU.
-last_allowed_cpu() {
-	sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status 2>/dev/null | tr ',' '\n' |
-		tail -n 1 | sed 's/.*-//'
-}
-bench_cpu=${MV_BENCH_CPU-$(last_allowed_cpu)}
-command -v taskset >/dev/null 2>&1 || bench_cpu=
-if [ -n "$bench_cpu" ]; then
-	pin_text="pinned to CPU $bench_cpu (\`taskset -c $bench_cpu\`)"
-else
-	pin_text="not pinned"
-fi
-
-# Runs its arguments on the benchmark CPU; children (as under /usr/bin/time) inherit it.
-pinned() {
-	if [ -n "$bench_cpu" ]; then
-		taskset -c "$bench_cpu" "$@"
-	else
-		"$@"
-	fi
-}
 
 # Each function below makes one run of one configuration and appends its figures to the
 # files $list.<config>.<figure>.  The runs of all configurations take turns (run 1 of each,
@@ -129,11 +105,6 @@ paired_scan_ratio() {
 	median <"$list.ratio"
 }
 
-# Instructions (callgrind) do not depend on what else the host runs: the ratio that repeats.
-instructions() {
-	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
-		sed -n 's/.*refs: *//p' | tr -d ,
-}
 if command -v valgrind >/dev/null 2>&1; then
 	ins_gm=$(instructions "$build/bench-gmime" -l "$list")
 	ins_lp=$(instructions "$build/bench-mailvet" parse -l "$list")
@@ -259,4 +230,7 @@ Commands (run by \`bench/run-bench.sh\`; the single-threaded ones $pin_text):
 | mailvet target | 0.19 | full scan |
 EOF
 } >"$out"
+# The cost of each check and of a DKIM signature: a section of its own, from its own script.
+MV_BENCH_BUILD=$build MV_BENCH_RUNS=$runs MV_BENCH_CPU=$bench_cpu "$src/bench/bench-checks.sh" -u "$out" ||
+	die "bench/bench-checks.sh failed"
 echo "run-bench: wrote $out" >&2
