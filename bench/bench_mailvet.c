@@ -101,19 +101,21 @@ static void load_list(const char *list)
 
 enum workload { PARSE, CHECK, SCAN };
 
+static struct mv_engine *engine;	/* -c CONF: the configuration's; else the built-in defaults */
+
 static size_t run_one(const struct item *it, enum workload workload)
 {
 	struct mv_msg *msg;
 	size_t out_bytes = 0;
 	unsigned i;
 
-	if (mv_msg_parse(it->data, it->len, NULL, &msg) < 0)
+	if (mv_msg_parse(it->data, it->len, engine != NULL ? mv_engine_limits(engine) : NULL, &msg) < 0)
 		exit(1);
 	if (workload != PARSE) {
 		struct mv_report report;
 		mv_buf out;
 
-		(void)mv_scan(NULL, msg, NULL, &report);
+		(void)mv_scan(engine, msg, NULL, &report);
 		out_bytes = report.n_symbols + report.n_links;
 		if (workload == SCAN) {
 			mv_buf_init(&out, msg->arena, (size_t)64 << 20);
@@ -144,16 +146,24 @@ int main(int argc, char **argv)
 	} else if (argc >= 2 && strcmp(argv[1], "scan") == 0) {
 		workload = SCAN;
 	} else {
-		fprintf(stderr, "usage: bench-mailvet parse|check|scan [-r REPEAT] [-l LISTFILE] [PATH...]\n");
+		fprintf(stderr, "usage: bench-mailvet parse|check|scan [-c CONF] [-r REPEAT] [-l LISTFILE] [PATH...]\n");
 		return 2;
 	}
 	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
 			repeat = atoi(argv[++i]);
-		else if (strcmp(argv[i], "-l") == 0 && i + 1 < argc)
+		} else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			char *error = NULL;
+
+			if (mv_engine_load(argv[++i], &engine, &error) < 0) {
+				fprintf(stderr, "bench-mailvet: %s\n", error != NULL ? error : "out of memory");
+				return 2;
+			}
+		} else if (strcmp(argv[i], "-l") == 0 && i + 1 < argc) {
 			load_list(argv[++i]);
-		else
+		} else {
 			load(argv[i]);
+		}
 	}
 	if (n_items == 0 || repeat < 1)
 		return 2;

@@ -17,6 +17,8 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$src/docs/performance.md}
 build=${MV_BENCH_BUILD:-$src/build-bench}
 runs=${MV_BENCH_RUNS:-7}
+# Every check on, DNS from a zone with no records: no network time in any figure.
+conf=$src/bench/offline.conf
 
 die() {
 	echo "run-bench: $*" >&2
@@ -75,7 +77,7 @@ pinned() {
 run_mailvet() {
 	local j=$1 c=mv$1 u s e m run=
 	[ "$j" -eq 1 ] && run=pinned
-	$run /usr/bin/time -f '%U %S %e %M' -o "$list.t" "$build/mailvet" scan --json -j "$j" "$corpus/eml" >/dev/null ||
+	$run /usr/bin/time -f '%U %S %e %M' -o "$list.t" "$build/mailvet" -c "$conf" scan --json -j "$j" "$corpus/eml" >/dev/null ||
 		die "mailvet scan -j $j failed"
 	read -r u s e m <"$list.t"
 	echo "$u $s" | awk '{ print $1 + $2 }' >>"$list.$c.cpu"
@@ -95,7 +97,7 @@ run_gmime() {
 # libmailvet in process, measured exactly as bench-gmime measures GMime.
 run_lib() {
 	local mode=$1 c=lib$1 cpu wall
-	pinned /usr/bin/time -f '%M' -o "$list.t" "$build/bench-mailvet" "$mode" -l "$list" >"$list.g" ||
+	pinned /usr/bin/time -f '%M' -o "$list.t" "$build/bench-mailvet" "$mode" -c "$conf" -l "$list" >"$list.g" ||
 		die "bench-mailvet $mode failed"
 	sed -n 's/.* cpu_s=\([0-9.]*\) wall_s=\([0-9.]*\) .*/\1 \2/p' "$list.g" >"$list.v"
 	read -r cpu wall <"$list.v"
@@ -120,7 +122,7 @@ paired_scan_ratio() {
 	: >"$list.ratio"
 	for ((i = 0; i < runs; i++)); do
 		g=$(pinned "$build/bench-gmime" -r "$pair_passes" -l "$list" | sed -n 's/.* cpu_s=\([0-9.]*\) .*/\1/p')
-		s=$(pinned "$build/bench-mailvet" scan -r "$pair_passes" -l "$list" | sed -n 's/.* cpu_s=\([0-9.]*\) .*/\1/p')
+		s=$(pinned "$build/bench-mailvet" scan -c "$conf" -r "$pair_passes" -l "$list" | sed -n 's/.* cpu_s=\([0-9.]*\) .*/\1/p')
 		[ -n "$g" ] && [ -n "$s" ] || die "a paired run failed"
 		awk -v g="$g" -v s="$s" 'BEGIN { printf "%.2f\n", g / s }' >>"$list.ratio"
 	done
@@ -135,8 +137,8 @@ instructions() {
 if command -v valgrind >/dev/null 2>&1; then
 	ins_gm=$(instructions "$build/bench-gmime" -l "$list")
 	ins_lp=$(instructions "$build/bench-mailvet" parse -l "$list")
-	ins_lc=$(instructions "$build/bench-mailvet" check -l "$list")
-	ins_ls=$(instructions "$build/bench-mailvet" scan -l "$list")
+	ins_lc=$(instructions "$build/bench-mailvet" check -c "$conf" -l "$list")
+	ins_ls=$(instructions "$build/bench-mailvet" scan -c "$conf" -l "$list")
 fi
 
 for ((i = 0; i < runs; i++)); do
@@ -239,10 +241,10 @@ machine's shadow paging: about 7 ms per pass over the corpus) are paid before th
 Commands (run by \`bench/run-bench.sh\`; the single-threaded ones $pin_text):
 
     $build/bench-mailvet parse -l LIST
-    $build/bench-mailvet check -l LIST
-    $build/bench-mailvet scan -l LIST
-    $build/mailvet scan --json -j 1 $corpus/eml >/dev/null
-    $build/mailvet scan --json -j 2 $corpus/eml >/dev/null
+    $build/bench-mailvet check -c bench/offline.conf -l LIST
+    $build/bench-mailvet scan -c bench/offline.conf -l LIST
+    $build/mailvet -c bench/offline.conf scan --json -j 1 $corpus/eml >/dev/null
+    $build/mailvet -c bench/offline.conf scan --json -j 2 $corpus/eml >/dev/null
     $build/bench-gmime -l LIST    # LIST = the corpus's .eml paths, from index.tsv
     $build/bench-gmime -r $pair_passes -l LIST, then $build/bench-mailvet scan -r $pair_passes -l LIST   # the pairs
 

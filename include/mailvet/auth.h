@@ -87,6 +87,7 @@ struct mv_auth {
 	struct mv_auth_dmarc dmarc;
 	struct mv_auth_arc arc;
 	struct mv_auth_smime smime;
+	mv_str authentication_results;	/* the RFC 8601 value for our own Authentication-Results field */
 };
 
 #pragma GCC visibility pop

@@ -2,8 +2,9 @@
  * The SMTP envelope of a message, as a connection and a transaction (the
  * split OpenSMTPD makes between smtp_session and smtp_tx): what the client
  * said and did in SMTP, which the message's own header fields may contradict.
- * The milter fills it from SMTP; `mailvet scan` from its options, or from the
- * Received field that the trust boundary wrote (see mv_envelope_resolve()).
+ * The milter fills it from SMTP; `mailvet scan` from its options.  What the
+ * caller leaves out, a scan reads from the Received field of the trust
+ * boundary (trusted_relays) and from Return-Path: report->envelope.
  * Strings are views; the caller keeps their bytes alive for the scan.
  */
 #ifndef MAILVET_ENVELOPE_H
@@ -77,7 +78,7 @@ struct mv_txn {
 struct mv_envelope {
 	struct mv_conn conn;
 	struct mv_txn txn;
-	enum mv_direction direction;	/* set by mv_envelope_resolve() */
+	enum mv_direction direction;	/* set by the scan, from SASL, local_networks and local_domains */
 	enum mv_envelope_source source;	/* where conn's client facts came from */
 };
 

@@ -146,7 +146,7 @@ static inline unsigned mv_part_header_count(const struct mv_part *part, const ch
 const struct mv_header *mv_part_header_next(const struct mv_part *part, const struct mv_header *prev);
 
 bool mv_part_is_multipart(const struct mv_part *part);
-bool mv_part_is_message(const struct mv_part *part);	/* message/rfc822, message/global */
+bool mv_part_is_message(const struct mv_part *part);	/* message/rfc822, /global, /news; not encoded */
 bool mv_part_is_text(const struct mv_part *part);	/* text/... leaf that is not an attachment */
 bool mv_part_is_attachment(const struct mv_part *part);
 

@@ -3,13 +3,16 @@
  * of the engine (engine.h) on a parsed message and fills a report: symbols
  * (named findings with a score and a plain-words detail), the links the reader
  * would follow, the Received hops, the envelope, the total score and the
- * action.  Everything in the report lives in the
- * message's arena and is released with it.
+ * action.  Everything in the report lives in the message's arena and is
+ * released with it; names and groups of symbols, and a few constant strings,
+ * belong to the engine that made the report, so keep a reference to the
+ * engine until the report is written.
  */
 #ifndef MAILVET_SCAN_H
 #define MAILVET_SCAN_H
 
 #include "mailvet/auth.h"
+#include "mailvet/status.h"
 #include "mailvet/hdr.h"
 #include "mailvet/html.h"
 #include "mailvet/msg.h"

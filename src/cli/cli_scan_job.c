@@ -65,7 +65,9 @@ static int scan_message(void *opaque, const char *data, size_t len, unsigned ind
 		report_failure(ctx, name, "out of memory");
 		return 0;
 	}
-	(void)mv_scan(ctx->opts->engine, msg, ctx->opts->have_env ? &ctx->opts->env : NULL, &report);
+	/* Out of memory: the report says what was done (MEMORY_LIMIT), and the exit status says it too. */
+	if (mv_scan(ctx->opts->engine, msg, ctx->opts->have_env ? &ctx->opts->env : NULL, &report) == MV_NOMEM)
+		ctx->failures++;
 	mv_buf_init(&buf, msg->arena, OUTPUT_MAX);
 	if (ctx->opts->json)
 		rc = mv_report_write_json(&report, name, &buf);

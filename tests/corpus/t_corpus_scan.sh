@@ -24,7 +24,8 @@ corpus=$("$MV_SRC/scripts/fetch-corpus") ||
 work=$(mktemp -d "${TMPDIR:-/tmp}/t_corpus_scan.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-"$MAILVET" scan --json -j 2 "$corpus/eml" >"$work/out.jsonl" 2>"$work/err"
+# DNS answers come from a zone with no records: the output is checked, not the network.
+"$MAILVET" scan --json -j 2 --dns-zone "$MV_SRC/tests/data/no-records.zone" "$corpus/eml" >"$work/out.jsonl" 2>"$work/err"
 rc=$?
 if [ "$rc" -ne 0 ]; then
 	tail -n 20 "$work/err" >&2

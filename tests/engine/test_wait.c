@@ -162,11 +162,14 @@ static const char message[] = "From: a@example.org\nSubject: s\nDate: Mon, 7 Dec
 
 static struct mv_engine *make_engine(const struct check_def *const *checks, size_t n, const char *text)
 {
+	/* Built-in checks that look names up (dmarc) would wait on DNS the timings do not count on. */
+	static const char quiet[] = "disabled_checks = dmarc\n";
 	struct mv_config *cfg = engine_config_new_with(checks, n);
 	struct mv_engine *engine = NULL;
 	char *error = NULL;
 
-	if (mv_config_read_text(cfg, "test.conf", text, strlen(text), &error) == 0) {
+	if (mv_config_read_text(cfg, "quiet.conf", quiet, sizeof(quiet) - 1, &error) == 0 &&
+	    mv_config_read_text(cfg, "test.conf", text, strlen(text), &error) == 0) {
 		mv_config_finish(cfg);
 		(void)engine_new_with(cfg, checks, n, &engine, &error);
 	}

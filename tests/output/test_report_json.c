@@ -6,7 +6,10 @@
 #include "mailvet/msg.h"
 #include "mailvet/output.h"
 #include "mailvet/scan.h"
+#include "offline_engine.h"
 #include "test.h"
+
+static struct mv_engine *engine;
 
 static const char sample[] =
 	"Received: from mx.example.org (mx.example.org [192.0.2.7]) by mail.example.net\r\n"
@@ -42,7 +45,7 @@ static int write_sample(size_t max, char *copy_r, size_t *len_r, int *truncated_
 	int rc;
 
 	CHECK_INT(mv_msg_parse(sample, sizeof(sample) - 1, NULL, &msg), 0);
-	(void)mv_scan(NULL, msg, NULL, &report);
+	(void)mv_scan(engine, msg, NULL, &report);
 	mv_buf_init(&out, msg->arena, max);
 	rc = mv_report_write_json(&report, "sample.eml", &out);
 	if (out.len != 0)
@@ -83,6 +86,13 @@ static void test_report_prefix_at_every_ceiling(void)
 
 int main(void)
 {
+	int rc;
+
+	engine = offline_engine("");
+	if (engine == NULL)
+		return 1;
 	RUN(test_report_prefix_at_every_ceiling);
-	return test_summary();
+	rc = test_summary();
+	mv_engine_unref(&engine);
+	return rc;
 }

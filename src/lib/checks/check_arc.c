@@ -231,10 +231,9 @@ static int arc_run(struct mv_task *task, void *state)
 		return MV_OK;
 	if (*slot == NULL && mv_part_header_count(root, "ARC-Seal") == 0 &&
 	    mv_part_header_count(root, "ARC-Message-Signature") == 0 &&
-	    mv_part_header_count(root, "ARC-Authentication-Results") == 0) {
-		task_report(task)->auth.checked = true;
+	    mv_part_header_count(root, "ARC-Authentication-Results") == 0)
+		/* Nothing to record in report->auth, as for an unsigned message: only the symbol. */
 		return task_symbol(task, SYM_ARC_NONE, "no ARC header fields") < 0 ? MV_NOMEM : MV_OK;
-	}
 	if (*slot == NULL && (*slot = prepare(task, conf)) == NULL)
 		return MV_NOMEM;
 	/* Every key of the chain in one pass: the lookups run together. */

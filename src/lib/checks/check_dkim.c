@@ -310,9 +310,19 @@ static int finish(struct mv_task *task, const struct dkim_conf *conf, struct dki
 {
 	struct mv_report *report = task_report(task);
 	mv_arena *arena = task_arena(task);
-	struct mv_auth_dkim *results = mv_arena_calloc(arena, run->n + 1, sizeof(*results));
+	struct mv_auth_dkim *results;
 	unsigned i;
 
+	/*
+	 * No signature: nothing to record in report->auth (an unsigned message
+	 * leaves it unchecked, as with S/MIME), only the symbol.
+	 */
+	if (run->n == 0)
+		return task_symbol(task, SYM_DKIM_NONE, "no DKIM-Signature field%s",
+				   task_msg(task)->root->problems & (MV_PROB_HEADER_COUNT | MV_PROB_HEADER_BYTES) ?
+				   " among the header fields read (the section was cut by a limit)" : "") < 0 ?
+			MV_NOMEM : MV_OK;
+	results = mv_arena_calloc(arena, run->n, sizeof(*results));
 	if (results == NULL)
 		return MV_NOMEM;
 	for (i = 0; i < run->n; i++) {
@@ -336,11 +346,6 @@ static int finish(struct mv_task *task, const struct dkim_conf *conf, struct dki
 	report->auth.checked = true;
 	report->auth.dkim = results;
 	report->auth.n_dkim = run->n;
-	if (run->n == 0)
-		return task_symbol(task, SYM_DKIM_NONE, "no DKIM-Signature field%s",
-				   task_msg(task)->root->problems & (MV_PROB_HEADER_COUNT | MV_PROB_HEADER_BYTES) ?
-				   " among the header fields read (the section was cut by a limit)" : "") < 0 ?
-			MV_NOMEM : MV_OK;
 	return MV_OK;
 }
 

@@ -53,7 +53,8 @@ struct dns_answer {
 	int rcode;			/* enum dns_rcode */
 	const struct dns_rr *rr;	/* records of the asked type only (CNAMEs followed, not listed) */
 	unsigned n_rr;
-	mv_str canonical;		/* the name the records belong to after CNAMEs (the asked name if none) */
+	mv_str canonical;		/* the name the records belong to after CNAMEs (the asked name if none);
+					   empty for answers given without asking: LIMIT, BADNAME */
 };
 
 /*
@@ -114,7 +115,7 @@ int dns_zone_add_failure(struct dns_zone *zone, const char *name, int rcode);
  */
 int dns_zone_load_file(struct dns_zone *zone, const char *path, char **error_r);
 int dns_zone_load_text(struct dns_zone *zone, const char *file, const char *text, size_t len, char **error_r);
-/* Synchronous lookup; the answer lives in the zone (valid while it is). */
+/* Synchronous lookup; the answer lives in the zone (valid while it is; canonical may point into name). */
 void dns_zone_lookup(const struct dns_zone *zone, const char *name, uint16_t type, struct dns_answer *answer_r);
 
 /* A resolver that answers from `zone` (which it takes over), for tests. */

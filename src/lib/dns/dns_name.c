@@ -1,8 +1,10 @@
 /*
  * Domain names as the DNS layer keeps them: lower case, no trailing dot,
  * labels of 1 to 63 bytes, 253 bytes in all (255 on the wire).  A name from a
- * message may hold any printable ASCII but the backslash, which c-ares would
- * read as an escape; anything else is not asked (BADNAME).
+ * message may hold any printable ASCII and the space (a label may be any
+ * bytes, RFC 2181 11; SPF macros make spaces, RFC 7208 7.3) but the
+ * backslash, which c-ares would read as an escape; anything else is not
+ * asked (BADNAME).
  */
 #include "dns/dns_int.h"
 
@@ -21,7 +23,7 @@ bool dns_name_normalize(mv_str name, char out[256])
 			if (label == 0)
 				return false;
 			label = 0;
-		} else if (c < 0x21 || c > 0x7e || c == '\\' || ++label > 63) {
+		} else if (c < 0x20 || c > 0x7e || c == '\\' || ++label > 63) {
 			return false;
 		}
 		out[i] = mv_ascii_lower((char)c);

@@ -263,7 +263,8 @@ static void sync_answer_release(struct mv_thread_exit *hook)
 }
 
 /* Answers from the cache, into the thread's buffer. */
-static bool cache_get(struct dns_resolver *resolver, const char *name, uint16_t type, const struct dns_answer **answer_r)
+static bool cache_get(struct dns_resolver *resolver, const char *name, uint16_t type,
+		      const struct dns_answer **answer_r)
 {
 	if (resolver->cache == NULL)
 		return false;

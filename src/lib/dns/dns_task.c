@@ -23,7 +23,8 @@ struct memo_entry {
 	uint64_t hash;
 	uint16_t type;
 	bool pending;
-	const struct dns_answer *answer;	/* in the arena, or static */
+	const struct dns_answer *answer;	/* in the arena, or own */
+	struct dns_answer own;			/* an answer with no records: canonical is the name */
 	struct dns_lookup *handle;
 	struct memo_waiter *waiters;
 	struct mv_task *task;
@@ -75,12 +76,20 @@ static int memo_grow(mv_arena *arena, struct dns_memo *memo)
 	return 0;
 }
 
-static const struct dns_answer *copy_answer(mv_arena *arena, const struct dns_answer *answer)
+/* An answer with no records for e (the name as its canonical name). */
+static const struct dns_answer *entry_answer(struct memo_entry *e, int rcode)
+{
+	e->own = (struct dns_answer){ rcode, NULL, 0, mv_str_cstr(e->name) };
+	return &e->own;
+}
+
+/* The resolver's answer copied into the arena; NULL when out of memory. */
+static const struct dns_answer *copy_answer(mv_arena *arena, struct memo_entry *e, const struct dns_answer *answer)
 {
 	void *mem;
 
-	if (answer->n_rr == 0 && answer->canonical.len == 0)
-		return dns_answer_static(answer->rcode);
+	if (answer->n_rr == 0 && (answer->canonical.len == 0 || strcmp(answer->canonical.p, e->name) == 0))
+		return entry_answer(e, answer->rcode);
 	mem = mv_arena_alloc(arena, dns_answer_size(answer));
 	return mem != NULL ? dns_answer_pack(answer, mem) : NULL;
 }
@@ -93,10 +102,10 @@ static void memo_done(void *arg, const struct dns_answer *answer)
 
 	e->handle = NULL;
 	e->pending = false;
-	e->answer = copy_answer(task_arena(e->task), answer);
+	e->answer = copy_answer(task_arena(e->task), e, answer);
 	if (e->answer == NULL) {
 		e->task->msg->problems |= MV_PROB_MEMORY;
-		e->answer = dns_answer_static(DNS_R_TEMPFAIL);
+		e->answer = entry_answer(e, DNS_R_TEMPFAIL);
 	}
 	for (w = e->waiters; w != NULL; w = w->next)
 		task_wait_done(&w->wait, MV_OK);
@@ -112,7 +121,7 @@ static void memo_cancel(struct task_wait *wait)
 	dns_cancel(e->handle);
 	e->handle = NULL;
 	e->pending = false;
-	e->answer = dns_answer_static(DNS_R_TIMEOUT);
+	e->answer = entry_answer(e, DNS_R_TIMEOUT);
 }
 
 /* The running check waits for e: MV_AGAIN, or MV_OK when the wait ended at once (the deadline). */
@@ -186,19 +195,19 @@ int task_dns(struct mv_task *task, const char *name, unsigned type, const struct
 	memo->count++;
 	memo->queries++;
 	if (task_time_left(task) == 0) {
-		e->answer = dns_answer_static(DNS_R_TIMEOUT);
+		e->answer = entry_answer(e, DNS_R_TIMEOUT);
 		*answer_r = e->answer;
 		return MV_OK;
 	}
 	rc = dns_lookup_start(resolver, task_loop(task), e->name, e->type, memo_done, e, &answer, &e->handle);
 	if (rc < 0) {
-		e->answer = dns_answer_static(DNS_R_TEMPFAIL);
+		e->answer = entry_answer(e, DNS_R_TEMPFAIL);
 		return MV_NOMEM;
 	}
 	if (rc == 1) {
-		e->answer = copy_answer(arena, answer);
+		e->answer = copy_answer(arena, e, answer);
 		if (e->answer == NULL) {
-			e->answer = dns_answer_static(DNS_R_TEMPFAIL);
+			e->answer = entry_answer(e, DNS_R_TEMPFAIL);
 			return MV_NOMEM;
 		}
 		*answer_r = e->answer;

@@ -446,8 +446,9 @@ bad:
 		zerror(r, r->tok_line, "the record's data is missing");
 	else if (r->kind != TOK_ERROR)
 		zerror(r, r->tok_line, "'%s' is not %s", shown(r, s),
-		       rr->type == DNS_T_A ? "an IPv4 address" : rr->type == DNS_T_AAAA ? "an IPv6 address"
-											 : "a preference from 0 to 65535");
+		       rr->type == DNS_T_A	? "an IPv4 address"
+		       : rr->type == DNS_T_AAAA ? "an IPv6 address"
+						: "a preference from 0 to 65535");
 	return false;
 }
 
@@ -624,7 +625,8 @@ int dns_zone_load_file(struct dns_zone *zone, const char *path, char **error_r)
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > DNS_ZONE_MAX_FILE) {
-		if (asprintf(error_r, "%s: %s", path, S_ISREG(st.st_mode) ? "larger than 64 MiB" : "not a regular file") < 0)
+		if (asprintf(error_r, "%s: %s", path,
+			     S_ISREG(st.st_mode) ? "larger than 64 MiB" : "not a regular file") < 0)
 			*error_r = NULL;
 		goto out;
 	}

@@ -99,10 +99,13 @@ static int parse_factor(struct cparser *cp)
 		while (isalnum((unsigned char)*cp->p) || *cp->p == '_')
 			cp->p++;
 		if (cp->p == start || op != 0) {
-			cp->error = *start == '\0' ? "the expression ends where a symbol name is expected"
-						   : "a symbol name is expected";
+			if (*start == '\0') {
+				cp->error = "the expression ends where a symbol name is expected";
+				return -1;
+			}
+			cp->error = "a symbol name is expected at";
 			cp->error_at = start;
-			cp->error_len = *start != '\0' ? 1 : 0;
+			cp->error_len = 1;
 			return -1;
 		}
 		id = engine_symbol_id(cp->engine, start, (size_t)(cp->p - start));

@@ -13,6 +13,16 @@
 
 static const char *const directive_keywords[] = { "score", "group", "composite", NULL };
 
+/* Where a setting got its value, for a message: "FILE:LINE" or, for a default, the file (if any). */
+void engine_setting_where(const struct mv_config *cfg, const char *name, const char **file_r, unsigned *line_r)
+{
+	*file_r = mv_config_where(cfg, name, line_r);
+	if (*file_r == NULL) {
+		*file_r = mv_config_path(cfg) != NULL ? mv_config_path(cfg) : "the defaults";
+		*line_r = 0;
+	}
+}
+
 char *engine_error(const char *file, unsigned line, const char *fmt, ...)
 {
 	char text[1024];
@@ -31,21 +41,37 @@ char *engine_error(const char *file, unsigned line, const char *fmt, ...)
 	return out;
 }
 
-struct mv_config *engine_config_new_with(const struct check_def *const *extra, size_t n_extra)
+/*
+ * The extra checks, then the built-in ones (malloc()ed; NULL when out of
+ * memory).  Extras come first so that a test's check can stand in for one a
+ * built-in check reads the results of (DMARC reads SPF's and DKIM's).
+ */
+static const struct check_def **all_checks(const struct check_def *const *extra, size_t n_extra, size_t *n_r)
 {
-	size_t n_builtin, n_tables, i;
+	size_t n_builtin, i;
 	const struct check_def *const *builtin = engine_builtin_checks(&n_builtin);
 	const struct check_def **all = calloc(n_builtin + n_extra + 1, sizeof(*all));
+
+	*n_r = n_builtin + n_extra;
+	if (all == NULL)
+		return NULL;
+	for (i = 0; i < n_extra; i++)
+		all[i] = extra[i];
+	for (i = 0; i < n_builtin; i++)
+		all[n_extra + i] = builtin[i];
+	return all;
+}
+
+struct mv_config *engine_config_new_with(const struct check_def *const *extra, size_t n_extra)
+{
+	size_t n_all, n_tables;
+	const struct check_def **all = all_checks(extra, n_extra, &n_all);
 	struct mv_setting_table *tables;
 	struct mv_config *cfg;
 
 	if (all == NULL)
 		return NULL;
-	for (i = 0; i < n_builtin; i++)
-		all[i] = builtin[i];
-	for (i = 0; i < n_extra; i++)
-		all[n_builtin + i] = extra[i];
-	n_tables = engine_schema(all, n_builtin + n_extra, &tables);
+	n_tables = engine_schema(all, n_all, &tables);
 	free(all);
 	if (tables == NULL)
 		return NULL;
@@ -223,27 +249,30 @@ static int register_checks(struct mv_engine *engine, const struct check_def *con
 /* disabled_checks and disabled_symbols: every name must exist, so a typo is not silently ignored. */
 static int apply_switches(struct mv_engine *engine, char **error_r)
 {
-	const char *file = mv_config_path(engine->cfg) != NULL ? mv_config_path(engine->cfg) : "configuration";
 	const char *const *items;
+	const char *file;
+	unsigned line;
 	size_t n, i;
 
+	engine_setting_where(engine->cfg, "disabled_checks", &file, &line);
 	items = mv_config_list(engine->cfg, "disabled_checks", &n);
 	for (i = 0; i < n; i++) {
 		int k = check_index(engine, items[i]);
 
 		if (k < 0) {
-			*error_r = engine_error(file, 0, "disabled_checks: no check is called '%s' (see 'mailvet symbols --checks')",
+			*error_r = engine_error(file, line, "disabled_checks: no check is called '%s' (see 'mailvet symbols --checks')",
 						items[i]);
 			return -1;
 		}
 		engine->checks[k].info.enabled = false;
 	}
+	engine_setting_where(engine->cfg, "disabled_symbols", &file, &line);
 	items = mv_config_list(engine->cfg, "disabled_symbols", &n);
 	for (i = 0; i < n; i++) {
 		int id = engine_symbol_id(engine, items[i], strlen(items[i]));
 
 		if (id < 0) {
-			*error_r = engine_error(file, 0, "disabled_symbols: no symbol is called '%s' (see 'mailvet symbols')",
+			*error_r = engine_error(file, line, "disabled_symbols: no symbol is called '%s' (see 'mailvet symbols')",
 						items[i]);
 			return -1;
 		}
@@ -305,14 +334,26 @@ static int apply_directives(struct mv_engine *engine, char **error_r)
 
 static int read_thresholds(struct mv_engine *engine, char **error_r)
 {
-	const char *file = mv_config_path(engine->cfg) != NULL ? mv_config_path(engine->cfg) : "configuration";
+	const char *file, *names[] = { "tag_score", "quarantine_score", "reject_score" };
+	unsigned line = 0, l, i;
 
 	engine->tag_score = mv_config_number(engine->cfg, "tag_score");
 	engine->quarantine_score = mv_config_number(engine->cfg, "quarantine_score");
 	engine->reject_score = mv_config_number(engine->cfg, "reject_score");
 	engine->deadline_ms = mv_config_time_ms(engine->cfg, "scan_deadline");
 	if (!(engine->tag_score <= engine->quarantine_score && engine->quarantine_score <= engine->reject_score)) {
-		*error_r = engine_error(file, 0, "the thresholds must satisfy tag_score <= quarantine_score <= reject_score"
+		/* Name the last line that set one of them: that is where the order broke. */
+		engine_setting_where(engine->cfg, names[0], &file, &line);
+		for (i = 1; i < 3; i++) {
+			const char *f;
+
+			engine_setting_where(engine->cfg, names[i], &f, &l);
+			if (l > line) {
+				file = f;
+				line = l;
+			}
+		}
+		*error_r = engine_error(file, line, "the thresholds must satisfy tag_score <= quarantine_score <= reject_score"
 					" (they are %g, %g and %g)", engine->tag_score, engine->quarantine_score,
 					engine->reject_score);
 		return -1;
@@ -359,9 +400,8 @@ static int init_checks(struct mv_engine *engine, char **error_r)
 int engine_new_with(struct mv_config *cfg, const struct check_def *const *extra, size_t n_extra,
 		    struct mv_engine **engine_r, char **error_r)
 {
-	size_t n_builtin, i;
-	const struct check_def *const *builtin = engine_builtin_checks(&n_builtin);
-	const struct check_def **all = calloc(n_builtin + n_extra + 1, sizeof(*all));
+	size_t n_all;
+	const struct check_def **all = all_checks(extra, n_extra, &n_all);
 	struct mv_engine *engine = calloc(1, sizeof(*engine));
 	int rc = -1;
 
@@ -369,19 +409,16 @@ int engine_new_with(struct mv_config *cfg, const struct check_def *const *extra,
 	*error_r = NULL;
 	if (all == NULL || engine == NULL)
 		goto fail;
-	for (i = 0; i < n_builtin; i++)
-		all[i] = builtin[i];
-	for (i = 0; i < n_extra; i++)
-		all[n_builtin + i] = extra[i];
 	atomic_init(&engine->refs, 1);
 	engine->cfg = mv_config_ref(cfg);
-	if (register_checks(engine, all, n_builtin + n_extra, error_r) < 0 ||
+	if (register_checks(engine, all, n_all, error_r) < 0 ||
 	    engine_composites_build(engine, error_r) < 0 || apply_switches(engine, error_r) < 0 ||
 	    apply_directives(engine, error_r) < 0 || read_thresholds(engine, error_r) < 0 ||
 	    envelope_policy_init(&engine->envelope, cfg, error_r) < 0 || dns_resolver_new(cfg, &engine->dns, error_r) < 0 ||
 	    init_checks(engine, error_r) < 0)
 		goto fail;
 	read_limits(engine);
+	engine->memory_symbol = engine_symbol_id(engine, "MEMORY_LIMIT", 12);
 	*engine_r = engine;
 	engine = NULL;
 	rc = 0;

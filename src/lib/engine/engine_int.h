@@ -40,6 +40,7 @@ struct mv_engine {
 	struct engine_symbol *symbols;
 	unsigned n_symbols;
 	unsigned *by_name;		/* symbol ids sorted by name */
+	int memory_symbol;		/* MEMORY_LIMIT's id, -1 when not registered */
 	struct engine_composite *composites;
 	unsigned n_composites;
 	double tag_score, quarantine_score, reject_score;
@@ -74,6 +75,9 @@ int engine_symbol_id(const struct mv_engine *engine, const char *name, size_t le
 int engine_composites_build(struct mv_engine *engine, char **error_r);
 /* Whether the composite is true over the symbols present (a bit per symbol id). */
 bool engine_composite_eval(const struct engine_composite *c, const unsigned char *present);
+
+/* Where a setting got its value ("-o" for an option), or the file / "the defaults" with line 0. */
+void engine_setting_where(const struct mv_config *cfg, const char *name, const char **file_r, unsigned *line_r);
 
 /* malloc()ed "FILE:LINE: text" */
 char *engine_error(const char *file, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

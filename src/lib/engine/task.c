@@ -131,8 +131,11 @@ static int finish(struct mv_task *task)
 	const struct mv_engine *engine = task->engine;
 	struct mv_report *report = task->report;
 
-	if (engine->n_composites != 0 && task_composites(task) < 0)
+	if (engine->n_composites != 0 && task_composites(task) < 0) {
+		task->msg->problems |= MV_PROB_MEMORY;
 		task->status = MV_NOMEM;
+	}
+	(void)task_report_memory(task);
 	if (report->score >= engine->reject_score)
 		report->action = MV_ACTION_REJECT;
 	else if (report->score >= engine->quarantine_score)

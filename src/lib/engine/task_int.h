@@ -36,6 +36,8 @@ struct mv_task {
 
 /* The report's facts that do not depend on any check: Message-ID, Date, Received hops. */
 int report_collect(struct mv_task *task);
+/* Reports MEMORY_LIMIT when the message ran out of memory after the check that reports it. */
+int task_report_memory(struct mv_task *task);
 /* Evaluates the composites and reports those that hold. */
 int task_composites(struct mv_task *task);
 

@@ -176,6 +176,22 @@ int task_symbol_option(struct mv_task *task, unsigned sym, mv_str option)
 	return 0;
 }
 
+int task_report_memory(struct mv_task *task)
+{
+	static const char detail[] = "the per-message memory ceiling was reached; some of the scan was skipped";
+	int id = task->engine->memory_symbol;
+	bool failed, added;
+	struct mv_symbol *sym;
+
+	if (id < 0 || !(task->msg->problems & MV_PROB_MEMORY))
+		return 0;
+	sym = symbol_entry(task, (unsigned)id, &failed, &added);
+	/* The arena is full: a detail from static memory. */
+	if (sym != NULL && added)
+		sym->detail = MV_STR_LIT(detail);
+	return failed ? -1 : 0;
+}
+
 int task_composites(struct mv_task *task)
 {
 	const struct mv_engine *engine = task->engine;

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "engine/engine_int.h"
 #include "envelope/envelope_int.h"
 
 const char *mv_stage_name(enum mv_stage stage)
@@ -49,6 +50,17 @@ const char *mv_envelope_source_name(enum mv_envelope_source source)
 	return "none";
 }
 
+/* "FILE:LINE: NAME: 'ITEM' is not an address or network" */
+static char *setting_error(const struct mv_config *cfg, const char *name, const char *item)
+{
+	const char *file;
+	unsigned line;
+
+	engine_setting_where(cfg, name, &file, &line);
+	return engine_error(file, line, "%s: '%s' is not an address or network (192.0.2.0/24, 2001:db8::/32)", name,
+			    item);
+}
+
 int envelope_policy_init(struct envelope_policy *policy, const struct mv_config *cfg, char **error_r)
 {
 	const char *const *items;
@@ -64,10 +76,7 @@ int envelope_policy_init(struct envelope_policy *policy, const struct mv_config 
 		char *name, *p;
 
 		if (rc < 0) {
-			*error_r = NULL;
-			if (asprintf(error_r, "%s: trusted_relays: '%s' is not an address or network",
-				     mv_config_path(cfg) != NULL ? mv_config_path(cfg) : "configuration", items[i]) < 0)
-				*error_r = NULL;
+			*error_r = setting_error(cfg, "trusted_relays", items[i]);
 			return -1;
 		}
 		if (rc > 0)
@@ -84,10 +93,7 @@ int envelope_policy_init(struct envelope_policy *policy, const struct mv_config 
 	items = mv_config_list(cfg, "local_networks", &n);
 	for (i = 0; i < n; i++) {
 		if (netlist_add(&policy->local_nets, items[i]) <= 0) {
-			*error_r = NULL;
-			if (asprintf(error_r, "%s: local_networks: '%s' is not an address or network",
-				     mv_config_path(cfg) != NULL ? mv_config_path(cfg) : "configuration", items[i]) < 0)
-				*error_r = NULL;
+			*error_r = setting_error(cfg, "local_networks", items[i]);
 			return -1;
 		}
 	}

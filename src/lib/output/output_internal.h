@@ -6,6 +6,7 @@
 #define MAILVET_OUTPUT_INTERNAL_H
 
 #include <float.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "mailvet/output.h"
@@ -37,5 +38,11 @@ char *json_put_date(char *w, int64_t t);
 #define JSON_FIXED2_WORST (DBL_MAX_10_EXP + 16)
 /* Writes v as printf's "%.2f" would at w, which has JSON_FIXED2_WORST bytes of room; returns the end. */
 char *json_put_fixed2(char *w, double v);
+
+/* printf to the output, at most 1023 bytes (report_text.c). */
+int report_putf(mv_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int report_vputf(mv_buf *out, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* The sentences on sender authentication (report_auth_text.c). */
+int report_write_auth_text(const struct mv_report *report, mv_buf *out);
 
 #endif

@@ -300,6 +300,112 @@ static int write_envelope(mv_buf *out, const struct mv_envelope *env)
 	return rc;
 }
 
+/* A result word: a literal from mv_auth_result_name(), never escaped. */
+static char *put_result(char *w, enum mv_auth_result result)
+{
+	const char *name = mv_auth_result_name(result);
+	size_t n = strlen(name);
+
+	*w++ = '"';
+	w = put_bytes(w, name, n);
+	*w++ = '"';
+	return w;
+}
+
+#define RESULT(w, lead, name, r) put_result(LIT((w), KEY(lead, name)), (r))
+
+/* Room for a result word: the longest is "signer_mismatch". */
+#define RESULT_WORST 24
+
+static int write_auth_dkim(mv_buf *out, const struct mv_auth_dkim *d, bool first)
+{
+	size_t worst = RECORD_FIXED + RESULT_WORST + json_string_worst(d->domain) + json_string_worst(d->selector) +
+		       json_string_worst(d->algorithm) + json_string_worst(d->reason);
+	struct record rec;
+	char *w = record_begin(out, worst, &rec);
+
+	if (w == NULL)
+		return -1;
+	if (!first)
+		*w++ = ',';
+	w = RESULT(w, "{", "result", d->result);
+	w = STR(w, ",", "domain", d->domain);
+	w = STR(w, ",", "selector", d->selector);
+	w = STR(w, ",", "algorithm", d->algorithm);
+	w = BOOL(w, ",", "aligned", d->aligned);
+	w = BOOL(w, ",", "weak", d->weak);
+	w = INT(w, ",", "key_bits", d->key_bits);
+	w = STR(w, ",", "reason", d->reason);
+	*w++ = '}';
+	return record_end(out, &rec, w);
+}
+
+/* Sender authentication: what each method found (docs/json.md). */
+static int write_auth(mv_buf *out, const struct mv_auth *a)
+{
+	const struct mv_auth_spf *spf = &a->spf;
+	const struct mv_auth_dmarc *dm = &a->dmarc;
+	size_t worst = RECORD_FIXED * 4 + RESULT_WORST * 5 + json_string_worst(spf->domain) +
+		       json_string_worst(spf->identity) + json_string_worst(spf->explanation) +
+		       json_string_worst(dm->domain) + json_string_worst(dm->org_domain) + json_string_worst(dm->policy) +
+		       json_string_worst(dm->disposition) + json_string_worst(a->arc.reason) +
+		       json_string_worst(a->smime.signer) + json_string_worst(a->smime.reason) +
+		       json_string_worst(a->authentication_results);
+	struct record rec;
+	char *w = record_begin(out, worst, &rec);
+	unsigned i;
+	int rc;
+
+	if (w == NULL)
+		return -1;
+	if (!a->checked) {
+		/* Nothing was checked (the common case without DNS): every method's empty result at once. */
+		w = LIT(w, KEY(",", "auth") "{" KEY("", "source") "\"checked\"");
+		w = STR(w, ",", "authentication_results", a->authentication_results);
+		w = LIT(w, KEY(",", "spf") "{" KEY("", "result") "\"none\"" KEY(",", "domain") "\"\""
+			   KEY(",", "identity") "\"\"" KEY(",", "explanation") "\"\"" KEY(",", "helo_result") "\"none\"}"
+			   KEY(",", "dmarc") "{" KEY("", "result") "\"none\"" KEY(",", "domain") "\"\""
+			   KEY(",", "org_domain") "\"\"" KEY(",", "policy") "\"\"" KEY(",", "disposition") "\"\""
+			   KEY(",", "spf_aligned") "false" KEY(",", "dkim_aligned") "false" KEY(",", "testing") "false}"
+			   KEY(",", "arc") "{" KEY("", "result") "\"none\"" KEY(",", "instances") "0" KEY(",", "reason") "\"\"}"
+			   KEY(",", "smime") "{" KEY("", "result") "\"none\"" KEY(",", "signer") "\"\"" KEY(",", "reason") "\"\"}"
+			   KEY(",", "dkim") "[]}");
+		return record_end(out, &rec, w);
+	}
+	w = LIT(w, KEY(",", "auth") "{");
+	w = LIT(w, KEY("", "source"));
+	w = a->source == MV_AUTH_SOURCE_TRUSTED_HEADER ? LIT(w, "\"trusted-header\"") : LIT(w, "\"checked\"");
+	w = STR(w, ",", "authentication_results", a->authentication_results);
+	w = RESULT(w, KEY(",", "spf") "{", "result", spf->result);
+	w = STR(w, ",", "domain", spf->domain);
+	w = STR(w, ",", "identity", spf->identity);
+	w = STR(w, ",", "explanation", spf->explanation);
+	w = RESULT(w, ",", "helo_result", spf->helo_result);
+	*w++ = '}';
+	w = RESULT(w, KEY(",", "dmarc") "{", "result", dm->result);
+	w = STR(w, ",", "domain", dm->domain);
+	w = STR(w, ",", "org_domain", dm->org_domain);
+	w = STR(w, ",", "policy", dm->policy);
+	w = STR(w, ",", "disposition", dm->disposition);
+	w = BOOL(w, ",", "spf_aligned", dm->spf_aligned);
+	w = BOOL(w, ",", "dkim_aligned", dm->dkim_aligned);
+	w = BOOL(w, ",", "testing", dm->testing);
+	*w++ = '}';
+	w = RESULT(w, KEY(",", "arc") "{", "result", a->arc.result);
+	w = INT(w, ",", "instances", a->arc.instances);
+	w = STR(w, ",", "reason", a->arc.reason);
+	*w++ = '}';
+	w = RESULT(w, KEY(",", "smime") "{", "result", a->smime.result);
+	w = STR(w, ",", "signer", a->smime.signer);
+	w = STR(w, ",", "reason", a->smime.reason);
+	*w++ = '}';
+	w = LIT(w, KEY(",", "dkim") "[");
+	rc = record_end(out, &rec, w);
+	for (i = 0; i < a->n_dkim; i++)
+		rc |= write_auth_dkim(out, &a->dkim[i], i == 0);
+	return rc | mv_buf_append(out, "]}", 2);
+}
+
 /* The score, the action and the symbols, which close the report. */
 static int write_tail(const struct mv_report *report, mv_buf *out)
 {
@@ -366,6 +472,7 @@ int mv_report_write_json(const struct mv_report *report, const char *file, mv_bu
 		rc |= write_hop(out, &report->received[i], i == 0, i < report->trusted_hops);
 	rc |= mv_buf_append(out, "]", 1);
 	rc |= write_envelope(out, &report->envelope);
+	rc |= write_auth(out, &report->auth);
 	rc |= write_tail(report, out);
 	return rc != 0 ? -1 : 0;
 }

@@ -6,23 +6,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mailvet/output.h"
+#include "output_internal.h"
 
-static int putf(mv_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int putf(mv_buf *out, const char *fmt, ...)
+int report_vputf(mv_buf *out, const char *fmt, va_list ap)
 {
 	char tmp[1024];
-	va_list ap;
-	int n;
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		return -1;
 	return mv_buf_append(out, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
+
+int report_putf(mv_buf *out, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = report_vputf(out, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+#define putf report_putf
 
 /* Appends s with control characters shown as spaces, at most max bytes. */
 static int put_clean(mv_buf *out, mv_str s, size_t max)
@@ -118,6 +125,7 @@ int mv_report_write_text(const struct mv_report *report, const char *file, mv_bu
 
 	if (report->envelope.source != MV_ENVELOPE_NONE)
 		rc |= put_envelope(out, &report->envelope);
+	rc |= report_write_auth_text(report, out);
 	sorted = mv_arena_calloc(msg->arena, report->n_symbols + 1, sizeof(*sorted));
 	if (sorted == NULL)
 		return -1;
