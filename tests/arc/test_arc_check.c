@@ -436,11 +436,23 @@ static void test_cut(void)
 	CHECK_SCAN(scan_o(chain(1, NULL), &o),
 		   "neutral/1 (the header section was cut by max_headers or max_header_bytes: not verifiable) | "
 		   "ARC_NONE: the header section was cut by max_headers or max_header_bytes: not verifiable");
+	/* The cut hides set 1 of 3: not a broken chain, but not a verified one either. */
+	limits.max_headers = 8;
+	CHECK_SCAN(scan_o(chain(3, NULL), &o),
+		   "neutral/3 (the header section was cut by max_headers or max_header_bytes: not verifiable) | "
+		   "ARC_NONE: the header section was cut by max_headers or max_header_bytes: not verifiable");
+	/* What is wrong in the fields read stands: the newest sealer's cv=fail, too many sets (below). */
+	text = seal(chain(2, NULL), 3, &(struct set_opts){ .cv = "fail" });
+	CHECK_SCAN(scan_o(text, &o), "fail/3 (ARC-Seal i=3 has cv=fail) | ARC_FAIL: ARC-Seal i=3 has cv=fail");
 	limits.max_headers = 0;
 	text = chain(1, NULL);
 	limits.max_message_bytes = strlen(text) - 3;
 	CHECK_SCAN(scan_o(text, &o), "neutral/1 (the message was cut at max_message_bytes: not verifiable) | "
 		   "ARC_NONE: the message was cut at max_message_bytes: not verifiable");
+	/* A cut body leaves the structure's verdict: the AS(1) below is not complete whatever the body. */
+	text = replace(chain(1, NULL), "ARC-Seal: ", "X-Old-Seal: ");
+	limits.max_message_bytes = strlen(text) - 3;
+	CHECK_SCAN(scan_o(text, &o), "fail/1 (ARC set i=1 has no ARC-Seal) | ARC_FAIL: ARC set i=1 has no ARC-Seal");
 }
 
 static void test_hostile(void)

@@ -146,7 +146,8 @@ static const char *structure(mv_arena *arena, struct arc_chain *chain)
 		struct dkim_sig *seal = &chain->seal[i];
 		const char *error;
 
-		if (s->aar == NULL || s->ams == NULL || s->as == NULL)
+		chain->incomplete = s->aar == NULL || s->ams == NULL || s->as == NULL;
+		if (chain->incomplete)
 			return reason_fmt(arena, "an ARC set is incomplete", "ARC set i=%u has no %s", i,
 					  s->aar == NULL ? kind_names[KIND_AAR] :
 					  s->ams == NULL ? kind_names[KIND_AMS] : kind_names[KIND_AS]);

@@ -30,6 +30,7 @@ struct arc_chain {
 	struct arc_set set[ARC_MAX_INSTANCES + 1];	/* [1..n] */
 	struct dkim_sig seal[ARC_MAX_INSTANCES + 1];	/* [1..n], parsed once the structure is sound */
 	struct dkim_sig ams;				/* the newest AMS, AMS(N) */
+	bool incomplete;				/* failed for want of a field: one may be below a cut */
 };
 
 enum arc_prepared {

@@ -57,9 +57,15 @@ static int arc_init(const struct mv_config *cfg, void **state_r, char **error_r)
 struct arc_run {
 	enum arc_prepared prepared;
 	const char *reason;
+	const char *unverifiable;	/* why a limit leaves the chain neutral, or NULL */
 	struct arc_chain chain;
 	char *key_name[ARC_MAX_INSTANCES + 1];		/* [0]: AMS(N); [i]: AS(i) (arena) */
 };
+
+static bool needs_keys(const struct arc_run *run)
+{
+	return run->prepared == ARC_PREPARED_VERIFY && run->unverifiable == NULL;
+}
 
 static const struct dkim_sig *sig_of(const struct arc_run *run, unsigned k)
 {
@@ -79,16 +85,22 @@ static struct arc_run *prepare(struct mv_task *task, const struct arc_conf *conf
 				    &run->chain, &run->reason);
 	if (run->prepared == ARC_PREPARED_NOMEM)
 		return NULL;
-	if (run->prepared == ARC_PREPARED_VERIFY &&
-	    (msg->root->problems & (MV_PROB_HEADER_COUNT | MV_PROB_HEADER_BYTES) || msg->problems & MV_PROB_MESSAGE_SIZE)) {
-		/* What is signed may be in what was not read: never pass, and no fail either. */
-		run->prepared = ARC_PREPARED_NONE;
-		run->reason = msg->problems & MV_PROB_MESSAGE_SIZE ?
-			"the message was cut at max_message_bytes: not verifiable" :
-			"the header section was cut by max_headers or max_header_bytes: not verifiable";
+	/*
+	 * What is signed may be in what was not read: never pass, and no fail
+	 * either.  Below a cut header section fields may be missing, so a chain
+	 * that lacks one is not judged; what is wrong in the fields read (too
+	 * many, twice, malformed, cv=) still fails.
+	 */
+	if (msg->root->problems & (MV_PROB_HEADER_COUNT | MV_PROB_HEADER_BYTES) &&
+	    (run->prepared == ARC_PREPARED_VERIFY || run->chain.incomplete)) {
+		run->unverifiable = "the header section was cut by max_headers or max_header_bytes: not verifiable";
 		return run;
 	}
-	for (k = 0; run->prepared == ARC_PREPARED_VERIFY && k <= run->chain.n; k++) {
+	if (msg->problems & MV_PROB_MESSAGE_SIZE && run->prepared == ARC_PREPARED_VERIFY) {
+		run->unverifiable = "the message was cut at max_message_bytes: not verifiable";
+		return run;
+	}
+	for (k = 0; needs_keys(run) && k <= run->chain.n; k++) {
 		const struct dkim_sig *sig = sig_of(run, k);
 		char name[520];
 		int len = snprintf(name, sizeof(name), "%.*s._domainkey.%.*s", (int)sig->selector.len, sig->selector.p,
@@ -193,20 +205,16 @@ static int finish(struct mv_task *task, const struct arc_conf *conf, const struc
 
 	auth->checked = true;
 	arc->instances = run->chain.n;
-	switch (run->prepared) {
-	case ARC_PREPARED_VERIFY:
+	if (run->unverifiable != NULL) {
+		arc->result = MV_AUTH_NEUTRAL;
+		arc->reason = mv_str_cstr(run->unverifiable);
+	} else if (run->prepared == ARC_PREPARED_FAIL) {
+		arc->result = MV_AUTH_FAIL;
+		arc->reason = mv_str_cstr(run->reason);
+	} else if (run->prepared == ARC_PREPARED_VERIFY) {
 		rc = verify_chain(task, conf, run, arc);
 		if (rc != MV_OK)
 			return rc;
-		break;
-	case ARC_PREPARED_FAIL:
-		arc->result = MV_AUTH_FAIL;
-		arc->reason = mv_str_cstr(run->reason);
-		break;
-	default:
-		arc->result = run->reason != NULL ? MV_AUTH_NEUTRAL : MV_AUTH_NONE;
-		arc->reason = mv_str_cstr(run->reason != NULL ? run->reason : "");
-		break;
 	}
 	sym = arc->result == MV_AUTH_PASS ? SYM_ARC_PASS : arc->result == MV_AUTH_FAIL ? SYM_ARC_FAIL :
 		arc->result == MV_AUTH_TEMPERROR ? SYM_ARC_TEMPERROR : SYM_ARC_NONE;
@@ -237,7 +245,7 @@ static int arc_run(struct mv_task *task, void *state)
 	if (*slot == NULL && (*slot = prepare(task, conf)) == NULL)
 		return MV_NOMEM;
 	/* Every key of the chain in one pass: the lookups run together. */
-	for (k = 0; (*slot)->prepared == ARC_PREPARED_VERIFY && k <= (*slot)->chain.n; k++) {
+	for (k = 0; needs_keys(*slot) && k <= (*slot)->chain.n; k++) {
 		const struct dns_answer *answer;
 		int rc = task_dns(task, (*slot)->key_name[k], DNS_T_TXT, &answer);
 
