@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "dns/dns.h"
-#include "engine/engine_int.h"
 #include "mailvet/auth.h"
 #include "mailvet/scan.h"
+#include "offline_engine.h"
 #include "test.h"
 
 #define SUITE "data/arc/arc-draft-validation-tests.txt"
@@ -54,30 +54,6 @@ static void decode(char *s)
 		}
 	}
 	*w = '\0';
-}
-
-static struct mv_engine *engine_for(struct dns_zone *zone)
-{
-	struct mv_config *cfg = mv_engine_config_new();
-	struct dns_resolver *resolver = NULL;
-	struct mv_engine *engine = NULL;
-	char *error = NULL;
-
-	mv_config_finish(cfg);
-	if (mv_engine_new(cfg, &engine, &error) < 0) {
-		fprintf(stderr, "engine: %s\n", error);
-		free(error);
-		mv_config_unref(&cfg);
-		dns_zone_free(&zone);
-		return NULL;
-	}
-	mv_config_unref(&cfg);
-	if (dns_resolver_from_zone(zone, 1000, &resolver) < 0) {
-		mv_engine_unref(&engine);
-		return NULL;
-	}
-	engine_replace_resolver(engine, resolver);
-	return engine;
 }
 
 /* LF line ends as CRLF (malloc()ed). */
@@ -181,7 +157,7 @@ int main(void)
 			CHECK(text != NULL && fread(text, 1, len, f) == len);
 			decode(w[1]);
 			if (engine == NULL && zone != NULL) {
-				engine = engine_for(zone);
+				engine = zone_engine("", zone, 1000);
 				zone = NULL;
 			}
 			test_cases++;
