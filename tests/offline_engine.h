@@ -1,7 +1,8 @@
 /*
  * An engine for tests: the built-in checks with configuration text `conf`,
  * and DNS answered from an empty zone (tests/data/no-records.zone; tests run
- * in tests/), so that no test asks the network or waits on it.
+ * in tests/), so that no test asks the network or waits on it; or from an
+ * in-memory zone the test fills (zone_engine).
  */
 #ifndef MAILVET_TEST_OFFLINE_ENGINE_H
 #define MAILVET_TEST_OFFLINE_ENGINE_H
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/dns.h"
+#include "engine/engine_int.h"
 #include "mailvet/engine.h"
 
 static inline struct mv_engine *offline_engine(const char *conf)
@@ -27,6 +30,22 @@ static inline struct mv_engine *offline_engine(const char *conf)
 		fprintf(stderr, "offline_engine: %s\n", error);
 	free(error);
 	mv_config_unref(&cfg);
+	return e;
+}
+
+/* The same, answering DNS from `zone` (which it takes), at most max_queries a message; NULL on failure. */
+static inline struct mv_engine *zone_engine(const char *conf, struct dns_zone *zone, unsigned max_queries)
+{
+	struct mv_engine *e = offline_engine(conf);
+	struct dns_resolver *resolver = NULL;
+
+	if (e == NULL || dns_resolver_from_zone(zone, max_queries, &resolver) < 0) {
+		if (e == NULL)
+			dns_zone_free(&zone);
+		mv_engine_unref(&e);
+		return NULL;
+	}
+	engine_replace_resolver(e, resolver);
 	return e;
 }
 

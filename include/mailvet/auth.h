@@ -67,9 +67,9 @@ struct mv_auth_dmarc {
 };
 
 struct mv_auth_arc {
-	enum mv_auth_result result;	/* none, pass, fail */
-	unsigned instances;
-	mv_str reason;
+	enum mv_auth_result result;	/* none, pass, fail; temperror (a key not fetched), neutral (cut) */
+	unsigned instances;		/* ARC sets: the highest instance read */
+	mv_str reason;			/* plain words when not pass: which field, and what is wrong */
 };
 
 struct mv_auth_smime {

@@ -21,6 +21,7 @@
 #include "dns/dns.h"
 #include "engine/engine_int.h"
 #include "mailvet/scan.h"
+#include "sign.h"
 #include "test.h"
 
 #define NOW 1700000000
@@ -39,58 +40,6 @@ static const char plain[] =
 	"  see you  at noon. \r\n"
 	"\r\n";
 
-static char *b64(const unsigned char *p, size_t n)
-{
-	char *out = malloc(n * 4 / 3 + 8);
-
-	EVP_EncodeBlock((unsigned char *)out, p, (int)n);
-	return out;
-}
-
-static char *key_p(EVP_PKEY *key)
-{
-	unsigned char raw[32], *der = NULL;
-	size_t n = sizeof(raw);
-	char *out;
-	int len;
-
-	if (EVP_PKEY_is_a(key, "ED25519")) {
-		EVP_PKEY_get_raw_public_key(key, raw, &n);
-		return b64(raw, n);
-	}
-	len = i2d_PUBKEY(key, &der);
-	out = b64(der, (size_t)len);
-	OPENSSL_free(der);
-	return out;
-}
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static int buf_sink(void *ctx, const void *p, size_t n)
-{
-	struct buf *b = ctx;
-
-	if (b->len + n > b->cap) {
-		b->cap = (b->len + n) * 2;
-		b->p = realloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-	return 0;
-}
-
-static char *concat3(const char *a, const char *b, const char *c)
-{
-	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
-	char *out = malloc(n);
-
-	snprintf(out, n, "%s%s%s", a, b, c);
-	return out;
-}
-
 /*
  * Signs `rest` (header fields, blank line, body) with `key`: returns the
  * message with "DKIM-Signature: TAGS; bh=...; b=..." on top.  The tags must
@@ -100,15 +49,11 @@ static char *sign(const char *rest, const char *tags, EVP_PKEY *key)
 {
 	struct mv_msg *msg = NULL;
 	struct dkim_sig sig;
-	const struct mv_header **sel;
-	struct buf data = { NULL, 0, 0 };
 	const char *error = "";
-	unsigned char bh[64], sigbytes[1100], digest[32];
-	size_t bh_len = 0, sig_len = sizeof(sigbytes);
+	unsigned char bh[64];
+	size_t bh_len = 0;
 	size_t head_size = strlen(tags) + 200;
 	char *head = malloc(head_size), *text, *out, *bh64, *b64sig;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int n;
 
 	/* The body hash first, from the tags alone. */
 	snprintf(head, head_size, "DKIM-Signature: %s; bh=AAAA; b=AAAA\r\n", tags);
@@ -130,31 +75,15 @@ static char *sign(const char *rest, const char *tags, EVP_PKEY *key)
 	text = concat3(head, "AAAA\r\n", rest);
 	mv_msg_parse(text, strlen(text), NULL, &msg);
 	dkim_sig_parse(msg->arena, mv_part_header(msg->root, "DKIM-Signature")->value, &sig, &error);
-	n = dkim_select_headers(msg->arena, msg->root, &sig, &sel);
-	for (int i = 0; i < n; i++)
-		dkim_canon_header(sig.header_canon, sel[i], NULL, NULL, true, buf_sink, &data);
-	dkim_canon_header(sig.header_canon, mv_part_header(msg->root, "DKIM-Signature"), sig.b_cut, sig.b_cut_end,
-			  false, buf_sink, &data);
-	if (EVP_PKEY_is_a(key, "ED25519")) {
-		EVP_Digest(data.p, data.len, digest, NULL, EVP_sha256(), NULL);
-		CHECK(EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) == 1);
-		CHECK(EVP_DigestSign(ctx, sigbytes, &sig_len, digest, sizeof(digest)) == 1);
-	} else {
-		CHECK(EVP_DigestSignInit(ctx, NULL, sig.alg == DKIM_ALG_RSA_SHA1 ? EVP_sha1() : EVP_sha256(), NULL,
-					 key) == 1);
-		CHECK(EVP_DigestSign(ctx, sigbytes, &sig_len, (unsigned char *)data.p, data.len) == 1);
-	}
+	b64sig = sign_fields(msg, &sig, mv_part_header(msg->root, "DKIM-Signature"), key);
 	mv_msg_free(&msg);
 	free(text);
-	b64sig = b64(sigbytes, sig_len);
 	text = concat3(head, b64sig, "\r\n");
 	out = concat3(text, rest, "");
 	free(text);
 	free(b64sig);
 	free(bh64);
-	free(data.p);
 	free(head);
-	EVP_MD_CTX_free(ctx);
 	return out;
 }
 

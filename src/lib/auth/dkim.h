@@ -20,6 +20,7 @@
 #include <openssl/types.h>
 
 #include "mailvet/arena.h"
+#include "mailvet/auth.h"
 #include "mailvet/msg.h"
 #include "mailvet/str.h"
 
@@ -67,6 +68,16 @@ enum dkim_canon { DKIM_CANON_SIMPLE, DKIM_CANON_RELAXED };
 enum dkim_hash dkim_alg_hash(enum dkim_alg alg);
 enum dkim_key_type dkim_alg_key_type(enum dkim_alg alg);
 
+/*
+ * The fields read as DKIM signatures: DKIM-Signature, and ARC's
+ * ARC-Message-Signature and ARC-Seal (RFC 8617 4.1.2, 4.1.3), which have no
+ * v=, take i= as the instance number, and (the seal) add cv=, have no h= or
+ * bh= and always canonicalize relaxed.
+ */
+enum dkim_sig_kind { DKIM_SIG_DKIM, DKIM_SIG_ARC_AMS, DKIM_SIG_ARC_SEAL };
+
+#define DKIM_ARC_MAX_INSTANCE 50	/* RFC 8617 4.2.1, 5.2 */
+
 struct dkim_sig {
 	/* Read first, so that even a broken signature can be named in the report. */
 	mv_str domain;			/* d= */
@@ -87,6 +98,8 @@ struct dkim_sig {
 	int64_t t, x;
 	/* The bytes the signature's own field is hashed without: after "b=" to the end of its value. */
 	const char *b_cut, *b_cut_end;
+	unsigned instance;		/* ARC: i= (1 to DKIM_ARC_MAX_INSTANCE) */
+	mv_str cv;			/* ARC-Seal: cv= as written ("none", "pass", "fail") */
 };
 
 /*
@@ -96,6 +109,14 @@ struct dkim_sig {
  * "out of memory" when it is exhausted).
  */
 int dkim_sig_parse(mv_arena *arena, mv_str value, struct dkim_sig *sig, const char **error_r);
+/*
+ * The same for an ARC field of `kind`: the ARC-Message-Signature's h= needs no
+ * From, may hold empty names and must not name ARC-Seal (RFC 8617 4.1.2).
+ */
+int dkim_sig_parse_kind(mv_arena *arena, mv_str value, enum dkim_sig_kind kind, struct dkim_sig *sig,
+			const char **error_r);
+/* An ARC instance number (RFC 8617 4.2.1): 1 or 2 digits, 1 to 50. */
+bool dkim_arc_instance(mv_str text, unsigned *instance_r);
 
 /* True for a syntactically valid domain name made of LDH (and '_') labels. */
 bool dkim_domain_valid(mv_str name);
@@ -116,6 +137,17 @@ struct dkim_key {
  * with *error_r: "key revoked" for an empty p=, or what is wrong.
  */
 int dkim_key_parse(mv_arena *arena, mv_str record, struct dkim_key *key, const char **error_r);
+
+struct dns_answer;
+/*
+ * The key in the answer to a key lookup: MV_AUTH_PASS with *key, or
+ * MV_AUTH_PERMERROR (NXDOMAIN, no record that parses) or MV_AUTH_TEMPERROR
+ * (the lookup failed) with *reason_r.
+ */
+enum mv_auth_result dkim_key_read(mv_arena *arena, const struct dns_answer *a, struct dkim_key *key,
+				  const char **reason_r);
+/* Why the key's own rules (k=, h=, t=s) refuse the signature, or NULL. */
+const char *dkim_key_refuses(const struct dkim_key *key, const struct dkim_sig *sig);
 
 /* ---- canonicalization (RFC 6376 3.4) ---- */
 

@@ -8,8 +8,10 @@
  * key.  The key bytes are decoded, not interpreted: dkim_verify.c loads them.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "auth/dkim.h"
+#include "dns/dns.h"
 
 static void hash_word(mv_str w, void *arg)
 {
@@ -102,4 +104,54 @@ int dkim_key_parse(mv_arena *arena, mv_str record, struct dkim_key *key, const c
 	}
 	key->p_len = (size_t)len;
 	return 0;
+}
+
+/* The first key record of the answer that parses (RFC 6376 3.6.2.2 leaves the choice to us). */
+enum mv_auth_result dkim_key_read(mv_arena *arena, const struct dns_answer *a, struct dkim_key *key,
+				  const char **reason_r)
+{
+	unsigned i;
+
+	switch (a->rcode) {
+	case DNS_R_OK:
+		break;
+	case DNS_R_NXDOMAIN:
+		*reason_r = "no key record (NXDOMAIN)";
+		return MV_AUTH_PERMERROR;
+	case DNS_R_BADNAME:
+		*reason_r = "the key's name is not a valid domain name";
+		return MV_AUTH_PERMERROR;
+	case DNS_R_LIMIT:
+		*reason_r = "key not looked up: dns_max_queries spent";
+		return MV_AUTH_TEMPERROR;
+	case DNS_R_TIMEOUT:
+		*reason_r = "key lookup timed out";
+		return MV_AUTH_TEMPERROR;
+	default:
+		*reason_r = "key lookup failed (DNS temporary failure)";
+		return MV_AUTH_TEMPERROR;
+	}
+	*reason_r = "no key record";
+	for (i = 0; i < a->n_rr; i++) {
+		const char *error;
+
+		if (dkim_key_parse(arena, a->rr[i].text, key, &error) == 0)
+			return MV_AUTH_PASS;
+		if (i == 0)
+			*reason_r = error;
+	}
+	return MV_AUTH_PERMERROR;
+}
+
+/* The key's own restrictions on this signature (RFC 6376 3.6.1). */
+const char *dkim_key_refuses(const struct dkim_key *key, const struct dkim_sig *sig)
+{
+	if (key->type != dkim_alg_key_type(sig->alg))
+		return "the key's type (k=) does not match the algorithm (a=)";
+	if (!(dkim_alg_hash(sig->alg) == DKIM_HASH_SHA1 ? key->sha1_ok : key->sha256_ok))
+		return "the key's h= does not allow the signature's hash";
+	if (key->strict && (sig->auid_domain.len != sig->domain.len ||
+			    strncasecmp(sig->auid_domain.p, sig->domain.p, sig->domain.len) != 0))
+		return "the key has t=s but i= is in a subdomain of d=";
+	return NULL;
 }

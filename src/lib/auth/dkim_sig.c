@@ -133,24 +133,28 @@ static bool field_name_valid(mv_str name)
 	return true;
 }
 
-/* Collects the h= names; `bad` when one is malformed, `from` when From is among them. */
+/* Collects the h= names; `bad` when one is malformed, `from` and `seal` when From or ARC-Seal is among them. */
 struct h_names {
 	struct dkim_sig *sig;
-	bool bad, from;
+	bool allow_empty;
+	bool bad, from, seal;
 };
 
 static void h_name(mv_str name, void *arg)
 {
 	struct h_names *hn = arg;
 
+	if (name.len == 0 && hn->allow_empty)
+		return;		/* an AMS's empty name selects nothing */
 	hn->bad |= !field_name_valid(name);
 	hn->from |= mv_str_eq_ci(name, "from");
+	hn->seal |= mv_str_eq_ci(name, "arc-seal");
 	hn->sig->h[hn->sig->n_h++] = name;
 }
 
-static int parse_h(mv_arena *arena, mv_str h, struct dkim_sig *sig, const char **error_r)
+static int parse_h(mv_arena *arena, mv_str h, enum dkim_sig_kind kind, struct dkim_sig *sig, const char **error_r)
 {
-	struct h_names hn = { sig, false, false };
+	struct h_names hn = { sig, kind == DKIM_SIG_ARC_AMS, false, false, false };
 	size_t n = 1, i;
 
 	for (i = 0; i < h.len; i++)
@@ -168,6 +172,14 @@ static int parse_h(mv_arena *arena, mv_str h, struct dkim_sig *sig, const char *
 	if (hn.bad) {
 		*error_r = "h= has an empty or malformed field name";
 		return -1;
+	}
+	if (kind == DKIM_SIG_ARC_AMS) {
+		/* RFC 8617 4.1.2: seals are not in what the AMS signs; From is not required. */
+		if (hn.seal) {
+			*error_r = "h= includes ARC-Seal";
+			return -1;
+		}
+		return 0;
 	}
 	if (!hn.from) {
 		/* RFC 6376 5.4 and 6.1.1: the From field MUST be signed. */
@@ -242,17 +254,20 @@ static int parse_auid(mv_arena *arena, mv_str i, struct dkim_sig *sig, const cha
 	return 0;
 }
 
+/* bh= is NULL for an ARC-Seal, which signs no body. */
 static int parse_base64_tags(mv_arena *arena, const struct dkim_tag *b, const struct dkim_tag *bh,
 			     struct dkim_sig *sig, const char **error_r)
 {
 	long n;
 
-	n = dkim_base64_decode(bh->value, sig->bh, sizeof(sig->bh));
-	if (n <= 0) {
-		*error_r = n == 0 ? "bh= is empty" : "bh= is not valid base64";
-		return -1;
+	if (bh != NULL) {
+		n = dkim_base64_decode(bh->value, sig->bh, sizeof(sig->bh));
+		if (n <= 0) {
+			*error_r = n == 0 ? "bh= is empty" : "bh= is not valid base64";
+			return -1;
+		}
+		sig->bh_len = (size_t)n;
 	}
-	sig->bh_len = (size_t)n;
 	sig->b = mv_arena_alloc(arena, DKIM_MAX_SIG_BYTES);
 	if (sig->b == NULL) {
 		*error_r = "out of memory";
@@ -295,10 +310,73 @@ static int parse_numbers(const struct dkim_tag *tags, int n, struct dkim_sig *si
 	return 0;
 }
 
+bool dkim_arc_instance(mv_str text, unsigned *instance_r)
+{
+	uint64_t v;
+
+	if (!parse_decimal(text, 2, &v) || v < 1 || v > DKIM_ARC_MAX_INSTANCE)
+		return false;
+	*instance_r = (unsigned)v;
+	return true;
+}
+
+/* The tags a kind must have (RFC 6376 3.5, RFC 8617 4.1.2, 4.1.3), in the order their absence is told. */
+#define REQ(t) { t, "missing " t "= tag" }
+static const struct {
+	const char *name, *error;
+} required_tags[][8] = {
+	[DKIM_SIG_DKIM] = { REQ("v"), REQ("a"), REQ("b"), REQ("bh"), REQ("d"), REQ("h"), REQ("s") },
+	[DKIM_SIG_ARC_AMS] = { REQ("i"), REQ("a"), REQ("b"), REQ("bh"), REQ("d"), REQ("h"), REQ("s") },
+	[DKIM_SIG_ARC_SEAL] = { REQ("i"), REQ("a"), REQ("b"), REQ("cv"), REQ("d"), REQ("s") },
+};
+#undef REQ
+
+static const char *missing_tag(const struct dkim_tag *tags, int n, enum dkim_sig_kind kind)
+{
+	unsigned i;
+
+	for (i = 0; required_tags[kind][i].name != NULL; i++) {
+		if (dkim_tag_find(tags, n, required_tags[kind][i].name) == NULL)
+			return required_tags[kind][i].error;
+	}
+	return NULL;
+}
+
+/* What only the ARC kinds have: i= the instance, the seal's cv= and its missing h=. */
+static int parse_arc_tags(const struct dkim_tag *tags, int n, enum dkim_sig_kind kind, struct dkim_sig *sig,
+			  const char **error_r)
+{
+	if (!dkim_arc_instance(dkim_tag_find(tags, n, "i")->value, &sig->instance)) {
+		*error_r = "i= is not an instance number from 1 to 50";
+		return -1;
+	}
+	if (kind != DKIM_SIG_ARC_SEAL)
+		return 0;
+	sig->cv = dkim_tag_find(tags, n, "cv")->value;
+	if (!mv_str_eq_ci(sig->cv, "none") && !mv_str_eq_ci(sig->cv, "pass") && !mv_str_eq_ci(sig->cv, "fail")) {
+		*error_r = "cv= is not none, pass or fail";
+		return -1;
+	}
+	if (dkim_tag_find(tags, n, "h") != NULL) {
+		/* RFC 8617 4.1.3: a seal covers the ARC sets, never chosen fields. */
+		*error_r = "an ARC-Seal has no h= tag";
+		return -1;
+	}
+	sig->header_canon = DKIM_CANON_RELAXED;
+	return 0;
+}
+
 int dkim_sig_parse(mv_arena *arena, mv_str value, struct dkim_sig *sig, const char **error_r)
+{
+	return dkim_sig_parse_kind(arena, value, DKIM_SIG_DKIM, sig, error_r);
+}
+
+int dkim_sig_parse_kind(mv_arena *arena, mv_str value, enum dkim_sig_kind kind, struct dkim_sig *sig,
+			const char **error_r)
 {
 	struct dkim_tag tags[DKIM_MAX_TAGS];
 	const struct dkim_tag *v, *a, *b, *bh, *d, *h, *s, *c, *q, *i;
+	const char *missing;
 	bool dns_txt = true;
 	int n;
 
@@ -315,17 +393,17 @@ int dkim_sig_parse(mv_arena *arena, mv_str value, struct dkim_sig *sig, const ch
 		sig->selector = s->value;
 	if (a != NULL)
 		sig->algorithm = a->value;
-	v = dkim_tag_find(tags, n, "v");
-	b = dkim_tag_find(tags, n, "b");
-	bh = dkim_tag_find(tags, n, "bh");
-	h = dkim_tag_find(tags, n, "h");
-	if (v == NULL || a == NULL || b == NULL || bh == NULL || d == NULL || h == NULL || s == NULL) {
-		*error_r = v == NULL ? "missing v= tag" : a == NULL ? "missing a= tag" : b == NULL ? "missing b= tag" :
-			bh == NULL ? "missing bh= tag" : d == NULL ? "missing d= tag" : h == NULL ? "missing h= tag" :
-			"missing s= tag";
+	missing = missing_tag(tags, n, kind);
+	if (missing != NULL) {
+		*error_r = missing;
 		return -1;
 	}
-	if (!mv_str_eq(v->value, "1")) {
+	v = dkim_tag_find(tags, n, "v");
+	b = dkim_tag_find(tags, n, "b");
+	bh = kind != DKIM_SIG_ARC_SEAL ? dkim_tag_find(tags, n, "bh") : NULL;
+	h = dkim_tag_find(tags, n, "h");
+	/* RFC 8617 4.1.2, 4.1.3: ARC fields have no version; one written is ignored. */
+	if (kind == DKIM_SIG_DKIM && !mv_str_eq(v->value, "1")) {
 		*error_r = "v= is not 1";
 		return -1;
 	}
@@ -334,7 +412,7 @@ int dkim_sig_parse(mv_arena *arena, mv_str value, struct dkim_sig *sig, const ch
 		return -1;
 	}
 	c = dkim_tag_find(tags, n, "c");
-	if (c != NULL && parse_canon(c->value, sig) < 0) {
+	if (c != NULL && kind != DKIM_SIG_ARC_SEAL && parse_canon(c->value, sig) < 0) {
 		*error_r = "unsupported canonicalization c=";
 		return -1;
 	}
@@ -355,10 +433,16 @@ int dkim_sig_parse(mv_arena *arena, mv_str value, struct dkim_sig *sig, const ch
 		*error_r = "s= is not a valid selector";
 		return -1;
 	}
-	i = dkim_tag_find(tags, n, "i");
-	if (i != NULL && parse_auid(arena, i->value, sig, error_r) < 0)
-		return -1;
-	if (parse_h(arena, h->value, sig, error_r) < 0 || parse_numbers(tags, n, sig, error_r) < 0)
+	if (kind != DKIM_SIG_DKIM) {
+		if (parse_arc_tags(tags, n, kind, sig, error_r) < 0)
+			return -1;
+	} else {
+		i = dkim_tag_find(tags, n, "i");
+		if (i != NULL && parse_auid(arena, i->value, sig, error_r) < 0)
+			return -1;
+	}
+	if ((h != NULL && kind != DKIM_SIG_ARC_SEAL && parse_h(arena, h->value, kind, sig, error_r) < 0) ||
+	    parse_numbers(tags, n, sig, error_r) < 0)
 		return -1;
 	return parse_base64_tags(arena, b, bh, sig, error_r);
 }

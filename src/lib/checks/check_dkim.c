@@ -199,56 +199,6 @@ static const struct body_hash *body_hash(struct dkim_run *run, const struct dkim
 	return bh;
 }
 
-/* The first key record of the answer that parses (RFC 6376 3.6.2.2 leaves the choice to us). */
-static enum mv_auth_result read_key(mv_arena *arena, const struct dns_answer *a, struct dkim_key *key,
-				    const char **reason_r)
-{
-	unsigned i;
-
-	switch (a->rcode) {
-	case DNS_R_OK:
-		break;
-	case DNS_R_NXDOMAIN:
-		*reason_r = "no key record (NXDOMAIN)";
-		return MV_AUTH_PERMERROR;
-	case DNS_R_BADNAME:
-		*reason_r = "the key's name is not a valid domain name";
-		return MV_AUTH_PERMERROR;
-	case DNS_R_LIMIT:
-		*reason_r = "key not looked up: dns_max_queries spent";
-		return MV_AUTH_TEMPERROR;
-	case DNS_R_TIMEOUT:
-		*reason_r = "key lookup timed out";
-		return MV_AUTH_TEMPERROR;
-	default:
-		*reason_r = "key lookup failed (DNS temporary failure)";
-		return MV_AUTH_TEMPERROR;
-	}
-	*reason_r = "no key record";
-	for (i = 0; i < a->n_rr; i++) {
-		const char *error;
-
-		if (dkim_key_parse(arena, a->rr[i].text, key, &error) == 0)
-			return MV_AUTH_PASS;
-		if (i == 0)
-			*reason_r = error;
-	}
-	return MV_AUTH_PERMERROR;
-}
-
-/* The key's own restrictions on this signature (RFC 6376 3.6.1). */
-static const char *key_refuses(const struct dkim_key *key, const struct dkim_sig *sig)
-{
-	if (key->type != dkim_alg_key_type(sig->alg))
-		return "the key's type (k=) does not match the algorithm (a=)";
-	if (!(dkim_alg_hash(sig->alg) == DKIM_HASH_SHA1 ? key->sha1_ok : key->sha256_ok))
-		return "the key's h= does not allow the signature's hash";
-	if (key->strict && (sig->auid_domain.len != sig->domain.len ||
-			    strncasecmp(sig->auid_domain.p, sig->domain.p, sig->domain.len) != 0))
-		return "the key has t=s but i= is in a subdomain of d=";
-	return NULL;
-}
-
 static mv_str arena_copy(mv_arena *arena, mv_str s)
 {
 	char *p = mv_arena_strndup(arena, s.p != NULL ? s.p : "", s.len);
@@ -270,8 +220,8 @@ static int verify_job(struct mv_task *task, const struct dkim_conf *conf, struct
 	EVP_PKEY *pkey;
 	int n, rc;
 
-	r->result = read_key(msg->arena, answer, &key, &reason);
-	if (r->result != MV_AUTH_PASS || (reason = key_refuses(&key, sig)) != NULL) {
+	r->result = dkim_key_read(msg->arena, answer, &key, &reason);
+	if (r->result != MV_AUTH_PASS || (reason = dkim_key_refuses(&key, sig)) != NULL) {
 		if (r->result == MV_AUTH_PASS)
 			r->result = MV_AUTH_PERMERROR;
 		r->reason = mv_str_cstr(reason);
