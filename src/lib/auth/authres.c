@@ -268,7 +268,8 @@ char *authres_build(mv_arena *arena, const char *authserv_id, const struct mv_au
 		}
 		put_prop(&b, "header.from", auth->dmarc.domain);
 	}
-	if (auth->arc.result != MV_AUTH_NONE)
+	/* RFC 8617 registers none, pass and fail for arc: a temporary error or a cut message says nothing. */
+	if (auth->arc.result == MV_AUTH_PASS || auth->arc.result == MV_AUTH_FAIL)
 		put_result(&b, "arc", auth->arc.result);
 	if (auth->smime.result != MV_AUTH_NONE) {
 		put_result(&b, "smime", auth->smime.result);

@@ -72,7 +72,8 @@ static bool dns_unavailable(const struct mv_auth *a)
 {
 	unsigned i;
 
-	if (!unknown(a->spf.result, a->spf.domain) || !unknown(a->dmarc.result, a->dmarc.domain))
+	if (!unknown(a->spf.result, a->spf.domain) || !unknown(a->dmarc.result, a->dmarc.domain) ||
+	    a->arc.result == MV_AUTH_PASS || a->arc.result == MV_AUTH_FAIL)
 		return false;
 	for (i = 0; i < a->n_dkim; i++) {
 		if (a->dkim[i].result != MV_AUTH_TEMPERROR)

@@ -100,6 +100,22 @@ static int dmarc_sentence(mv_buf *out, const struct mv_auth_dmarc *dm)
 	}
 }
 
+static int arc_sentence(mv_buf *out, const struct mv_auth_arc *arc)
+{
+	switch (arc->result) {
+	case MV_AUTH_PASS:
+		return line(out, "ARC: %u forwarding server%s recorded how the message authenticated before them, and "
+			    "their seals are intact.", arc->instances, arc->instances == 1 ? "" : "s");
+	case MV_AUTH_FAIL:
+		return line(out, "ARC: the seals of the servers that forwarded the message are broken (%.*s), so what "
+			    "they recorded cannot be believed.", V(arc->reason));
+	case MV_AUTH_TEMPERROR:
+		return line(out, "ARC: the forwarding servers' keys could not be fetched for now (a DNS failure).");
+	default:
+		return 0;
+	}
+}
+
 static int smime_sentence(mv_buf *out, const struct mv_auth_smime *sm)
 {
 	switch (sm->result) {
@@ -136,6 +152,7 @@ int report_write_auth_text(const struct mv_report *report, mv_buf *out)
 	else if (a->n_dkim > 3)
 		rc |= line(out, "DKIM: and %u more signatures.", a->n_dkim - 3);
 	rc |= dmarc_sentence(out, &a->dmarc);
+	rc |= arc_sentence(out, &a->arc);
 	rc |= smime_sentence(out, &a->smime);
 	return rc;
 }
