@@ -36,7 +36,7 @@ static const struct mv_setting_def dns_settings[] = {
 	  "how long one try of a DNS query waits for its answer" },
 	{ "dns_retries", MV_SETTING_UINT, "2", 0, 10, NULL,
 	  "how many times a DNS query that got no answer is sent again" },
-	{ "dns_max_queries", MV_SETTING_UINT, "50", 0, 10000, NULL,
+	{ "dns_max_queries", MV_SETTING_UINT, "300", 0, 10000, NULL,
 	  "the most DNS lookups one message may make; past them a lookup is not made" },
 	{ "dns_cache_size", MV_SETTING_UINT, "100000", 0, 10000000, NULL,
 	  "the most DNS answers the cache keeps (0: no cache)" },
