@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "auth/arc.h"
+#include "util/arena_fmt.h"
 
 enum arc_kind { KIND_AAR, KIND_AMS, KIND_AS };
 
@@ -80,20 +81,13 @@ static const char *reason_fmt(mv_arena *arena, const char *fallback, const char 
 
 static const char *reason_fmt(mv_arena *arena, const char *fallback, const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
-	int len;
-	char *p;
+	mv_str s;
 
 	va_start(ap, fmt);
-	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	s = arena_vfmt(arena, 256, fmt, ap);
 	va_end(ap);
-	if (len < 0)
-		return fallback;
-	if ((size_t)len >= sizeof(buf))
-		len = sizeof(buf) - 1;
-	p = mv_arena_strndup(arena, buf, (size_t)len);
-	return p != NULL ? p : fallback;
+	return s.p != NULL ? s.p : fallback;
 }
 
 /* Step 1 and the placing of each field by instance.  NULL, or why the chain fails. */

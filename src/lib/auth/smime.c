@@ -27,6 +27,7 @@
 #include <openssl/x509v3.h>
 
 #include "auth/smime.h"
+#include "util/arena_fmt.h"
 
 #define MAX_ADDRS 8		/* addresses read from one certificate */
 #define MAX_ADDR_LEN 254	/* RFC 5321 4.5.3.1.3: a path fits in 256 with its brackets */
@@ -36,26 +37,6 @@ struct cert_addrs {
 	mv_str addr[MAX_ADDRS];
 	unsigned n;
 };
-
-static mv_str arena_printf(mv_arena *arena, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static mv_str arena_printf(mv_arena *arena, const char *fmt, ...)
-{
-	char text[768];
-	va_list ap;
-	int n;
-	char *p;
-
-	va_start(ap, fmt);
-	n = vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return MV_STR_NULL;
-	if ((size_t)n >= sizeof(text))
-		n = sizeof(text) - 1;
-	p = mv_arena_strndup(arena, text, (size_t)n);
-	return p != NULL ? mv_str_make(p, (size_t)n) : MV_STR_NULL;
-}
 
 X509_STORE *smime_store_load(const char *path, char **error_r)
 {
@@ -261,7 +242,7 @@ static int judge_signer(mv_arena *arena, X509_STORE *store, CMS_ContentInfo *cms
 	err = chain_error(store, cms, signer, now);
 	if (err != X509_V_OK) {
 		r->result = MV_AUTH_UNTRUSTED;
-		r->reason = arena_printf(arena,
+		r->reason = arena_fmt(arena, 768,
 					 "the signature is intact, but the certificate does not chain to a trust anchor: %s",
 					 X509_verify_cert_error_string(err));
 		return 0;
@@ -280,7 +261,7 @@ static int judge_signer(mv_arena *arena, X509_STORE *store, CMS_ContentInfo *cms
 		r->reason = MV_STR_LIT("the message has no From address to compare the signer's with");
 	} else {
 		r->result = MV_AUTH_SIGNER_MISMATCH;
-		r->reason = arena_printf(arena, "the certificate is %.*s's, the From address is %.*s", (int)r->signer.len,
+		r->reason = arena_fmt(arena, 768, "the certificate is %.*s's, the From address is %.*s", (int)r->signer.len,
 					 r->signer.p, (int)from->address.len, from->address.p);
 	}
 	return 0;
@@ -346,7 +327,7 @@ int smime_verify(mv_arena *arena, X509_STORE *store, mv_str der, mv_str content,
 		goto done;
 	}
 	if (digests > SMIME_MAX_DIGESTS || n_signers > SMIME_MAX_SIGNERS) {
-		r->reason = arena_printf(arena,
+		r->reason = arena_fmt(arena, 768,
 					 "the signature lists %ld digest algorithms and %d signers: at most %d and %d are verified",
 					 digests, n_signers, SMIME_MAX_DIGESTS, SMIME_MAX_SIGNERS);
 		goto done;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/task_int.h"
+#include "util/arena_fmt.h"
 
 const char *mv_action_name(enum mv_action action)
 {
@@ -110,19 +111,10 @@ static int symbol_add_v(struct mv_task *task, unsigned id, const char *fmt, va_l
 {
 	bool failed, added;
 	struct mv_symbol *sym = symbol_entry(task, id, &failed, &added);
-	char tmp[512];
-	int n;
 
 	if (sym == NULL || !added || fmt == NULL)
 		return failed ? -1 : 0;
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	if (n > 0) {
-		size_t len = (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1;
-		char *d = mv_arena_strndup(task->msg->arena, tmp, len);
-
-		if (d != NULL)
-			sym->detail = mv_str_make(d, len);
-	}
+	sym->detail = arena_vfmt(task->msg->arena, 512, fmt, ap);
 	return 0;
 }
 
