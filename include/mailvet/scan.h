@@ -26,6 +26,7 @@ enum mv_action {
 	MV_ACTION_ACCEPT,
 	MV_ACTION_TAG,
 	MV_ACTION_QUARANTINE,
+	MV_ACTION_TEMPFAIL,	/* try again later (a sending limit reached): the SMTP 4xx answer */
 	MV_ACTION_REJECT,
 };
 
@@ -55,6 +56,15 @@ enum mv_link_source {
 	MV_LINK_HTML_OTHER,
 };
 
+/* What the links check learnt of a link's way to its destination. */
+enum mv_link_flag {
+	MV_LINKF_REDIRECT = 1u << 0,	/* a redirector or click-tracker that carries its destination was unwrapped */
+	MV_LINKF_TRACKER = 1u << 1,	/* the link goes through a click-tracker */
+	MV_LINKF_HIDDEN = 1u << 2,	/* a tracker whose destination cannot be read from the link */
+	MV_LINKF_SHORTENER = 1u << 3,	/* a URL shortener */
+	MV_LINKF_FOLLOWED = 1u << 4,	/* the destination was found by following the link over HTTP (--follow) */
+};
+
 struct mv_link {
 	enum mv_link_source source;
 	unsigned part_id;
@@ -62,6 +72,55 @@ struct mv_link {
 	mv_str href;		/* as written (HTML: after <base> resolution in url.normalized) */
 	struct mv_url url;	/* parsed and normalized; url.flags has MV_URL_BAD when unusable */
 	bool hidden;		/* inside hidden HTML */
+	/* Filled by the links check; empty destination: the check did not run. */
+	mv_str destination;	/* where the link really goes: the href unwrapped (the URL itself when nothing wraps it) */
+	mv_str destination_domain;	/* the destination's registrable domain */
+	mv_str *redirects;	/* the redirectors passed through, outermost (the href) first; arena */
+	unsigned n_redirects;
+	unsigned flags;		/* enum mv_link_flag */
+	bool mismatch;		/* the reader sees a URL or host whose registrable domain is not the destination's */
+};
+
+/* One piece of evidence of who sent a message. */
+struct mv_sender_evidence {
+	const char *kind;	/* "dkim", "spf", "helo", "rdns", "received", "return_path", "message_id",
+				   "list_unsubscribe", "feedback_id", "link", "provider_header" */
+	mv_str domain;		/* the registrable domain it names */
+	mv_str value;		/* what it was read from: the host, the d= value, the address */
+};
+
+/* Who the message claims to be from, and who really sent it (the sender check). */
+struct mv_sender {
+	mv_str claimed;		/* the From address's domain, as a mail client shows it */
+	mv_str claimed_name;	/* the From display name, normalized (NFKC, invisible characters removed) */
+	mv_str brand;		/* the brand the message claims (from the brands file, or its DMARC-protected domain) */
+	mv_str org;		/* the registrable domain of who really sent it; empty when nothing says */
+	mv_str provider;	/* that sender's name in the providers file, when it is a known bulk-mail provider */
+	bool on_behalf;		/* org is not the From domain's organization */
+	struct mv_sender_evidence *evidence;	/* strongest first; arena */
+	unsigned n_evidence;
+	mv_str summary;		/* one sentence in plain words */
+};
+
+/* A change to the message or its envelope that mailvet asks for; the milter applies them. */
+enum mv_change_op {
+	MV_CHANGE_REMOVE_HEADER,
+	MV_CHANGE_ADD_HEADER,
+	MV_CHANGE_CHANGE_FROM,		/* the envelope sender (MAIL FROM) */
+	MV_CHANGE_CHANGE_RCPT,		/* one envelope recipient */
+};
+
+/* "remove_header", "add_header", "change_from", "change_rcpt" */
+const char *mv_change_op_name(enum mv_change_op op);
+
+struct mv_change {
+	enum mv_change_op op;
+	mv_str name;		/* remove_header, add_header: the field name */
+	mv_str value;		/* add_header: the value to add; remove_header: the value removed (unfolded);
+				   change_from: the new sender; change_rcpt: the new recipient */
+	mv_str old;		/* change_from, change_rcpt: the address replaced */
+	unsigned index;		/* remove_header: which field of that name, from 1, in header order */
+	mv_str reason;		/* plain words */
 };
 
 struct mv_report {
@@ -82,6 +141,10 @@ struct mv_report {
 	double score;
 	enum mv_action action;
 	enum mv_action min_action;	/* a check asked for at least this action (a DMARC p=reject fail) */
+	struct mv_sender sender;	/* who it claims to be from and who really sent it */
+	struct mv_change *changes;	/* in the order the checks asked; arena */
+	unsigned n_changes, changes_cap;
+	mv_str reply;			/* the SMTP reply text for a reject or tempfail, when a check gave one */
 };
 
 /*

@@ -76,6 +76,10 @@ static struct mv_link *link_new(struct link_ctx *ctx)
 	link = &report->links[report->n_links++];
 	link->part_id = ctx->part->id;
 	link->hidden = false;
+	link->destination = link->destination_domain = MV_STR_NULL;
+	link->redirects = NULL;
+	link->n_redirects = link->flags = 0;
+	link->mismatch = false;
 	return link;
 }
 

@@ -75,6 +75,16 @@ int task_symbol_option(struct mv_task *task, unsigned sym, mv_str option);
  */
 void task_require_action(struct mv_task *task, enum mv_action action);
 
+/*
+ * Asks for a change to the message or the envelope (scan.h); the strings are
+ * copied, the reason is printf-style.  Returns 0, or -1 when the arena is
+ * exhausted.
+ */
+int task_change(struct mv_task *task, enum mv_change_op op, mv_str name, mv_str value, mv_str old, unsigned index,
+		const char *reason_fmt, ...) __attribute__((format(printf, 7, 8)));
+/* The SMTP reply text for a reject or tempfail (the first check to give one wins); printf-style. */
+int task_reply(struct mv_task *task, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A per-task slot for the running check's state between run() calls (NULL at first). */
 void **task_check_slot(struct mv_task *task);
 

@@ -18,6 +18,8 @@ const char *mv_action_name(enum mv_action action)
 		return "tag";
 	case MV_ACTION_QUARANTINE:
 		return "quarantine";
+	case MV_ACTION_TEMPFAIL:
+		return "tempfail";
 	case MV_ACTION_REJECT:
 		return "reject";
 	}

@@ -175,11 +175,14 @@ static char *put_link_kind(char *w, enum mv_link_source source)
 
 static int write_link(mv_buf *out, const struct mv_link *link, bool first)
 {
-	size_t worst = RECORD_FIXED + json_string_worst(link->text) + json_string_worst(link->href) +
-		       json_string_worst(link->url.normalized) + json_string_worst(link->url.host) +
-		       json_string_worst(link->url.domain);
+	size_t worst = RECORD_FIXED * 2 + json_string_worst(link->text) + json_string_worst(link->href) +
+		       2 * json_string_worst(link->url.normalized) + json_string_worst(link->url.host) +
+		       2 * json_string_worst(link->url.domain) + json_string_worst(link->destination) +
+		       json_string_worst(link->destination_domain);
 	struct record rec;
 	char *w = record_begin(out, worst, &rec);
+	unsigned i;
+	int rc;
 
 	if (w == NULL)
 		return -1;
@@ -194,8 +197,23 @@ static int write_link(mv_buf *out, const struct mv_link *link, bool first)
 	w = INT(w, ",", "part", link->part_id);
 	if (link->hidden)
 		w = LIT(w, KEY(",", "hidden") "true");
-	*w++ = '}';
-	return record_end(out, &rec, w);
+	/* Before the links check has run (or without it) a link goes where its URL says. */
+	w = STR(w, ",", "destination", link->destination.len != 0 ? link->destination : link->url.normalized);
+	w = STR(w, ",", "destination_domain",
+		link->destination.len != 0 ? link->destination_domain : link->url.domain);
+	w = BOOL(w, ",", "mismatch", link->mismatch);
+	w = BOOL(w, ",", "tracker", (link->flags & MV_LINKF_TRACKER) != 0);
+	w = BOOL(w, ",", "hidden_destination", (link->flags & MV_LINKF_HIDDEN) != 0);
+	w = BOOL(w, ",", "shortener", (link->flags & MV_LINKF_SHORTENER) != 0);
+	w = BOOL(w, ",", "followed", (link->flags & MV_LINKF_FOLLOWED) != 0);
+	w = LIT(w, KEY(",", "redirects") "[");
+	rc = record_end(out, &rec, w);
+	for (i = 0; i < link->n_redirects; i++) {
+		if (i != 0)
+			rc |= mv_buf_putc(out, ',');
+		rc |= mv_json_string(out, link->redirects[i]);
+	}
+	return rc | mv_buf_append(out, "]}", 2);
 }
 
 static int write_hop(mv_buf *out, const struct mv_received *r, bool first, bool trusted)
@@ -406,11 +424,75 @@ static int write_auth(mv_buf *out, const struct mv_auth *a)
 	return rc | mv_buf_append(out, "]}", 2);
 }
 
+/* Who the message claims to be from, and who really sent it (docs/json.md). */
+static int write_sender(mv_buf *out, const struct mv_sender *sd)
+{
+	size_t worst = RECORD_FIXED + json_string_worst(sd->claimed) + json_string_worst(sd->claimed_name) +
+		       json_string_worst(sd->brand) + json_string_worst(sd->org) + json_string_worst(sd->provider) +
+		       json_string_worst(sd->summary);
+	struct record rec;
+	char *w = record_begin(out, worst, &rec);
+	unsigned i;
+	int rc;
+
+	if (w == NULL)
+		return -1;
+	w = STR(w, KEY(",", "sender") "{", "claimed", sd->claimed);
+	w = STR(w, ",", "claimed_name", sd->claimed_name);
+	w = STR(w, ",", "brand", sd->brand);
+	w = STR(w, ",", "org", sd->org);
+	w = STR(w, ",", "provider", sd->provider);
+	w = BOOL(w, ",", "on_behalf", sd->on_behalf);
+	w = STR(w, ",", "summary", sd->summary);
+	w = LIT(w, KEY(",", "evidence") "[");
+	rc = record_end(out, &rec, w);
+	for (i = 0; i < sd->n_evidence; i++) {
+		const struct mv_sender_evidence *e = &sd->evidence[i];
+		mv_str kind = mv_str_cstr(e->kind != NULL ? e->kind : "");
+
+		worst = RECORD_FIXED + json_string_worst(kind) + json_string_worst(e->domain) +
+			json_string_worst(e->value);
+		w = record_begin(out, worst, &rec);
+		if (w == NULL)
+			return -1;
+		if (i != 0)
+			*w++ = ',';
+		w = STR(w, "{", "kind", kind);
+		w = STR(w, ",", "domain", e->domain);
+		w = STR(w, ",", "value", e->value);
+		*w++ = '}';
+		rc |= record_end(out, &rec, w);
+	}
+	return rc | mv_buf_append(out, "]}", 2);
+}
+
+static int write_change(mv_buf *out, const struct mv_change *c, bool first)
+{
+	mv_str op = mv_str_cstr(mv_change_op_name(c->op));
+	size_t worst = RECORD_FIXED + json_string_worst(op) + json_string_worst(c->name) + json_string_worst(c->value) +
+		       json_string_worst(c->old) + json_string_worst(c->reason);
+	struct record rec;
+	char *w = record_begin(out, worst, &rec);
+
+	if (w == NULL)
+		return -1;
+	if (!first)
+		*w++ = ',';
+	w = STR(w, "{", "op", op);
+	w = STR(w, ",", "name", c->name);
+	w = STR(w, ",", "value", c->value);
+	w = STR(w, ",", "old", c->old);
+	w = INT(w, ",", "index", c->index);
+	w = STR(w, ",", "reason", c->reason);
+	*w++ = '}';
+	return record_end(out, &rec, w);
+}
+
 /* The score, the action and the symbols, which close the report. */
 static int write_tail(const struct mv_report *report, mv_buf *out)
 {
 	mv_str action = mv_str_cstr(mv_action_name(report->action));
-	size_t worst = RECORD_FIXED + JSON_FIXED2_WORST + json_string_worst(action);
+	size_t worst = RECORD_FIXED + JSON_FIXED2_WORST + json_string_worst(action) + json_string_worst(report->reply);
 	struct record rec;
 	char *w = record_begin(out, worst, &rec);
 	unsigned i;
@@ -420,8 +502,12 @@ static int write_tail(const struct mv_report *report, mv_buf *out)
 		return -1;
 	w = SCORE(w, ",", "score", report->score);
 	w = STR(w, ",", "action", action);
-	w = LIT(w, KEY(",", "symbols") "[");
+	w = STR(w, ",", "reply", report->reply);
+	w = LIT(w, KEY(",", "changes") "[");
 	rc = record_end(out, &rec, w);
+	for (i = 0; i < report->n_changes; i++)
+		rc |= write_change(out, &report->changes[i], i == 0);
+	rc |= mv_buf_append(out, "]" KEY(",", "symbols") "[", sizeof("]" KEY(",", "symbols") "[") - 1);
 	for (i = 0; i < report->n_symbols; i++)
 		rc |= write_symbol(out, &report->symbols[i], i == 0);
 	return rc | mv_buf_append(out, "]}\n", 3);
@@ -440,7 +526,7 @@ static size_t report_size_guess(const struct mv_report *report)
 	for (i = 0; i < report->n_links; i++) {
 		const struct mv_link *l = &report->links[i];
 
-		n += 112 + l->text.len + l->href.len + l->url.normalized.len + l->url.host.len + l->url.domain.len;
+		n += 240 + l->text.len + l->href.len + 2 * l->url.normalized.len + l->url.host.len + 2 * l->url.domain.len;
 	}
 	for (i = 0; i < report->n_received; i++) {
 		const struct mv_received *r = &report->received[i];
@@ -473,6 +559,7 @@ int mv_report_write_json(const struct mv_report *report, const char *file, mv_bu
 	rc |= mv_buf_append(out, "]", 1);
 	rc |= write_envelope(out, &report->envelope);
 	rc |= write_auth(out, &report->auth);
+	rc |= write_sender(out, &report->sender);
 	rc |= write_tail(report, out);
 	return rc != 0 ? -1 : 0;
 }
