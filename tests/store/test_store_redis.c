@@ -233,12 +233,10 @@ static void test_redis_refusals(void)
 
 int main(void)
 {
-	if (!redis_installed()) {
-		printf("redis-server is not installed: skipped\n");
-		return 77;
-	}
-	if (!redis_start(&server))
-		return 1;
+	int rc = redis_test_start(&server);
+
+	if (rc != 0)
+		return rc;
 	RUN(test_redis_cases);
 	RUN(test_redis_sets_a_ttl);
 	RUN(test_redis_threads_count_exactly);
