@@ -195,7 +195,11 @@ static size_t run_one(size_t k)
 			records += (report.message_id.len != 0) + 2 * b->n_rcpt;
 		else if (report.action == MV_ACTION_ACCEPT && b->from != NULL)
 			records += 2 * b->n_rcpt;
-		unavailable += mv_report_symbol(&report, "STORE_UNAVAILABLE") != NULL;
+		const struct mv_symbol *u = mv_report_symbol(&report, "STORE_UNAVAILABLE");
+
+		if (u != NULL && unavailable++ == 0)
+			fprintf(stderr, "bench-store: %s: STORE_UNAVAILABLE %.*s\n", bench_items[k].path, (int)u->detail.len,
+				u->detail.p);
 	}
 	mv_msg_free(&msg);
 	return out_bytes;

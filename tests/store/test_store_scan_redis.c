@@ -21,7 +21,7 @@ static struct mv_engine *redis_engine(const char *spec, const char *timeout)
 
 static void test_scan_redis_scenario(void)
 {
-	struct mv_engine *e = redis_engine(server.tcp_spec, "500ms");
+	struct mv_engine *e = redis_engine(server.tcp_spec, "2s");
 
 	CHECK(e != NULL);
 	if (e != NULL)
@@ -31,7 +31,7 @@ static void test_scan_redis_scenario(void)
 
 static void test_scan_redis_goes_away_and_comes_back(void)
 {
-	struct mv_engine *e = redis_engine(server.unix_spec, "200ms");
+	struct mv_engine *e = redis_engine(server.unix_spec, "2s");
 	const char *detail;
 	double t;
 	int i;
