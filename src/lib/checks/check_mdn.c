@@ -18,7 +18,6 @@
 
 #include "engine/check.h"
 #include "mdn/mdn.h"
-#include "store/store_stub.h"
 
 enum { SYM_MDN_REQUEST, SYM_MDN_REQUEST_FOREIGN, SYM_MDN_REQUEST_BCC };
 

@@ -18,7 +18,6 @@
 
 #include "engine/check.h"
 #include "mdn/mdn.h"
-#include "store/store_stub.h"
 
 enum { SYM_MDN_OUTBOUND, SYM_MDN_OUTBOUND_FOREIGN, SYM_MDN_CLIENT_AUTOSENDS, SYM_AUTOREPLY_OUTBOUND };
 

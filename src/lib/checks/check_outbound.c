@@ -16,7 +16,6 @@
 #include "engine/check.h"
 #include "mdn/mdn.h"
 #include "outbound/outbound.h"
-#include "store/store_stub.h"
 
 enum { SYM_OUTBOUND_RATE };
 
