@@ -172,10 +172,8 @@ static bool correspondent(struct mv_task *task, const struct mv_envelope *env, m
 
 		if (rc == MV_OK)
 			return true;
-		if (rc != MV_NOTFOUND) {
-			task_store_failed(task, "looking up a correspondent", rc);
-			return false;
-		}
+		if (rc != MV_NOTFOUND)
+			return false;	/* reported by task_store_peer() */
 	}
 	return false;
 }

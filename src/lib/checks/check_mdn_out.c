@@ -80,8 +80,10 @@ static int find_original(struct mv_task *task, const mv_str *ids, unsigned n_ids
 			o->id = ids[i];
 			return MV_OK;
 		}
-		if (rc != MV_OK && rc != MV_NOTFOUND)
-			return rc;
+		if (rc != MV_OK && rc != MV_NOTFOUND) {
+			task_store_failed(task, "looking up the message a receipt answers", rc);
+			return MV_TEMPFAIL;
+		}
 	}
 	for (i = 0; i < n_ids; i++) {
 		mv_str sender, rcpts;
@@ -95,7 +97,7 @@ static int find_original(struct mv_task *task, const mv_str *ids, unsigned n_ids
 			return MV_OK;
 		}
 		if (rc != MV_NOTFOUND)
-			return rc;
+			return MV_TEMPFAIL;	/* reported by task_store_sent() */
 	}
 	return MV_OK;
 }
@@ -143,11 +145,8 @@ static enum verdict judge(struct mv_task *task, const struct original *o, mv_str
 	rc = peer(task, rcpt);
 	if (rc == MV_OK)
 		return o->found ? ALLOWED_SENDER : ALLOWED_PEER;
-	if (rc != MV_NOTFOUND) {
-		task_store_failed(task, "looking up a correspondent", rc);
-		return UNKNOWN;
-	}
-	return FOREIGN_STRANGER;
+	/* A store failure was reported by task_store_peer(). */
+	return rc == MV_NOTFOUND ? FOREIGN_STRANGER : UNKNOWN;
 }
 
 static const char *disposition_text(const struct mdn_receipt *r, char *buf, size_t size)
@@ -214,11 +213,8 @@ static int judge_receipt(struct mv_task *task, const struct mdn_out_settings *se
 		return MV_NOMEM;
 	if (unknown)
 		return MV_OK;
-	rc = find_original(task, r->ids, r->n_ids, &o);
-	if (rc != MV_OK) {
-		task_store_failed(task, "looking up the message a receipt answers", rc);
-		return MV_OK;
-	}
+	if (find_original(task, r->ids, r->n_ids, &o) != MV_OK)
+		return MV_OK;	/* reported: nothing is refused on what the store could not say */
 	for (i = 0; i < env->txn.n_rcpt && i < 100; i++) {
 		enum verdict v = judge(task, &o, env->txn.rcpt[i]);
 
@@ -246,10 +242,8 @@ static int report_autoreply(struct mv_task *task, const struct mdn_autoreply *a)
 
 	if (task_store(task) != NULL && to.len != 0) {
 		struct original o;
-		int rc = find_original(task, a->ids, a->n_ids, &o);
-
-		if (rc != MV_OK)
-			task_store_failed(task, "looking up the message an auto-reply answers", rc);
+		if (find_original(task, a->ids, a->n_ids, &o) != MV_OK)
+			known = "";
 		else if (o.found && o.rec.removed)
 			known = ", answering a message whose receipt request mailvet removed";
 		else if (o.found)

@@ -117,8 +117,8 @@ static int message_counts(struct mv_task *task, const struct outbound_state *s, 
 		if (rc == MV_NOTFOUND) {
 			by[OUTBOUND_NEW_RECIPIENTS]++;
 		} else if (rc != MV_OK) {
-			task_store_failed(task, "looking up a correspondent", rc);
-			counted[OUTBOUND_NEW_RECIPIENTS] = false;
+			counted[OUTBOUND_NEW_RECIPIENTS] = false;	/* reported by task_store_peer() */
+			break;
 		}
 	}
 	return MV_OK;
