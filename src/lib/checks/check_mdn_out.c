@@ -34,10 +34,9 @@ static const struct check_symbol symbols[] = {
 		"one of our users sends an automatic reply (a vacation or out-of-office notice)" },
 };
 
-/* The client settings that stop automatic receipts, for the reply and the advice. */
-#define CLIENT_FIX "in Outlook 2003/2007, Tools > Options > E-mail Options > Tracking Options > " \
-	"\"Ask me before sending a response\" (Outlook 2010 and later: File > Options > Mail > Tracking); " \
-	"in Thunderbird, Settings > Privacy & Security > Return Receipts > \"Ask me\""
+/* Where Outlook, the client that answers junk by itself, is told to ask first (for the reply and the advice). */
+#define CLIENT_FIX "in Outlook, Tools > Options > E-mail Options > Tracking Options > " \
+	"\"Ask me before sending a response\" (Outlook 2010 and later: File > Options > Mail > Tracking)"
 
 struct mdn_out_settings {
 	bool enforce;
@@ -188,8 +187,8 @@ static int refuse(struct mv_task *task, const struct mdn_out_settings *set, cons
 	task_require_action(task, MV_ACTION_REJECT);
 	return task_reply(task,
 			  "Read receipt not sent: it was addressed to %.*s, who %s. Junk asks for receipts to "
-			  "third parties so that mail clients send them from your account. Set your mail client "
-			  "to ask before it sends a receipt: " CLIENT_FIX ".",
+			  "third parties so that your mail client sends them from your account. Set it to ask "
+			  "first: " CLIENT_FIX ".",
 			  w, rcpt.p,
 			  v == FOREIGN_NOT_SENDER ? "did not send you the message it answers"
 						  : "you never wrote to and who did not write to you") < 0
@@ -230,8 +229,8 @@ static int judge_receipt(struct mv_task *task, const struct mdn_out_settings *se
 	if (foreign || unknown || !r->automatic)
 		return MV_OK;
 	return task_symbol(task, SYM_MDN_CLIENT_AUTOSENDS,
-			   "the receipt (%s) was sent without asking the user; to stop a client doing that for junk: "
-			   CLIENT_FIX, disp) < 0 ? MV_NOMEM : MV_OK;
+			   "the receipt (%s) was sent without asking the user; so that junk's requests are not "
+			   "answered too: " CLIENT_FIX, disp) < 0 ? MV_NOMEM : MV_OK;
 }
 
 static int report_autoreply(struct mv_task *task, const struct mdn_autoreply *a)
