@@ -6,8 +6,11 @@
  * keeps it and retries), a line is logged and alert_command is run once per
  * user and window.  Every attempt counts, deferred ones too: a client that
  * keeps retrying stays over the limit until the window ends.  The store is
- * needed (MV_NEED_STORE); when it fails the scan goes on uncounted.
+ * needed (MV_NEED_STORE); when it fails the scan goes on uncounted.  The
+ * alert's sample subjects are those this process saw (outbound_recent.c):
+ * the store keeps counters, not text.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +154,26 @@ static void count(struct mv_task *task, const struct outbound_state *s, const ui
 	}
 }
 
+/*
+ * Whether this is the user's first alert in the window: a counter in the
+ * store, so that several scanners (and `mailvet scan` run once per message)
+ * alert once between them; when the store fails, this process's own record
+ * (`due_here`) decides.
+ */
+static bool first_alert(struct mv_task *task, const struct outbound_state *s, bool due_here)
+{
+	const struct mv_envelope *env = task_envelope(task);
+	char key[300];
+	uint64_t alerts;
+	int n = snprintf(key, sizeof(key), "outbound\talerts\t%.*s", check_snippet_len(env->conn.sasl_user, 256),
+			 env->conn.sasl_user.p);
+
+	if (n <= 0 || (size_t)n >= sizeof(key) ||
+	    store_add(task_store(task), mv_str_make(key, (size_t)n), env->txn.time, s->window, 1, &alerts) != MV_OK)
+		return due_here;
+	return alerts == 1;
+}
+
 /* "101 messages (limit 100), 12 read receipts (limit 10)" */
 static void exceeded_text(const struct outbound_facts *f, char *out, size_t size)
 {
@@ -181,7 +204,7 @@ static int outbound_run(struct mv_task *task, void *state)
 	uint64_t by[OUTBOUND_COUNTERS];
 	char what[300];
 	unsigned c;
-	bool any = false;
+	bool any = false, due;
 	int rc;
 
 	for (c = 0; c < OUTBOUND_COUNTERS; c++)
@@ -199,13 +222,14 @@ static int outbound_run(struct mv_task *task, void *state)
 	f->time = env->txn.time;
 	memcpy(f->limit, s->limit, sizeof(f->limit));
 	count(task, s, by, f);
-	if (outbound_recent_note(s->recent, f->user, mv_msg_subject(task_msg(task)),
-				 env->txn.time - env->txn.time % (int64_t)s->window, f->exceeded != 0, f) &&
-	    s->alert_argv != NULL && outbound_alert_run(s->alert_argv, f) < 0)
-		fprintf(stderr, "mailvet: warning: alert_command %s could not be started\n", s->alert_argv[0]);
+	due = outbound_recent_note(s->recent, f->user, mv_msg_subject(task_msg(task)),
+				   env->txn.time - env->txn.time % (int64_t)s->window, f->exceeded != 0, f);
 	if (f->exceeded == 0)
 		return MV_OK;
 	outbound_log(f);
+	if (s->alert_argv != NULL && first_alert(task, s, due) && outbound_alert_run(s->alert_argv, f) < 0)
+		fprintf(stderr, "mailvet: warning: alert_command %s could not be started: %s\n", s->alert_argv[0],
+			strerror(errno));
 	exceeded_text(f, what, sizeof(what));
 	if (task_symbol(task, SYM_OUTBOUND_RATE, "%.*s sent %s in %" PRIu32 " s", check_snippet_len(f->user, 200),
 			f->user.p, what, s->window) < 0)
