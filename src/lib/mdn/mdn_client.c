@@ -178,18 +178,18 @@ bool mdn_client_subject(mv_str subject, enum mdn_type *type_r, const char **clie
 static const char *const text_cues[] = {
 	"was read on", "without being read", "has not yet been read", "return receipt", "read receipt",
 	"gelesen", "empfangsbest\xc3\xa4tigung",
-	"a \xc3\xa9t\xc3\xa9 lu", "sans avoir \xc3\xa9t\xc3\xa9 lu", "accus\xc3\xa9 de r\xc3\xa9" "ception",
-	"se ley\xc3\xb3", "fue le\xc3\xad" "do", "sin haberse le\xc3\xad" "do", "sin leer", "acuse de recibo",
+	"a \xc3\xa9t\xc3\xa9 lu", "sans avoir \xc3\xa9t\xc3\xa9 lu", ("accus\xc3\xa9 de r\xc3\xa9" "ception"),
+	"se ley\xc3\xb3", ("fue le\xc3\xad" "do"), ("sin haberse le\xc3\xad" "do"), "sin leer", "acuse de recibo",
 	"\xc3\xa8 stato letto", "senza essere stato letto", "ricevuta di ritorno",
 	"foi lida", "foi lido", "sem ser lid", "sem ter sido lid", "confirma\xc3\xa7\xc3\xa3o de leitura",
 	"gelezen", "leesbevestiging",
-	"przeczytan", "potwierdzenie dor\xc4\x99" "czenia",
+	"przeczytan", ("potwierdzenie dor\xc4\x99" "czenia"),
 	"\xd0\xbf\xd1\x80\xd0\xbe\xd1\x87\xd0\xb8\xd1\x82\xd0\xb0\xd0\xbd",	/* прочитан */
 	"\xd0\xbf\xd1\x80\xd0\xbe\xd1\x87\xd1\x82",				/* прочт */
 	"\xe9\x96\x8b\xe5\xb0\x81",						/* 開封 */
 	"\xe5\xb7\xb2\xe8\xaf\xbb", "\xe6\x9c\xaa\xe8\xaf\xbb", "\xe5\x9b\x9e\xe6\x89\xa7",	/* 已读 未读 回执 */
 	"\xe5\xb7\xb2\xe8\xae\x80", "\xe6\x9c\xaa\xe8\xae\x80",				/* 已讀 未讀 */
-	"l\xc3\xa4st", "l\xc3\xa6st", "luettu", "lukematta", "p\xc5\x99" "e\xc4\x8dten", "okundu", "okunmad",
+	"l\xc3\xa4st", "l\xc3\xa6st", "luettu", "lukematta", ("p\xc5\x99" "e\xc4\x8dten"), "okundu", "okunmad",
 	"\xec\x9d\xbd",								/* 읽 */
 };
 

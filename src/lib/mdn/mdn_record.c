@@ -131,8 +131,11 @@ bool mdn_record_parse(mv_str value, struct mdn_record *rec)
 
 bool mdn_list_has(mv_str list, mv_str addr)
 {
-	const char *p = list.p, *end = list.p + list.len;
+	const char *p = list.p, *end;
 
+	if (p == NULL)
+		return false;
+	end = p + list.len;
 	while (p != NULL && p < end) {
 		const char *comma = memchr(p, ',', (size_t)(end - p));
 		const char *e = comma != NULL ? comma : end;

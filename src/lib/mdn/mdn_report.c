@@ -99,11 +99,14 @@ static enum mdn_type type_of(mv_str t)
 
 bool mdn_disposition_parse(mv_str raw, struct mdn_disposition *d)
 {
-	struct cursor c = { raw.p, raw.p + raw.len };
+	struct cursor c;
 	mv_str action, sending, type, modifier;
 	unsigned n;
 
 	memset(d, 0, sizeof(*d));
+	if (raw.p == NULL)
+		return false;
+	c = (struct cursor){ raw.p, raw.p + raw.len };
 	action = token(&c);
 	if (!punct(&c, '/'))
 		return false;
@@ -178,8 +181,12 @@ static mv_str address_of(mv_str v)
 
 static int read_report_fields(mv_arena *arena, mv_str body, struct mdn_receipt *r)
 {
-	struct field_reader fr = { body.p, body.p + (body.len < MDN_REPORT_BYTES ? body.len : MDN_REPORT_BYTES) };
+	struct field_reader fr;
 	mv_str name, value;
+
+	if (body.p == NULL)
+		return 0;
+	fr = (struct field_reader){ body.p, body.p + (body.len < MDN_REPORT_BYTES ? body.len : MDN_REPORT_BYTES) };
 
 	while (next_field(&fr, &name, &value)) {
 		if (mv_str_eq_ci(name, "Disposition") && !r->disposition.valid)
