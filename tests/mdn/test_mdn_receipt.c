@@ -186,6 +186,15 @@ static void test_mdn_autoreply_marks(void)
 	CHECK_AUTOREPLY("Precedence: auto_reply\n\nx\n", "Precedence: auto_reply");
 	/* A person writing the words, with no reply marks: not an auto-reply. */
 	CHECK_AUTOREPLY("Subject: Out of office next week\n\nx\n", "");
+	/* A person answering an auto-reply (SpamAssassin corpus, easy-ham-2/00046): not one. */
+	CHECK_AUTOREPLY("Subject: Re: [ILUG-Social] Re: [ILUG] Dermot Beirne is out of the office.\n"
+			"In-Reply-To: <a@b>\n\nx\n", "");
+	CHECK_AUTOREPLY("Subject: [ILUG] AW: Dermot is out of the office.\nIn-Reply-To: <a@b>\n\nx\n", "");
+	/* Lotus Notes' own notice, a reply by its In-Reply-To. */
+	CHECK_AUTOREPLY("Subject: Dermot Beirne/Dublin/IE/Exel is out of the office.\nIn-Reply-To: <a@b>\n\nx\n",
+			"the subject of a reply");
+	CHECK_AUTOREPLY("Subject: Automatic reply: Re: offer\nX-Auto-Response-Suppress: All\n\nx\n",
+			"X-Auto-Response-Suppress and the subject");
 	CHECK_AUTOREPLY("Auto-Submitted: no\nX-Autoreply: no\nSubject: Automatic reply: offer\n\nx\n", "");
 	CHECK_AUTOREPLY("Auto-Submitted: auto-generated\nSubject: Your invoice\n\nx\n", "");
 	/* Bounces and receipts are reports, not auto-replies, whatever marks them. */

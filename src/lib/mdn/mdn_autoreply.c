@@ -9,7 +9,8 @@
  * X-MS-Exchange-Inbox-Rules-Loop.  So the subject ("Automatic reply:" in the
  * user's language, "Out of Office") counts with one of those, or on a message
  * that replies to another (In-Reply-To or References): alone, a person may
- * have written those words.  Reports (multipart/report: bounces, receipts)
+ * have written those words; and never after a person's "Re:" ("Re: Dermot is
+ * out of the office" answers one).  Reports (multipart/report: bounces, receipts)
  * and mail from MAILER-DAEMON or postmaster are not auto-replies here,
  * whatever they are marked: Exim marks its bounces auto-replied.
  */
@@ -57,9 +58,42 @@ static const char *const subject_words[] = {
 	"absence du bureau", "fuera de la oficina", "fuori ufficio", "fora do escrit\xc3\xb3rio",
 };
 
+/* Replies and forwards a person writes, in the common clients' languages: "Re:", "AW:", "Fwd:", ... */
+static const char *const person_prefixes[] = { "Re", "Fw", "Fwd", "AW", "WG", "SV", "VS", "Antw", "TR", "RV", "R",
+					       "Odp", "RIF", "Doorst", "ENC", "YNT" };
+
+/* The subject without list tags ("[list] ") in front. */
+static mv_str untagged(mv_str s)
+{
+	unsigned k;
+
+	for (k = 0; k < 4 && s.len != 0 && s.p[0] == '['; k++) {
+		const char *close = memchr(s.p, ']', s.len);
+
+		if (close == NULL)
+			break;
+		s = mv_str_trim(mv_str_make(close + 1, s.len - (size_t)(close + 1 - s.p)));
+	}
+	return s;
+}
+
+/* Whether a person's reply or forward prefix comes first: "Re: X is out of the office" is about one. */
+static bool person_reply(mv_str s)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(person_prefixes) / sizeof(person_prefixes[0]); i++) {
+		n = strlen(person_prefixes[i]);
+		if (s.len > n && strncasecmp(s.p, person_prefixes[i], n) == 0 && (s.p[n] == ':' || s.p[n] == ' ') &&
+		    memchr(s.p + n, ':', s.len - n < 3 ? s.len - n : 3) != NULL)
+			return true;
+	}
+	return false;
+}
+
 static bool subject_marks(mv_str subject)
 {
-	mv_str s = mv_str_trim(subject);
+	mv_str s = untagged(mv_str_trim(subject));
 	size_t i, n;
 
 	for (i = 0; i < sizeof(subject_prefixes) / sizeof(subject_prefixes[0]); i++) {
@@ -73,6 +107,8 @@ static bool subject_marks(mv_str subject)
 				return true;
 		}
 	}
+	if (person_reply(s))
+		return false;
 	for (i = 0; i < sizeof(subject_words) / sizeof(subject_words[0]); i++) {
 		if (mv_str_find_ci(s, subject_words[i]) != NULL)
 			return true;
