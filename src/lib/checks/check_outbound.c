@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "engine/check.h"
+#include "engine/engine_int.h"
 #include "mdn/mdn.h"
 #include "outbound/outbound.h"
 
@@ -82,8 +83,11 @@ static int outbound_init(const struct mv_config *cfg, void **state_r, char **err
 	if (command[0] != '\0') {
 		s->alert_argv = outbound_argv_new(command);
 		if (s->alert_argv != NULL && s->alert_argv[0][0] != '/') {
-			if (asprintf(error_r, "alert_command = %s: the program must be an absolute path", command) < 0)
-				*error_r = NULL;
+			unsigned line;
+			const char *file = mv_config_where(cfg, "alert_command", &line);
+
+			*error_r = engine_error(file, line, "alert_command = %s: the program must be an absolute path",
+						command);
 			outbound_deinit(s);
 			return -1;
 		}
