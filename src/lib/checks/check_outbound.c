@@ -240,10 +240,11 @@ static int outbound_run(struct mv_task *task, void *state)
 		return MV_NOMEM;
 	task_require_action(task, MV_ACTION_TEMPFAIL);
 	return task_reply(task,
-			  "Sending limit reached: %s in %" PRIu32 " minutes. The message is kept for a later try. If you "
+			  "Sending limit reached: %s in %" PRIu32 " %s. The message is kept for a later try. If you "
 			  "did not send this much mail, your password may be known to others: change it, and check "
 			  "your mail client for read receipts it sends by itself.",
-			  what, s->window / 60) < 0
+			  what, s->window % 60 == 0 ? s->window / 60 : s->window,
+			  s->window % 60 == 0 ? "minutes" : "seconds") < 0
 		       ? MV_NOMEM
 		       : MV_OK;
 }
