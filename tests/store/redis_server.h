@@ -110,6 +110,16 @@ static inline bool redis_start(struct redis_server *r)
 	return r->port != 0 && redis_run(r);
 }
 
+/* For main(): 0 when the server runs; else the exit status (77, skipped, when it is not installed). */
+static inline int redis_test_start(struct redis_server *r)
+{
+	if (!redis_installed()) {
+		printf("redis-server is not installed: skipped\n");
+		return 77;
+	}
+	return redis_start(r) ? 0 : 1;
+}
+
 /* Ends the server: SIGTERM, or SIGKILL for one that must vanish at once. */
 static inline void redis_stop_with(struct redis_server *r, int sig)
 {
