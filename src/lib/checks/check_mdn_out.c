@@ -239,8 +239,10 @@ static int report_autoreply(struct mv_task *task, const struct mdn_autoreply *a)
 	mv_str to = env->txn.n_rcpt != 0 ? env->txn.rcpt[0] : MV_STR_NULL;
 	const char *known = "";
 
+	/* What the store knows of whom it answers; a failure (reported) leaves it unsaid. */
 	if (task_store(task) != NULL && to.len != 0) {
 		struct original o;
+
 		if (find_original(task, a->ids, a->n_ids, &o) != MV_OK)
 			known = "";
 		else if (o.found && o.rec.removed)
