@@ -68,11 +68,20 @@ struct cli_scan_options {
 	const struct mv_limits *limits;	/* the engine's */
 	struct mv_envelope env;		/* from the envelope options */
 	bool have_env;			/* any envelope option was given */
+	const char *rewrite_dir;	/* --rewrite DIR: changed messages are written there */
 };
 
 /* Scans one job, appending its reports to out; returns 0, 1 (a message could not be scanned) or 2 (unreadable). */
 int cli_scan_job(const struct cli_scan_options *opts, const struct cli_job *job, struct cli_scratch *scratch,
 		 struct cli_out *out);
+
+/*
+ * Writes the message data[0..len) with the report's header changes to DIR
+ * (named after input_path; "#index" for an mbox member), when it has any.
+ * Returns 0 (written or nothing to write), or -1 with errno.
+ */
+int cli_rewrite_message(const char *dir, const char *input_path, unsigned index, const char *data, size_t len,
+			const struct mv_msg *msg, const struct mv_report *report);
 
 /* Runs every job on `threads` workers, writing results to stdout in job order; returns the worst status. */
 int cli_pool_run(const struct cli_scan_options *opts, struct cli_jobs *jobs);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@ enum {
 	OPT_QUARANTINE,
 	OPT_REJECT,
 	OPT_DNS_ZONE,
+	OPT_REWRITE,
 	OPT_STORE,
 	OPT_CLIENT_IP,
 	OPT_CLIENT_NAME,
@@ -27,7 +29,7 @@ enum {
 };
 
 static const char scan_usage[] =
-	"mailvet scan [-c FILE] [-o NAME=VALUE]... [--json] [-j N] [--limit NAME=VALUE]...\n"
+	"mailvet scan [-c FILE] [-o NAME=VALUE]... [--json] [-j N] [--limit NAME=VALUE]... [--rewrite DIR]\n"
 	"                    [--dns-zone FILE] [--store SPEC] [--client-ip IP] [--client-name NAME] [--helo NAME] [--mail-from ADDR|<>]\n"
 	"                    [--rcpt ADDR]... [--sasl-user USER] [--now TIME] [PATH...]";
 
@@ -83,6 +85,13 @@ static int option_setting(struct cli_settings *settings, const char *option, con
 	rc = cli_settings_add(settings, line);
 	free(line);
 	return rc;
+}
+
+static bool is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* An address option without angle brackets: "<a@b>" and "a@b" are the same; "<>" is empty. */
@@ -199,6 +208,7 @@ int cli_cmd_scan(const char *config_path, int argc, char **argv)
 		{ "quarantine-score", required_argument, NULL, OPT_QUARANTINE },
 		{ "reject-score", required_argument, NULL, OPT_REJECT },
 		{ "dns-zone", required_argument, NULL, OPT_DNS_ZONE },
+		{ "rewrite", required_argument, NULL, OPT_REWRITE },
 		{ "store", required_argument, NULL, OPT_STORE },
 		{ "client-ip", required_argument, NULL, OPT_CLIENT_IP },
 		{ "client-name", required_argument, NULL, OPT_CLIENT_NAME },
@@ -262,6 +272,13 @@ int cli_cmd_scan(const char *config_path, int argc, char **argv)
 		case OPT_STORE:
 			if (option_setting(&settings, "--store", "store", optarg) < 0)
 				goto out;
+			break;
+		case OPT_REWRITE:
+			if (!is_directory(optarg)) {
+				fprintf(stderr, "mailvet: --rewrite %s: not a directory\n", optarg);
+				goto out;
+			}
+			opts.rewrite_dir = optarg;
 			break;
 		case 'h':
 			printf("usage: %s\n(see 'mailvet --help' and mailvet(1))\n", scan_usage);

@@ -68,6 +68,12 @@ static int scan_message(void *opaque, const char *data, size_t len, unsigned ind
 	/* Out of memory: the report says what was done (MEMORY_LIMIT), and the exit status says it too. */
 	if (mv_scan(ctx->opts->engine, msg, ctx->opts->have_env ? &ctx->opts->env : NULL, &report) == MV_NOMEM)
 		ctx->failures++;
+	if (ctx->opts->rewrite_dir != NULL &&
+	    cli_rewrite_message(ctx->opts->rewrite_dir, ctx->path, index, data, len, msg, &report) < 0) {
+		fprintf(stderr, "mailvet: %s: writing the changed message to %s: %s\n", name, ctx->opts->rewrite_dir,
+			strerror(errno));
+		ctx->failures++;
+	}
 	mv_buf_init(&buf, msg->arena, OUTPUT_MAX);
 	if (ctx->opts->json)
 		rc = mv_report_write_json(&report, name, &buf);

@@ -29,7 +29,8 @@ static const struct check_symbol symbols[] = {
 
 /* Every check of this build: the lead adds the others' names at merge. */
 static const char *const after[] = {
-	"headers", "content", "structure", "helo", "smime", "spf", "dkim", "arc", "dmarc", "authres", NULL,
+	"headers", "content", "structure", "helo", "smime", "spf", "dkim", "arc", "dmarc", "authres", "mdn", "mdn_out",
+	"outbound", NULL,
 };
 
 /* Recipients recorded with a message we sent: enough for any real message. */
@@ -166,8 +167,10 @@ static int store_run(struct mv_task *task, void *state)
 		return MV_OK;
 	if (task_envelope(task)->direction == MV_DIRECTION_INBOUND)
 		rc = record_inbound(task, s, state);
-	else
+	else if (task_report(task)->min_action < MV_ACTION_TEMPFAIL)
 		rc = record_outbound(task, s);
+	else
+		rc = MV_OK;	/* refused or deferred: it did not leave, and its recipients are no correspondents */
 	return rc == MV_NOMEM ? MV_NOMEM : MV_OK;
 }
 
