@@ -128,17 +128,17 @@ Produced by \`bench/bench-store.sh\` on $(date -u +%Y-%m-%d) (commit $(git -C "$
 report; DNS from a zone with no records; \`store_timeout = 2s\`) with an SMTP envelope made from
 its header before the clock starts: every other message outbound (SASL user and MAIL FROM its
 From address, RCPT TO its To and Cc, at most 10), the others inbound to the same recipients; the
-scan time goes up a minute a message. The store then does what it will do on a server: the \`store\` check records the
-Message-ID of outbound mail and a correspondent (a get, to keep the time first seen, and a put)
-per recipient of outbound and of accepted inbound mail; a bench check makes the look-ups of the
-read-receipt, thread and rate checks (the In-Reply-To and References ids of inbound mail, each
-recipient's correspondent, three rate counters of outbound mail). That is $(awk '{ printf "%.1f", $1 + $2 }' "$work/lmdb.calls")
-store calls per message on average ($(awk '{ printf "%.1f look-ups and counters, %.1f for the records", $1, $2 }' "$work/lmdb.calls")), with
-no store call failing. Redis runs on the same machine (\`redis-server\` 127.0.0.1, a free port,
-and a unix socket; nothing saved to disk). Medians of $runs runs of $passes passes each after an
-untimed one, the configurations taking turns, mailvet $pin_text, on a shared machine with 2 CPUs
-where other jobs ran (load average $load_before at the start, $(cut -d' ' -f1 /proc/loadavg) at the end): they vary
-by tens of per cent, wall times most. Redis's own CPU is read from /proc over every pass.
+scan time goes up a minute a message. The store then does what it will do on a server: the
+\`store\` check records the Message-ID of outbound mail and a correspondent (a get, to keep the
+time first seen, and a put) per recipient of outbound and of accepted inbound mail; a bench check
+makes the look-ups of the read-receipt, thread and rate checks (the In-Reply-To and References ids
+of inbound mail, each recipient's correspondent, three rate counters of outbound mail). That is
+$(awk '{ printf "%.1f", $1 + $2 }' "$work/lmdb.calls") store calls per message on average ($(awk '{ printf "%.1f look-ups and counters, %.1f for the records", $1, $2 }' "$work/lmdb.calls")), with no store
+call failing. Redis runs on the same machine (\`redis-server\` 127.0.0.1, a free port, and a unix
+socket; nothing saved to disk). Medians of $runs runs of $passes passes each after an untimed one, the
+configurations taking turns, mailvet $pin_text, on a shared machine with 2
+CPUs where other jobs ran (load average $load_before at the start, $(cut -d' ' -f1 /proc/loadavg) at the end): they vary by tens of
+per cent, wall times most. Redis's own CPU is read from /proc over every pass.
 
 | store | ms CPU/message, whole scan | the store's cost, ms CPU/message | ms wall/message | redis-server, ms CPU/message | instructions/message |
 |---|---|---|---|---|---|
