@@ -47,7 +47,9 @@ void cli_input_release(struct cli_input *in);
 
 /*
  * The messages of an mbox: calls fn for each message slice (the "From " line
- * included).  A buffer that does not start with "From " is one message.
+ * included).  A separator is a "From " line with a time that starts the
+ * buffer or follows a blank line.  A buffer that does not start with one is
+ * one message.
  */
 typedef int (*cli_message_fn)(void *ctx, const char *data, size_t len, unsigned index);
 int cli_mbox_split(const char *data, size_t len, cli_message_fn fn, void *ctx);
