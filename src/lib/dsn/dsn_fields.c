@@ -71,7 +71,7 @@ static enum dsn_action action_of(mv_str v)
 /* "rfc822; <user@example.com>" -> "user@example.com"; "dns; mx.example.com" -> "mx.example.com". */
 static mv_str without_type(mv_str v)
 {
-	const char *semi = memchr(v.p, ';', v.len);
+	const char *semi = v.len != 0 ? memchr(v.p, ';', v.len) : NULL;
 
 	if (semi != NULL)
 		v = mv_str_make(semi + 1, v.len - (size_t)(semi + 1 - v.p));

@@ -93,12 +93,17 @@ static struct quote quote_of(const char *line, size_t prefix)
 	return q;
 }
 
+static bool quoted(mv_str line, const struct quote *q)
+{
+	return line.len >= q->core.len && (q->core.len == 0 || memcmp(line.p, q->core.p, q->core.len) == 0);
+}
+
 static bool continuation(mv_str line, const struct quote *q)
 {
 	size_t prefix;
 	mv_str name, value;
 
-	if (line.len <= q->core.len || memcmp(line.p, q->core.p, q->core.len) != 0 ||
+	if (line.len <= q->core.len || !quoted(line, q) ||
 	    (line.p[q->core.len] != ' ' && line.p[q->core.len] != '\t') || dsn_blank(line))
 		return false;
 	/* "> Next: field" starts with the core and a space too. */
@@ -112,7 +117,7 @@ static bool block_line(mv_str line, const struct quote *q, bool *field_r)
 	mv_str name, value;
 
 	*field_r = false;
-	if (line.len < q->core.len || memcmp(line.p, q->core.p, q->core.len) != 0 || dsn_blank(line))
+	if (!quoted(line, q) || dsn_blank(line))
 		return false;
 	if (dsn_field_line(line, &prefix, &name, &value) && prefix == q->prefix) {
 		*field_r = true;
@@ -172,7 +177,7 @@ static mv_str unquote(mv_arena *arena, mv_str value, const struct quote *q)
 		return value;
 	mv_buf_init(&buf, arena, value.len + 1);
 	while (dsn_next_line(&rest, &line)) {
-		if (!first && line.len >= q->core.len && memcmp(line.p, q->core.p, q->core.len) == 0)
+		if (!first && quoted(line, q))
 			line = mv_str_make(line.p + q->core.len, line.len - q->core.len);
 		if (!first)
 			(void)mv_buf_putc(&buf, '\n');
