@@ -16,6 +16,7 @@ enum {
 	OPT_QUARANTINE,
 	OPT_REJECT,
 	OPT_DNS_ZONE,
+	OPT_STORE,
 	OPT_CLIENT_IP,
 	OPT_CLIENT_NAME,
 	OPT_HELO,
@@ -27,7 +28,7 @@ enum {
 
 static const char scan_usage[] =
 	"mailvet scan [-c FILE] [-o NAME=VALUE]... [--json] [-j N] [--limit NAME=VALUE]...\n"
-	"                    [--dns-zone FILE] [--client-ip IP] [--client-name NAME] [--helo NAME] [--mail-from ADDR|<>]\n"
+	"                    [--dns-zone FILE] [--store SPEC] [--client-ip IP] [--client-name NAME] [--helo NAME] [--mail-from ADDR|<>]\n"
 	"                    [--rcpt ADDR]... [--sasl-user USER] [--now TIME] [PATH...]";
 
 /* --limit max-mime-depth=5 is the setting max_mime_depth = 5. */
@@ -64,17 +65,20 @@ static int score_setting(struct cli_settings *settings, const char *name, const 
 	return cli_settings_add(settings, line);
 }
 
-/* --dns-zone FILE is the setting dns_zone = FILE: every lookup answered from the file, no network. */
-static int dns_zone_setting(struct cli_settings *settings, const char *path)
+/*
+ * An option that is a setting: --dns-zone FILE is dns_zone = FILE (every
+ * lookup answered from the file, no network), --store SPEC is store = SPEC.
+ */
+static int option_setting(struct cli_settings *settings, const char *option, const char *name, const char *value)
 {
 	char *line = NULL;
 	int rc;
 
-	if (path[0] == '\0' || strchr(path, '\n') != NULL) {
-		fprintf(stderr, "mailvet: --dns-zone wants a file\n");
+	if (value[0] == '\0' || strchr(value, '\n') != NULL) {
+		fprintf(stderr, "mailvet: %s wants a value\n", option);
 		return -1;
 	}
-	if (asprintf(&line, "dns_zone = %s", path) < 0)
+	if (asprintf(&line, "%s = %s", name, value) < 0)
 		return -1;
 	rc = cli_settings_add(settings, line);
 	free(line);
@@ -195,6 +199,7 @@ int cli_cmd_scan(const char *config_path, int argc, char **argv)
 		{ "quarantine-score", required_argument, NULL, OPT_QUARANTINE },
 		{ "reject-score", required_argument, NULL, OPT_REJECT },
 		{ "dns-zone", required_argument, NULL, OPT_DNS_ZONE },
+		{ "store", required_argument, NULL, OPT_STORE },
 		{ "client-ip", required_argument, NULL, OPT_CLIENT_IP },
 		{ "client-name", required_argument, NULL, OPT_CLIENT_NAME },
 		{ "helo", required_argument, NULL, OPT_HELO },
@@ -251,7 +256,11 @@ int cli_cmd_scan(const char *config_path, int argc, char **argv)
 				goto out;
 			break;
 		case OPT_DNS_ZONE:
-			if (dns_zone_setting(&settings, optarg) < 0)
+			if (option_setting(&settings, "--dns-zone", "dns_zone", optarg) < 0)
+				goto out;
+			break;
+		case OPT_STORE:
+			if (option_setting(&settings, "--store", "store", optarg) < 0)
 				goto out;
 			break;
 		case 'h':

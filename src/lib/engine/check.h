@@ -14,6 +14,7 @@
 #include "mailvet/engine.h"
 #include "mailvet/scan.h"
 #include "mailvet/status.h"
+#include "store/store.h"
 
 /* A symbol a check may report; the score, the group and whether it is enabled can be configured. */
 struct check_symbol {
@@ -120,6 +121,37 @@ uint64_t task_time_left(const struct mv_task *task);
  */
 struct dns_answer;
 int task_dns(struct mv_task *task, const char *name, unsigned type, const struct dns_answer **answer_r);
+
+/*
+ * The store (store/store.h; docs/internals/store.md): the engine's, opened on
+ * first use and shared by its threads.  NULL when none is configured, or
+ * when it cannot be opened now (STORE_UNAVAILABLE is then reported).  A check
+ * that cannot work without one declares MV_NEED_STORE.  Store calls are
+ * synchronous, each bounded by store_timeout; pass task_envelope()->txn.time
+ * as their `now`.
+ */
+struct store *task_store(struct mv_task *task);
+/*
+ * Records that a store operation failed with status (MV_TEMPFAIL, ...): the
+ * engine reports STORE_UNAVAILABLE (the `store` check's symbol, score 0) once
+ * per message, with `what` ("looking up sent mail") and store_error()'s
+ * reason; the scan goes on.
+ */
+void task_store_failed(struct mv_task *task, const char *what, int status);
+/* The expiry in seconds of a namespace, from the settings (store_sent_days, ...); 0 for STORE_COUNTER. */
+uint32_t task_store_ttl(struct mv_task *task, enum store_ns ns);
+/*
+ * The store's look-ups for checks (store/store_task.c).  Keys are
+ * case-insensitive; a Message-ID may come with or without angle brackets.
+ * A failure is reported (task_store_failed) before MV_TEMPFAIL is returned;
+ * with no store configured they return MV_TEMPFAIL and report nothing.
+ *
+ * MV_OK with the envelope sender and the recipients ("a@x,b@y") we recorded
+ * for that Message-ID (task arena); MV_NOTFOUND; MV_TEMPFAIL.
+ */
+int task_store_sent(struct mv_task *task, mv_str message_id, mv_str *sender_r, mv_str *rcpts_r);
+/* MV_OK when `user` (a SASL user or a local address) wrote to, or had ordinary mail from, `address`; MV_NOTFOUND; MV_TEMPFAIL. */
+int task_store_peer(struct mv_task *task, mv_str user, mv_str address);
 
 /* At most `max` bytes of s for a detail line, not cutting a UTF-8 sequence. */
 int check_snippet_len(mv_str s, int max);

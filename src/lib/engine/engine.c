@@ -415,10 +415,11 @@ int engine_new_with(struct mv_config *cfg, const struct check_def *const *extra,
 	    engine_composites_build(engine, error_r) < 0 || apply_switches(engine, error_r) < 0 ||
 	    apply_directives(engine, error_r) < 0 || read_thresholds(engine, error_r) < 0 ||
 	    envelope_policy_init(&engine->envelope, cfg, error_r) < 0 || dns_resolver_new(cfg, &engine->dns, error_r) < 0 ||
-	    init_checks(engine, error_r) < 0)
+	    engine_store_init(&engine->store, cfg, error_r) < 0 || init_checks(engine, error_r) < 0)
 		goto fail;
 	read_limits(engine);
 	engine->memory_symbol = engine_symbol_id(engine, "MEMORY_LIMIT", 12);
+	engine->store_symbol = engine_symbol_id(engine, "STORE_UNAVAILABLE", 17);
 	*engine_r = engine;
 	engine = NULL;
 	rc = 0;
@@ -481,6 +482,7 @@ void mv_engine_unref(struct mv_engine **enginep)
 	free(engine->by_name);
 	envelope_policy_deinit(&engine->envelope);
 	dns_resolver_free(&engine->dns);
+	engine_store_deinit(&engine->store);
 	mv_config_unref(&engine->cfg);
 	free(engine);
 }

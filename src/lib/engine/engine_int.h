@@ -2,12 +2,14 @@
 #ifndef MV_ENGINE_INT_H
 #define MV_ENGINE_INT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "dns/dns.h"
 #include "engine/check.h"
 #include "envelope/envelope_int.h"
 #include "mailvet/limits.h"
+#include "store/store.h"
 
 struct engine_check {
 	const struct check_def *def;
@@ -32,6 +34,18 @@ struct engine_composite {
 	unsigned n_code;
 };
 
+/* The store (engine_store.c): opened on first use, shared by the engine's threads. */
+struct engine_store {
+	char *spec;			/* NULL: no store configured */
+	unsigned timeout_ms;
+	uint32_t ttl[STORE_NS_COUNT];	/* seconds, from store_*_days */
+	bool inited;
+	pthread_mutex_t lock;		/* opening */
+	_Atomic(struct store *) store;	/* NULL until opened */
+	uint64_t retry_at;		/* monotonic ms: after a failed open, not before */
+	char *error;			/* why the last open failed */
+};
+
 struct mv_engine {
 	atomic_uint refs;
 	struct mv_config *cfg;
@@ -41,6 +55,7 @@ struct mv_engine {
 	unsigned n_symbols;
 	unsigned *by_name;		/* symbol ids sorted by name */
 	int memory_symbol;		/* MEMORY_LIMIT's id, -1 when not registered */
+	int store_symbol;		/* STORE_UNAVAILABLE's id, -1 when not registered */
 	struct engine_composite *composites;
 	unsigned n_composites;
 	double tag_score, quarantine_score, reject_score;
@@ -48,6 +63,7 @@ struct mv_engine {
 	struct mv_limits limits;
 	struct envelope_policy envelope;
 	struct dns_resolver *dns;
+	struct engine_store store;
 };
 
 /* The built-in checks, in their listed order (checks/check_list.h). */
@@ -65,6 +81,12 @@ void engine_schema_free(struct mv_setting_table *tables);
 struct mv_config *engine_config_new_with(const struct check_def *const *extra, size_t n_extra);
 int engine_new_with(struct mv_config *cfg, const struct check_def *const *extra, size_t n_extra,
 		    struct mv_engine **engine_r, char **error_r);
+
+extern const struct mv_setting_table engine_store_setting_table;
+/* Reads the store settings (a bad `store` is an error naming its line); opens nothing. */
+int engine_store_init(struct engine_store *es, const struct mv_config *cfg, char **error_r);
+void engine_store_deinit(struct engine_store *es);
+bool engine_store_configured(const struct mv_engine *engine);
 
 /* Replaces the engine's resolver (freeing the old one) with `resolver`, which it takes over: for tests. */
 void engine_replace_resolver(struct mv_engine *engine, struct dns_resolver *resolver);

@@ -2,7 +2,8 @@
  * The schema of settings: the engine's own tables (the actions' thresholds,
  * the deadline, switches), the envelope's, the limits on untrusted input
  * (made from the limits table, with '_' for '-' in the names), the DNS
- * resolver's (dns/dns.h), then each check's own table.  docs/mailvet.conf.5
+ * resolver's (dns/dns.h), the store's (engine_store.c), then each check's
+ * own table.  docs/mailvet.conf.5
  * documents every setting, and a test keeps the page and `mailvet config
  * --defaults` in step.
  */
@@ -69,7 +70,7 @@ static void make_limit_settings(void)
 	n_limit_settings = i;
 }
 
-#define N_CORE 4
+#define N_CORE 5
 
 size_t engine_schema(const struct check_def *const *checks, size_t n_checks, struct mv_setting_table **tables_r)
 {
@@ -85,6 +86,7 @@ size_t engine_schema(const struct check_def *const *checks, size_t n_checks, str
 					    sizeof(envelope_settings) / sizeof(envelope_settings[0]) };
 	t[n++] = (struct mv_setting_table){ "limits", limit_settings, n_limit_settings };
 	t[n++] = dns_setting_table;
+	t[n++] = engine_store_setting_table;
 	for (i = 0; i < n_checks; i++) {
 		if (checks[i]->n_settings != 0)
 			t[n++] = (struct mv_setting_table){ checks[i]->name, checks[i]->settings, checks[i]->n_settings };

@@ -69,8 +69,7 @@ static bool needs_met(const struct mv_task *task, unsigned needs)
 {
 	if ((needs & MV_NEED_ENVELOPE) && task->report->envelope.source == MV_ENVELOPE_NONE)
 		return false;
-	/* No store exists yet: a check that needs one cannot run. */
-	return !(needs & MV_NEED_STORE);
+	return !(needs & MV_NEED_STORE) || engine_store_configured(task->engine);
 }
 
 static bool deps_done(const struct mv_task *task, const struct engine_check *c)

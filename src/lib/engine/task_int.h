@@ -31,11 +31,14 @@ struct mv_task {
 	mv_task_done_fn *done;
 	void *done_arg;
 	bool finished, deadline_passed, resume_queued;
+	bool store_failed;		/* STORE_UNAVAILABLE was reported */
 	struct dns_memo *dns_memo;	/* the message's DNS answers (dns/dns_task.c) */
 };
 
 /* The report's facts that do not depend on any check: Message-ID, Date, Received hops. */
 int report_collect(struct mv_task *task);
+/* Reports the symbol of engine id `id` (any check's; -1: none) with a printf-style detail. */
+int task_symbol_id(struct mv_task *task, int id, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Reports MEMORY_LIMIT when the message ran out of memory after the check that reports it. */
 int task_report_memory(struct mv_task *task);
 /* Evaluates the composites and reports those that hold. */

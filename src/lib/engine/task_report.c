@@ -129,6 +129,19 @@ int task_symbol_v(struct mv_task *task, unsigned sym, const char *fmt, va_list a
 	return symbol_add_v(task, c->first_symbol + sym, fmt, ap);
 }
 
+int task_symbol_id(struct mv_task *task, int id, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (id < 0)
+		return 0;
+	va_start(ap, fmt);
+	rc = symbol_add_v(task, (unsigned)id, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 int task_symbol(struct mv_task *task, unsigned sym, const char *fmt, ...)
 {
 	va_list ap;

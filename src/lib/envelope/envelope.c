@@ -256,7 +256,7 @@ static bool return_path(const struct mv_msg *msg, mv_str *addr_r)
 	return true;
 }
 
-static bool domain_local(const struct envelope_policy *policy, mv_str addr)
+bool envelope_address_local(const struct envelope_policy *policy, mv_str addr)
 {
 	const char *at = addr.len != 0 ? memrchr(addr.p, '@', addr.len) : NULL;
 	mv_str domain;
@@ -285,7 +285,7 @@ static enum mv_direction direction_of(const struct envelope_policy *policy, cons
 	if (env->txn.n_rcpt == 0)
 		return MV_DIRECTION_OUTBOUND;
 	for (i = 0; i < env->txn.n_rcpt; i++) {
-		if (!domain_local(policy, env->txn.rcpt[i]))
+		if (!envelope_address_local(policy, env->txn.rcpt[i]))
 			return MV_DIRECTION_OUTBOUND;
 	}
 	return MV_DIRECTION_INTERNAL;

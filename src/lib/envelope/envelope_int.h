@@ -50,6 +50,9 @@ void envelope_policy_deinit(struct envelope_policy *policy);
 int envelope_resolve(const struct envelope_policy *policy, struct mv_msg *msg, struct mv_report *report,
 		     const struct mv_envelope *given);
 
+/* True when the address's domain is one of local_domains (".example.org": any domain under it). */
+bool envelope_address_local(const struct envelope_policy *policy, mv_str addr);
+
 /* True when the host name matches a trusted name (exact, or under a ".domain" entry). */
 bool envelope_name_trusted(const struct envelope_policy *policy, mv_str name);
 
