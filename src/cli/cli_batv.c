@@ -81,8 +81,7 @@ int cli_cmd_batv(const char *config_path, int argc, char **argv)
 	struct mv_engine *engine = NULL;
 	struct mv_batv_keys *keys = NULL;
 	const struct mv_config *cfg;
-	const char *path;
-	char *error = NULL;
+	char *path = NULL, *error = NULL;
 	int64_t now = (int64_t)time(NULL);
 	unsigned days;
 	int c, status = 2;
@@ -116,8 +115,8 @@ int cli_cmd_batv(const char *config_path, int argc, char **argv)
 	if (cli_engine_load(&settings, &engine) < 0)
 		goto out;
 	cfg = mv_engine_config(engine);
-	path = mv_config_string(cfg, "batv_key_file");
-	if (path[0] == '\0') {
+	path = mv_config_file_setting(cfg, "batv_key_file");
+	if (path == NULL || path[0] == '\0') {
 		fprintf(stderr, "mailvet batv: no batv_key_file is set (see mailvet.conf(5))\n");
 		goto out;
 	}
@@ -134,6 +133,7 @@ int cli_cmd_batv(const char *config_path, int argc, char **argv)
 		status = 2;
 	}
 out:
+	free(path);
 	mv_batv_keys_free(&keys);
 	mv_engine_unref(&engine);
 	cli_settings_free(&settings);

@@ -93,25 +93,29 @@ static int setting_fail(const struct mv_config *cfg, const char *name, const cha
 static int bounce_init(const struct mv_config *cfg, void **state_r, char **error_r)
 {
 	struct bounce_state *st = calloc(1, sizeof(*st));
-	const char *path = mv_config_string(cfg, "batv_key_file");
-	char *error = NULL;
+	char *error = NULL, *path = mv_config_file_setting(cfg, "batv_key_file");
+	int rc;
 
-	if (st == NULL)
+	if (st == NULL || path == NULL) {
+		free(st);
+		free(path);
 		return -1;
+	}
 	if (envelope_policy_init(&st->policy, cfg, error_r) < 0) {
 		free(st);
+		free(path);
 		return -1;
 	}
 	st->lifetime_days = (unsigned)(mv_config_time_ms(cfg, "batv_lifetime") / 86400000);
 	st->required = mv_config_bool(cfg, "batv_required");
-	if (path[0] != '\0' && mv_batv_keys_load(path, &st->keys, &error) < 0) {
-		setting_fail(cfg, "batv_key_file", error != NULL ? error : "out of memory", error_r);
-		free(error);
-		bounce_deinit(st);
-		return -1;
-	}
-	if (st->required && st->keys == NULL) {
-		setting_fail(cfg, "batv_required", "needs batv_key_file: without keys no mail is tagged", error_r);
+	rc = 0;
+	if (path[0] != '\0' && mv_batv_keys_load(path, &st->keys, &error) < 0)
+		rc = setting_fail(cfg, "batv_key_file", error != NULL ? error : "out of memory", error_r);
+	else if (st->required && st->keys == NULL)
+		rc = setting_fail(cfg, "batv_required", "needs batv_key_file: without keys no mail is tagged", error_r);
+	free(error);
+	free(path);
+	if (rc < 0) {
 		bounce_deinit(st);
 		return -1;
 	}
