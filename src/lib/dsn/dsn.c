@@ -191,13 +191,8 @@ static const struct dsn_marker *find_marker(const struct dsn_regions *regions)
 	const struct dsn_marker *m = NULL;
 	unsigned i;
 
-	for (i = 0; i < regions->n_text && i < 2 && m == NULL; i++) {
-		mv_str t = regions->text[i];
-
-		if (t.len > 16384)
-			t.len = 16384;
-		m = dsn_notice_marker(t);
-	}
+	for (i = 0; i < regions->n_text && i < 2 && m == NULL; i++)
+		m = dsn_notice_marker(regions->text[i]);
 	return m;
 }
 

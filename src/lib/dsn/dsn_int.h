@@ -41,7 +41,10 @@ struct dsn_marker {
 	const char *format;
 };
 
-/* The first marker of a bounce notice in text, or NULL. */
+/* The bytes of a text searched for a notice's phrases. */
+#define DSN_MARKER_TEXT 16384
+
+/* The first marker of a bounce notice in the first DSN_MARKER_TEXT bytes of text, or NULL. */
 const struct dsn_marker *dsn_notice_marker(mv_str text);
 /* The subject says so: "Undelivered Mail Returned to Sender", "failure notice", ... */
 bool dsn_bounce_subject(mv_str subject);
