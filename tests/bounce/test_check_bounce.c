@@ -206,6 +206,15 @@ static void test_relays(void)
 	s = scan(e, forged, "198.51.100.9", NULL, "", "alice@example.org");
 	CHECK(has(&s, "BOUNCE_BACKSCATTER"));
 	mv_msg_free(&s.msg);
+	mv_engine_unref(&e);
+	/* The bouncer's own loopback hop is not ours, even when loopback is among our relays. */
+	e = engine_with("trusted_relays = mx.example.org, 127.0.0.1\n");
+	if (e == NULL)
+		return;
+	memcpy(p, "from localhost (localhost [127.0.0.1])       ", 45);
+	s = scan(e, forged, "198.51.100.9", NULL, "", "alice@example.org");
+	CHECK(has(&s, "BOUNCE_BACKSCATTER"));
+	mv_msg_free(&s.msg);
 	free(forged);
 	mv_engine_unref(&e);
 	/* No trusted_relays: nothing to judge by. */

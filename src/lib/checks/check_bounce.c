@@ -217,7 +217,21 @@ static int backscatter(struct mv_task *task, const char *why)
 	return nomem(task_symbol(task, SYM_BOUNCE_BACKSCATTER, "%s", why));
 }
 
-/* Whether a returned Received field names one of our relays, as its writer or as the client it took mail from. */
+/* 127.0.0.0/8 and ::1: every site's content filters hand mail on over loopback, the bouncer's too. */
+static bool loopback(mv_str ip)
+{
+	uint8_t a[16];
+	static const uint8_t v6_loopback[16] = { [15] = 1 };
+	static const uint8_t v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	return net_parse_ip(ip, a) &&
+	       (memcmp(a, v6_loopback, 16) == 0 || (memcmp(a, v4_mapped, 12) == 0 && a[12] == 127));
+}
+
+/*
+ * Whether a returned Received field names one of our relays (trusted_relays),
+ * as its writer or as the client the next server took the mail from.
+ */
 static bool through_our_relays(mv_arena *arena, const struct bounce_state *st, const struct dsn_returned *ret)
 {
 	unsigned i;
@@ -231,9 +245,10 @@ static bool through_our_relays(mv_arena *arena, const struct bounce_state *st, c
 		by = hop.by;
 		if (by.len >= 2 && by.p[0] == '[' && by.p[by.len - 1] == ']')
 			by = mv_str_make(by.p + 1, by.len - 2);
-		if (envelope_name_trusted(&st->policy, by) || netlist_match(&st->policy.trusted_nets, by) ||
-		    envelope_name_trusted(&st->policy, hop.from) || envelope_name_trusted(&st->policy, hop.helo) ||
-		    netlist_match(&st->policy.trusted_nets, hop.ip) || netlist_match(&st->policy.local_nets, hop.ip))
+		if (envelope_name_trusted(&st->policy, by) || envelope_name_trusted(&st->policy, hop.from) ||
+		    envelope_name_trusted(&st->policy, hop.helo) ||
+		    (!loopback(by) && netlist_match(&st->policy.trusted_nets, by)) ||
+		    (!loopback(hop.ip) && netlist_match(&st->policy.trusted_nets, hop.ip)))
 			return true;
 	}
 	return false;
