@@ -39,3 +39,15 @@ instructions() {
 	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
 		sed -n 's/.*refs: *//p' | tr -d ,
 }
+
+# Puts the Markdown section in file $3 into page $1: it replaces the section headed "## $2" (up to
+# the next "## "), or is appended.
+put_section() {	# page heading section-file
+	awk -v f="$3" -v h="## $2" '
+		/^## / { if (skip) skip = 0 }
+		$0 == h { while ((getline l < f) > 0) print l; print ""; skip = 1; done = 1; next }
+		!skip { print }
+		END { if (!done) { print ""; while ((getline l < f) > 0) print l } }' "$1" >"$3.page"
+	cat "$3.page" >"$1"
+	rm -f "$3.page"
+}

@@ -50,14 +50,18 @@ static int put(struct store *s, const char *key)
 	return store_put(s, STORE_SENT, mv_str_cstr(key), MV_STR_LIT("v"), T0, 60);
 }
 
-/* Over TCP, then over the unix socket (another database). */
+/*
+ * Calls that must succeed get a generous timeout: a loaded test machine can
+ * stall Redis for longer than the default 200 ms.  Over TCP, then over the
+ * unix socket (another database).
+ */
 static void test_redis_cases(void)
 {
 	const char *specs[] = { server.tcp_spec, server.unix_spec };
 	unsigned i;
 
 	for (i = 0; i < 2; i++) {
-		struct store *s = open_spec(specs[i], 500);
+		struct store *s = open_spec(specs[i], 2000);
 
 		CHECK(s != NULL);
 		if (s != NULL)
@@ -69,7 +73,7 @@ static void test_redis_cases(void)
 /* SET with EX: Redis itself drops what expires. */
 static void test_redis_sets_a_ttl(void)
 {
-	struct store *s = open_spec(server.tcp_spec, 500);
+	struct store *s = open_spec(server.tcp_spec, 2000);
 	struct timeval tv = { 1, 0 };
 	redisContext *c = redisConnectWithTimeout("127.0.0.1", (int)server.port, tv);
 	redisReply *r;
@@ -90,7 +94,7 @@ out:
 
 static void test_redis_gone_then_back(void)
 {
-	struct store *s = open_spec(server.tcp_spec, 200);
+	struct store *s = open_spec(server.tcp_spec, 2000);
 	double t;
 	int i;
 
@@ -102,20 +106,20 @@ static void test_redis_gone_then_back(void)
 	/* The connection breaks, a new one is refused: a failure at once, not a timeout. */
 	t = now_s();
 	CHECK_INT(put(s, "while-down"), MV_TEMPFAIL);
-	CHECK(now_s() - t < 0.1);
+	CHECK(now_s() - t < time_bound(0.1));
 	CHECK(strstr(store_error(), "Connection refused") != NULL);
 	/* For a second every call fails at once, without trying. */
 	t = now_s();
 	for (i = 0; i < 1000; i++)
 		CHECK_INT(put(s, "while-down"), MV_TEMPFAIL);
-	CHECK(now_s() - t < 0.1);
+	CHECK(now_s() - t < time_bound(0.1));
 	CHECK(strstr(store_error(), "less than a second ago") != NULL);
 	CHECK(redis_run(&server));
 	/* Back: within a second (and a little) it is used again. */
 	t = now_s();
 	while (put(s, "after") != MV_OK && now_s() - t < 3)
 		sleep_ms(50);
-	CHECK(now_s() - t < 1.5);
+	CHECK(now_s() - t < time_bound(1.5));
 	CHECK_INT(put(s, "after"), MV_OK);
 	store_close(s);
 }
@@ -123,7 +127,7 @@ static void test_redis_gone_then_back(void)
 /* A restart between two calls breaks the connection: the next call makes a new one and succeeds. */
 static void test_redis_restart_between_calls(void)
 {
-	struct store *s = open_spec(server.unix_spec, 200);
+	struct store *s = open_spec(server.unix_spec, 2000);
 	mv_arena *arena = mv_arena_new(0);
 	mv_str v;
 
@@ -158,7 +162,7 @@ static void test_redis_silent_server_costs_the_timeout(void)
 	/* Then no call waits for a second. */
 	t = now_s();
 	CHECK_INT(put(s, "silent"), MV_TEMPFAIL);
-	CHECK(now_s() - t < 0.05);
+	CHECK(now_s() - t < time_bound(0.05));
 	/* A new connection to the stopped server: the kernel accepts it, nothing answers. */
 	store_close(s);
 	s = open_spec(server.tcp_spec, 200);
@@ -190,7 +194,7 @@ static void *add_many(void *arg)
 
 static void test_redis_threads_count_exactly(void)
 {
-	struct store *s = open_spec(server.tcp_spec, 1000);
+	struct store *s = open_spec(server.tcp_spec, 2000);
 	struct adder a[4];
 	pthread_t th[4];
 	uint64_t total = 0;
@@ -219,12 +223,12 @@ static void test_redis_refusals(void)
 	struct store *s;
 
 	snprintf(spec, sizeof(spec), "redis://127.0.0.1:%u/99", server.port);
-	s = open_spec(spec, 200);
+	s = open_spec(spec, 2000);
 	CHECK_INT(put(s, "k"), MV_TEMPFAIL);
 	CHECK(strstr(store_error(), "SELECT") != NULL);
 	store_close(s);
 	snprintf(spec, sizeof(spec), "redis://:nope@127.0.0.1:%u/0", server.port);
-	s = open_spec(spec, 200);
+	s = open_spec(spec, 2000);
 	CHECK_INT(put(s, "k"), MV_TEMPFAIL);
 	CHECK(strstr(store_error(), "AUTH") != NULL);
 	CHECK(strstr(store_error(), "nope") == NULL);

@@ -80,6 +80,7 @@ static void env_free(struct lmdb_env *e)
 static int env_create(const struct store_spec *spec, const struct stat *st, struct lmdb_env **e_r, char **error_r)
 {
 	struct lmdb_env *e = calloc(1, sizeof(*e));
+	pthread_rwlockattr_t attr;
 	MDB_envinfo info;
 	MDB_txn *txn;
 	int rc, dead;
@@ -88,7 +89,11 @@ static int env_create(const struct store_spec *spec, const struct stat *st, stru
 		free(e);
 		return MV_NOMEM;
 	}
-	pthread_rwlock_init(&e->resize, NULL);
+	/* Writer first: under a steady stream of calls, growing the map would otherwise wait for ever. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&e->resize, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	e->dev = st->st_dev;
 	e->ino = st->st_ino;
 	e->max_size = spec->size;
