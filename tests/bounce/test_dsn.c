@@ -307,6 +307,9 @@ static void test_not_bounces(void)
 		"From: Alice <alice@example.org>\nSubject: Fwd: Undelivered Mail Returned to Sender\n\n"
 		"Why did this fail?\n\n---------- Forwarded message ---------\n"
 		"This is the mail system at host mx.example.net.\n";
+	static const char vacation_ru[] =
+		"From: ivan@example.net\nSubject: =?UTF-8?B?0JDQstGC0L7QvNCw0YLQuNGH0LXRgdC60LjQuSDQvtGC0LLQtdGCOiBsdW5jaA==?=\n\n"
+		"away\n";
 	static const char postmaster_news[] =
 		"From: Postmaster <postmaster@example.org>\nSubject: Planned maintenance on Sunday\n\n"
 		"The mail servers will be down for an hour.\n";
@@ -319,6 +322,7 @@ static void test_not_bounces(void)
 		{ receipt, sizeof(receipt) - 1, true, DSN_KIND_RECEIPT },
 		{ arf, sizeof(arf) - 1, false, DSN_KIND_FEEDBACK },
 		{ vacation, sizeof(vacation) - 1, true, DSN_KIND_AUTOREPLY },
+		{ vacation_ru, sizeof(vacation_ru) - 1, false, DSN_KIND_AUTOREPLY },
 		{ ordinary, sizeof(ordinary) - 1, false, DSN_KIND_NONE },
 		{ forwarded, sizeof(forwarded) - 1, false, DSN_KIND_NONE },
 		{ postmaster_news, sizeof(postmaster_news) - 1, false, DSN_KIND_NONE },
