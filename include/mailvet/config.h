@@ -122,6 +122,14 @@ const char *mv_config_path(const struct mv_config *cfg);
  */
 const char *mv_config_where(const struct mv_config *cfg, const char *name, unsigned *line_r);
 
+/*
+ * A STRING setting that names a file (dns_zone, batv_key_file): a relative
+ * path is taken from the directory of the file that set it, as map files
+ * are (from the current directory when set with -o).  malloc()ed; NULL when
+ * out of memory.
+ */
+char *mv_config_file_setting(const struct mv_config *cfg, const char *name);
+
 const struct mv_config_directive *mv_config_directives(const struct mv_config *cfg, size_t *n_r);
 
 enum mv_config_dump {

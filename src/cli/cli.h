@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mailvet/engine.h"
 #include "mailvet/limits.h"
@@ -47,7 +48,9 @@ void cli_input_release(struct cli_input *in);
 
 /*
  * The messages of an mbox: calls fn for each message slice (the "From " line
- * included).  A buffer that does not start with "From " is one message.
+ * included).  A separator is a "From " line with a time that starts the
+ * buffer or follows a blank line.  A buffer that does not start with one is
+ * one message.
  */
 typedef int (*cli_message_fn)(void *ctx, const char *data, size_t len, unsigned index);
 int cli_mbox_split(const char *data, size_t len, cli_message_fn fn, void *ctx);
@@ -101,7 +104,11 @@ void cli_settings_free(struct cli_settings *settings);
 /* Loads the configuration and makes the engine; prints the error and returns -1 on failure. */
 int cli_engine_load(const struct cli_settings *settings, struct mv_engine **engine_r);
 
+/* ISO 8601 (2026-12-07, 2026-12-07T10:20:30Z, ...+01:00; no zone: UTC) into seconds; -1 when not one. */
+int cli_parse_time(const char *arg, int64_t *time_r);
+
 int cli_cmd_scan(const char *config_path, int argc, char **argv);
+int cli_cmd_batv(const char *config_path, int argc, char **argv);
 int cli_cmd_config(const char *config_path, int argc, char **argv);
 int cli_cmd_symbols(const char *config_path, int argc, char **argv);
 int cli_cmd_limits(const char *config_path, int argc, char **argv);

@@ -1,9 +1,11 @@
 /*
  * Loading inputs without copying: regular files are mapped, standard input
  * and other streams are read into memory.  An mbox is split at its "From "
- * separator lines; the separator must be followed by something that looks
- * like a date (a "hh:mm" time), so that a body line that happens to start
- * with "From " (unescaped, as mboxo writers leave them) does not split a
+ * separator lines.  A separator starts the file or follows a blank line (mbox
+ * writers end each message with one), and carries a date (a "hh:mm" time), so
+ * that a body line that happens to start with "From " (unescaped, as mboxo
+ * writers leave them, and as bounces quote the message they return) does not
+ * split a message.  A file that does not start with a separator is one
  * message.
  */
 #include <errno.h>
@@ -176,8 +178,10 @@ int cli_mbox_split(const char *data, size_t len, cli_message_fn fn, void *ctx)
 				e--;
 			else if (e - start >= 3 && e[-1] == '\n' && e[-2] == '\r' && e[-3] == '\n')
 				e -= 2;
-			rc |= fn(ctx, start, (size_t)(e - start), ++index);
-			start = line;
+			if (e != line) {
+				rc |= fn(ctx, start, (size_t)(e - start), ++index);
+				start = line;
+			}
 		}
 		p = memchr(line, '\n', (size_t)(end - line));
 	}

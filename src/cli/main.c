@@ -14,6 +14,7 @@ static const char usage_text[] =
 	"       mailvet [-c FILE] config [--all | --defaults] [NAME...]\n"
 	"       mailvet [-c FILE] symbols [--checks | --markdown]\n"
 	"       mailvet [-c FILE] limits\n"
+	"       mailvet [-c FILE] batv [--now TIME] sign|verify ADDRESS\n"
 	"       mailvet --help | --version\n"
 	"\n"
 	"Every subcommand reads the configuration file given with -c FILE or --config\n"
@@ -51,9 +52,14 @@ static const char usage_text[] =
 	"symbols   every symbol mailvet can report, with its score, group and meaning;\n"
 	"          --checks the check modules; --markdown the reference of docs/symbols.md\n"
 	"limits    the limits on untrusted input in effect\n"
+	"batv      BATV tags with the keys of batv_key_file: sign ADDRESS prints ADDRESS\n"
+	"          tagged for mail sent now; verify ADDRESS prints it without its tag when\n"
+	"          the tag is valid, else says why and exits 1; --now TIME: as of TIME\n"
 	"\n"
 	"Exit status: 0 every input was read and scanned; 1 a message could not be\n"
-	"scanned or output failed; 2 usage error, bad configuration or unreadable path.\n";
+	"scanned or output failed; 2 usage error, bad configuration or unreadable path.\n"
+	"batv: 0 signed or valid; 1 the address cannot be tagged, or its tag is not\n"
+	"valid; 2 usage or configuration error.\n";
 
 int main(int argc, char **argv)
 {
@@ -84,6 +90,8 @@ int main(int argc, char **argv)
 		return cli_cmd_symbols(config_path, argc - 1, argv + 1);
 	if (strcmp(argv[1], "limits") == 0)
 		return cli_cmd_limits(config_path, argc - 1, argv + 1);
+	if (strcmp(argv[1], "batv") == 0)
+		return cli_cmd_batv(config_path, argc - 1, argv + 1);
 	fprintf(stderr, "mailvet: unknown command '%s'\n\n", argv[1]);
 	fputs(usage_text, stderr);
 	return 2;

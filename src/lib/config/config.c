@@ -315,6 +315,20 @@ const char *mv_config_where(const struct mv_config *cfg, const char *name, unsig
 	return cfg->values[idx].file;
 }
 
+char *mv_config_file_setting(const struct mv_config *cfg, const char *name)
+{
+	const char *value = mv_config_string(cfg, name), *file, *slash;
+	unsigned line;
+	char *out = NULL;
+
+	file = mv_config_where(cfg, name, &line);
+	if (value[0] == '/' || file == NULL || strcmp(file, "-o") == 0 || (slash = strrchr(file, '/')) == NULL)
+		return strdup(value);
+	if (asprintf(&out, "%.*s/%s", (int)(slash - file), file, value) < 0)
+		out = NULL;
+	return out;
+}
+
 const char *mv_config_path(const struct mv_config *cfg)
 {
 	return cfg->path;

@@ -134,20 +134,6 @@ static char *__attribute__((format(printf, 3, 4))) where_error(const struct mv_c
 	return out;
 }
 
-/* A relative dns_zone is taken from the directory of the file that set it, as map files are. */
-static char *zone_path(const struct mv_config *cfg, const char *path)
-{
-	unsigned line;
-	const char *file = mv_config_where(cfg, "dns_zone", &line), *slash;
-	char *out = NULL;
-
-	if (path[0] == '/' || file == NULL || strcmp(file, "-o") == 0 || (slash = strrchr(file, '/')) == NULL)
-		return strdup(path);
-	if (asprintf(&out, "%.*s/%s", (int)(slash - file), file, path) < 0)
-		out = NULL;
-	return out;
-}
-
 static int setup_network(struct dns_resolver *r, const struct mv_config *cfg, char **error_r)
 {
 	size_t n, i;
@@ -189,7 +175,7 @@ int dns_resolver_new(const struct mv_config *cfg, struct dns_resolver **resolver
 		goto nomem;
 	r->max_queries = (unsigned)mv_config_uint(cfg, "dns_max_queries");
 	if (zone[0] != '\0') {
-		char *path = zone_path(cfg, zone), *why = NULL;
+		char *path = mv_config_file_setting(cfg, "dns_zone"), *why = NULL;
 
 		r->zone = dns_zone_new();
 		if (path == NULL || r->zone == NULL) {
