@@ -256,11 +256,54 @@ enum logs_verdict logs_milter_parse(mv_str msg, struct logs_event *ev);
 /* The next address of an Exim "for a b c" list into *addr_r; false at the end. */
 bool logs_exim_next_rcpt(mv_str *list, mv_str *addr_r);
 
-/* Scanning helpers the parsers share (logs_scan.c). */
-bool logs_skip(mv_str *s, const char *lit);	/* advances past lit when s starts with it */
-mv_str logs_field(mv_str s, const char *key);	/* "key=value" in s: the value, to ',' or ' ' */
-mv_str logs_angle(mv_str s, const char *key);	/* "key=<value>" in s: the value; p NULL when absent */
-const char *logs_find(mv_str s, const char *lit);	/* first occurrence, or NULL */
+/*
+ * Scanning helpers the parsers share (logs_scan.c).  The two called on every
+ * line are inline: their literal's length is then known at compile time.
+ */
+
+/* Advances s past lit when s starts with it. */
+static inline bool logs_skip(mv_str *s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (s->len < n || memcmp(s->p, lit, n) != 0)
+		return false;
+	s->p += n;
+	s->len -= n;
+	return true;
+}
+
+/* The first occurrence of lit (not empty) in s, or NULL: memchr for its first byte, then a compare. */
+static inline const char *logs_find(mv_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	const char *p = s.p, *end = s.p + s.len;
+
+	while ((size_t)(end - p) >= n) {
+		p = memchr(p, lit[0], (size_t)(end - p) - n + 1);
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p + 1, lit + 1, n - 1) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+mv_str logs_field_n(mv_str s, const char *key, size_t n);
+mv_str logs_angle_n(mv_str s, const char *key, size_t n);
+
+/* "key=value" in s (at its start or after a space or a comma): the value, to ',' or ' '; p NULL when absent. */
+static inline mv_str logs_field(mv_str s, const char *key)
+{
+	return logs_field_n(s, key, strlen(key));
+}
+
+/* "key=<value>" in s: the value between the angle brackets; p NULL when absent. */
+static inline mv_str logs_angle(mv_str s, const char *key)
+{
+	return logs_angle_n(s, key, strlen(key));
+}
 mv_str logs_queue_id(mv_str *s);		/* "QID: " at the start: the id, s advanced; len 0 when none */
 mv_str logs_domain(mv_str addr);		/* after the last '@'; empty when none */
 bool logs_uint(mv_str s, uint64_t *v_r);
@@ -306,6 +349,7 @@ struct logs_rcpt {
 /* A message while its queue id is open. */
 struct logs_msg {
 	char qid[LOGS_QID_MAX + 1];
+	uint8_t qid_len;
 	uint64_t qhash;
 	uint32_t idx;			/* its own index + 1 */
 	uint32_t next;			/* hash chain, index + 1 */

@@ -219,6 +219,9 @@ static void on_msgid(struct mv_logs *lg, struct logs_msg *m, mv_str id)
 {
 	const struct logs_msgid *e;
 
+	/* Only an account's message, or one that may come back from a filter, needs its Message-ID. */
+	if (m->account == 0 && m->client.family != 0 && !logs_ip_loopback(&m->client))
+		return;
 	m->msgid = logs_hash(lg->seed ^ 0x6d736769, id.p, id.len) | 1;
 	if (m->account != 0) {
 		remember_msgid(lg, m);
@@ -376,8 +379,10 @@ static void on_header(struct mv_logs *lg, const struct logs_event *ev)
 
 	if (m == NULL)
 		return;
-	if ((mv_str_eq_ci(ev->name, "Subject") && logs_receipt_subject(ev->text)) ||
-	    (mv_str_eq_ci(ev->name, "Content-Type") && logs_receipt_ctype(ev->text))) {
+	/* Receipts matter from accounts only: the Internet's mail is not looked at. */
+	if (m->account != 0 &&
+	    ((mv_str_eq_ci(ev->name, "Subject") && logs_receipt_subject(ev->text)) ||
+	     (mv_str_eq_ci(ev->name, "Content-Type") && logs_receipt_ctype(ev->text)))) {
 		m->flags |= LOGS_M_RECEIPT;
 		remember_msgid(lg, m);
 	}

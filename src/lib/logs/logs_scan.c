@@ -5,34 +5,13 @@
  */
 #include "logs/logs_int.h"
 
-bool logs_skip(mv_str *s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (s->len < n || memcmp(s->p, lit, n) != 0)
-		return false;
-	s->p += n;
-	s->len -= n;
-	return true;
-}
-
-const char *logs_find(mv_str s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (s.len < n || n == 0)
-		return NULL;
-	return memmem(s.p, s.len, lit, n);
-}
-
 /* The first "key=" of s at the start or after a space or a comma; NULL when none. */
-static const char *key_at(mv_str s, const char *key)
+static const char *key_at(mv_str s, const char *key, size_t n)
 {
-	size_t n = strlen(key);
 	const char *p = s.p, *end = s.p + s.len;
 
 	while ((size_t)(end - p) > n) {
-		const char *hit = memmem(p, (size_t)(end - p), key, n);
+		const char *hit = logs_find(mv_str_make(p, (size_t)(end - p)), key);
 
 		if (hit == NULL || (size_t)(end - hit) <= n)
 			return NULL;
@@ -43,9 +22,9 @@ static const char *key_at(mv_str s, const char *key)
 	return NULL;
 }
 
-mv_str logs_field(mv_str s, const char *key)
+mv_str logs_field_n(mv_str s, const char *key, size_t n)
 {
-	const char *v = key_at(s, key), *end = s.p + s.len, *p;
+	const char *v = key_at(s, key, n), *end = s.p + s.len, *p;
 
 	if (v == NULL)
 		return MV_STR_NULL;
@@ -54,9 +33,9 @@ mv_str logs_field(mv_str s, const char *key)
 	return mv_str_make(v, (size_t)(p - v));
 }
 
-mv_str logs_angle(mv_str s, const char *key)
+mv_str logs_angle_n(mv_str s, const char *key, size_t n)
 {
-	const char *v = key_at(s, key), *end = s.p + s.len, *close;
+	const char *v = key_at(s, key, n), *end = s.p + s.len, *close;
 
 	if (v == NULL || v >= end || *v != '<')
 		return MV_STR_NULL;
