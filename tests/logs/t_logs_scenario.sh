@@ -137,6 +137,18 @@ touch -d "2027-01-01 01:00:00 UTC" "$tmp/newyear.gz"
 out=$("$MAILVET" logs --json "$tmp/newyear.gz" | python3 -c 'import json,sys; d=json.load(sys.stdin)["logs"]; print(d["start"], d["end"], d["skipped"]["bad_time"])')
 [ "$out" = "2026-12-31T23:59:58Z 2027-01-01T00:00:03Z 0" ] && ok || bad "New Year: $out"
 
+# The example of the README: the same story, small, with its year written.
+"$MAILVET" logs --json "$MV_SRC/examples/maillog" > "$tmp/example.json"; st=$?
+python3 - "$tmp/example.json" <<'PY' && [ "$st" -eq 0 ] && ok || bad "examples/maillog: exit $st"
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = d["findings"]
+assert len(f) == 1 and f[0]["kind"] == "receipt_burst" and f[0]["severity"] == "high", f
+assert f[0]["account"] == "anna@example.com" and f[0]["count"] == 50 and len(f[0]["evidence"]) == 50, f[0]
+assert f[0]["start"].startswith("2026-11-01T21:14"), f[0]["start"]
+assert d["logs"]["lines"] == d["logs"]["parsed"], d["logs"]
+PY
+
 # The text report: the receipt burst first, with what to change in Outlook.
 "$MAILVET" logs --year 2026 "$tmp/maillog" > "$tmp/report.txt"
 sed -n '5p' "$tmp/report.txt" | grep -q "HIGH   receipt_burst  anna@example.com  192.0.2.41" && ok ||
