@@ -44,9 +44,7 @@ mv_logs *mv_logs_new(const struct mv_logs_settings *settings)
 	lg->clients.max = lg->set.max_clients;
 	lg->clients.seed = logs_mix(lg->seed + 2);
 	lg->sess = calloc(LOGS_SESS_SLOTS, sizeof(*lg->sess));
-	lg->msgids = calloc(LOGS_MSGID_SLOTS, sizeof(*lg->msgids));
-	lg->addrs = calloc(LOGS_ADDR_SLOTS, sizeof(*lg->addrs));
-	if (lg->sess == NULL || lg->msgids == NULL || lg->addrs == NULL ||
+	if (lg->sess == NULL ||
 	    logs_queue_init(&lg->queue, lg->set.max_open, logs_mix(lg->seed + 3)) != 0) {
 		mv_logs_free(&lg);
 		return NULL;

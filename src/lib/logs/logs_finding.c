@@ -332,7 +332,8 @@ void logs_findings_finish(struct mv_logs *lg)
 		lg->findings[kept++] = lg->findings[i];
 	}
 	lg->n_findings = kept;
-	qsort(lg->findings, lg->n_findings, sizeof(*lg->findings), cmp_findings);
+	if (lg->n_findings > 1)
+		qsort(lg->findings, lg->n_findings, sizeof(*lg->findings), cmp_findings);
 	for (i = 0; i < lg->n_findings; i++)
 		sentences(lg, &lg->findings[i]);
 }

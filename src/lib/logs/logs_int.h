@@ -121,6 +121,8 @@ void logs_input_fd(struct logs_input *in, int fd);
 void logs_input_mem(struct logs_input *in, const void *data, size_t len);
 /* Bytes into buf: > 0, 0 at the end, -1 on an error (in->error says which). */
 long logs_input_read(struct logs_input *in, char *buf, size_t cap);
+/* A plain input in memory: its bytes, to be read in place (the input is then at its end). */
+bool logs_input_plain_memory(struct logs_input *in, const char **data_r, size_t *len_r);
 void logs_input_close(struct logs_input *in);
 
 enum logs_line_status {
@@ -133,9 +135,9 @@ enum logs_line_status {
 
 struct logs_lines {
 	struct logs_input in;
-	char *buf;
+	char *buf;			/* the lines read; or, for plain memory, the input itself */
 	size_t cap, start, end;
-	bool eof;
+	bool eof, in_place;
 };
 
 /* The buffer is allocated at the first read; false when out of memory. */
@@ -277,8 +279,11 @@ static inline bool logs_skip(mv_str *s, const char *lit)
 static inline const char *logs_find(mv_str s, const char *lit)
 {
 	size_t n = strlen(lit);
-	const char *p = s.p, *end = s.p + s.len;
+	const char *p = s.p, *end;
 
+	if (p == NULL)
+		return NULL;
+	end = p + s.len;
 	while ((size_t)(end - p) >= n) {
 		p = memchr(p, lit[0], (size_t)(end - p) - n + 1);
 		if (p == NULL)
@@ -458,7 +463,9 @@ struct logs_account {
 	int64_t judged;			/* the latest hour closed */
 	int32_t burst_f, newdom_f;	/* findings the next hour may extend, -1 none */
 	struct logs_run run;
-	struct logs_refs bounce_refs;
+	int64_t bounce_day;		/* the first day of bounces not judged yet; INT64_MIN none */
+	int32_t bounce_f;		/* the bounce_rate finding the next day may extend, -1 none */
+	struct logs_refs bounce_refs;	/* the bounced messages of the open days */
 };
 
 struct logs_accounts {
@@ -561,6 +568,13 @@ struct logs_msgid {			/* a recent authenticated message, by Message-ID */
 	struct logs_ip client;
 };
 
+/*
+ * The direct-mapped tables (sessions, Message-IDs, sender addresses) keep one
+ * entry a slot: two keys in one slot lose the older.  Their hash has a fixed
+ * seed, so that a log gives the same report on every run; with no chain to
+ * lengthen, a sender who aims keys at one slot loses only that entry.
+ */
+#define LOGS_FIXED_SEED 0x6c6f67732d6d6170ULL
 #define LOGS_SESS_SLOTS 4096u
 #define LOGS_MSGID_SLOTS 65536u
 #define LOGS_ADDR_SLOTS 65536u

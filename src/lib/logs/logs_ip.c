@@ -89,6 +89,10 @@ bool logs_bracket_ip(mv_str s, struct logs_ip *ip_r)
 {
 	const char *open = NULL, *close, *p;
 
+	if (s.p == NULL) {
+		memset(ip_r, 0, sizeof(*ip_r));
+		return false;
+	}
 	/* The last '[' of s: a host name cannot hold one, a HELO in parentheses can come before. */
 	for (p = s.p + s.len; p > s.p; p--) {
 		if (p[-1] == '[') {

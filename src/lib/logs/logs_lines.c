@@ -17,7 +17,7 @@ void logs_lines_init(struct logs_lines *lr)
 {
 	lr->buf = NULL;
 	lr->cap = lr->start = lr->end = 0;
-	lr->eof = false;
+	lr->eof = lr->in_place = false;
 }
 
 static mv_str cut(struct logs_lines *lr, size_t from, size_t to)
@@ -62,6 +62,18 @@ enum logs_line_status logs_lines_next(struct logs_lines *lr, mv_str *line_r)
 			return LOGS_LN_PARTIAL;
 		}
 		if (lr->buf == NULL) {
+			const char *mem;
+			size_t len;
+
+			if (logs_input_plain_memory(&lr->in, &mem, &len)) {
+				/* Plain bytes in memory: read in place, no copy. */
+				lr->buf = (char *)(uintptr_t)mem;
+				lr->start = 0;
+				lr->end = lr->cap = len;
+				lr->eof = lr->in_place = true;
+				scan = 0;
+				continue;
+			}
 			lr->cap = LOGS_LINE_MAX + READ_MIN + 1;
 			lr->buf = malloc(lr->cap);
 			if (lr->buf == NULL) {
@@ -92,7 +104,8 @@ enum logs_line_status logs_lines_next(struct logs_lines *lr, mv_str *line_r)
 
 void logs_lines_free(struct logs_lines *lr)
 {
-	free(lr->buf);
+	if (!lr->in_place)
+		free(lr->buf);
 	lr->buf = NULL;
 	logs_input_close(&lr->in);
 }

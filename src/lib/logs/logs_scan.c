@@ -8,8 +8,11 @@
 /* The first "key=" of s at the start or after a space or a comma; NULL when none. */
 static const char *key_at(mv_str s, const char *key, size_t n)
 {
-	const char *p = s.p, *end = s.p + s.len;
+	const char *p = s.p, *end;
 
+	if (p == NULL)
+		return NULL;
+	end = p + s.len;
 	while ((size_t)(end - p) > n) {
 		const char *hit = logs_find(mv_str_make(p, (size_t)(end - p)), key);
 
@@ -80,6 +83,8 @@ mv_str logs_domain(mv_str addr)
 {
 	const char *at = NULL, *p;
 
+	if (addr.p == NULL)
+		return addr;
 	for (p = addr.p + addr.len; p > addr.p; p--) {
 		if (p[-1] == '@') {
 			at = p;
