@@ -45,6 +45,11 @@ static const struct word paren_words[] = {
 	W("Ricevuta di ritorno"), W("Leesbevestiging"), W("Confirmação de leitura"),
 };
 
+/* The first bytes of the words above, either case (a bit each): most subjects are ruled out at once. */
+static const uint64_t first_bytes[4] = {
+	0x0000000100000000ULL, 0x0025d2aa0025d2aaULL, 0x0000000000000000ULL, 0x0000126000014000ULL,
+};
+
 /* Length of the match of word at the start of s, or 0. */
 static size_t starts_with(mv_str s, const struct word *w)
 {
@@ -84,11 +89,18 @@ static bool colon_follows(mv_str s)
 static bool receipt_text(mv_str s)
 {
 	size_t i, n;
+	unsigned first;
 
 	s = mv_str_trim(s);
 	if (s.len == 0)
 		return false;
+	first = (unsigned char)s.p[0];
+	if (!(first_bytes[first / 64] >> (first % 64) & 1))
+		return false;
+	first |= 0x20;
 	for (i = 0; i < sizeof(colon_words) / sizeof(colon_words[0]); i++) {
+		if (((unsigned char)colon_words[i].text[0] | 0x20) != first)
+			continue;
 		n = starts_with(s, &colon_words[i]);
 		if (n != 0 && colon_follows(mv_str_make(s.p + n, s.len - n)))
 			return true;

@@ -49,34 +49,34 @@ mv_str logs_angle_n(mv_str s, const char *key, size_t n)
 	return mv_str_make(v, (size_t)(close - v));
 }
 
+/* 1 for a-z, 2 for 0-9 and A-Z: the characters of queue ids. */
+static const unsigned char qid_class[256] = {
+	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+	['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2, ['I'] = 2, ['J'] = 2,
+	['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2, ['S'] = 2, ['T'] = 2,
+	['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2, ['Y'] = 2, ['Z'] = 2,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+	['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+	['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 mv_str logs_queue_id(mv_str *s)
 {
-	size_t i, n = s->len < LOGS_QID_MAX + 2 ? s->len : LOGS_QID_MAX + 2;
-	bool lower_only = true;
+	size_t i, n = s->len < LOGS_QID_MAX + 2 ? s->len : LOGS_QID_MAX + 2, skip;
+	unsigned seen = 0, c;
+	mv_str id;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s->p[i];
-
-		if (c >= 'a' && c <= 'z')
-			continue;
-		if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
-			lower_only = false;
-			continue;
-		}
-		break;
-	}
+	for (i = 0; i < n && (c = qid_class[(unsigned char)s->p[i]]) != 0; i++)
+		seen |= c;
 	/* "warning:", "statistics:" and the like are words, not ids. */
-	if (i < 5 || i > LOGS_QID_MAX || lower_only || i >= s->len || s->p[i] != ':' ||
+	if (i < 5 || i > LOGS_QID_MAX || !(seen & 2) || i >= s->len || s->p[i] != ':' ||
 	    (i + 1 < s->len && s->p[i + 1] != ' '))
 		return MV_STR_NULL;
-	{
-		mv_str id = mv_str_make(s->p, i);
-		size_t skip = i + 1 < s->len ? i + 2 : i + 1;
-
-		s->p += skip;
-		s->len -= skip;
-		return id;
-	}
+	id = mv_str_make(s->p, i);
+	skip = i + 1 < s->len ? i + 2 : i + 1;
+	s->p += skip;
+	s->len -= skip;
+	return id;
 }
 
 mv_str logs_domain(mv_str addr)
