@@ -133,6 +133,14 @@ int mv_logs_add_file(mv_logs *lg, const char *path)
 		return -1;
 	}
 	if (strcmp(path, "-") == 0) {
+		uint32_t i;
+
+		for (i = 0; i < lg->n_src; i++) {
+			if (strcmp(logs_source_path(lg->src[i]), "-") == 0) {
+				errno = EINVAL;	/* it can be read once */
+				return -1;
+			}
+		}
 		fd = 0;
 	} else {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
