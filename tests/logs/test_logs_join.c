@@ -136,6 +136,32 @@ static void test_logs_content_filter_hop(void)
 	free(b.p);
 }
 
+/* A filter that forwards the original queue id (XFORWARD): the message back from it keeps the account. */
+static void test_logs_content_filter_xforward(void)
+{
+	struct text b = { 0 };
+	int64_t t = T(2026, 11, 2, 9, 0, 0);
+	const struct logs_account *a;
+	mv_logs *lg;
+
+	add(&b, t, "postfix/submission/smtpd[10]: AAAA000011: client=c[192.0.2.7], sasl_method=PLAIN, sasl_username=kim");
+	add(&b, t, "postfix/qmgr[8]: AAAA000011: from=<kim@example.com>, size=1000, nrcpt=1 (queue active)");
+	add(&b, t + 1, "postfix/smtpd[11]: BBBB000012: client=localhost[127.0.0.1], orig_queue_id=AAAA000011, orig_client=c[192.0.2.7]");
+	add(&b, t + 1, "postfix/qmgr[8]: BBBB000012: from=<kim@example.com>, size=1200, nrcpt=1 (queue active)");
+	add(&b, t + 2, "postfix/smtp[7]: BBBB000012: to=<z@z.example>, relay=mx.z.example[198.51.100.1]:25, delay=1, dsn=2.0.0, status=sent (250 ok)");
+	add(&b, t + 2, "postfix/smtp[7]: AAAA000011: to=<z@z.example>, relay=127.0.0.1[127.0.0.1]:10024, delay=1, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as BBBB000012)");
+	lg = run(&b, 2026);
+	a = account(lg, "kim");
+	CHECK(a != NULL);
+	if (a != NULL) {
+		CHECK_INT(a->messages, 1);
+		CHECK_INT(a->recipients, 1);
+		CHECK(a->n_uses == 1 && a->uses[0].ip.b[3] == 7);
+	}
+	mv_logs_free(&lg);
+	free(b.p);
+}
+
 /* Failed IMAP logins, then a good one from the same address, then mail: high, with that mail as evidence. */
 static void test_logs_guessed_password(void)
 {
@@ -400,6 +426,7 @@ int main(void)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	RUN(test_logs_content_filter_hop);
+	RUN(test_logs_content_filter_xforward);
 	RUN(test_logs_guessed_password);
 	RUN(test_logs_new_client);
 	RUN(test_logs_bounce_rate);

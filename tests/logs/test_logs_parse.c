@@ -120,6 +120,9 @@ static void test_logs_postfix_lines(void)
 	CHECK_STR(e.user, "joe@example.com");
 	CHECK_INT(PARSE("smtpd", "4ABCDEF123: client=pc7.example.com[192.0.2.7]"), LOGS_OK);
 	CHECK(e.user.len == 0);
+	CHECK_INT(PARSE("smtpd", "5BCDEF2345: client=localhost[127.0.0.1], orig_queue_id=4ABCDEF123, "
+			"orig_client=pc7.example.com[192.0.2.7]"), LOGS_OK);
+	CHECK_STR(e.child, "4ABCDEF123");
 	/* long queue ids (enable_long_queue_ids) */
 	CHECK_INT(PARSE("smtpd", "4TpZ8N0XxYz2Bq7: client=a[192.0.2.7]"), LOGS_OK);
 	CHECK_STR(e.qid, "4TpZ8N0XxYz2Bq7");

@@ -22,7 +22,7 @@
 #define LOGS_QID_MAX 31			/* longer "queue ids" are not queue ids */
 #define LOGS_EVIDENCE_MAX 1000u		/* queue ids kept per finding; the rest are counted */
 #define LOGS_RCPT_MAX 10000u		/* recipients of one message kept for deduplication */
-#define LOGS_SET_MAX (1u << 22)		/* entries in one account's set of domains or addresses */
+#define LOGS_SET_MAX (1u << 20)		/* entries in one account's set of domains or addresses */
 #define LOGS_ACCOUNT_CLIENTS 256u	/* client addresses listed per account */
 #define LOGS_DAY 86400
 #define LOGS_HOUR 3600

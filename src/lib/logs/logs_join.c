@@ -324,6 +324,12 @@ static void on_client(struct mv_logs *lg, const struct logs_event *ev)
 		m->client = ip;
 		if (account != 0)
 			m->account = account;
+		if (ev->child.len != 0) {
+			const struct logs_msg *orig = logs_queue_find(&lg->queue, ev->child);
+
+			if (orig != NULL)
+				inherit(m, orig->account, orig->flags, &orig->client);
+		}
 	}
 	if (account == 0)
 		return;
