@@ -15,6 +15,7 @@ static const char usage_text[] =
 	"       mailvet [-c FILE] symbols [--checks | --markdown]\n"
 	"       mailvet [-c FILE] limits\n"
 	"       mailvet [-c FILE] batv [--now TIME] sign|verify ADDRESS\n"
+	"       mailvet logs [--json] [--year N] [FILE...|-]\n"
 	"       mailvet --help | --version\n"
 	"\n"
 	"Every subcommand reads the configuration file given with -c FILE or --config\n"
@@ -55,9 +56,21 @@ static const char usage_text[] =
 	"batv      BATV tags with the keys of batv_key_file: sign ADDRESS prints ADDRESS\n"
 	"          tagged for mail sent now; verify ADDRESS prints it without its tag when\n"
 	"          the tag is valid, else says why and exits 1; --now TIME: as of TIME\n"
+	"logs      find account abuse in mail server logs: Postfix (syslog, maillog_file,\n"
+	"          journalctl -o short-iso or -o json), Dovecot logins, Exim's mainlog, mailvet's\n"
+	"          milter; plain, gzip or xz; several FILEs (rotated logs) are merged in time\n"
+	"          order; - (the default when it is not a terminal) reads standard input.\n"
+	"          Says which accounts and clients behave unlike themselves (bursts of\n"
+	"          automatic read receipts, of mail, of new domains, bounces, a new client,\n"
+	"          password guessing), with the queue ids as evidence\n"
+	"  --json            one JSON document (docs/json.md) instead of text\n"
+	"  --year N          the year of each file's newest line, for timestamps without a\n"
+	"                    year (default: the year that puts it not after the file's\n"
+	"                    modification time; standard input: not after now)\n"
 	"\n"
 	"Exit status: 0 every input was read and scanned; 1 a message could not be\n"
-	"scanned or output failed; 2 usage error, bad configuration or unreadable path.\n"
+	"scanned or output failed (logs: an input could not be read to its end); 2 usage\n"
+	"error, bad configuration or unreadable path.\n"
 	"batv: 0 signed or valid; 1 the address cannot be tagged, or its tag is not\n"
 	"valid; 2 usage or configuration error.\n";
 
@@ -92,6 +105,8 @@ int main(int argc, char **argv)
 		return cli_cmd_limits(config_path, argc - 1, argv + 1);
 	if (strcmp(argv[1], "batv") == 0)
 		return cli_cmd_batv(config_path, argc - 1, argv + 1);
+	if (strcmp(argv[1], "logs") == 0)
+		return cli_cmd_logs(config_path, argc - 1, argv + 1);
 	fprintf(stderr, "mailvet: unknown command '%s'\n\n", argv[1]);
 	fputs(usage_text, stderr);
 	return 2;
