@@ -16,6 +16,7 @@ enum {
 	OPT_QUARANTINE,
 	OPT_REJECT,
 	OPT_DNS_ZONE,
+	OPT_FOLLOW,
 	OPT_CLIENT_IP,
 	OPT_CLIENT_NAME,
 	OPT_HELO,
@@ -27,7 +28,7 @@ enum {
 
 static const char scan_usage[] =
 	"mailvet scan [-c FILE] [-o NAME=VALUE]... [--json] [-j N] [--limit NAME=VALUE]...\n"
-	"                    [--dns-zone FILE] [--client-ip IP] [--client-name NAME] [--helo NAME] [--mail-from ADDR|<>]\n"
+	"                    [--dns-zone FILE] [--follow] [--client-ip IP] [--client-name NAME] [--helo NAME] [--mail-from ADDR|<>]\n"
 	"                    [--rcpt ADDR]... [--sasl-user USER] [--now TIME] [PATH...]";
 
 /* --limit max-mime-depth=5 is the setting max_mime_depth = 5. */
@@ -195,6 +196,7 @@ int cli_cmd_scan(const char *config_path, int argc, char **argv)
 		{ "quarantine-score", required_argument, NULL, OPT_QUARANTINE },
 		{ "reject-score", required_argument, NULL, OPT_REJECT },
 		{ "dns-zone", required_argument, NULL, OPT_DNS_ZONE },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "client-ip", required_argument, NULL, OPT_CLIENT_IP },
 		{ "client-name", required_argument, NULL, OPT_CLIENT_NAME },
 		{ "helo", required_argument, NULL, OPT_HELO },
@@ -252,6 +254,11 @@ int cli_cmd_scan(const char *config_path, int argc, char **argv)
 			break;
 		case OPT_DNS_ZONE:
 			if (dns_zone_setting(&settings, optarg) < 0)
+				goto out;
+			break;
+		case OPT_FOLLOW:
+			/* the setting links_follow: opaque trackers and shorteners are asked over HTTP */
+			if (cli_settings_add(&settings, "links_follow = yes") < 0)
 				goto out;
 			break;
 		case 'h':

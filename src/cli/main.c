@@ -31,6 +31,8 @@ static const char usage_text[] =
 	"                    score thresholds of the actions (defaults 5, 10, 15)\n"
 	"  --dns-zone FILE   answer every DNS lookup from FILE, a BIND master file, with no\n"
 	"                    network (names not in it do not exist): reproducible scans\n"
+	"  --follow          ask opaque click-trackers and URL shorteners where they lead,\n"
+	"                    with HTTP HEAD requests (links_follow; a click the sender sees)\n"
 	"  the SMTP envelope (default: read from the Received field our trusted_relays wrote):\n"
 	"  --client-ip IP    the SMTP client's address\n"
 	"  --client-name NAME  the client's reverse DNS name\n"

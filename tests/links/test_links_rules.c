@@ -26,14 +26,7 @@ static const char *load_error(const char *text)
 	return out;
 }
 
-#define CHECK_LOAD(text, want) do { \
-	const char *got_ = load_error(text); \
-	test_checks++; \
-	if (strcmp(got_, (want)) != 0) { \
-		test_failures++; \
-		fprintf(stderr, "%s:%d:\n  got:  %s\n  want: %s\n", __FILE__, __LINE__, got_, (want)); \
-	} \
-} while (0)
+#define CHECK_LOAD(text, want) CHECK_STR(mv_str_cstr(load_error(text)), (want))
 
 static void test_builtin(void)
 {

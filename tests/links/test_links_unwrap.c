@@ -41,14 +41,7 @@ static const char *unwrap(const char *link)
 	return out;
 }
 
-#define CHECK_UNWRAP(link, want) do { \
-	const char *got_ = unwrap(link); \
-	test_checks++; \
-	if (strcmp(got_, (want)) != 0) { \
-		test_failures++; \
-		fprintf(stderr, "%s:%d: %s\n  got:  %s\n  want: %s\n", __FILE__, __LINE__, (link), got_, (want)); \
-	} \
-} while (0)
+#define CHECK_UNWRAP(link, want) CHECK_STR(mv_str_cstr(unwrap(link)), (want))
 
 static void test_plain_links(void)
 {
@@ -148,6 +141,8 @@ static void test_structural(void)
 	CHECK_UNWRAP("http://www.cnet.com/go/to?tag=st.nl&destURL=http://techupdate.zdnet.com/a.html",
 		     "http://techupdate.zdnet.com/a.html | 1 | redirect away @zdnet.com");
 	CHECK_UNWRAP("http://rd.yahoo.com/dailynews/*http://news.yahoo.com/x", "http://news.yahoo.com/x | 1 | redirect @yahoo.com");
+	CHECK_UNWRAP("http://www.example.com/mm/Clickthrough/123/*http://www.tesco.ie*http://www.tesco.ie",
+		     "http://www.tesco.ie/ | 1 | redirect tracker away @tesco.ie");
 	CHECK_UNWRAP("http://mail.vudu.net//jump/http://www.chyp.com", "http://www.chyp.com/ | 1 | redirect away @chyp.com");
 	CHECK_UNWRAP("http://gd11.doubleclick.net/click;3518383;0;;http://61.129.81.99/mortg/",
 		     "http://61.129.81.99/mortg/ | 1 | redirect tracker away @61.129.81.99");

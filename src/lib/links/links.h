@@ -57,13 +57,13 @@ int links_unwrap(const struct links_rules *rules, mv_arena *arena, const struct 
 		 struct links_result *out);
 
 /*
- * The host a link's text shows the reader: the text is one URL, or one host
+ * The URL a link's text shows the reader: the text is one URL, or one host
  * name with a known public suffix, possibly followed by a path
- * ("www.paypal.com", "https://paypal.com/signin", "<msrc.microsoft.com/x>").
- * A text of words, an address (a@b.c) or anything else shows no host: false.
- * *host_r is lower-case ASCII (A-labels), in the arena.
+ * ("www.paypal.com", "https://paypal.com/signin", "<msrc.microsoft.com/x>"),
+ * parsed into *url_r (arena).  A text of words, an address (a@b.c) or anything
+ * else shows none: false.
  */
-bool links_text_host(mv_arena *arena, mv_str text, mv_str *host_r);
+bool links_text_url(mv_arena *arena, mv_str text, struct mv_url *url_r);
 
 /* The extension of an executable or disk-image download the path ends in ("exe"), or NULL. */
 const char *links_executable(mv_str path);

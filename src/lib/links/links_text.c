@@ -62,10 +62,9 @@ static bool host_like(mv_str t)
 	return dots != 0 && i > last;
 }
 
-bool links_text_host(mv_arena *arena, mv_str text, mv_str *host_r)
+bool links_text_url(mv_arena *arena, mv_str text, struct mv_url *url_r)
 {
 	mv_str t = trim_text(text);
-	struct mv_url u;
 	char buf[TEXT_MAX + 8];
 	size_t i;
 	bool scheme;
@@ -85,12 +84,9 @@ bool links_text_host(mv_arena *arena, mv_str text, mv_str *host_r)
 		snprintf(buf, sizeof(buf), "http://%.*s", (int)t.len, t.p);
 		t = mv_str_cstr(buf);
 	}
-	if (mv_url_parse(arena, t, MV_STR_NULL, &u) < 0 || u.host.len == 0)
+	if (mv_url_parse(arena, t, MV_STR_NULL, url_r) < 0 || url_r->host.len == 0)
 		return false;
-	if (!scheme && !(u.flags & MV_URL_HOST_IP) && !url_suffix_known(u.host))
-		return false;
-	*host_r = u.host;
-	return true;
+	return scheme || (url_r->flags & MV_URL_HOST_IP) || url_suffix_known(url_r->host);
 }
 
 /* Programs, scripts, installers, shortcuts and disk images: what a click runs or mounts. */

@@ -242,7 +242,10 @@ static int fallback_path(mv_arena *arena, const struct mv_url *url, mv_str *out_
 		if (c != '/' && c != '*' && c != '=' && c != ';')
 			continue;
 		if (links_absolute_http(tail)) {
-			*out_r = tail;
+			/* after a star, some trackers give the destination twice: "*URL*URL" */
+			const char *again = c == '*' ? mv_str_find_ci(mv_str_make(tail.p + 1, tail.len - 1), "*http") : NULL;
+
+			*out_r = again != NULL ? mv_str_make(tail.p, (size_t)(again - tail.p)) : tail;
 			return 1;
 		}
 		if (starts_ci(tail.p, tail.len, "http%3a") || starts_ci(tail.p, tail.len, "https%3a"))
