@@ -408,17 +408,20 @@ struct finding {
 	unsigned link[MAX_OPTIONS];	/* the first links found, each URL once */
 };
 
-static void found(struct finding *f, const struct mv_report *report, unsigned i)
+/* Counts link i; returns the place of its URL among the links named, or -1 when there is no room. */
+static int found(struct finding *f, const struct mv_report *report, unsigned i)
 {
 	unsigned k;
 
 	f->count++;
 	for (k = 0; k < f->n; k++) {
 		if (same(report->links[f->link[k]].url.normalized, report->links[i].url.normalized))
-			return;
+			return (int)k;
 	}
-	if (f->n < MAX_OPTIONS)
-		f->link[f->n++] = i;
+	if (f->n == MAX_OPTIONS)
+		return -1;
+	f->link[f->n] = i;
+	return (int)f->n++;
 }
 
 /* What the judgement needs of the message itself. */
@@ -670,11 +673,11 @@ static int judge(struct mv_task *task, struct links_msg *m)
 		if ((link->flags & MV_LINKF_HIDDEN) &&
 		    !same_ci(mv_url_registrable_domain(note->opaque), v.from_domain)) {
 			struct finding *h = &f[SYM_LINK_HIDDEN_DESTINATION];
+			int k = found(h, report, i);
 
-			found(h, report, i);
 			/* the detail tells of the first link whose text shows another site */
-			if (link->mismatch && !h->shows && h->n != 0 && h->link[h->n - 1] == i) {
-				h->link[h->n - 1] = h->link[0];
+			if (link->mismatch && !h->shows && k >= 0) {
+				h->link[k] = h->link[0];
 				h->link[0] = i;
 				h->shows = true;
 				m->shown_hidden = shown.host;
