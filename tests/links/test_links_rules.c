@@ -60,6 +60,15 @@ static void test_errors(void)
 	CHECK_LOAD("tracker-words\n", "t.conf:1: tracker-words: no words");
 	CHECK_LOAD("redirect example.com /r param=u\0tracker x\n", "ok");	/* the text ends at the NUL given */
 	{
+		static const char nul[] = "shortener a.example.com\nredirect example.com /r param=u\0tracker x\n";
+		struct links_rules *rules = NULL;
+		char *error = NULL;
+
+		CHECK(links_rules_load("t.conf", mv_str_make(nul, sizeof(nul) - 1), &rules, &error) < 0);
+		CHECK(error != NULL && strcmp(error, "t.conf:2: a NUL byte") == 0);
+		free(error);
+	}
+	{
 		char big[1100];
 
 		memset(big, 'a', sizeof(big) - 1);

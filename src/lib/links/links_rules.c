@@ -304,7 +304,7 @@ int links_rules_load(const char *file, mv_str text, struct links_rules **rules_r
 {
 	struct links_rules *rules = calloc(1, sizeof(*rules));
 	struct reader r = { file, 0, error_r };
-	char *p, *end;
+	char *p, *end, *eol;
 	size_t lines = 1, i;
 
 	*rules_r = NULL;
@@ -320,11 +320,14 @@ int links_rules_load(const char *file, mv_str text, struct links_rules **rules_r
 	/* every name in the file is compared without case: lower-case them all once */
 	mv_ascii_lower_copy(rules->text, text.p, text.len);
 	rules->text[text.len] = '\0';
-	for (p = rules->text, end = p + text.len; p < end; p = p + strcspn(p, "\n") + 1) {
-		char *eol = p + strcspn(p, "\n"), *hash, *q = p;
+	for (p = rules->text, end = p + text.len; p < end; p = eol + 1) {
+		char *hash, *q = p;
 		mv_str w;
 		int kind;
 
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			eol = end;
 		r.line++;
 		if ((size_t)(eol - p) > RULES_MAX_LINE) {
 			fail(&r, "the line is longer than %d bytes", RULES_MAX_LINE);

@@ -101,11 +101,12 @@ static int decode_value(mv_arena *arena, mv_str v, enum links_decode how, mv_str
 /* The query's parameters one by one: false at the end. */
 static bool next_param(mv_str query, size_t *at, mv_str *name_r, mv_str *value_r)
 {
-	const char *p, *end = query.p + query.len, *amp, *eq;
+	const char *p, *end, *amp, *eq;
 
 	if (query.p == NULL || *at >= query.len)
 		return false;
 	p = query.p + *at;
+	end = query.p + query.len;
 	amp = memchr(p, '&', (size_t)(end - p));
 	if (amp == NULL)
 		amp = end;
@@ -274,6 +275,8 @@ static bool looks_like_tracker(const struct links_rules *rules, const struct mv_
 				return true;
 		}
 	}
+	if (url->path.p == NULL)
+		return false;
 	p = url->path.p;
 	end = p + url->path.len;
 	while (p < end) {
