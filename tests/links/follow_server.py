@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A redirecting HTTP server for the --follow tests, on 127.0.0.1 only.
 
-Prints its port on the first line of standard output, then serves until killed:
+Prints its port on the first line of standard output, then serves until killed (or until
+the process that started it is gone):
   /click/chainN   301, then 302, 303, 307 ... down to /final (N redirects)
   /click/loopA    302 to /click/loopB, which sends back to /click/loopA
   /click/slow     answers after 10 s
@@ -13,8 +14,10 @@ Prints its port on the first line of standard output, then serves until killed:
 Every request is logged to standard error as "METHOD PATH".
 """
 import http.server
+import os
 import socketserver
 import sys
+import threading
 import time
 
 CODES = [301, 302, 303, 307, 308]
@@ -65,9 +68,18 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
 
 
+def orphaned(parent):
+    """Ends the server when the test that started it is gone, even if it could not stop it."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
+
+
 def main():
+    threading.Thread(target=orphaned, args=(os.getppid(),), daemon=True).start()
     server = Server(("127.0.0.1", 0), Handler)
-    print(server.server_address[1], flush=True)
+    sys.stdout.write("%d\n" % server.server_address[1])
+    sys.stdout.flush()
     server.serve_forever()
 
 

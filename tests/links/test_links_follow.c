@@ -29,7 +29,8 @@ static bool server_start(void)
 {
 	int out[2], logfd = mkstemp(log_path);
 	char line[32];
-	ssize_t n;
+	size_t len;
+	ssize_t n = 0;
 
 	if (logfd < 0 || pipe(out) < 0)
 		return false;
@@ -40,16 +41,20 @@ static bool server_start(void)
 		dup2(out[1], 1);
 		dup2(logfd, 2);
 		close(out[0]);
-		execlp("python3", "python3", "links/follow_server.py", (char *)NULL);
+		/* Debian's, not a wrapper that forks: the PID stopped must be the server's */
+		execl("/usr/bin/python3", "python3", "links/follow_server.py", (char *)NULL);
 		_exit(127);
 	}
 	close(out[1]);
 	close(logfd);
-	n = read(out[0], line, sizeof(line) - 1);
+	/* the whole line: the server must not find its pipe closed while it writes */
+	for (len = 0; len < sizeof(line) - 1 && memchr(line, '\n', len) == NULL; len += (size_t)n) {
+		n = read(out[0], line + len, sizeof(line) - 1 - len);
+		if (n <= 0)
+			break;
+	}
 	close(out[0]);
-	if (n <= 0)
-		return false;
-	line[n] = '\0';
+	line[len] = '\0';
 	port = atoi(line);
 	return port > 0;
 }
@@ -273,7 +278,7 @@ int main(void)
 	struct mv_engine *e;
 
 	if (!server_start()) {
-		printf("skipped: python3 could not start links/follow_server.py\n");
+		printf("skipped: /usr/bin/python3 could not start links/follow_server.py\n");
 		server_stop();
 		return 77;
 	}

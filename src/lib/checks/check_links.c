@@ -366,7 +366,8 @@ static int follow_apply(struct mv_task *task, const struct links_state *s, struc
 	hops = mv_arena_alloc(arena, (n + 1) * sizeof(*hops));
 	if (hops == NULL)
 		return -1;
-	memcpy(hops, first->redirects, first->n_redirects * sizeof(*hops));
+	if (first->n_redirects != 0)
+		memcpy(hops, first->redirects, first->n_redirects * sizeof(*hops));
 	memcpy(hops + first->n_redirects, w->req.hops, k * sizeof(*hops));
 	memcpy(hops + first->n_redirects + k, r.hops, r.n_hops * sizeof(*hops));
 	*final = r.dest;
