@@ -29,7 +29,7 @@ static void unwrap_one(const struct links_rules *rules, mv_arena *arena, mv_str 
 		return;
 	if (r.n_hops > LINKS_MAX_DEPTH)
 		__builtin_trap();
-	if (r.n_hops != 0 && !mv_str_eq(r.dest.scheme, "http") && !mv_str_eq(r.dest.scheme, "https"))
+	if (r.n_hops != 0 && !mv_str_eq(r.dest->scheme, "http") && !mv_str_eq(r.dest->scheme, "https"))
 		__builtin_trap();
 	if ((r.flags & MV_LINKF_HIDDEN) && r.opaque.len == 0)
 		__builtin_trap();

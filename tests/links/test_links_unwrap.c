@@ -31,7 +31,7 @@ static const char *unwrap(const char *link)
 		return "unparsable";
 	}
 	CHECK(links_unwrap(rules, arena, &url, &r) == 0);
-	n = snprintf(out, sizeof(out), "%.*s | %u |%s%s%s%s%s%s", (int)r.dest.normalized.len, r.dest.normalized.p,
+	n = snprintf(out, sizeof(out), "%.*s | %u |%s%s%s%s%s%s", (int)r.dest->normalized.len, r.dest->normalized.p,
 		     r.n_hops, r.flags & MV_LINKF_REDIRECT ? " redirect" : "", r.flags & MV_LINKF_TRACKER ? " tracker" : "",
 		     r.flags & MV_LINKF_HIDDEN ? " hidden" : "", r.flags & MV_LINKF_SHORTENER ? " shortener" : "",
 		     r.away ? " away" : "", r.too_deep ? " deep" : "");

@@ -207,7 +207,6 @@ static int fill_links(struct mv_task *task, const struct links_state *s, struct 
 		struct mv_link *link = &report->links[i];
 		struct link_note *note = &m->notes[i];
 		struct links_result r;
-		struct mv_url *dest;
 
 		note->dest = &link->url;
 		if (link->url.flags & MV_URL_BAD) {
@@ -236,14 +235,12 @@ static int fill_links(struct mv_task *task, const struct links_state *s, struct 
 			continue;
 		}
 		link->redirects = mv_arena_alloc(arena, r.n_hops * sizeof(*link->redirects));
-		dest = mv_arena_alloc(arena, sizeof(*dest));
-		if (link->redirects == NULL || dest == NULL)
+		if (link->redirects == NULL)
 			return -1;
 		memcpy(link->redirects, r.hops, r.n_hops * sizeof(*link->redirects));
 		link->n_redirects = r.n_hops;
-		*dest = r.dest;
-		note->dest = dest;
-		link->destination = r.dest.normalized;
+		note->dest = r.dest;
+		link->destination = r.dest->normalized;
 	}
 	return 0;
 }
@@ -370,7 +367,6 @@ static int follow_apply(struct mv_task *task, const struct links_state *s, struc
 		memcpy(hops, first->redirects, first->n_redirects * sizeof(*hops));
 	memcpy(hops + first->n_redirects, w->req.hops, k * sizeof(*hops));
 	memcpy(hops + first->n_redirects + k, r.hops, r.n_hops * sizeof(*hops));
-	*final = r.dest;
 	for (i = w->link; i < report->n_links; i++) {
 		struct mv_link *link = &report->links[i];
 		struct link_note *note = &m->notes[i];
@@ -380,9 +376,9 @@ static int follow_apply(struct mv_task *task, const struct links_state *s, struc
 		link->redirects = hops;
 		link->n_redirects = n;
 		link->flags = (link->flags & ~MV_LINKF_HIDDEN) | MV_LINKF_FOLLOWED | (r.flags & ~MV_LINKF_HIDDEN);
-		link->destination = r.dest.normalized;
+		link->destination = r.dest->normalized;
 		link->destination_domain = r.domain;
-		note->dest = final;
+		note->dest = r.dest;
 		note->opaque = (r.flags & (MV_LINKF_HIDDEN | MV_LINKF_SHORTENER)) ? r.opaque : MV_STR_NULL;
 		note->away = !same_ci(link->url.domain, r.domain);
 	}
@@ -627,7 +623,12 @@ static int judge(struct mv_task *task, struct links_msg *m)
 
 	memset(f, 0, sizeof(f));
 	if (needs_verdict(report)) {
-		v.from_domain = from_registrable(task);
+		mv_str dmarc = report->auth.dmarc.domain;
+
+		if (dmarc.len != 0 && dmarc.p[dmarc.len - 1] == '.')
+			dmarc.len--;
+		/* the dmarc check read the From domain already (as an A-label), when it judged the message */
+		v.from_domain = dmarc.len != 0 ? mv_url_registrable_domain(dmarc) : from_registrable(task);
 		v.signed_aligned = signed_aligned(report, v.from_domain);
 	}
 	for (i = 0; i < report->n_links; i++) {

@@ -38,7 +38,7 @@ int links_rules_load(const char *file, mv_str text, struct links_rules **rules_r
 void links_rules_free(struct links_rules **rules);
 
 struct links_result {
-	struct mv_url dest;		/* where the link goes, as far as the link says */
+	const struct mv_url *dest;	/* where the link goes, as far as the link says: the URL given, or arena */
 	mv_str domain;			/* its registrable domain (a gateway's domain= hint when it gives one) */
 	mv_str hops[LINKS_MAX_DEPTH];	/* the redirectors passed, outermost (the link itself) first */
 	unsigned n_hops;
@@ -49,9 +49,9 @@ struct links_result {
 };
 
 /*
- * Unwraps an http or https URL (others are their own destination).  Views in
- * *out point into url or into arena memory.  Returns 0, or -1 when the arena
- * is exhausted (*out then holds the URL itself).
+ * Unwraps an http or https URL (others are their own destination).  *out
+ * points into url (which must outlive it) or into arena memory.  Returns 0,
+ * or -1 when the arena is exhausted (*out then holds the URL itself).
  */
 int links_unwrap(const struct links_rules *rules, mv_arena *arena, const struct mv_url *url,
 		 struct links_result *out);

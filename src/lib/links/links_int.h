@@ -56,6 +56,8 @@ struct links_rules {
 	unsigned mask;
 	mv_str words[LINKS_MAX_WORDS];	/* tracker-words (lower case) */
 	unsigned n_words;
+	uint64_t word_lengths;		/* bit n: a word of n bytes (n < 64) */
+	uint32_t word_starts;		/* bit c - 'a': a word starts with that letter */
 	mv_str skip[LINKS_MAX_WORDS];	/* fallback-skip: parameter names, a final '*' for a prefix */
 	unsigned n_skip;
 };

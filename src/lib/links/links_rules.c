@@ -249,6 +249,8 @@ static int words_line(struct reader *r, const char *what, mv_str *list, unsigned
 	for (; w.len != 0; w = next_word(&p, end)) {
 		if (*n == LINKS_MAX_WORDS)
 			return fail(r, "%s: more than %d words", what, LINKS_MAX_WORDS);
+		if (w.p[0] < 'a' || w.p[0] > 'z')
+			return fail(r, "%s: '%.*s' does not start with a letter", what, (int)w.len, w.p);
 		list[(*n)++] = w;
 	}
 	return 0;
@@ -365,6 +367,14 @@ int links_rules_load(const char *file, mv_str text, struct links_rules **rules_r
 	}
 	if (index_rules(rules) < 0)
 		goto fail;
+	for (i = 0; i < rules->n_words; i++) {
+		mv_str w = rules->words[i];
+		unsigned c = (unsigned)(unsigned char)w.p[0] - 'a';
+
+		if (w.len < 64)
+			rules->word_lengths |= (uint64_t)1 << w.len;
+		rules->word_starts |= c < 26 ? 1u << c : 0u;
+	}
 	*rules_r = rules;
 	return 0;
 fail:
@@ -423,8 +433,14 @@ const struct links_rule *links_rule_find(const struct links_rules *rules, const 
 
 bool links_tracker_word(const struct links_rules *rules, const char *p, size_t n)
 {
-	unsigned i;
+	unsigned i, c;
 
+	/* most labels and segments differ in length or first letter from every word */
+	if (n >= 64 || !(rules->word_lengths & (uint64_t)1 << n))
+		return false;
+	c = (unsigned)(unsigned char)mv_ascii_lower(p[0]) - 'a';
+	if (c >= 26 || !(rules->word_starts & 1u << c))
+		return false;
 	for (i = 0; i < rules->n_words; i++) {
 		if (rules->words[i].len == n && strncasecmp(rules->words[i].p, p, n) == 0)
 			return true;

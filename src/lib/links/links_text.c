@@ -89,24 +89,42 @@ bool links_text_url(mv_arena *arena, mv_str text, struct mv_url *url_r)
 	return scheme || (url_r->flags & MV_URL_HOST_IP) || url_suffix_known(url_r->host);
 }
 
-/* Programs, scripts, installers, shortcuts and disk images: what a click runs or mounts. */
-static const char *const executables[] = {
-	"exe", "scr", "js", "jse", "vbs", "vbe", "wsf", "wsh", "bat", "cmd", "msi", "msix", "appx", "appinstaller",
+/*
+ * Programs, scripts, installers, shortcuts and disk images: what a click runs
+ * or mounts.  Each name of up to 4 letters is zero-padded to 4 bytes and
+ * compared as one word: most links end in .html, .gif, .php...
+ */
+static const char executables[][5] = {
+	"exe", "scr", "js", "jse", "vbs", "vbe", "wsf", "wsh", "bat", "cmd", "msi", "msix", "appx",
 	"jar", "ps1", "hta", "lnk", "iso", "img", "vhd", "vhdx", "pif", "cpl", "reg", "apk",
 };
+static const char long_executable[] = "appinstaller";
 
 const char *links_executable(mv_str path)
 {
-	size_t i = path.len, dot, n;
+	const char *slash, *dot;
+	char ext[4] = { 0 };
+	uint32_t w, x;
+	size_t n, i;
 
-	while (i > 0 && path.p[i - 1] != '/' && path.p[i - 1] != '.')
-		i--;
-	if (i == 0 || path.p[i - 1] != '.')
+	if (path.len < 3)
 		return NULL;
-	dot = i;
-	n = path.len - dot;
+	/* the extension of the last segment */
+	slash = memrchr(path.p, '/', path.len);
+	slash = slash != NULL ? slash + 1 : path.p;
+	dot = memrchr(slash, '.', (size_t)(path.p + path.len - slash));
+	if (dot == NULL)
+		return NULL;
+	n = (size_t)(path.p + path.len - dot - 1);
+	if (n == sizeof(long_executable) - 1)
+		return strncasecmp(dot + 1, long_executable, n) == 0 ? long_executable : NULL;
+	if (n < 2 || n > 4)
+		return NULL;
+	mv_ascii_lower_copy(ext, dot + 1, n);
+	memcpy(&w, ext, 4);
 	for (i = 0; i < sizeof(executables) / sizeof(executables[0]); i++) {
-		if (strlen(executables[i]) == n && strncasecmp(path.p + dot, executables[i], n) == 0)
+		memcpy(&x, executables[i], 4);
+		if (x == w)
 			return executables[i];
 	}
 	return NULL;

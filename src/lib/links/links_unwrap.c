@@ -22,15 +22,41 @@ static bool is_http(const struct mv_url *url)
 	       (mv_str_eq(url->scheme, "http") || mv_str_eq(url->scheme, "https"));
 }
 
-/* Path, query and fragment as the normalized URL has them: what follows the authority. */
+/*
+ * Path, query and fragment as the normalized http(s) URL has them: what
+ * follows the authority, whose path always starts with '/' (an empty one is
+ * written "/").
+ */
 static mv_str rest_of(const struct mv_url *url)
 {
-	const char *p = url->normalized.p, *end = p + url->normalized.len;
+	const char *p = url->normalized.p, *end = p + url->normalized.len, *slash;
 
 	p += url->scheme.len + 3 < url->normalized.len ? url->scheme.len + 3 : url->normalized.len;
-	while (p < end && *p != '/' && *p != '?' && *p != '#')
-		p++;
+	slash = memchr(p, '/', (size_t)(end - p));
+	p = slash != NULL ? slash : end;
 	return mv_str_make(p, (size_t)(end - p));
+}
+
+/*
+ * Whether s may hold an absolute URL at all: one has a ':', written or
+ * %-encoded, or is base64 ("aHR0c").  Most queries and paths have neither, and
+ * these byte searches are far cheaper than looking for each form.
+ */
+static bool may_hold_url(mv_str s)
+{
+	const char *p, *end = s.p + s.len;
+
+	if (s.len < 10)
+		return false;
+	if (memchr(s.p, ':', s.len) != NULL || memchr(s.p, '%', s.len) != NULL)
+		return true;
+	/* 'H' is rare in links: find it, then look around it */
+	for (p = memchr(s.p + 1, 'H', s.len - 1); p != NULL && p + 4 <= end;
+	     p = memchr(p + 1, 'H', (size_t)(end - p - 1))) {
+		if (p[-1] == 'a' && p[1] == 'R' && p[2] == '0' && p[3] == 'c')
+			return true;
+	}
+	return false;
 }
 
 /* The length of the run of p[0..n) before any of the bytes of `stop`. */
@@ -209,7 +235,7 @@ static int fallback_query(const struct links_rules *rules, mv_arena *arena, mv_s
 	size_t at = 0;
 	int rc;
 
-	if (query.len < 10 || (mv_str_find_ci(query, "http") == NULL && mv_str_find_ci(query, "aHR0c") == NULL))
+	if (!may_hold_url(query) || (mv_str_find_ci(query, "http") == NULL && mv_str_find_ci(query, "aHR0c") == NULL))
 		return 0;
 	if (links_absolute_http(query)) {
 		*out_r = query;
@@ -233,8 +259,13 @@ static int fallback_query(const struct links_rules *rules, mv_arena *arena, mv_s
  */
 static int fallback_path(mv_arena *arena, const struct mv_url *url, mv_str *out_r)
 {
-	mv_str rest = rest_of(url);
-	size_t plen = url->path.len < rest.len ? url->path.len : rest.len, i;
+	mv_str rest;
+	size_t plen, i;
+
+	if (!may_hold_url(url->path))
+		return 0;
+	rest = rest_of(url);
+	plen = url->path.len < rest.len ? url->path.len : rest.len;
 
 	for (i = 1; i + 5 < plen; i++) {
 		char c = rest.p[i - 1];
@@ -324,11 +355,11 @@ static int domain_hint(const struct links_rule *rule, mv_arena *arena, const str
 	return 1;
 }
 
-static int finish(struct links_result *out, const struct mv_url *cur, mv_str hop_domain[], unsigned away_mask)
+static int finish(struct links_result *out, const struct mv_url *cur, const mv_str hop_domain[], unsigned away_mask)
 {
 	unsigned i;
 
-	out->dest = *cur;
+	out->dest = cur;
 	if (out->domain.len == 0)
 		out->domain = cur->domain;
 	for (i = 0; i < out->n_hops; i++) {
@@ -339,75 +370,88 @@ static int finish(struct links_result *out, const struct mv_url *cur, mv_str hop
 	return 0;
 }
 
+/* Nothing found yet: the link is its own destination.  Only what is read is set (hops[] are not). */
+static void start(struct links_result *out, const struct mv_url *url)
+{
+	out->dest = url;
+	out->domain = MV_STR_NULL;
+	out->n_hops = 0;
+	out->flags = 0;
+	out->away = out->too_deep = false;
+	out->opaque = MV_STR_NULL;
+}
+
 int links_unwrap(const struct links_rules *rules, mv_arena *arena, const struct mv_url *url,
 		 struct links_result *out)
 {
-	struct mv_url cur = *url, next;
+	const struct mv_url *cur = url;
+	struct mv_url *next;
 	mv_str hop_domain[LINKS_MAX_DEPTH], value;
 	unsigned away_mask = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->dest = *url;
+	start(out, url);
 	for (;;) {
 		const struct links_rule *rule;
 		bool tracker;
 		int rc = 0;
 
-		if (!is_http(&cur))
+		if (!is_http(cur))
 			break;
-		rule = links_rule_find(rules, &cur);
+		rule = links_rule_find(rules, cur);
 		if (rule != NULL && rule->kind == LINKS_IGNORE)
 			break;
 		if (rule != NULL && rule->kind == LINKS_SHORTENER) {
-			if (has_token(&cur)) {
+			if (has_token(cur)) {
 				out->flags |= MV_LINKF_SHORTENER;
-				out->opaque = cur.host;
+				out->opaque = cur->host;
 			}
 			break;
 		}
-		tracker = rule != NULL ? rule->kind == LINKS_TRACKER : looks_like_tracker(rules, &cur);
+		tracker = rule != NULL ? rule->kind == LINKS_TRACKER : looks_like_tracker(rules, cur);
 		if (rule != NULL)
-			rc = by_rule(rule, arena, &cur, &value);
+			rc = by_rule(rule, arena, cur, &value);
 		if (rc == 0 && (rule == NULL || rule->where == LINKS_WHERE_NONE)) {
-			rc = fallback_query(rules, arena, cur.query, &value);
+			rc = fallback_query(rules, arena, cur->query, &value);
 			if (rc == 0)
-				rc = fallback_path(arena, &cur, &value);
+				rc = fallback_path(arena, cur, &value);
 		}
 		if (rc < 0)
 			goto nomem;
 		if (rc == 0) {
-			if (rule != NULL && domain_hint(rule, arena, &cur, &out->domain) < 0)
+			if (rule != NULL && domain_hint(rule, arena, cur, &out->domain) < 0)
 				goto nomem;
-			if (tracker && out->domain.len == 0 && has_token(&cur)) {
+			if (tracker && out->domain.len == 0 && has_token(cur)) {
 				out->flags |= MV_LINKF_TRACKER | MV_LINKF_HIDDEN;
-				out->opaque = cur.host;
+				out->opaque = cur->host;
 			}
 			break;
 		}
 		if (out->n_hops == LINKS_MAX_DEPTH) {
 			out->too_deep = true;
 			out->flags |= MV_LINKF_HIDDEN;
-			out->opaque = cur.host;
+			out->opaque = cur->host;
 			break;
 		}
-		if (mv_url_parse(arena, value, MV_STR_NULL, &next) < 0) {
+		next = mv_arena_alloc(arena, sizeof(*next));
+		if (next == NULL)
+			goto nomem;
+		if (mv_url_parse(arena, value, MV_STR_NULL, next) < 0) {
 			if (mv_arena_exhausted(arena))
 				goto nomem;
 			break;
 		}
-		if (!is_http(&next))
+		if (!is_http(next))
 			break;
 		if (rule == NULL || rule->kind != LINKS_GATEWAY)
 			away_mask |= 1u << out->n_hops;
-		hop_domain[out->n_hops] = cur.domain;
-		out->hops[out->n_hops++] = cur.normalized;
+		hop_domain[out->n_hops] = cur->domain;
+		out->hops[out->n_hops++] = cur->normalized;
 		out->flags |= MV_LINKF_REDIRECT | (tracker ? MV_LINKF_TRACKER : 0u);
 		cur = next;
 	}
-	return finish(out, &cur, hop_domain, away_mask);
+	return finish(out, cur, hop_domain, away_mask);
 nomem:
-	memset(out, 0, sizeof(*out));
-	out->dest = *url;
+	start(out, url);
 	out->domain = url->domain;
 	return -1;
 }
