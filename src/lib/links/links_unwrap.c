@@ -44,10 +44,11 @@ static mv_str rest_of(const struct mv_url *url)
  */
 static bool may_hold_url(mv_str s)
 {
-	const char *p, *end = s.p + s.len;
+	const char *p, *end;
 
 	if (s.len < 10)
 		return false;
+	end = s.p + s.len;
 	if (memchr(s.p, ':', s.len) != NULL || memchr(s.p, '%', s.len) != NULL)
 		return true;
 	/* 'H' is rare in links: find it, then look around it */
