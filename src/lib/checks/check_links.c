@@ -176,8 +176,7 @@ struct links_msg {
 	struct link_note *notes;	/* one per link */
 	mv_str shown;			/* the host the first mismatching text shows */
 	mv_str shown_hidden;		/* the same, for a link whose tracker hides its destination */
-	struct links_follow *follow;	/* the message's HTTP requests, while any runs */
-	struct follow_wait *waits;
+	struct follow_wait *waits;	/* the links followed over HTTP */
 	unsigned n_waits;
 };
 
@@ -292,6 +291,7 @@ static int follow_start(struct mv_task *task, const struct links_state *s, struc
 {
 	struct mv_report *report = task_report(task);
 	uint64_t left = task_time_left(task);
+	struct links_follow *batch;
 	unsigned i, n = 0, max = s->follow.max_links;
 
 	for (i = 0; i < report->n_links; i++)
@@ -301,8 +301,8 @@ static int follow_start(struct mv_task *task, const struct links_state *s, struc
 	m->waits = mv_arena_calloc(task_arena(task), n < max ? n : max, sizeof(*m->waits));
 	if (m->waits == NULL)
 		return MV_NOMEM;
-	m->follow = links_follow_new(task_loop(task), &s->follow, task_arena(task));
-	if (m->follow == NULL)
+	batch = links_follow_new(task_loop(task), &s->follow, task_arena(task));
+	if (batch == NULL)
 		return MV_OK;
 	for (i = 0; i < report->n_links && m->n_waits < max; i++) {
 		struct follow_wait *w = &m->waits[m->n_waits];
@@ -313,14 +313,13 @@ static int follow_start(struct mv_task *task, const struct links_state *s, struc
 		w->req.url = report->links[i].destination;
 		w->req.timeout_ms = left;
 		w->req.done = follow_done;
-		if (links_follow_add(m->follow, &w->req) < 0)
+		if (links_follow_add(batch, &w->req) < 0)
 			continue;
 		m->n_waits++;
 		/* after the request: a deadline already passed cancels it at once */
 		task_wait_start(task, &w->wait, follow_cancel);
 	}
-	links_follow_release(m->follow);
-	m->follow = NULL;
+	links_follow_release(batch);
 	return m->n_waits != 0 ? MV_AGAIN : MV_OK;
 }
 
