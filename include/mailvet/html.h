@@ -47,6 +47,7 @@ struct mv_html_link {
 	mv_str href;	/* attribute value, character references decoded, trimmed; arena */
 	mv_str text;	/* anchors: visible text inside, white space collapsed; images: alt; arena */
 	unsigned hidden : 1;	/* the element sits inside hidden content */
+	unsigned post : 1;	/* forms: method=post (a search box gets; what a form posts is kept) */
 };
 
 struct mv_html_result {

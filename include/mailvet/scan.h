@@ -72,6 +72,7 @@ struct mv_link {
 	mv_str href;		/* as written (HTML: after <base> resolution in url.normalized) */
 	struct mv_url url;	/* parsed and normalized; url.flags has MV_URL_BAD when unusable */
 	bool hidden;		/* inside hidden HTML */
+	bool post;		/* a form that posts (method=post) what is typed in */
 	/* Filled by the links check; empty destination: the check did not run. */
 	mv_str destination;	/* where the link really goes: the href unwrapped (the URL itself when nothing wraps it) */
 	mv_str destination_domain;	/* the destination's registrable domain */

@@ -19,6 +19,7 @@ enum {
 	OPT_DNS_ZONE,
 	OPT_REWRITE,
 	OPT_STORE,
+	OPT_FOLLOW,
 	OPT_CLIENT_IP,
 	OPT_CLIENT_NAME,
 	OPT_HELO,
@@ -30,7 +31,7 @@ enum {
 
 static const char scan_usage[] =
 	"mailvet scan [-c FILE] [-o NAME=VALUE]... [--json] [-j N] [--limit NAME=VALUE]... [--rewrite DIR]\n"
-	"                    [--dns-zone FILE] [--store SPEC] [--client-ip IP] [--client-name NAME] [--helo NAME] [--mail-from ADDR|<>]\n"
+	"                    [--dns-zone FILE] [--store SPEC] [--follow] [--client-ip IP] [--client-name NAME] [--helo NAME] [--mail-from ADDR|<>]\n"
 	"                    [--rcpt ADDR]... [--sasl-user USER] [--now TIME] [PATH...]";
 
 /* --limit max-mime-depth=5 is the setting max_mime_depth = 5. */
@@ -172,6 +173,7 @@ int cli_cmd_scan(const char *config_path, int argc, char **argv)
 		{ "dns-zone", required_argument, NULL, OPT_DNS_ZONE },
 		{ "rewrite", required_argument, NULL, OPT_REWRITE },
 		{ "store", required_argument, NULL, OPT_STORE },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "client-ip", required_argument, NULL, OPT_CLIENT_IP },
 		{ "client-name", required_argument, NULL, OPT_CLIENT_NAME },
 		{ "helo", required_argument, NULL, OPT_HELO },
@@ -241,6 +243,11 @@ int cli_cmd_scan(const char *config_path, int argc, char **argv)
 				goto out;
 			}
 			opts.rewrite_dir = optarg;
+			break;
+		case OPT_FOLLOW:
+			/* the setting links_follow: opaque trackers and shorteners are asked over HTTP */
+			if (cli_settings_add(&settings, "links_follow = yes") < 0)
+				goto out;
 			break;
 		case 'h':
 			printf("usage: %s\n(see 'mailvet --help' and mailvet(1))\n", scan_usage);

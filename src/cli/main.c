@@ -40,6 +40,8 @@ static const char usage_text[] =
 	"                    (lmdb:/DIR, redis://HOST:PORT/DB; the setting store): with -j 1,\n"
 	"                    the default, messages are scanned in order, each seeing what\n"
 	"                    the ones before it recorded; with -j N, N at a time\n"
+	"  --follow          ask opaque click-trackers and URL shorteners where they lead,\n"
+	"                    with HTTP HEAD requests (links_follow; a click the sender sees)\n"
 	"  the SMTP envelope (default: read from the Received field our trusted_relays wrote):\n"
 	"  --client-ip IP    the SMTP client's address\n"
 	"  --client-name NAME  the client's reverse DNS name\n"

@@ -76,6 +76,7 @@ static struct mv_link *link_new(struct link_ctx *ctx)
 	link = &report->links[report->n_links++];
 	link->part_id = ctx->part->id;
 	link->hidden = false;
+	link->post = false;
 	link->destination = link->destination_domain = MV_STR_NULL;
 	link->redirects = NULL;
 	link->n_redirects = link->flags = 0;
@@ -186,6 +187,7 @@ static int scan_html(struct link_ctx *ctx, mv_str text)
 		link->text = html.links[i].text;
 		link->href = html.links[i].href;
 		link->hidden = html.links[i].hidden;
+		link->post = html.links[i].post;
 		if (copy_repeated_parse(ctx, link))
 			continue;
 		if (have_base || html.base_href.len == 0)

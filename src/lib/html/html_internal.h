@@ -165,7 +165,7 @@ static inline const struct html_tag_info *html_tag_lookup(const char *name, size
 enum html_attr {
 	ATTR_HREF, ATTR_SRC, ATTR_ALT, ATTR_ACTION, ATTR_STYLE, ATTR_HIDDEN,
 	ATTR_BACKGROUND, ATTR_CONTENT, ATTR_HTTP_EQUIV, ATTR_COLOR, ATTR_BGCOLOR,
-	ATTR_DATA,
+	ATTR_DATA, ATTR_METHOD,
 	ATTR_COUNT,
 	ATTR_NONE = ATTR_COUNT
 };

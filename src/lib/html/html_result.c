@@ -248,6 +248,7 @@ int html_link_add(struct mv_html_parser *p, enum mv_html_link_kind kind, mv_str 
 	link->href = arena_copy(p->arena, href);
 	link->text = arena_copy(p->arena, trim(text));
 	link->hidden = hidden != 0;
+	link->post = 0;
 	return (int)p->n_links++;
 }
 

@@ -198,7 +198,7 @@ const unsigned char html_attr_slots[HTML_MAX_ATTR_NAME + 1][32] = {
 	SLOT(3, 'a', ATTR_ALT), SLOT(3, 's', ATTR_SRC),
 	SLOT(4, 'd', ATTR_DATA), SLOT(4, 'h', ATTR_HREF),
 	SLOT(5, 'c', ATTR_COLOR), SLOT(5, 's', ATTR_STYLE),
-	SLOT(6, 'a', ATTR_ACTION), SLOT(6, 'h', ATTR_HIDDEN),
+	SLOT(6, 'a', ATTR_ACTION), SLOT(6, 'h', ATTR_HIDDEN), SLOT(6, 'm', ATTR_METHOD),
 	SLOT(7, 'b', ATTR_BGCOLOR), SLOT(7, 'c', ATTR_CONTENT),
 	SLOT(10, 'b', ATTR_BACKGROUND), SLOT(10, 'h', ATTR_HTTP_EQUIV),
 };
@@ -207,7 +207,7 @@ static const char *const attr_names[ATTR_COUNT] = {
 	[ATTR_HREF] = "href", [ATTR_SRC] = "src", [ATTR_ALT] = "alt", [ATTR_ACTION] = "action",
 	[ATTR_STYLE] = "style", [ATTR_HIDDEN] = "hidden", [ATTR_BACKGROUND] = "background",
 	[ATTR_CONTENT] = "content", [ATTR_HTTP_EQUIV] = "http-equiv", [ATTR_COLOR] = "color",
-	[ATTR_BGCOLOR] = "bgcolor", [ATTR_DATA] = "data",
+	[ATTR_BGCOLOR] = "bgcolor", [ATTR_DATA] = "data", [ATTR_METHOD] = "method",
 };
 
 struct html_attr_name html_attr_names[ATTR_COUNT + 1];

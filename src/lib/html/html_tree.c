@@ -289,9 +289,13 @@ static void tag_links(struct mv_html_parser *p, unsigned id, int hidden)
 		html_link_add(p, MV_HTML_LINK_IMAGE, src, alt, hidden);
 		image_in_anchor(p, alt);
 		break;
-	case TAG_FORM:
-		html_link_add(p, MV_HTML_LINK_FORM, html_attr_get(p, ATTR_ACTION), MV_STR_NULL, hidden);
+	case TAG_FORM: {
+		int i = html_link_add(p, MV_HTML_LINK_FORM, html_attr_get(p, ATTR_ACTION), MV_STR_NULL, hidden);
+
+		if (i >= 0)
+			p->links[i].post = eq_ci(html_attr_get(p, ATTR_METHOD), "post");
 		break;
+	}
 	case TAG_IFRAME:
 	case TAG_FRAME:
 		html_link_add(p, MV_HTML_LINK_OTHER, src, MV_STR_NULL, hidden);

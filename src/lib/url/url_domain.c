@@ -277,3 +277,19 @@ mv_str url_registrable_domain_plain(mv_str host)
 		return host;
 	return domain_of(host, domain_len);
 }
+
+bool url_suffix_known(mv_str host)
+{
+	char tld[64];
+	size_t i = host.len;
+
+	while (i > 0 && host.p[i - 1] != '.')
+		i--;
+	if (host.len - i == 0 || host.len - i >= sizeof(tld))
+		return false;
+	mv_ascii_lower_copy(tld, host.p + i, host.len - i);
+	tld[host.len - i] = '\0';
+	pthread_once(&psl_once, psl_init);
+	/* NO_STAR_RULE: libpsl's default rule makes any last label a suffix */
+	return psl_ctx != NULL && psl_is_public_suffix2(psl_ctx, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
+}

@@ -35,6 +35,8 @@ int url_resolve_general(mv_arena *arena, mv_str raw, const struct mv_url *base, 
 
 /* url_domain.c: mv_url_registrable_domain() of a host known to be lower-case ASCII without NUL. */
 mv_str url_registrable_domain_plain(mv_str host);
+/* The host's last label is a top-level domain of the Public Suffix List (the links check: is a text a host name?). */
+bool url_suffix_known(mv_str host);
 
 /*
  * url_span.c, for url_extract.c: the length of the leading bytes of p that
