@@ -1,0 +1,82 @@
+/*
+ * Writing the HTML report of `mailvet logs` (logs_html.h): the template with
+ * the JSON document in its data block.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mailvet/data.h"
+
+#include "logs_html.h"
+
+#define LOGS_HTML_TEMPLATE "logs-report.html"
+/* Where the document goes: the content of <script type="application/json">. */
+#define LOGS_HTML_SLOT "@MAILVET_LOGS_JSON@"
+
+static int write_bytes(FILE *out, const char *p, size_t len)
+{
+	if (len > 0 && fwrite(p, 1, len, out) != len) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Inside <script> the HTML parser only looks for "</script" and "<!--", so a
+ * document without '<' cannot end the block early; '>' and '&' go too, so that
+ * the block reads the same to any parser.  In valid JSON these bytes occur only
+ * inside strings, where \u003c means '<' to JSON.parse().
+ */
+static int write_json_escaped(FILE *out, const char *json, size_t len)
+{
+	size_t start = 0, i;
+	const char *esc;
+
+	for (i = 0; i < len; i++) {
+		switch (json[i]) {
+		case '<':
+			esc = "\\u003c";
+			break;
+		case '>':
+			esc = "\\u003e";
+			break;
+		case '&':
+			esc = "\\u0026";
+			break;
+		default:
+			continue;
+		}
+		if (write_bytes(out, json + start, i - start) < 0 || write_bytes(out, esc, 6) < 0)
+			return -1;
+		start = i + 1;
+	}
+	return write_bytes(out, json + start, len - start);
+}
+
+int logs_html_write(FILE *out, const char *json, size_t json_len)
+{
+	mv_str tpl = mv_data_file(LOGS_HTML_TEMPLATE);
+	const char *slot;
+	size_t head;
+
+	slot = tpl.p != NULL ? memmem(tpl.p, tpl.len, LOGS_HTML_SLOT, strlen(LOGS_HTML_SLOT)) : NULL;
+	if (slot == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	head = (size_t)(slot - tpl.p);
+	errno = 0;
+	if (write_bytes(out, tpl.p, head) < 0 ||
+	    write_json_escaped(out, json, json_len) < 0 ||
+	    write_bytes(out, slot + strlen(LOGS_HTML_SLOT), tpl.len - head - strlen(LOGS_HTML_SLOT)) < 0)
+		return -1;
+	if (fflush(out) != 0 || ferror(out)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
