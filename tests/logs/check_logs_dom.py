@@ -125,7 +125,7 @@ def main():
         text = art.all_text()
         if kind not in text:
             problems.append("finding %s of %r: the kind is not in its text" % (kind, account))
-        if (account or "(no account)") not in text:
+        if (account or f.get("client") or "(no account)") not in text:
             problems.append("finding %s: the account %r is not in its text" % (kind, account))
         if f.get("summary") and f["summary"] not in text:
             problems.append("finding %s of %r: the summary is not in its text" % (kind, account))
