@@ -258,13 +258,7 @@ EOF
 
 if [ -n "$update" ]; then
 	section >"$work/section.md"
-	# The section replaces the one of the same heading, up to the next "## ", or is appended.
-	awk -v f="$work/section.md" '
-		/^## / { if (skip) skip = 0 }
-		/^## Sender authentication$/ { while ((getline l < f) > 0) print l; print ""; skip = 1; done = 1; next }
-		!skip { print }
-		END { if (!done) { print ""; while ((getline l < f) > 0) print l } }' "$update" >"$work/page.md"
-	cat "$work/page.md" >"$update"
+	update_section "Sender authentication" "$work/section.md" "$update"
 	echo "bench-checks: wrote the section into $update" >&2
 else
 	section

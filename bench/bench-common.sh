@@ -39,3 +39,17 @@ instructions() {
 	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
 		sed -n 's/.*refs: *//p' | tr -d ,
 }
+
+# Puts the Markdown section in SECTION_FILE (its first line "## HEADING") into PAGE: it replaces
+# the section of the same heading, up to the next "## ", or is appended.
+update_section() { # HEADING SECTION_FILE PAGE
+	local tmp_page
+	tmp_page=$(mktemp) || return 1
+	awk -v f="$2" -v h="## $1" '
+		/^## / { if (skip) skip = 0 }
+		$0 == h { while ((getline l < f) > 0) print l; print ""; skip = 1; done = 1; next }
+		!skip { print }
+		END { if (!done) { print ""; while ((getline l < f) > 0) print l } }' "$3" >"$tmp_page" &&
+		cat "$tmp_page" >"$3"
+	rm -f "$tmp_page"
+}
