@@ -96,5 +96,6 @@ int cli_cmd_scan(const char *config_path, int argc, char **argv);
 int cli_cmd_config(const char *config_path, int argc, char **argv);
 int cli_cmd_symbols(const char *config_path, int argc, char **argv);
 int cli_cmd_limits(const char *config_path, int argc, char **argv);
+int cli_cmd_logs(const char *config_path, int argc, char **argv);
 
 #endif

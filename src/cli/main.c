@@ -14,6 +14,7 @@ static const char usage_text[] =
 	"       mailvet [-c FILE] config [--all | --defaults] [NAME...]\n"
 	"       mailvet [-c FILE] symbols [--checks | --markdown]\n"
 	"       mailvet [-c FILE] limits\n"
+	"       mailvet logs [--json] [--year N] [FILE...|-]\n"
 	"       mailvet --help | --version\n"
 	"\n"
 	"Every subcommand reads the configuration file given with -c FILE or --config\n"
@@ -44,6 +45,17 @@ static const char usage_text[] =
 	"symbols   every symbol mailvet can report, with its score, group and meaning;\n"
 	"          --checks the check modules; --markdown the reference of docs/symbols.md\n"
 	"limits    the limits on untrusted input in effect\n"
+	"logs      find account abuse in mail server logs: Postfix (syslog, maillog_file,\n"
+	"          journalctl -o short-iso or -o json), Dovecot logins, Exim's mainlog, mailvet's\n"
+	"          milter; plain, gzip or xz; several FILEs (rotated logs) are merged in time\n"
+	"          order; - (the default when it is not a terminal) reads standard input.\n"
+	"          Says which accounts and clients behave unlike themselves (bursts of\n"
+	"          automatic read receipts, of mail, of new domains, bounces, a new client,\n"
+	"          password guessing), with the queue ids as evidence\n"
+	"  --json            one JSON document (docs/json.md) instead of text\n"
+	"  --year N          the year of each file's newest line, for timestamps without a\n"
+	"                    year (default: the year that puts it not after the file's\n"
+	"                    modification time; standard input: not after now)\n"
 	"\n"
 	"Exit status: 0 every input was read and scanned; 1 a message could not be\n"
 	"scanned or output failed; 2 usage error, bad configuration or unreadable path.\n";
@@ -77,6 +89,8 @@ int main(int argc, char **argv)
 		return cli_cmd_symbols(config_path, argc - 1, argv + 1);
 	if (strcmp(argv[1], "limits") == 0)
 		return cli_cmd_limits(config_path, argc - 1, argv + 1);
+	if (strcmp(argv[1], "logs") == 0)
+		return cli_cmd_logs(config_path, argc - 1, argv + 1);
 	fprintf(stderr, "mailvet: unknown command '%s'\n\n", argv[1]);
 	fputs(usage_text, stderr);
 	return 2;
