@@ -3,8 +3,14 @@
  * the JSON document in its data block.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <libgen.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mailvet/data.h"
 
@@ -79,4 +85,92 @@ int logs_html_write(FILE *out, const char *json, size_t json_len)
 		return -1;
 	}
 	return 0;
+}
+
+/* The page for the document in doc (read from its start) to path, through a temporary file. */
+static int save_page(const char *path, FILE *doc)
+{
+	struct stat st;
+	void *map = NULL;
+	char *tmp = NULL;
+	FILE *out = NULL;
+	mode_t mask;
+	int fd = -1, saved;
+	bool created = false;
+
+	if (fflush(doc) != 0 || fstat(fileno(doc), &st) < 0)
+		return -1;
+	if (st.st_size <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(doc), 0);
+	if (map == MAP_FAILED)
+		return -1;
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
+		tmp = NULL;
+		goto fail;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto fail;
+	created = true;
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0 || (out = fdopen(fd, "w")) == NULL)
+		goto fail;
+	fd = -1;
+	if (logs_html_write(out, map, (size_t)st.st_size) < 0)
+		goto fail;
+	if (fclose(out) != 0) {
+		out = NULL;
+		goto fail;
+	}
+	out = NULL;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	munmap(map, (size_t)st.st_size);
+	free(tmp);
+	return 0;
+fail:
+	saved = errno;
+	if (out != NULL)
+		fclose(out);
+	if (fd >= 0)
+		close(fd);
+	if (created)
+		unlink(tmp);
+	free(tmp);
+	munmap(map, (size_t)st.st_size);
+	errno = saved;
+	return -1;
+}
+
+int logs_html_report(const char *path, const mv_logs *logs)
+{
+	FILE *doc = tmpfile();
+	int rc, saved;
+
+	if (doc == NULL)
+		return -1;
+	errno = 0;
+	rc = mv_logs_write_json(logs, doc) == 0 ? save_page(path, doc) : -1;
+	if (rc < 0 && errno == 0)
+		errno = EIO;
+	saved = errno;
+	fclose(doc);
+	errno = saved;
+	return rc;
+}
+
+int logs_html_check(const char *path)
+{
+	char *copy = strdup(path);
+	int rc;
+
+	if (copy == NULL)
+		return -1;
+	rc = access(dirname(copy), W_OK | X_OK);
+	free(copy);
+	return rc;
 }

@@ -56,6 +56,9 @@ static const char usage_text[] =
 	"  --year N          the year of each file's newest line, for timestamps without a\n"
 	"                    year (default: the year that puts it not after the file's\n"
 	"                    modification time; standard input: not after now)\n"
+	"  --html FILE       also write FILE: the report as one self-contained HTML page\n"
+	"                    (findings with their evidence, charts per account; it loads\n"
+	"                    nothing from the network)\n"
 	"\n"
 	"Exit status: 0 every input was read and scanned; 1 a message could not be\n"
 	"scanned or output failed; 2 usage error, bad configuration or unreadable path.\n";

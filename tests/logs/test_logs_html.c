@@ -6,10 +6,13 @@
  * JSON to OUT instead: tests/logs/t_logs_html.sh makes its pages so, from a
  * fixed document, independently of what `mailvet logs` finds.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mailvet/data.h"
 #include "test.h"
@@ -151,6 +154,67 @@ static void test_logs_html_write_error_is_reported(void)
 	fclose(f);
 }
 
+/* Files in dir, "." and ".." aside. */
+static int count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+static void test_logs_html_report_renames_into_place(void)
+{
+	char dir[] = "/tmp/test_logs_html.XXXXXX", path[64], bad[96];
+	mv_logs *logs = mv_logs_new(NULL);
+	struct stat st;
+	mode_t old = umask(022);
+	size_t len = 0;
+	char *page;
+	FILE *f;
+
+	CHECK(logs != NULL && mkdtemp(dir) != NULL);
+	if (logs == NULL)
+		return;
+	CHECK_INT(mv_logs_run(logs, NULL, NULL), 0);
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	CHECK_INT(logs_html_check(path), 0);
+	CHECK_INT(logs_html_report(path, logs), 0);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
+	CHECK_INT(count_files(dir), 1);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		page = malloc((size_t)st.st_size + 1);
+		len = page != NULL ? fread(page, 1, (size_t)st.st_size, f) : 0;
+		CHECK_INT(len, st.st_size);
+		if (page != NULL) {
+			page[len] = '\0';
+			CHECK(strstr(page, "\"findings\":[") != NULL);
+			CHECK(strstr(page, LOGS_HTML_SLOT) == NULL);
+		}
+		free(page);
+		fclose(f);
+	}
+	/* A directory that does not exist: refused up front, and no page. */
+	snprintf(bad, sizeof(bad), "%s/no-such-dir/report.html", dir);
+	errno = 0;
+	CHECK_INT(logs_html_check(bad), -1);
+	CHECK_INT(errno, ENOENT);
+	CHECK_INT(logs_html_report(bad, logs), -1);
+	CHECK_INT(count_files(dir), 1);
+	unlink(path);
+	rmdir(dir);
+	umask(old);
+	mv_logs_free(&logs);
+}
+
 /* JSON OUT: the page for the document in JSON, written to OUT. */
 static int write_page(const char *json_path, const char *out_path)
 {
@@ -195,5 +259,6 @@ int main(int argc, char **argv)
 	RUN(test_logs_html_hostile_strings_stay_data);
 	RUN(test_logs_html_keeps_every_byte);
 	RUN(test_logs_html_write_error_is_reported);
+	RUN(test_logs_html_report_renames_into_place);
 	return test_summary();
 }
