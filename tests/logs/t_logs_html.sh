@@ -78,6 +78,39 @@ must_fail() { # NAME PAGE JSON: a broken page that the check must reject
 "$writer" "$sample" "$out/sample.html" || fail "writing the page of $sample"
 check_page sample "$out/sample.html" "$sample"
 
+# Pages that `mailvet logs --json --html` makes: the document it prints is the one the page
+# must show.  A week of a small site's log (bench/gen-postfix-log.py, with an automatic-receipt
+# burst), the real Postfix log, and log lines with markup where names go.
+from_logs() { # NAME SHOT(yes|no) mailvet-logs-arguments...
+	local name=$1 shot=$2
+	shift 2
+	"$MAILVET" logs --json --html "$out/$name.html" "$@" > "$out/$name.json" 2> "$tmp/$name.err" ||
+		{ cat "$tmp/$name.err" >&2; fail "mailvet logs --json --html on the $name log"; }
+	if [ "$shot" = yes ]; then
+		check_page "$name" "$out/$name.html" "$out/$name.json"
+	else
+		browse dom "$out/$name.html" "$out/$name.dom.html"
+		python3 "$tests/check_logs_dom.py" "$out/$name.dom.html" "$out/$name.json" || fail "the DOM of $name"
+	fi
+}
+if "$MAILVET" logs --help 2> /dev/null | grep -q -- --html; then
+	python3 "$MV_SRC/bench/gen-postfix-log.py" --size 8e6 --rate 0.01 --accounts 200 "$tmp/week.log" 2> /dev/null ||
+		fail "bench/gen-postfix-log.py"
+	from_logs week yes --year 2026 "$tmp/week.log"
+	from_logs postfix-real no --year 2026 "$MV_SRC/tests/data/logs/postfix-real.log"
+	cat > "$tmp/hostile.log" <<'EOF'
+Nov  2 09:00:01 mx postfix/submission/smtpd[10]: connect from unknown[192.0.2.9]
+Nov  2 09:00:02 mx postfix/submission/smtpd[10]: 4AB12CD34E: client=unknown[192.0.2.9], sasl_method=PLAIN, sasl_username=</script><img src=x onerror=alert(1)>@example.com
+Nov  2 09:00:02 mx postfix/cleanup[11]: 4AB12CD34E: info: header Subject: Not read: </script><script>alert(2)</script> from unknown[192.0.2.9]; from=<a@example.com> to=<b@example.net> proto=ESMTP helo=<x>
+Nov  2 09:00:02 mx postfix/qmgr[12]: 4AB12CD34E: from=<a@example.com>, size=900, nrcpt=1 (queue active)
+Nov  2 09:00:03 mx postfix/smtp[13]: 4AB12CD34E: to=<b@example.net>, relay=mx.example.net[198.51.100.2]:25, delay=1, delays=0.1/0/0.4/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok <&amp;>)
+Nov  2 09:00:03 mx postfix/qmgr[12]: 4AB12CD34E: removed
+EOF
+	from_logs hostile no --year 2026 "$tmp/hostile.log"
+else
+	echo "t_logs_html: mailvet logs has no --html here: only the fixed document's page is checked"
+fi
+
 # The pages the check must reject: a script that cannot read its data, one that loses a
 # queue id, and a writer that forgot to escape (the policy keeps the injected script from
 # running, and the data block is cut short).
