@@ -18,6 +18,7 @@
 #        MV_BENCH_CPU    as for bench/run-bench.sh
 #        MV_BENCH_DATA   where the log is made and kept (default $MV_BENCH_BUILD/bench-logs)
 #        MV_BENCH_LOG_SIZE  bytes of log (default 1100000000), MV_BENCH_SEED (default 13)
+#        MV_BENCH_REPORT_ONLY=1  no runs: the section from the figures of the last runs
 # Needs: cmake, a C compiler, python3, pflogsumm, /usr/bin/time (package time); about 1.2 GB of
 #        disk; about 2 CPU-minutes per mailvet run set and pflogsumm's time (minutes per run).
 set -eu
@@ -85,10 +86,17 @@ timed() { # TOOL command...
 }
 
 : >"$data/runs.tsv"
-for i in $(seq "$runs"); do
-	timed pflogsumm "${pflogsumm_cmd[@]}"
-	timed mailvet "${mailvet_cmd[@]}"
-done
+if [ "${MV_BENCH_REPORT_ONLY:-}" = 1 ]; then
+	[ -s "$data/runs.tsv.last" ] || die "no figures of an earlier run in $data"
+	cp "$data/runs.tsv.last" "$data/runs.tsv"
+	runs=$(awk -F'\t' '$1 == "mailvet"' "$data/runs.tsv" | wc -l)
+else
+	for i in $(seq "$runs"); do
+		timed pflogsumm "${pflogsumm_cmd[@]}"
+		timed mailvet "${mailvet_cmd[@]}"
+	done
+	cp "$data/runs.tsv" "$data/runs.tsv.last"
+fi
 
 # RSS against the bytes read, sampled every half second: "seconds rss_kB offset" lines.
 curve() { # TOOL command...
@@ -120,20 +128,27 @@ curve() { # TOOL command...
 	done
 	wait "$pid" || die "$tool failed in the memory run"
 }
-curve mailvet "${mailvet_cmd[@]}"
-curve pflogsumm "${pflogsumm_cmd[@]}"
+if [ "${MV_BENCH_REPORT_ONLY:-}" != 1 ]; then
+	curve mailvet "${mailvet_cmd[@]}"
+	curve pflogsumm "${pflogsumm_cmd[@]}"
+fi
 
 med() { # TOOL COLUMN
 	awk -v t="$1" -v c="$2" -F'\t' '$1 == t { print $c }' "$data/runs.tsv" | median
 }
 mv_wall=$(med mailvet 2) mv_cpu=$(med mailvet 3) mv_rss=$(med mailvet 4)
 pf_wall=$(med pflogsumm 2) pf_cpu=$(med pflogsumm 3) pf_rss=$(med pflogsumm 4)
-report=$(python3 -c '
-import json, sys
+read -r days report < <(python3 -c '
+import collections, datetime, json, sys
 d = json.load(open(sys.argv[1]))
-print("%d accounts, %d findings, %d client addresses listed; %d lines parsed of %d" % (len(d["accounts"]),
-      len(d["findings"]), len(d.get("clients", [])), d["logs"]["parsed"], d["logs"]["lines"]))' "$data/out-mailvet.txt")
-pf_report=$(awk '/^ *[0-9]+k? +received/ { r = $1 } /^ *[0-9]+ +delivered/ { d = $1 } /^ *[0-9]+ +bounced/ { b = $1 }
+t = lambda s: datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
+days = (t(d["logs"]["end"]) - t(d["logs"]["start"])).total_seconds() / 86400
+kinds = collections.Counter("%s %s" % (f["severity"], f["kind"]) for f in d["findings"])
+print("%.1f %d accounts, %d lines parsed of %d, %d findings (%s)" % (days, len(d["accounts"]),
+      d["logs"]["parsed"], d["logs"]["lines"], len(d["findings"]),
+      ", ".join("%d %s" % (n, k) for k, n in sorted(kinds.items(), key=lambda x: -x[1]))))' "$data/out-mailvet.txt")
+pf_report=$(awk '/^ *[0-9]+[km]? +received/ { r = $1 } /^ *[0-9]+[km]? +delivered/ { d = $1 }
+	/^ *[0-9]+[km]? +bounced/ { b = $1 }
 	END { printf "%s received, %s delivered, %s bounced", r, d, b }' "$data/out-pflogsumm.txt")
 
 # The curve at each tenth of the log read (offset), or of the run's time when no offset was seen.
@@ -151,12 +166,11 @@ curve_row() { # TOOL: RSS in MB at 10 %, 20 % ... 100 %
 			}
 		}' "$data/curve-$1.tsv"
 }
-curve_span() { # TOOL: how many samples, and the smallest and largest RSS after the first tenth
-	awk -F'\t' '{ r[NR] = $2 } END {
-		lo = 1e18; hi = 0; from = int(NR / 10) + 1
-		for (i = from; i <= NR; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
-		printf "%d samples; from the first tenth of the run on, RSS stays between %.1f and %.1f MB", NR, lo / 1024, hi / 1024 }' \
-		"$data/curve-$1.tsv"
+curve_span() { # TOOL: how many samples, and how RSS moves over the second fifth and the rest of the log
+	awk -F'\t' -v total="$bytes" '{ r[NR] = $2; o[NR] = $3 } END {
+		for (i = 1; i <= NR; i++) if (o[i] != "" && o[i] >= total / 5) { a = r[i]; break }
+		printf "%d samples; RSS %.0f MB when a fifth of the log is read, %.0f MB at the end (%+.0f MB over the other %.2f GB)",
+			NR, a / 1024, r[NR] / 1024, (r[NR] - a) / 1024, total * 0.8 / 1e9 }' "$data/curve-$1.tsv"
 }
 
 section() {
@@ -171,7 +185,7 @@ taking turns run by run, each $pin_text; medians of $runs runs each, from \`/usr
 
 - Machine: $(nproc) CPUs online, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo) (a shared machine: other jobs may have run)
 - The log: \`bench/gen-postfix-log.py --seed $seed --size $size --accounts $accounts --start $start\`, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }'),
-  $(awk -v l="$lines" 'BEGIN { printf "%.1f million", l / 1e6 }') lines of traditional syslog: a month of a mid-size provider's
+  $(awk -v l="$lines" 'BEGIN { printf "%.1f million", l / 1e6 }') lines of traditional syslog: $days days of a mid-size provider's
   mail.log (inbound mail through postscreen and smtpd with TLS, greylisting and DNSBL rejects, LMTP
   delivery to Dovecot, authenticated submissions from $accounts accounts with remote greylisting,
   deferrals and bounces, logged Subjects, IMAP logins, password guessing, a receipt burst and a
@@ -200,8 +214,11 @@ of the log: the file offset of its descriptor):
 | mailvet logs |$(curve_row mailvet)
 | pflogsumm |$(curve_row pflogsumm)
 
-- mailvet: $(curve_span mailvet). Its memory is bounded by the open queue ids, the
-  accounts and clients it tracks and the hours the log covers, not by the log's size.
+- mailvet: $(curve_span mailvet). What it keeps is bounded by its limits (open queue ids,
+  accounts, client addresses: logs.clients_evicted, logs.queue_ids_evicted and
+  logs.accounts_untracked in the document say when one was reached) and by the hours the log
+  covers, but within those, each account's sets of the addresses and domains it wrote to or heard
+  from (what the new-domain and receipt findings compare with) grow with every new correspondent.
 - pflogsumm: $(curve_span pflogsumm).
 
 Commands:
