@@ -37,7 +37,7 @@ out=$("$MAILVET" scan --json "$tmp/does-not-exist" "$ex/ordinary.eml" 2>"$tmp/er
 grep -q "does-not-exist" "$tmp/err" && ok || bad "missing path not named on stderr"
 
 # Every JSON line is valid and has the interface fields.
-"$MAILVET" scan --json "$ex" > "$tmp/ex.jsonl" || bad "scan --json examples failed"
+"$MAILVET" scan --json "$ex"/*.eml > "$tmp/ex.jsonl" || bad "scan --json examples failed"
 python3 - "$tmp/ex.jsonl" "$(ls "$ex"/*.eml | wc -l)" <<'PY' && ok || bad "JSON fields"
 import json, sys
 need = {"file", "message_id", "from", "subject", "parts", "links", "received", "score", "action", "symbols"}

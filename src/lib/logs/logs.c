@@ -44,9 +44,7 @@ mv_logs *mv_logs_new(const struct mv_logs_settings *settings)
 	lg->clients.max = lg->set.max_clients;
 	lg->clients.seed = logs_mix(lg->seed + 2);
 	lg->sess = calloc(LOGS_SESS_SLOTS, sizeof(*lg->sess));
-	lg->msgids = calloc(LOGS_MSGID_SLOTS, sizeof(*lg->msgids));
-	lg->addrs = calloc(LOGS_ADDR_SLOTS, sizeof(*lg->addrs));
-	if (lg->sess == NULL || lg->msgids == NULL || lg->addrs == NULL ||
+	if (lg->sess == NULL ||
 	    logs_queue_init(&lg->queue, lg->set.max_open, logs_mix(lg->seed + 3)) != 0) {
 		mv_logs_free(&lg);
 		return NULL;
@@ -135,6 +133,14 @@ int mv_logs_add_file(mv_logs *lg, const char *path)
 		return -1;
 	}
 	if (strcmp(path, "-") == 0) {
+		uint32_t i;
+
+		for (i = 0; i < lg->n_src; i++) {
+			if (strcmp(logs_source_path(lg->src[i]), "-") == 0) {
+				errno = EINVAL;	/* it can be read once */
+				return -1;
+			}
+		}
 		fd = 0;
 	} else {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -160,28 +166,40 @@ int logs_add_memory(struct mv_logs *lg, const char *name, const void *data, size
 	return add_source(lg, logs_source_new(name, -1, data, len));
 }
 
-/* The input whose line goes next (earliest, then first given), and when the next other one is due. */
-static int64_t pick(struct logs_line *cur, const bool *has, uint32_t n, uint32_t *i_r, uint32_t *j_r)
-{
-	int64_t best = INT64_MAX, second = INT64_MAX;
-	uint32_t i, bi = n, bj = n;
+struct merge {
+	struct logs_line *cur;		/* each input's next line */
+	bool *has;
+	int64_t *first;			/* the time of each input's first line: on a tie, the older file goes first */
+	uint32_t n;
+};
 
-	for (i = 0; i < n; i++) {
-		if (!has[i])
+/* Whether input i's line goes before input j's. */
+static bool before(const struct merge *mg, uint32_t i, uint32_t j)
+{
+	if (mg->cur[i].time != mg->cur[j].time)
+		return mg->cur[i].time < mg->cur[j].time;
+	if (mg->first[i] != mg->first[j])
+		return mg->first[i] < mg->first[j];
+	return i < j;
+}
+
+/* The input whose line goes next in *i_r, and the one after it in *j_r (n: none). */
+static void pick(const struct merge *mg, uint32_t *i_r, uint32_t *j_r)
+{
+	uint32_t i, bi = mg->n, bj = mg->n;
+
+	for (i = 0; i < mg->n; i++) {
+		if (!mg->has[i])
 			continue;
-		if (bi == n || cur[i].time < best) {
-			second = best;
+		if (bi == mg->n || before(mg, i, bi)) {
 			bj = bi;
-			best = cur[i].time;
 			bi = i;
-		} else if (bj == n || cur[i].time < second) {
-			second = cur[i].time;
+		} else if (bj == mg->n || before(mg, i, bj)) {
 			bj = i;
 		}
 	}
 	*i_r = bi;
 	*j_r = bj;
-	return second;
 }
 
 static void progress_of(const struct mv_logs *lg, uint64_t *done_r, uint64_t *total_r)
@@ -201,8 +219,7 @@ static void progress_of(const struct mv_logs *lg, uint64_t *done_r, uint64_t *to
 
 int mv_logs_run(mv_logs *lg, mv_logs_progress_fn progress, void *ctx)
 {
-	struct logs_line *cur;
-	bool *has;
+	struct merge mg;
 	uint32_t i, j, n = lg->n_src, since = 0;
 	int rc = 0;
 
@@ -213,29 +230,35 @@ int mv_logs_run(mv_logs *lg, mv_logs_progress_fn progress, void *ctx)
 	lg->ran = true;
 	if (lg->set.now == 0)
 		lg->set.now = (int64_t)time(NULL);
-	cur = calloc(n + 1, sizeof(*cur));
-	has = calloc(n + 1, sizeof(*has));
-	if (cur == NULL || has == NULL) {
-		free(cur);
-		free(has);
+	mg.n = n;
+	mg.cur = calloc(n + 1, sizeof(*mg.cur));
+	mg.has = calloc(n + 1, sizeof(*mg.has));
+	mg.first = calloc(n + 1, sizeof(*mg.first));
+	if (mg.cur == NULL || mg.has == NULL || mg.first == NULL) {
+		free(mg.cur);
+		free(mg.has);
+		free(mg.first);
 		logs_error(lg, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		has[i] = logs_source_next(lg, lg->src[i], &cur[i]);
+	for (i = 0; i < n; i++) {
+		mg.has[i] = logs_source_next(lg, lg->src[i], &mg.cur[i]);
+		mg.first[i] = mg.has[i] ? mg.cur[i].time : INT64_MAX;
+	}
 	for (;;) {
-		int64_t until = pick(cur, has, n, &i, &j);
-
+		pick(&mg, &i, &j);
 		if (i == n)
 			break;
 		/* Read on from i while it stays first. */
 		do {
-			lg->now = cur[i].time;
+			struct logs_line *cur = &mg.cur[i];
+
+			lg->now = cur->time;
 			if (lg->start == INT64_MIN || lg->now < lg->start)
 				lg->start = lg->now;
 			if (lg->end == INT64_MIN || lg->now > lg->end)
 				lg->end = lg->now;
-			logs_dispatch(lg, &cur[i]);
+			logs_dispatch(lg, cur);
 			if (++since % EXPIRE_EVERY == 0) {
 				logs_join_expire(lg);
 				if (progress != NULL && since % PROGRESS_EVERY == 0) {
@@ -245,11 +268,12 @@ int mv_logs_run(mv_logs *lg, mv_logs_progress_fn progress, void *ctx)
 					progress(ctx, done, total);
 				}
 			}
-			has[i] = logs_source_next(lg, lg->src[i], &cur[i]);
-		} while (has[i] && (cur[i].time < until || (cur[i].time == until && i < j)));
+			mg.has[i] = logs_source_next(lg, lg->src[i], &mg.cur[i]);
+		} while (mg.has[i] && (j == n || before(&mg, i, j)));
 	}
-	free(cur);
-	free(has);
+	free(mg.cur);
+	free(mg.has);
+	free(mg.first);
 	logs_join_flush(lg);
 	logs_detect_finish(lg);
 	logs_findings_finish(lg);

@@ -79,7 +79,8 @@ uint32_t logs_account_get(struct logs_accounts *a, mv_str name, int64_t t)
 	x->dom_hour = INT64_MIN;
 	x->slot[0].hour = x->slot[1].hour = -1;
 	x->judged = INT64_MIN;
-	x->burst_f = x->newdom_f = -1;
+	x->burst_f = x->newdom_f = x->bounce_f = -1;
+	x->bounce_day = INT64_MIN;
 	x->next = a->bucket[x->hash & a->mask];
 	a->bucket[x->hash & a->mask] = ++a->n;
 	return a->n;

@@ -54,27 +54,32 @@ static bool learned(const struct logs_account *a, int64_t t)
 	return a->first_msg != INT64_MIN && t >= a->first_msg + LEARN_SECONDS;
 }
 
+/* The index of the account's first hour at or after t. */
+static uint32_t hour_index(const struct logs_account *a, int64_t t)
+{
+	uint32_t lo = 0, hi = a->n_hours;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (a->hours[mid].hour < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct logs_hour *logs_account_hour(struct logs_account *a, int64_t t)
 {
 	int64_t hour = hour_of(t);
-	uint32_t lo = 0, hi = a->n_hours;
+	uint32_t lo;
 
 	if (a->n_hours != 0 && a->hours[a->n_hours - 1].hour == hour)
 		return &a->hours[a->n_hours - 1];
-	if (a->n_hours == 0 || a->hours[a->n_hours - 1].hour < hour) {
-		lo = a->n_hours;
-	} else {
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-
-			if (a->hours[mid].hour < hour)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < a->n_hours && a->hours[lo].hour == hour)
-			return &a->hours[lo];
-	}
+	lo = a->n_hours == 0 || a->hours[a->n_hours - 1].hour < hour ? a->n_hours : hour_index(a, hour);
+	if (lo < a->n_hours && a->hours[lo].hour == hour)
+		return &a->hours[lo];
 	if (a->n_hours == a->cap_hours) {
 		uint32_t cap = a->cap_hours != 0 ? a->cap_hours * 2 : 16;
 		struct logs_hour *v = realloc(a->hours, (size_t)cap * sizeof(*v));
@@ -126,7 +131,8 @@ static void apply_status(struct mv_logs *lg, struct logs_account *a, struct logs
 		a->bounced++;
 		if (h != NULL)
 			h->bounced++;
-		logs_refs_add(&a->bounce_refs, m->time, m->qid);
+		if (a->bounce_day != INT64_MIN && m->time >= a->bounce_day)
+			logs_refs_add(&a->bounce_refs, m->time, m->qid);
 		if (m->run != 0 && m->run == a->run.id)
 			a->run.bounced++;
 		else if (f != NULL)
@@ -457,6 +463,70 @@ static void use_client(struct mv_logs *lg, uint32_t idx1, struct logs_msg *m)
 	u->finding = (int32_t)(f - lg->findings);
 }
 
+static int64_t day_of(int64_t t)
+{
+	return t - ((t % LOGS_DAY) + LOGS_DAY) % LOGS_DAY;
+}
+
+/* Judges a day of bounces: a finding (or the one of the day before, extended) when many bounced. */
+static void judge_bounce_day(struct mv_logs *lg, uint32_t idx1, int64_t day)
+{
+	struct logs_account *a = account_of(lg, idx1);
+	struct logs_finding *f = NULL;
+	uint64_t rcpt = 0, bounced = 0;
+	uint32_t i, k, kept = 0;
+
+	for (i = hour_index(a, day); i < a->n_hours && a->hours[i].hour < day + LOGS_DAY; i++) {
+		rcpt += a->hours[i].recipients;
+		bounced += a->hours[i].bounced;
+	}
+	if (rcpt >= BOUNCE_MIN_RCPT && bounced >= BOUNCE_MIN && bounced * 100 >= rcpt * BOUNCE_PERCENT) {
+		if (a->bounce_f >= 0 && lg->findings[a->bounce_f].end == day) {
+			f = &lg->findings[a->bounce_f];
+			f->end = day + LOGS_DAY;
+		} else {
+			f = logs_finding_new(lg, LOGS_K_BOUNCE_RATE, idx1, NULL, day, day + LOGS_DAY);
+			a = account_of(lg, idx1);
+		}
+	}
+	a->bounce_f = f != NULL ? (int32_t)(f - lg->findings) : -1;
+	if (f != NULL) {
+		f->count += bounced;
+		f->a += rcpt;
+		if (f->count >= BOUNCE_HIGH && f->count * 2 >= f->a)
+			f->severity = LOGS_HIGH;
+	}
+	/* The day's queue ids go to the finding, or away; the later days' stay. */
+	for (k = 0; k < a->bounce_refs.n; k++) {
+		const struct logs_ref *r = &a->bounce_refs.v[k];
+
+		if (r->t >= day + LOGS_DAY)
+			a->bounce_refs.v[kept++] = *r;
+		else if (f != NULL && r->t >= day && !logs_refs_has(&f->refs, r->q))
+			logs_refs_add(&f->refs, r->t, r->q);
+	}
+	a->bounce_refs.n = kept;
+	a->bounce_refs.total = kept;
+}
+
+/*
+ * Judges the days of bounces before `limit`.  A day stays open one day more
+ * than its messages, for the bounces of recipients deferred first.
+ */
+static void judge_bounce_days(struct mv_logs *lg, uint32_t idx1, int64_t limit)
+{
+	struct logs_account *a = account_of(lg, idx1);
+	uint32_t i;
+
+	while (a->bounce_day != INT64_MIN && a->bounce_day < limit) {
+		judge_bounce_day(lg, idx1, a->bounce_day);
+		a = account_of(lg, idx1);
+		/* On to the next day with any activity. */
+		i = hour_index(a, a->bounce_day + LOGS_DAY);
+		a->bounce_day = i < a->n_hours ? day_of(a->hours[i].hour) : INT64_MIN;
+	}
+}
+
 void logs_account_message(struct mv_logs *lg, struct logs_msg *m)
 {
 	uint32_t idx1 = m->account, i;
@@ -466,6 +536,11 @@ void logs_account_message(struct mv_logs *lg, struct logs_msg *m)
 	struct logs_slot *s;
 
 	close_before(lg, idx1, hour);
+	a = account_of(lg, idx1);
+	if (a->bounce_day == INT64_MIN)
+		a->bounce_day = day_of(m->time);
+	else
+		judge_bounce_days(lg, idx1, day_of(m->time) - LOGS_DAY);
 	a = account_of(lg, idx1);
 	if (a->first_msg == INT64_MIN || m->time < a->first_msg)
 		a->first_msg = m->time;
@@ -550,44 +625,6 @@ void logs_account_login(struct mv_logs *lg, uint32_t account, const struct logs_
 		u->logins = 1;
 }
 
-/* Days on which a large share of an account's recipients bounced. */
-static void bounce_days(struct mv_logs *lg, uint32_t idx1)
-{
-	struct logs_account *a = account_of(lg, idx1);
-	struct logs_finding *f = NULL;
-	uint32_t i = 0, j, k;
-
-	while (i < a->n_hours) {
-		int64_t day = a->hours[i].hour - ((a->hours[i].hour % LOGS_DAY) + LOGS_DAY) % LOGS_DAY;
-		uint64_t rcpt = 0, bounced = 0;
-
-		for (j = i; j < a->n_hours && a->hours[j].hour < day + LOGS_DAY; j++) {
-			rcpt += a->hours[j].recipients;
-			bounced += a->hours[j].bounced;
-		}
-		i = j;
-		if (rcpt < BOUNCE_MIN_RCPT || bounced < BOUNCE_MIN || bounced * 100 < rcpt * BOUNCE_PERCENT) {
-			f = NULL;
-			continue;
-		}
-		if (f == NULL || f->end != day) {
-			f = logs_finding_new(lg, LOGS_K_BOUNCE_RATE, idx1, NULL, day, day + LOGS_DAY);
-			a = account_of(lg, idx1);
-			if (f == NULL)
-				continue;
-		}
-		f->end = day + LOGS_DAY;
-		f->count += bounced;
-		f->a += rcpt;
-		if (f->count >= BOUNCE_HIGH && f->count * 2 >= f->a)
-			f->severity = LOGS_HIGH;
-		for (k = 0; k < a->bounce_refs.n; k++)
-			if (a->bounce_refs.v[k].t >= day && a->bounce_refs.v[k].t < day + LOGS_DAY &&
-			    !logs_refs_has(&f->refs, a->bounce_refs.v[k].q))
-				logs_refs_add(&f->refs, a->bounce_refs.v[k].t, a->bounce_refs.v[k].q);
-	}
-}
-
 /* Busiest client first. */
 static int cmp_uses(const void *x, const void *y)
 {
@@ -606,11 +643,12 @@ void logs_detect_finish(struct mv_logs *lg)
 	for (i = 1; i <= lg->accounts.n; i++) {
 		close_run(lg, i);
 		close_before(lg, i, INT64_MAX);
-		bounce_days(lg, i);
+		judge_bounce_days(lg, i, INT64_MAX);
 	}
 	/* After the last finding that points into them. */
 	for (i = 0; i < lg->accounts.n; i++)
-		qsort(lg->accounts.v[i].uses, lg->accounts.v[i].n_uses, sizeof(struct logs_use), cmp_uses);
+		if (lg->accounts.v[i].n_uses > 1)
+			qsort(lg->accounts.v[i].uses, lg->accounts.v[i].n_uses, sizeof(struct logs_use), cmp_uses);
 	for (i = 0; i < lg->clients.n; i++)
 		logs_guess_close(lg, &lg->clients.v[i]);
 }

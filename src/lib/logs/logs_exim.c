@@ -158,17 +158,21 @@ static enum logs_verdict delivery(mv_str s, enum logs_status status, struct logs
 	ev->relay = host_ip(rest);
 	transport = logs_field(rest, "T");
 	if (status == LOGS_ST_SENT &&
-	    (ev->relay.p == NULL || mv_str_find_ci(transport, "lmtp") != NULL ||
+	    (ev->relay.p == NULL ||
+	     (transport.p != NULL && (mv_str_find_ci(transport, "lmtp") != NULL ||
 	     mv_str_find_ci(transport, "local") != NULL || mv_str_find_ci(transport, "dovecot") != NULL ||
-	     mv_str_find_ci(transport, "appendfile") != NULL))
+	     mv_str_find_ci(transport, "appendfile") != NULL))))
 		ev->flags |= LOGS_F_LOCAL;
 	return LOGS_OK;
 }
 
 bool logs_exim_next_rcpt(mv_str *list, mv_str *addr_r)
 {
-	const char *p = list->p, *end = list->p + list->len, *q;
+	const char *p = list->p, *end, *q;
 
+	if (p == NULL)
+		return false;
+	end = p + list->len;
 	while (p < end && *p == ' ')
 		p++;
 	if (p == end)
@@ -184,7 +188,7 @@ bool logs_exim_next_rcpt(mv_str *list, mv_str *addr_r)
 enum logs_verdict logs_exim_parse(mv_str msg, struct logs_event *ev)
 {
 	mv_str s = msg, id;
-	const char *af;
+	const char *af, *rej;
 
 	ev->kind = LOGS_EV_NONE;
 	/* "[pid] " with log_selector +pid */
@@ -230,10 +234,13 @@ enum logs_verdict logs_exim_parse(mv_str msg, struct logs_event *ev)
 			ev->user = mv_str_make(set_id + 8, (size_t)(close - set_id - 8));
 		return LOGS_OK;
 	}
-	if (logs_find(s, " rejected RCPT ") != NULL || logs_find(s, " rejected MAIL ") != NULL) {
+	rej = logs_find(s, " rejected RCPT ");
+	if (rej == NULL)
+		rej = logs_find(s, " rejected MAIL ");
+	if (rej != NULL) {
 		ev->kind = LOGS_EV_REJECT;
 		ev->ip = host_ip(s);
-		ev->name = MV_STR_LIT("RCPT");
+		ev->name = mv_str_make(rej + 10, 4);	/* RCPT or MAIL: a recipient, or the whole message */
 		return LOGS_OK;
 	}
 	if (logs_skip(&s, "SMTP connection from ")) {

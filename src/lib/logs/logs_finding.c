@@ -211,12 +211,12 @@ static void sentences(struct mv_logs *lg, struct logs_finding *f)
 	case LOGS_K_RECEIPT_BURST:
 		duration(f->end - f->start, dur, sizeof(dur));
 		f->summary = format(
-			"%s sent %llu automatic read receipts (\"Read:\", \"Not read:\" and the like) in %s, %s%s%s, "
+			"%s sent %llu automatic read receipts (\"Read:\", \"Not read:\" and the like) in %s (%s)%s%s, "
 			"%llu of them to addresses it had never written to nor heard from, at %llu domain%s; "
 			"%llu deferred (greylisting and the like), %llu bounced. A mail client sends these by "
 			"itself for messages that ask for a receipt, spam included: they tell the spammers the "
 			"address is read and cost the server its reputation.",
-			who, (unsigned long long)f->count, dur, sp, ip[0] != '\0' ? " from " : "", ip,
+			who, (unsigned long long)f->count, dur, sp + 5, ip[0] != '\0' ? " from " : "", ip,
 			(unsigned long long)f->a, (unsigned long long)f->d, plural(f->d), (unsigned long long)f->b,
 			(unsigned long long)f->c);
 		f->advice = format(
@@ -332,7 +332,8 @@ void logs_findings_finish(struct mv_logs *lg)
 		lg->findings[kept++] = lg->findings[i];
 	}
 	lg->n_findings = kept;
-	qsort(lg->findings, lg->n_findings, sizeof(*lg->findings), cmp_findings);
+	if (lg->n_findings > 1)
+		qsort(lg->findings, lg->n_findings, sizeof(*lg->findings), cmp_findings);
 	for (i = 0; i < lg->n_findings; i++)
 		sentences(lg, &lg->findings[i]);
 }

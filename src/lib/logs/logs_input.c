@@ -227,6 +227,16 @@ long logs_input_read(struct logs_input *in, char *buf, size_t cap)
 	return (long)n;
 }
 
+bool logs_input_plain_memory(struct logs_input *in, const char **data_r, size_t *len_r)
+{
+	if (in->fd >= 0 || (!in->detected && detect(in) != 0) || in->kind != LOGS_PLAIN)
+		return false;
+	*data_r = (const char *)in->mem;
+	*len_r = in->mem_len;
+	in->ended = true;
+	return true;
+}
+
 void logs_input_close(struct logs_input *in)
 {
 	if (in->kind == LOGS_GZIP && in->z != NULL)

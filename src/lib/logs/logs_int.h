@@ -22,7 +22,7 @@
 #define LOGS_QID_MAX 31			/* longer "queue ids" are not queue ids */
 #define LOGS_EVIDENCE_MAX 1000u		/* queue ids kept per finding; the rest are counted */
 #define LOGS_RCPT_MAX 10000u		/* recipients of one message kept for deduplication */
-#define LOGS_SET_MAX (1u << 22)		/* entries in one account's set of domains or addresses */
+#define LOGS_SET_MAX (1u << 20)		/* entries in one account's set of domains or addresses */
 #define LOGS_ACCOUNT_CLIENTS 256u	/* client addresses listed per account */
 #define LOGS_DAY 86400
 #define LOGS_HOUR 3600
@@ -121,6 +121,8 @@ void logs_input_fd(struct logs_input *in, int fd);
 void logs_input_mem(struct logs_input *in, const void *data, size_t len);
 /* Bytes into buf: > 0, 0 at the end, -1 on an error (in->error says which). */
 long logs_input_read(struct logs_input *in, char *buf, size_t cap);
+/* A plain input in memory: its bytes, to be read in place (the input is then at its end). */
+bool logs_input_plain_memory(struct logs_input *in, const char **data_r, size_t *len_r);
 void logs_input_close(struct logs_input *in);
 
 enum logs_line_status {
@@ -133,9 +135,9 @@ enum logs_line_status {
 
 struct logs_lines {
 	struct logs_input in;
-	char *buf;
+	char *buf;			/* the lines read; or, for plain memory, the input itself */
 	size_t cap, start, end;
-	bool eof;
+	bool eof, in_place;
 };
 
 /* The buffer is allocated at the first read; false when out of memory. */
@@ -256,11 +258,57 @@ enum logs_verdict logs_milter_parse(mv_str msg, struct logs_event *ev);
 /* The next address of an Exim "for a b c" list into *addr_r; false at the end. */
 bool logs_exim_next_rcpt(mv_str *list, mv_str *addr_r);
 
-/* Scanning helpers the parsers share (logs_scan.c). */
-bool logs_skip(mv_str *s, const char *lit);	/* advances past lit when s starts with it */
-mv_str logs_field(mv_str s, const char *key);	/* "key=value" in s: the value, to ',' or ' ' */
-mv_str logs_angle(mv_str s, const char *key);	/* "key=<value>" in s: the value; p NULL when absent */
-const char *logs_find(mv_str s, const char *lit);	/* first occurrence, or NULL */
+/*
+ * Scanning helpers the parsers share (logs_scan.c).  The two called on every
+ * line are inline: their literal's length is then known at compile time.
+ */
+
+/* Advances s past lit when s starts with it. */
+static inline bool logs_skip(mv_str *s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (s->len < n || memcmp(s->p, lit, n) != 0)
+		return false;
+	s->p += n;
+	s->len -= n;
+	return true;
+}
+
+/* The first occurrence of lit (not empty) in s, or NULL: memchr for its first byte, then a compare. */
+static inline const char *logs_find(mv_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	const char *p = s.p, *end;
+
+	if (p == NULL)
+		return NULL;
+	end = p + s.len;
+	while ((size_t)(end - p) >= n) {
+		p = memchr(p, lit[0], (size_t)(end - p) - n + 1);
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p + 1, lit + 1, n - 1) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+mv_str logs_field_n(mv_str s, const char *key, size_t n);
+mv_str logs_angle_n(mv_str s, const char *key, size_t n);
+
+/* "key=value" in s (at its start or after a space or a comma): the value, to ',' or ' '; p NULL when absent. */
+static inline mv_str logs_field(mv_str s, const char *key)
+{
+	return logs_field_n(s, key, strlen(key));
+}
+
+/* "key=<value>" in s: the value between the angle brackets; p NULL when absent. */
+static inline mv_str logs_angle(mv_str s, const char *key)
+{
+	return logs_angle_n(s, key, strlen(key));
+}
 mv_str logs_queue_id(mv_str *s);		/* "QID: " at the start: the id, s advanced; len 0 when none */
 mv_str logs_domain(mv_str addr);		/* after the last '@'; empty when none */
 bool logs_uint(mv_str s, uint64_t *v_r);
@@ -306,6 +354,7 @@ struct logs_rcpt {
 /* A message while its queue id is open. */
 struct logs_msg {
 	char qid[LOGS_QID_MAX + 1];
+	uint8_t qid_len;
 	uint64_t qhash;
 	uint32_t idx;			/* its own index + 1 */
 	uint32_t next;			/* hash chain, index + 1 */
@@ -414,7 +463,9 @@ struct logs_account {
 	int64_t judged;			/* the latest hour closed */
 	int32_t burst_f, newdom_f;	/* findings the next hour may extend, -1 none */
 	struct logs_run run;
-	struct logs_refs bounce_refs;
+	int64_t bounce_day;		/* the first day of bounces not judged yet; INT64_MIN none */
+	int32_t bounce_f;		/* the bounce_rate finding the next day may extend, -1 none */
+	struct logs_refs bounce_refs;	/* the bounced messages of the open days */
 };
 
 struct logs_accounts {
@@ -517,6 +568,13 @@ struct logs_msgid {			/* a recent authenticated message, by Message-ID */
 	struct logs_ip client;
 };
 
+/*
+ * The direct-mapped tables (sessions, Message-IDs, sender addresses) keep one
+ * entry a slot: two keys in one slot lose the older.  Their hash has a fixed
+ * seed, so that a log gives the same report on every run; with no chain to
+ * lengthen, a sender who aims keys at one slot loses only that entry.
+ */
+#define LOGS_FIXED_SEED 0x6c6f67732d6d6170ULL
 #define LOGS_SESS_SLOTS 4096u
 #define LOGS_MSGID_SLOTS 65536u
 #define LOGS_ADDR_SLOTS 65536u

@@ -4,6 +4,28 @@
 
 #include "logs/logs_int.h"
 
+/* Dotted-quad IPv4, the common case, without a copy. */
+static bool ipv4(mv_str s, uint8_t out[4])
+{
+	const char *p = s.p, *end = s.p + s.len;
+	unsigned part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v = 0, digits = 0;
+
+		while (p < end && *p >= '0' && *p <= '9' && digits < 4) {
+			v = v * 10 + (unsigned)(*p++ - '0');
+			digits++;
+		}
+		if (digits == 0 || v > 255 || (digits > 1 && p[-(int)digits] == '0'))
+			return false;
+		out[part] = (uint8_t)v;
+		if (part < 3 && (p == end || *p++ != '.'))
+			return false;
+	}
+	return p == end;
+}
+
 bool logs_ip_parse(mv_str s, struct logs_ip *ip_r)
 {
 	char text[64];
@@ -15,14 +37,14 @@ bool logs_ip_parse(mv_str s, struct logs_ip *ip_r)
 	}
 	if (s.len == 0 || s.len >= sizeof(text))
 		return false;
-	memcpy(text, s.p, s.len);
-	text[s.len] = '\0';
-	if (memchr(text, ':', s.len) == NULL) {
-		if (inet_pton(AF_INET, text, ip_r->b) != 1)
+	if (memchr(s.p, ':', s.len) == NULL) {
+		if (!ipv4(s, ip_r->b))
 			return false;
 		ip_r->family = 4;
 		return true;
 	}
+	memcpy(text, s.p, s.len);
+	text[s.len] = '\0';
 	if (inet_pton(AF_INET6, text, ip_r->b) != 1)
 		return false;
 	ip_r->family = 6;
@@ -67,6 +89,10 @@ bool logs_bracket_ip(mv_str s, struct logs_ip *ip_r)
 {
 	const char *open = NULL, *close, *p;
 
+	if (s.p == NULL) {
+		memset(ip_r, 0, sizeof(*ip_r));
+		return false;
+	}
 	/* The last '[' of s: a host name cannot hold one, a HELO in parentheses can come before. */
 	for (p = s.p + s.len; p > s.p; p--) {
 		if (p[-1] == '[') {

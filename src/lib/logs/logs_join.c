@@ -30,7 +30,7 @@ static struct logs_sess *session(struct mv_logs *lg, const struct logs_event *ev
 {
 	if (ev->pid == 0)
 		return NULL;
-	*key_r = logs_hash(lg->seed ^ ev->pid, ev->host.p != NULL ? ev->host.p : "", ev->host.len) | 1;
+	*key_r = logs_hash(LOGS_FIXED_SEED ^ ev->pid, ev->host.p != NULL ? ev->host.p : "", ev->host.len) | 1;
 	return &lg->sess[*key_r % LOGS_SESS_SLOTS];
 }
 
@@ -55,9 +55,9 @@ static uint32_t mailbox_account(struct mv_logs *lg, mv_str addr)
 
 	if (addr.len == 0)
 		return 0;
-	h = addr_hash(lg, addr);
-	a = &lg->addrs[h % LOGS_ADDR_SLOTS];
-	if (a->key == h && a->account != 0)
+	h = logs_hash_lower(LOGS_FIXED_SEED, addr.p, addr.len) | 1;
+	a = lg->addrs != NULL ? &lg->addrs[h % LOGS_ADDR_SLOTS] : NULL;
+	if (a != NULL && a->key == h && a->account != 0)
 		return a->account;
 	if (logs_account_find(&lg->accounts, addr) != 0)
 		return logs_account_find(&lg->accounts, addr);
@@ -208,6 +208,9 @@ static void remember_msgid(struct mv_logs *lg, const struct logs_msg *m)
 
 	if (m->msgid == 0 || m->account == 0)
 		return;
+	/* Made at the first use: a log without accounts needs none. */
+	if (lg->msgids == NULL && (lg->msgids = calloc(LOGS_MSGID_SLOTS, sizeof(*lg->msgids))) == NULL)
+		return;
 	e = &lg->msgids[m->msgid % LOGS_MSGID_SLOTS];
 	e->key = m->msgid;
 	e->account = m->account;
@@ -219,11 +222,16 @@ static void on_msgid(struct mv_logs *lg, struct logs_msg *m, mv_str id)
 {
 	const struct logs_msgid *e;
 
-	m->msgid = logs_hash(lg->seed ^ 0x6d736769, id.p, id.len) | 1;
+	/* Only an account's message, or one that may come back from a filter, needs its Message-ID. */
+	if (m->account == 0 && m->client.family != 0 && !logs_ip_loopback(&m->client))
+		return;
+	m->msgid = logs_hash(LOGS_FIXED_SEED ^ 0x6d736769, id.p, id.len) | 1;
 	if (m->account != 0) {
 		remember_msgid(lg, m);
 		return;
 	}
+	if (lg->msgids == NULL)
+		return;
 	e = &lg->msgids[m->msgid % LOGS_MSGID_SLOTS];
 	/* Only a message from this host itself (a filter re-injecting) inherits. */
 	if (e->key == m->msgid && (m->client.family == 0 || logs_ip_loopback(&m->client)))
@@ -242,10 +250,12 @@ static void on_from(struct mv_logs *lg, struct logs_msg *m, mv_str addr, uint32_
 	}
 	m->from_addr = addr_hash(lg, addr);
 	m->from_dom = dom_hash(lg, addr);
-	if (m->account != 0) {
-		struct logs_addr *a = &lg->addrs[m->from_addr % LOGS_ADDR_SLOTS];
+	if (m->account != 0 &&
+	    (lg->addrs != NULL || (lg->addrs = calloc(LOGS_ADDR_SLOTS, sizeof(*lg->addrs))) != NULL)) {
+		uint64_t h = logs_hash_lower(LOGS_FIXED_SEED, addr.p, addr.len) | 1;
+		struct logs_addr *a = &lg->addrs[h % LOGS_ADDR_SLOTS];
 
-		a->key = m->from_addr;
+		a->key = h;
 		a->account = m->account;
 	}
 }
@@ -314,6 +324,12 @@ static void on_client(struct mv_logs *lg, const struct logs_event *ev)
 		m->client = ip;
 		if (account != 0)
 			m->account = account;
+		if (ev->child.len != 0) {
+			const struct logs_msg *orig = logs_queue_find(&lg->queue, ev->child);
+
+			if (orig != NULL)
+				inherit(m, orig->account, orig->flags, &orig->client);
+		}
 	}
 	if (account == 0)
 		return;
@@ -376,8 +392,10 @@ static void on_header(struct mv_logs *lg, const struct logs_event *ev)
 
 	if (m == NULL)
 		return;
-	if ((mv_str_eq_ci(ev->name, "Subject") && logs_receipt_subject(ev->text)) ||
-	    (mv_str_eq_ci(ev->name, "Content-Type") && logs_receipt_ctype(ev->text))) {
+	/* Receipts matter from accounts only: the Internet's mail is not looked at. */
+	if (m->account != 0 &&
+	    ((mv_str_eq_ci(ev->name, "Subject") && logs_receipt_subject(ev->text)) ||
+	     (mv_str_eq_ci(ev->name, "Content-Type") && logs_receipt_ctype(ev->text)))) {
 		m->flags |= LOGS_M_RECEIPT;
 		remember_msgid(lg, m);
 	}

@@ -56,7 +56,10 @@ static void write_account(struct jw *w, const struct logs_account *a)
 		(unsigned long long)a->new_domains, (unsigned long long)a->receipts, (unsigned long long)a->bounced,
 		(unsigned long long)a->deferred, (unsigned long long)a->rejected, (unsigned long long)a->notices,
 		(unsigned long long)a->logins);
-	fputs("\"first\":", o);
+	/* Shares of the recipients, for those who read the document without dividing. */
+	fprintf(o, "\"bounce_rate\":%.3f,\"defer_rate\":%.3f,\"first\":",
+		a->recipients != 0 ? (double)a->bounced / (double)a->recipients : 0.0,
+		a->recipients != 0 ? (double)a->deferred / (double)a->recipients : 0.0);
 	jtime(w, a->first);
 	fputs(",\"last\":", o);
 	jtime(w, a->last);

@@ -17,7 +17,7 @@ void logs_lines_init(struct logs_lines *lr)
 {
 	lr->buf = NULL;
 	lr->cap = lr->start = lr->end = 0;
-	lr->eof = false;
+	lr->eof = lr->in_place = false;
 }
 
 static mv_str cut(struct logs_lines *lr, size_t from, size_t to)
@@ -40,7 +40,7 @@ enum logs_line_status logs_lines_next(struct logs_lines *lr, mv_str *line_r)
 			size_t at = (size_t)(nl - lr->buf), from = lr->start;
 
 			lr->start = at + 1;
-			if (skipping)
+			if (skipping || at - from > LOGS_LINE_MAX)
 				return LOGS_LN_TOO_LONG;
 			*line_r = cut(lr, from, at);
 			return LOGS_LN_LINE;
@@ -54,7 +54,7 @@ enum logs_line_status logs_lines_next(struct logs_lines *lr, mv_str *line_r)
 			size_t from = lr->start;
 
 			lr->start = lr->end;
-			if (skipping)
+			if (skipping || lr->end - from > LOGS_LINE_MAX)
 				return LOGS_LN_TOO_LONG;
 			if (from == lr->end)
 				return LOGS_LN_END;
@@ -62,6 +62,18 @@ enum logs_line_status logs_lines_next(struct logs_lines *lr, mv_str *line_r)
 			return LOGS_LN_PARTIAL;
 		}
 		if (lr->buf == NULL) {
+			const char *mem;
+			size_t len;
+
+			if (logs_input_plain_memory(&lr->in, &mem, &len)) {
+				/* Plain bytes in memory: read in place, no copy. */
+				lr->buf = (char *)(uintptr_t)mem;
+				lr->start = 0;
+				lr->end = lr->cap = len;
+				lr->eof = lr->in_place = true;
+				scan = 0;
+				continue;
+			}
 			lr->cap = LOGS_LINE_MAX + READ_MIN + 1;
 			lr->buf = malloc(lr->cap);
 			if (lr->buf == NULL) {
@@ -92,7 +104,8 @@ enum logs_line_status logs_lines_next(struct logs_lines *lr, mv_str *line_r)
 
 void logs_lines_free(struct logs_lines *lr)
 {
-	free(lr->buf);
+	if (!lr->in_place)
+		free(lr->buf);
 	lr->buf = NULL;
 	logs_input_close(&lr->in);
 }
@@ -101,11 +114,16 @@ bool logs_line_binary(mv_str line)
 {
 	const unsigned char *p = (const unsigned char *)line.p, *end = p + line.len;
 
-	/* 16 bytes a step: any byte below 0x20 stops the block scan. */
-	for (; end - p >= 16; p += 16) {
-		if (simd_mask(simd_in(simd_load(p), 0, 0x1f)) != 0)
-			break;
+	/* 16 bytes a step, the last block overlapping the one before: only a block with a control byte is looked into. */
+	if (line.len >= 16) {
+		for (; end - p > 16; p += 16)
+			if (simd_mask(simd_in(simd_load(p), 0, 0x1f)) != 0)
+				goto bytes;
+		p = end - 16;
+		if (simd_mask(simd_in(simd_load(p), 0, 0x1f)) == 0)
+			return false;
 	}
+bytes:
 	for (; p < end; p++)
 		if (*p < 0x20 && *p != '\t')
 			return true;

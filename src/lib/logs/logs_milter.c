@@ -31,6 +31,10 @@ enum logs_verdict logs_milter_parse(mv_str msg, struct logs_event *ev)
 	receipt = logs_field(s, "receipt");
 	if (mv_str_eq(receipt, "yes"))
 		ev->flags |= LOGS_F_RECEIPT;
+	/* Symbols are comma-separated: the value runs to the next space. */
 	ev->text = logs_field(s, "symbols");
+	if (ev->text.p != NULL)
+		while (ev->text.p + ev->text.len < s.p + s.len && ev->text.p[ev->text.len] != ' ')
+			ev->text.len++;
 	return LOGS_OK;
 }

@@ -7,6 +7,7 @@
  *   warning: H[IP]: SASL LOGIN authentication failed: ..., sasl_username=U
  *   NOQUEUE: reject: RCPT from H[IP]: 554 ...; from=<> to=<> proto=ESMTP helo=<>
  *   QID: client=H[IP], sasl_method=PLAIN, sasl_username=U   smtpd
+ *   QID: client=localhost[127.0.0.1], orig_queue_id=QID0, orig_client=H[IP]   back from a filter
  *   QID: message-id=<...>                                   cleanup
  *   QID: warning: header Subject: TEXT from H[IP]; from=<> to=<> ...   header_checks
  *   QID: from=<A>, size=N, nrcpt=N (queue active)           qmgr
@@ -179,6 +180,8 @@ static enum logs_verdict queue_line(mv_str daemon, mv_str qid, mv_str rest, stru
 		ev->kind = LOGS_EV_CLIENT;
 		ev->ip = w;
 		ev->user = logs_field(rest, "sasl_username");
+		/* After a content filter with XFORWARD: the queue id the message had before it. */
+		ev->child = logs_field(rest, "orig_queue_id");
 		if (memchr(w.p, ']', w.len) == NULL)
 			return LOGS_TRUNCATED;
 		return LOGS_OK;

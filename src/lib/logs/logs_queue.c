@@ -47,7 +47,7 @@ struct logs_msg *logs_queue_find(struct logs_queue *q, mv_str qid)
 	for (i = q->bucket[h & q->mask]; i != 0;) {
 		struct logs_msg *m = logs_queue_at(q, i);
 
-		if (m->qhash == h && strlen(m->qid) == qid.len && memcmp(m->qid, qid.p, qid.len) == 0)
+		if (m->qhash == h && m->qid_len == qid.len && memcmp(m->qid, qid.p, qid.len) == 0)
 			return m;
 		i = m->next;
 	}
@@ -114,6 +114,7 @@ struct logs_msg *logs_queue_open(struct logs_queue *q, mv_str qid, int64_t t)
 	memset(m, 0, sizeof(*m));
 	memcpy(m->qid, qid.p, qid.len);
 	m->qid[qid.len] = '\0';
+	m->qid_len = (uint8_t)qid.len;
 	m->qhash = logs_hash(q->seed, qid.p, qid.len);
 	m->flags = LOGS_M_USED;
 	m->idx = idx;

@@ -5,34 +5,16 @@
  */
 #include "logs/logs_int.h"
 
-bool logs_skip(mv_str *s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (s->len < n || memcmp(s->p, lit, n) != 0)
-		return false;
-	s->p += n;
-	s->len -= n;
-	return true;
-}
-
-const char *logs_find(mv_str s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (s.len < n || n == 0)
-		return NULL;
-	return memmem(s.p, s.len, lit, n);
-}
-
 /* The first "key=" of s at the start or after a space or a comma; NULL when none. */
-static const char *key_at(mv_str s, const char *key)
+static const char *key_at(mv_str s, const char *key, size_t n)
 {
-	size_t n = strlen(key);
-	const char *p = s.p, *end = s.p + s.len;
+	const char *p = s.p, *end;
 
+	if (p == NULL)
+		return NULL;
+	end = p + s.len;
 	while ((size_t)(end - p) > n) {
-		const char *hit = memmem(p, (size_t)(end - p), key, n);
+		const char *hit = logs_find(mv_str_make(p, (size_t)(end - p)), key);
 
 		if (hit == NULL || (size_t)(end - hit) <= n)
 			return NULL;
@@ -43,9 +25,9 @@ static const char *key_at(mv_str s, const char *key)
 	return NULL;
 }
 
-mv_str logs_field(mv_str s, const char *key)
+mv_str logs_field_n(mv_str s, const char *key, size_t n)
 {
-	const char *v = key_at(s, key), *end = s.p + s.len, *p;
+	const char *v = key_at(s, key, n), *end = s.p + s.len, *p;
 
 	if (v == NULL)
 		return MV_STR_NULL;
@@ -54,9 +36,9 @@ mv_str logs_field(mv_str s, const char *key)
 	return mv_str_make(v, (size_t)(p - v));
 }
 
-mv_str logs_angle(mv_str s, const char *key)
+mv_str logs_angle_n(mv_str s, const char *key, size_t n)
 {
-	const char *v = key_at(s, key), *end = s.p + s.len, *close;
+	const char *v = key_at(s, key, n), *end = s.p + s.len, *close;
 
 	if (v == NULL || v >= end || *v != '<')
 		return MV_STR_NULL;
@@ -67,40 +49,42 @@ mv_str logs_angle(mv_str s, const char *key)
 	return mv_str_make(v, (size_t)(close - v));
 }
 
+/* 1 for a-z, 2 for 0-9 and A-Z: the characters of queue ids. */
+static const unsigned char qid_class[256] = {
+	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+	['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2, ['I'] = 2, ['J'] = 2,
+	['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2, ['S'] = 2, ['T'] = 2,
+	['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2, ['Y'] = 2, ['Z'] = 2,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+	['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+	['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 mv_str logs_queue_id(mv_str *s)
 {
-	size_t i, n = s->len < LOGS_QID_MAX + 2 ? s->len : LOGS_QID_MAX + 2;
-	bool lower_only = true;
+	size_t i, n = s->len < LOGS_QID_MAX + 2 ? s->len : LOGS_QID_MAX + 2, skip;
+	unsigned seen = 0, c;
+	mv_str id;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s->p[i];
-
-		if (c >= 'a' && c <= 'z')
-			continue;
-		if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
-			lower_only = false;
-			continue;
-		}
-		break;
-	}
+	for (i = 0; i < n && (c = qid_class[(unsigned char)s->p[i]]) != 0; i++)
+		seen |= c;
 	/* "warning:", "statistics:" and the like are words, not ids. */
-	if (i < 5 || i > LOGS_QID_MAX || lower_only || i >= s->len || s->p[i] != ':' ||
+	if (i < 5 || i > LOGS_QID_MAX || !(seen & 2) || i >= s->len || s->p[i] != ':' ||
 	    (i + 1 < s->len && s->p[i + 1] != ' '))
 		return MV_STR_NULL;
-	{
-		mv_str id = mv_str_make(s->p, i);
-		size_t skip = i + 1 < s->len ? i + 2 : i + 1;
-
-		s->p += skip;
-		s->len -= skip;
-		return id;
-	}
+	id = mv_str_make(s->p, i);
+	skip = i + 1 < s->len ? i + 2 : i + 1;
+	s->p += skip;
+	s->len -= skip;
+	return id;
 }
 
 mv_str logs_domain(mv_str addr)
 {
 	const char *at = NULL, *p;
 
+	if (addr.p == NULL)
+		return addr;
 	for (p = addr.p + addr.len; p > addr.p; p--) {
 		if (p[-1] == '@') {
 			at = p;

@@ -33,7 +33,9 @@
 
 struct logs_source {
 	char *path;
-	bool is_stdin;
+	bool is_stdin;			/* can be read once only */
+	const void *mem;		/* the bytes of an input in memory */
+	size_t mem_len;
 	int64_t mtime;
 	uint64_t size;
 	struct logs_lines lines;
@@ -47,6 +49,7 @@ struct logs_source {
 	int64_t tail_year, tail_time;
 	int64_t prev, jump;
 	unsigned jumps;
+	int64_t cache_key, cache_utc;	/* the last hour converted: year, month, day, hour; its UTC start */
 	char error[200];
 };
 
@@ -62,8 +65,9 @@ struct logs_source *logs_source_new(const char *path, int fd, const void *mem, s
 		free(src);
 		return NULL;
 	}
-	src->is_stdin = strcmp(path, "-") == 0 || fd < 0;
+	src->is_stdin = fd >= 0 && strcmp(path, "-") == 0;
 	src->prev = INT64_MIN;
+	src->cache_key = -1;
 	logs_lines_init(&src->lines);
 	if (fd >= 0) {
 		logs_input_fd(&src->lines.in, fd);
@@ -77,6 +81,8 @@ struct logs_source *logs_source_new(const char *path, int fd, const void *mem, s
 	} else {
 		logs_input_mem(&src->lines.in, mem, len);
 		src->size = len;
+		src->mem = mem;
+		src->mem_len = len;
 	}
 	return src;
 }
@@ -165,12 +171,17 @@ static void probe_tail(struct mv_logs *lg, struct logs_source *src)
 	src->tail_done = true;
 	if (src->is_stdin)
 		return;
-	fd = open(src->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
 	logs_lines_init(&lr);
-	logs_input_fd(&lr.in, fd);
-	if (src->lines.in.kind == LOGS_PLAIN && src->size > (uint64_t)TAIL_BYTES) {
+	if (src->mem != NULL) {
+		logs_input_mem(&lr.in, src->mem, src->mem_len);
+		fd = -1;
+	} else {
+		fd = open(src->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		logs_input_fd(&lr.in, fd);
+	}
+	if (fd >= 0 && src->lines.in.kind == LOGS_PLAIN && src->size > (uint64_t)TAIL_BYTES) {
 		/* The first line there is a piece of one: the stamp parser refuses it or it is older. */
 		if (lseek(fd, (off_t)src->size - TAIL_BYTES, SEEK_SET) < 0) {
 			logs_lines_free(&lr);
@@ -193,6 +204,23 @@ static void probe_tail(struct mv_logs *lg, struct logs_source *src)
 		if (src->tail_time == INT64_MIN)
 			src->tail_known = false;
 	}
+}
+
+/* stamp_local() with the hour before remembered: most lines share it with the line before. */
+static int64_t source_local(struct mv_logs *lg, struct logs_source *src, int64_t year, const struct logs_stamp *st)
+{
+	int64_t key = ((year * 16 + st->mon) * 32 + st->day) * 32 + st->hour, t;
+	struct logs_stamp hour = *st;
+
+	if (key != src->cache_key) {
+		hour.min = hour.sec = 0;
+		t = stamp_local(lg, year, &hour);
+		if (t == INT64_MIN)
+			return INT64_MIN;
+		src->cache_key = key;
+		src->cache_utc = t;
+	}
+	return src->cache_utc + st->min * 60 + st->sec;
 }
 
 /* The time of a traditional stamp, its year decided; INT64_MIN when it cannot be. */
@@ -223,7 +251,7 @@ static int64_t traditional_time(struct mv_logs *lg, struct logs_source *src, con
 		}
 	}
 	*year_r = y;
-	return stamp_local(lg, y, st);
+	return source_local(lg, src, y, st);
 }
 
 /* Whether t follows the lines before it (see above); updates the state when it does. */

@@ -116,12 +116,12 @@ static enum logs_verdict syslog_rest(mv_str rest, struct logs_line *out)
 	return LOGS_OK;
 }
 
-static enum logs_verdict traditional(mv_str line, struct logs_line *out)
+static enum logs_verdict traditional(mv_str line, unsigned mon, struct logs_line *out)
 {
 	const char *p = line.p, *end = line.p + line.len;
-	unsigned mon = logs_month(p), day, h, m, s;
+	unsigned day, h, m, s;
 
-	if (mon == 0 || p[3] != ' ')
+	if (p[3] != ' ')
 		return LOGS_UNKNOWN;
 	if (line.len < 16)
 		return LOGS_TRUNCATED;
@@ -194,13 +194,16 @@ static enum logs_verdict iso(mv_str line, struct logs_tz *tz, struct logs_line *
 
 enum logs_verdict logs_stamp_parse(mv_str line, struct logs_tz *tz, struct logs_line *out)
 {
+	unsigned mon;
+
 	memset(out, 0, sizeof(*out));
 	if (line.len < 5)
 		return line.len >= 3 && logs_month(line.p) != 0 ? LOGS_TRUNCATED : LOGS_UNKNOWN;
 	if (digit(line.p[0]) && digit(line.p[1]) && digit(line.p[2]) && digit(line.p[3]) && line.p[4] == '-')
 		return iso(line, tz, out);
-	if (logs_month(line.p) != 0)
-		return traditional(line, out);
+	mon = logs_month(line.p);
+	if (mon != 0)
+		return traditional(line, mon, out);
 	/* journalctl's "-- Boot ... --" and "-- No entries --" */
 	if (line.p[0] == '-' && line.p[1] == '-' && line.p[2] == ' ')
 		return LOGS_NOTHING;
