@@ -14,7 +14,7 @@ static const char usage_text[] =
 	"       mailvet [-c FILE] config [--all | --defaults] [NAME...]\n"
 	"       mailvet [-c FILE] symbols [--checks | --markdown]\n"
 	"       mailvet [-c FILE] limits\n"
-	"       mailvet logs [--json] [--year N] [FILE...|-]\n"
+	"       mailvet logs [--json] [--html FILE] [--year N] [FILE...|-]\n"
 	"       mailvet --help | --version\n"
 	"\n"
 	"Every subcommand reads the configuration file given with -c FILE or --config\n"

@@ -79,8 +79,8 @@ must_fail() { # NAME PAGE JSON: a broken page that the check must reject
 check_page sample "$out/sample.html" "$sample"
 
 # Pages that `mailvet logs --json --html` makes: the document it prints is the one the page
-# must show.  A week of a small site's log (bench/gen-postfix-log.py, with an automatic-receipt
-# burst), the real Postfix log, and log lines with markup where names go.
+# must show.  The scenario log (tests/logs/gen-scenario.py: the unattended PC's 50 read
+# receipts on top), the real Postfix log, and log lines with markup where names go.
 from_logs() { # NAME SHOT(yes|no) mailvet-logs-arguments...
 	local name=$1 shot=$2
 	shift 2
@@ -94,9 +94,7 @@ from_logs() { # NAME SHOT(yes|no) mailvet-logs-arguments...
 	fi
 }
 if "$MAILVET" logs --help 2> /dev/null | grep -q -- --html; then
-	python3 "$MV_SRC/bench/gen-postfix-log.py" --size 8e6 --rate 0.01 --accounts 200 "$tmp/week.log" 2> /dev/null ||
-		fail "bench/gen-postfix-log.py"
-	from_logs week yes --year 2026 "$tmp/week.log"
+	from_logs scenario yes --year 2026 "$MV_SRC/tests/data/logs/scenario.log.gz"
 	from_logs postfix-real no --year 2026 "$MV_SRC/tests/data/logs/postfix-real.log"
 	cat > "$tmp/hostile.log" <<'EOF'
 Nov  2 09:00:01 mx postfix/submission/smtpd[10]: connect from unknown[192.0.2.9]
