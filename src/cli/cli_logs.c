@@ -146,7 +146,10 @@ int cli_cmd_logs(const char *config_path, int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++) {
 		if (mv_logs_add_file(logs, argv[i]) < 0) {
-			fprintf(stderr, "mailvet logs: %s: %s\n", argv[i], strerror(errno));
+			if (errno == EINVAL && strcmp(argv[i], "-") == 0)
+				fprintf(stderr, "mailvet logs: standard input can be read once only\n");
+			else
+				fprintf(stderr, "mailvet logs: %s: %s\n", argv[i], strerror(errno));
 			goto out;
 		}
 	}

@@ -61,7 +61,8 @@ static const char usage_text[] =
 	"                    nothing from the network)\n"
 	"\n"
 	"Exit status: 0 every input was read and scanned; 1 a message could not be\n"
-	"scanned or output failed; 2 usage error, bad configuration or unreadable path.\n";
+	"scanned or output failed (logs: an input could not be read to its end); 2 usage\n"
+	"error, bad configuration or unreadable path.\n";
 
 int main(int argc, char **argv)
 {

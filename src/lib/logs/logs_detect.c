@@ -420,7 +420,7 @@ static void use_client(struct mv_logs *lg, uint32_t idx1, struct logs_msg *m)
 	uint32_t i, prior;
 	bool new_prefix = true;
 
-	if (m->client.family == 0 || logs_ip_loopback(&m->client))
+	if (m->client.family == 0)
 		return;
 	for (i = 0; i < a->n_uses && u == NULL; i++)
 		if (logs_ip_eq(&a->uses[i].ip, &m->client))
@@ -452,7 +452,9 @@ static void use_client(struct mv_logs *lg, uint32_t idx1, struct logs_msg *m)
 	u->messages = 1;
 	if (m->time > u->last)
 		u->last = m->time;
-	if (!new_prefix || !learned(a, m->time) || a->messages <= NEWCLIENT_MESSAGES || prior > NEWCLIENT_PREFIXES)
+	/* This host itself (webmail, a local script) is no new network, whoever uses it. */
+	if (!new_prefix || logs_ip_loopback(&m->client) || !learned(a, m->time) || a->messages <= NEWCLIENT_MESSAGES ||
+	    prior > NEWCLIENT_PREFIXES)
 		return;
 	f = logs_finding_new(lg, LOGS_K_NEW_CLIENT, idx1, &m->client, m->time, m->time);
 	if (f == NULL)

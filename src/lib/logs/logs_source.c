@@ -73,10 +73,13 @@ struct logs_source *logs_source_new(const char *path, int fd, const void *mem, s
 		logs_input_fd(&src->lines.in, fd);
 		if (fstat(fd, &st) == 0) {
 			src->mtime = (int64_t)st.st_mtime;
-			if (S_ISREG(st.st_mode))
+			if (S_ISREG(st.st_mode)) {
 				src->size = (uint64_t)st.st_size;
-			else
+				/* Read once from start to end: a larger read-ahead. */
+				(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+			} else {
 				src->is_stdin = true;	/* a pipe: cannot be read twice */
+			}
 		}
 	} else {
 		logs_input_mem(&src->lines.in, mem, len);
