@@ -96,6 +96,7 @@ else
 		timed mailvet "${mailvet_cmd[@]}"
 	done
 	cp "$data/runs.tsv" "$data/runs.tsv.last"
+	cp /proc/loadavg "$data/loadavg"
 fi
 
 # RSS against the bytes read, sampled every half second: "seconds rss_kB offset" lines.
@@ -183,7 +184,8 @@ Produced by \`bench/bench-logs.sh\` on $(date +%F) (commit $commit): \`mailvet l
 pflogsumm $(pflogsumm --version 2>/dev/null | awk '{ print $NF; exit }') (Debian's package, its default report) on the same log,
 taking turns run by run, each $pin_text; medians of $runs runs each, from \`/usr/bin/time -v\`.
 
-- Machine: $(nproc) CPUs online, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo) (a shared machine: other jobs may have run)
+- Machine: $(nproc) CPUs online, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo) (a shared machine: other jobs ran too; load average $(cut -d' ' -f1-3 "$data/loadavg") over the last
+  1, 5 and 15 minutes of the timed runs, so CPU seconds are the steadier figure)
 - The log: \`bench/gen-postfix-log.py --seed $seed --size $size --accounts $accounts --start $start\`, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }'),
   $(awk -v l="$lines" 'BEGIN { printf "%.1f million", l / 1e6 }') lines of traditional syslog: $days days of a mid-size provider's
   mail.log (inbound mail through postscreen and smtpd with TLS, greylisting and DNSBL rejects, LMTP
@@ -223,8 +225,8 @@ of the log: the file offset of its descriptor):
 
 Commands:
 
-    ${mailvet_cmd[*]}
-    ${pflogsumm_cmd[*]}
+    ${mailvet_cmd[*]#"$src/"}
+    ${pflogsumm_cmd[*]#"$src/"}
 EOF
 }
 
