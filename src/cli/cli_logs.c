@@ -8,14 +8,16 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "logs_html.h"
 #include "mailvet/logs.h"
 
 enum {
 	OPT_JSON = 256,
 	OPT_YEAR,
+	OPT_HTML,
 };
 
-static const char logs_usage[] = "mailvet logs [--json] [--year N] [FILE...|-]";
+static const char logs_usage[] = "mailvet logs [--json] [--html FILE] [--year N] [FILE...|-]";
 
 /* The progress bar: drawn on standard error when it is a terminal, at most five times a second. */
 struct progress {
@@ -90,6 +92,7 @@ int cli_cmd_logs(const char *config_path, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "year", required_argument, NULL, OPT_YEAR },
+		{ "html", required_argument, NULL, OPT_HTML },
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -97,6 +100,7 @@ int cli_cmd_logs(const char *config_path, int argc, char **argv)
 	struct mv_logs_settings set;
 	struct progress prog;
 	mv_logs *logs = NULL;
+	const char *html = NULL;
 	bool json = false;
 	int c, i, status = 2;
 
@@ -112,6 +116,9 @@ int cli_cmd_logs(const char *config_path, int argc, char **argv)
 			if (parse_year(optarg, &set.year) < 0)
 				return 2;
 			break;
+		case OPT_HTML:
+			html = optarg;
+			break;
 		case 'c':
 		case 'o':
 			break;
@@ -125,6 +132,11 @@ int cli_cmd_logs(const char *config_path, int argc, char **argv)
 	}
 	if (optind >= argc && isatty(STDIN_FILENO)) {
 		fprintf(stderr, "mailvet logs: no FILE given, and standard input is a terminal (use - to read it anyway)\n");
+		return 2;
+	}
+	/* Before the long read, not after it. */
+	if (html != NULL && logs_html_check(html) < 0) {
+		fprintf(stderr, "mailvet logs: --html %s: %s\n", html, strerror(errno));
 		return 2;
 	}
 	logs = mv_logs_new(&set);
@@ -153,6 +165,10 @@ int cli_cmd_logs(const char *config_path, int argc, char **argv)
 	fputs(mv_logs_errors(logs), stderr);
 	if ((json ? mv_logs_write_json(logs, stdout) : mv_logs_write_text(logs, stdout)) != 0 || fflush(stdout) != 0) {
 		perror("mailvet: writing output");
+		status = 1;
+	}
+	if (html != NULL && logs_html_report(html, logs) < 0) {
+		fprintf(stderr, "mailvet logs: writing %s: %s\n", html, strerror(errno));
 		status = 1;
 	}
 out:

@@ -1,6 +1,7 @@
 /* Looking up the data files compiled into the library (data_files.h). */
 #include <string.h>
 
+#include "mailvet/data.h"
 #include "util/data_files.h"
 
 mv_str data_file_text(const char *name)
@@ -12,4 +13,9 @@ mv_str data_file_text(const char *name)
 			return mv_str_make(f->text, f->len);
 	}
 	return MV_STR_NULL;
+}
+
+mv_str mv_data_file(const char *name)
+{
+	return data_file_text(name);
 }
