@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dns/dns_int.h"
+#include "util/file_read.h"
 #include "util/thread_exit.h"
 
 #define MAX_SERVERS 8
@@ -138,14 +139,8 @@ static char *__attribute__((format(printf, 3, 4))) where_error(const struct mv_c
 static char *zone_path(const struct mv_config *cfg, const char *path)
 {
 	unsigned line;
-	const char *file = mv_config_where(cfg, "dns_zone", &line), *slash;
-	char *out = NULL;
 
-	if (path[0] == '/' || file == NULL || strcmp(file, "-o") == 0 || (slash = strrchr(file, '/')) == NULL)
-		return strdup(path);
-	if (asprintf(&out, "%.*s/%s", (int)(slash - file), file, path) < 0)
-		out = NULL;
-	return out;
+	return util_path_beside(mv_config_where(cfg, "dns_zone", &line), path);
 }
 
 static int setup_network(struct dns_resolver *r, const struct mv_config *cfg, char **error_r)
