@@ -212,7 +212,8 @@ static int add_uris(struct sender_facts *f, mv_arena *arena, const struct provid
  * List-Post's address, X-BeenThere's (Mailman), Mailing-List's ("list
  * name@domain; contact ...", ezmlm).
  */
-static int add_list(struct sender_facts *f, mv_arena *arena, const struct providers *p, const struct mv_part *root)
+static int add_list(struct sender_facts *f, mv_arena *arena, const struct providers *p, const struct mv_part *root,
+		    const struct mv_envelope *env)
 {
 	const struct mv_header *h;
 
@@ -235,6 +236,14 @@ static int add_list(struct sender_facts *f, mv_arena *arena, const struct provid
 		f->mailing_list = true;
 		return add(f, arena, p, SENDER_LIST_ID, d, d, 0);
 	}
+	/*
+	 * The other RFC 2369 fields mark a list too (List-Unsubscribe alone
+	 * does not: every bulk sender writes it), and so does the owner-LIST
+	 * bounce address of Majordomo and LISTSERV.
+	 */
+	f->mailing_list = mv_part_header(root, "List-Subscribe") != NULL || mv_part_header(root, "List-Help") != NULL ||
+			  mv_part_header(root, "List-Owner") != NULL || mv_part_header(root, "List-Archive") != NULL ||
+			  mv_str_prefix_ci(env->txn.mail_from, "owner-");
 	return 0;
 }
 
@@ -402,7 +411,7 @@ int sender_gather(struct sender_facts *f, struct mv_msg *msg, const struct mv_re
 	rc |= add_return_path(f, arena, p, &report->envelope);
 	rc |= add(f, arena, p, SENDER_MESSAGE_ID, address_domain(report->message_id), report->message_id,
 			 PROVIDER_MSGID);
-	rc |= add_list(f, arena, p, root);
+	rc |= add_list(f, arena, p, root, &report->envelope);
 	if ((h = mv_part_header(root, "List-Unsubscribe")) != NULL)
 		rc |= add_uris(f, arena, p, h->value, SENDER_LIST_UNSUBSCRIBE, UNSUBSCRIBE_URIS);
 	if ((h = mv_part_header(root, "Feedback-ID")) != NULL)
