@@ -353,6 +353,28 @@ static void test_mailing_list_resends(void)
 		  "From says alice.example; resent by a mailing list of example.org on its behalf (SPF, Return-Path, "
 		  "the server's name, its HELO, List-Id and List-Unsubscribe); not signed by alice.example");
 	mv_msg_free(&msg);
+	/* A LISTSERV list writes no List-* field: its Sender and MAIL FROM are the list manager's. */
+	msg = scan(engine,
+		   "Return-Path: <owner-dailyslang@listserv.example.org>\n" ARRIVED("lists.example.org", "192.0.2.40")
+		   "Sender: Daily Slang List <DAILYSLANG@LISTSERV.EXAMPLE.ORG>\n"
+		   "From: Slang of the Day <dailyslang@dli.example>\n"
+		   "Subject: today\n"
+		   "Message-ID: <924461.1027544231700.JavaMail.root@kudu>\n"
+		   "\n"
+		   "Word of the day.\n",
+		   &r);
+	CHECK_STR(mv_str_cstr(sender_symbols(&r)), "SENT_ON_BEHALF");
+	mv_msg_free(&msg);
+	/* Without any of that, the same resending is another organization's, unsigned. */
+	msg = scan(engine,
+		   "Return-Path: <dailyslang@listserv.example.org>\n" ARRIVED("lists.example.org", "192.0.2.40")
+		   "From: Slang of the Day <dailyslang@dli.example>\n"
+		   "Subject: today\n"
+		   "\n"
+		   "Word of the day.\n",
+		   &r);
+	CHECK_STR(mv_str_cstr(sender_symbols(&r)), "SENT_ON_BEHALF SENT_ON_BEHALF_UNSIGNED");
+	mv_msg_free(&msg);
 }
 
 static void test_provider_allowed_by_the_from_domains_spf(void)

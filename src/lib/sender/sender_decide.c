@@ -184,8 +184,8 @@ static mv_str decide_structure(const struct sender_facts *f)
 	return MV_STR_NULL;
 }
 
-/* The kinds that show who delivered the message. */
-#define DELIVERY_KINDS (1u << SENDER_DKIM | 1u << SENDER_SPF | BOUNCE_KINDS | SERVER_KINDS)
+/* The kinds that show who delivered the message to us (hops further back carried it before). */
+#define DELIVERY_KINDS (1u << SENDER_DKIM | 1u << SENDER_SPF | 1u << SENDER_RETURN_PATH | 1u << SENDER_RDNS | 1u << SENDER_HELO)
 
 /* The verdict's provider names its organization: the provider is who sent it. */
 static bool provider_names(const struct sender_facts *f, const struct sender_verdict *v)
@@ -212,8 +212,9 @@ void sender_decide(const struct sender_facts *f, struct sender_verdict *v)
 	/*
 	 * Mail another organization sent on the From domain's behalf was
 	 * delivered by a provider only if the provider is that organization, or
-	 * its servers, envelope or signature carried the message: its header
-	 * marks alone may be left over from before a forwarder or a list.
+	 * its client, envelope or signature brought the message: its header
+	 * marks or earlier hops may be left over from before a forwarder or a
+	 * list resent it.
 	 */
 	v->provider_is_org = v->provider >= 0 && provider_names(f, v);
 	if (v->provider >= 0 && v->on_behalf && !(provider_kinds & DELIVERY_KINDS) && !v->provider_is_org)

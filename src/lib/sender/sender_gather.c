@@ -207,6 +207,33 @@ static int add_uris(struct sender_facts *f, mv_arena *arena, const struct provid
 	return rc;
 }
 
+static bool local_ends(mv_str local, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return local.len > n && strncasecmp(local.p + local.len - n, suffix, n) == 0;
+}
+
+/*
+ * The address of a list manager: owner-LIST (Majordomo, LISTSERV), and
+ * LIST-owner, LIST-request, LIST-bounces (Mailman, ezmlm and the like).
+ */
+static bool list_manager(mv_str field)
+{
+	const char *at = field.len != 0 ? memchr(field.p, '@', field.len) : NULL;
+	const char *start;
+	mv_str local;
+
+	if (at == NULL)
+		return false;
+	/* The local part: back from the '@' to a '<', white space or the start. */
+	for (start = at; start > field.p && start[-1] != '<' && start[-1] != ' ' && start[-1] != '\t'; start--)
+		;
+	local = mv_str_make(start, (size_t)(at - start));
+	return mv_str_prefix_ci(local, "owner-") || local_ends(local, "-owner") || local_ends(local, "-request") ||
+	       local_ends(local, "-bounces") || local_ends(local, "-bounce");
+}
+
 /*
  * A mailing list's identity: List-Id (RFC 2919: "<list-label.domain>"), else
  * List-Post's address, X-BeenThere's (Mailman), Mailing-List's ("list
@@ -238,12 +265,14 @@ static int add_list(struct sender_facts *f, mv_arena *arena, const struct provid
 	}
 	/*
 	 * The other RFC 2369 fields mark a list too (List-Unsubscribe alone
-	 * does not: every bulk sender writes it), and so does the owner-LIST
-	 * bounce address of Majordomo and LISTSERV.
+	 * does not: every bulk sender writes it), and so do "Precedence: list"
+	 * and a list manager's address in MAIL FROM or Sender.
 	 */
+	h = mv_part_header(root, "Sender");
 	f->mailing_list = mv_part_header(root, "List-Subscribe") != NULL || mv_part_header(root, "List-Help") != NULL ||
 			  mv_part_header(root, "List-Owner") != NULL || mv_part_header(root, "List-Archive") != NULL ||
-			  mv_str_prefix_ci(env->txn.mail_from, "owner-");
+			  list_manager(env->txn.mail_from) || (h != NULL && list_manager(h->value)) ||
+			  ((h = mv_part_header(root, "Precedence")) != NULL && mv_str_eq_ci(mv_str_trim(h->value), "list"));
 	return 0;
 }
 
