@@ -185,7 +185,8 @@ static mv_str decide_structure(const struct sender_facts *f)
 }
 
 /* The kinds that show who delivered the message to us (hops further back carried it before). */
-#define DELIVERY_KINDS (1u << SENDER_DKIM | 1u << SENDER_SPF | 1u << SENDER_RETURN_PATH | 1u << SENDER_RDNS | 1u << SENDER_HELO)
+#define DELIVERY_KINDS \
+	(1u << SENDER_DKIM | 1u << SENDER_SPF | 1u << SENDER_RETURN_PATH | 1u << SENDER_RDNS | 1u << SENDER_HELO)
 
 /* The verdict's provider names its organization: the provider is who sent it. */
 static bool provider_names(const struct sender_facts *f, const struct sender_verdict *v)

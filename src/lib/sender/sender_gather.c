@@ -60,12 +60,11 @@ static int add_auth(struct sender_facts *f, mv_arena *arena, const struct provid
 
 	for (i = 0; i < auth->n_dkim; i++) {
 		if (auth->dkim[i].result == MV_AUTH_PASS)
-			rc |= add(f, arena, p, SENDER_DKIM, auth->dkim[i].domain, auth->dkim[i].domain,
-					 PROVIDER_DKIM);
+			rc |= add(f, arena, p, SENDER_DKIM, auth->dkim[i].domain, auth->dkim[i].domain, PROVIDER_DKIM);
 	}
 	if (auth->spf.result == MV_AUTH_PASS)
 		rc |= add(f, arena, p, SENDER_SPF, auth->spf.domain, auth->spf.domain,
-				 mv_str_eq(auth->spf.identity, "helo") ? PROVIDER_SENDING : PROVIDER_BOUNCE);
+			  mv_str_eq(auth->spf.identity, "helo") ? PROVIDER_SENDING : PROVIDER_BOUNCE);
 	else if ((auth->spf.result == MV_AUTH_FAIL || auth->spf.result == MV_AUTH_SOFTFAIL) &&
 		 !mv_str_eq(auth->spf.identity, "helo")) {
 		f->spf_failed = auth->spf.domain;
@@ -375,13 +374,16 @@ static bool tracker(const struct providers *p, const struct mv_link *link)
 	return link->source == MV_LINK_HTML_ANCHOR && shows_other_domain(link);
 }
 
+/* A tracking domain, the first host seen in it, and how many links pass through it. */
+struct tracker_seen {
+	mv_str domain, host;
+	unsigned count;
+};
+
 static int add_links(struct sender_facts *f, mv_arena *arena, const struct providers *p,
 		     const struct mv_report *report)
 {
-	struct {
-		mv_str domain, host;
-		unsigned count;
-	} seen[LINK_DOMAINS];
+	struct tracker_seen seen[LINK_DOMAINS];
 	unsigned n = 0, i, k;
 	int rc = 0;
 
@@ -411,7 +413,7 @@ static int add_links(struct sender_facts *f, mv_arena *arena, const struct provi
 			if (seen[k].count > seen[best].count)
 				best = k;
 		if (best != i) {
-			__typeof__(seen[0]) t = seen[i];
+			struct tracker_seen t = seen[i];
 
 			seen[i] = seen[best];
 			seen[best] = t;
@@ -439,7 +441,7 @@ int sender_gather(struct sender_facts *f, struct mv_msg *msg, const struct mv_re
 	rc |= add_servers(f, arena, p, report);
 	rc |= add_return_path(f, arena, p, &report->envelope);
 	rc |= add(f, arena, p, SENDER_MESSAGE_ID, address_domain(report->message_id), report->message_id,
-			 PROVIDER_MSGID);
+		  PROVIDER_MSGID);
 	rc |= add_list(f, arena, p, root, &report->envelope);
 	if ((h = mv_part_header(root, "List-Unsubscribe")) != NULL)
 		rc |= add_uris(f, arena, p, h->value, SENDER_LIST_UNSUBSCRIBE, UNSUBSCRIBE_URIS);
