@@ -17,7 +17,6 @@
 
 #include "sender/sender.h"
 #include "util/file_read.h"
-#include "util/fnv.h"
 
 #define NAME_MAX_LEN 100	/* a provider's name */
 #define DOMAIN_MAX_LEN 253
@@ -61,10 +60,16 @@ struct providers {
 	unsigned n_dom, cap_dom;
 	unsigned *slot;		/* index + 1 into dom; 0: empty */
 	unsigned n_slots;	/* a power of two, at least twice n_dom */
-	struct mark *mark;
+	unsigned max_labels;	/* of the longest domain listed: a host's labels before those are never looked up */
+	struct mark *mark;	/* in file order */
 	unsigned n_mark, cap_mark;
-	uint64_t mark_lengths;	/* bit n: an exact mark of length n (n < 64); longer ones set bit 63 */
-	bool prefix_marks;
+	/*
+	 * The marks for lookups: exact names by length, then the prefixes;
+	 * order[exact_at[n] .. exact_at[n + 1]) are the exact marks of length n.
+	 */
+	unsigned *order;
+	unsigned exact_at[FIELD_MAX_LEN + 2];
+	bool first[256];	/* the first bytes of the marks' names, both cases: most fields are turned away by it */
 	struct feedback *fb;
 	unsigned n_fb, cap_fb;
 };
@@ -114,10 +119,27 @@ static bool grow(void **items, unsigned *cap, unsigned n, size_t size, unsigned 
 	return true;
 }
 
-/* The slot of name in the table: its entry's, or the empty one where it would go. */
-static unsigned *find_slot(const struct providers *p, const char *name, size_t len)
+/*
+ * FNV-1a over a name from its last byte to its first: walking a host name
+ * backwards gives the hash of each of its suffixes on the way, so a lookup
+ * of every parent costs one pass.
+ */
+#define HASH_BASIS 2166136261u
+#define HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+
+static uint32_t hash_back(const char *name, size_t len)
 {
-	unsigned mask = p->n_slots - 1, i = util_fnv1a32(name, len) & mask;
+	uint32_t h = HASH_BASIS;
+
+	while (len-- > 0)
+		h = HASH_STEP(h, name[len]);
+	return h;
+}
+
+/* The slot of name (of that hash) in the table: its entry's, or the empty one where it would go. */
+static unsigned *find_slot_hashed(const struct providers *p, const char *name, size_t len, uint32_t hash)
+{
+	unsigned mask = p->n_slots - 1, i = hash & mask;
 
 	for (;; i = (i + 1) & mask) {
 		unsigned *s = &p->slot[i];
@@ -129,6 +151,11 @@ static unsigned *find_slot(const struct providers *p, const char *name, size_t l
 		if (d->len == len && memcmp(d->name, name, len) == 0)
 			return s;
 	}
+}
+
+static unsigned *find_slot(const struct providers *p, const char *name, size_t len)
+{
+	return find_slot_hashed(p, name, len, hash_back(name, len));
 }
 
 /* Keeps the table at most half full. */
@@ -170,7 +197,7 @@ static mv_str next_word(mv_str *s)
 }
 
 /* A domain name as the file may write it: lower-cased into out, a trailing dot dropped; NULL when valid, else why. */
-static const char *domain_check(mv_str w, char out[DOMAIN_MAX_LEN + 1], size_t *len_r)
+static const char *domain_check(mv_str w, char out[DOMAIN_MAX_LEN + 1], size_t *len_r, unsigned *labels_r)
 {
 	size_t i, label = 0, labels = 1;
 
@@ -200,6 +227,7 @@ static const char *domain_check(mv_str w, char out[DOMAIN_MAX_LEN + 1], size_t *
 		return "a top-level domain alone names no organization";
 	out[w.len] = '\0';
 	*len_r = w.len;
+	*labels_r = (unsigned)labels;
 	return NULL;
 }
 
@@ -209,10 +237,10 @@ static bool add_domain(struct reader *r, mv_str w, unsigned roles)
 	char name[DOMAIN_MAX_LEN + 1];
 	const char *why;
 	struct domain_entry *d;
-	unsigned *slot;
+	unsigned *slot, labels;
 	size_t len;
 
-	why = domain_check(w, name, &len);
+	why = domain_check(w, name, &len, &labels);
 	if (why != NULL)
 		return fail(r, "'%.*s': %s", w.len > 80 ? 80 : (int)w.len, w.p, why);
 	slot = find_slot(p, name, len);
@@ -235,6 +263,8 @@ static bool add_domain(struct reader *r, mv_str w, unsigned roles)
 	d->roles = roles;
 	d->line = r->line;
 	p->n_dom++;
+	if (labels > p->max_labels)
+		p->max_labels = labels;
 	if (p->prov[r->current].domain == NULL)
 		p->prov[r->current].domain = d->name;
 	if (2 * (p->n_dom + 1) > p->n_slots) {
@@ -338,10 +368,37 @@ static bool header_mark(struct reader *r, mv_str args)
 	m->value_len = value.len;
 	m->provider = (unsigned)r->current;
 	p->n_mark++;
-	if (prefix)
-		p->prefix_marks = true;
-	else
-		p->mark_lengths |= (uint64_t)1 << (name.len < 63 ? name.len : 63);
+	return true;
+}
+
+/* The lookup order of the marks: exact names counted out by length (file order kept within one), then prefixes. */
+static bool index_marks(struct providers *p)
+{
+	unsigned count[FIELD_MAX_LEN + 2] = { 0 }, i, n, at = 0;
+
+	p->order = malloc((p->n_mark + 1) * sizeof(*p->order));
+	if (p->order == NULL)
+		return false;
+	for (i = 0; i < p->n_mark; i++) {
+		unsigned char c = (unsigned char)mv_ascii_lower(p->mark[i].name[0]);
+
+		p->first[c] = true;
+		p->first[c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c] = true;
+		if (!p->mark[i].prefix)
+			count[p->mark[i].len]++;
+	}
+	for (n = 0; n <= FIELD_MAX_LEN; n++) {
+		p->exact_at[n] = at;
+		at += count[n];
+		count[n] = p->exact_at[n];
+	}
+	p->exact_at[FIELD_MAX_LEN + 1] = at;
+	for (i = 0; i < p->n_mark; i++) {
+		if (!p->mark[i].prefix)
+			p->order[count[p->mark[i].len]++] = i;
+		else
+			p->order[at++] = i;
+	}
 	return true;
 }
 
@@ -451,6 +508,8 @@ int providers_parse(const char *file, const char *text, size_t len, struct provi
 	}
 	if (ok)
 		ok = provider_done(&r);
+	if (ok && !index_marks(r.p))
+		goto nomem;
 	if (!ok) {
 		providers_free(&r.p);
 		if (r.error == NULL)
@@ -501,6 +560,7 @@ void providers_free(struct providers **providers)
 	free(p->dom);
 	free(p->slot);
 	free(p->mark);
+	free(p->order);
 	free(p->fb);
 	free(p);
 	*providers = NULL;
@@ -523,21 +583,35 @@ mv_str providers_domain(const struct providers *p, unsigned i)
 
 int providers_by_host(const struct providers *p, mv_str host, unsigned roles)
 {
-	const char *s = host.p, *end = host.p + host.len, *dot;
+	uint32_t h = HASH_BASIS;
+	unsigned labels = 1;
+	size_t i;
+	int found = -1;
 
 	if (p == NULL || p->n_dom == 0 || host.len == 0 || host.len > DOMAIN_MAX_LEN)
 		return -1;
-	for (;;) {
-		unsigned idx = *find_slot(p, s, (size_t)(end - s));
+	/*
+	 * Backwards, each suffix that starts a label is looked up once it has
+	 * two labels (a top-level domain alone is never listed), up to as many
+	 * as the longest domain listed; the longest suffix listed wins.
+	 */
+	for (i = host.len; i-- > 0;) {
+		h = HASH_STEP(h, host.p[i]);
+		if (i != 0 && host.p[i - 1] != '.')
+			continue;
+		if (labels >= 2) {
+			unsigned idx = *find_slot_hashed(p, host.p + i, host.len - i, h);
 
-		if (idx != 0 && (p->dom[idx - 1].roles & roles) != 0)
-			return (int)p->dom[idx - 1].provider;
-		dot = memchr(s, '.', (size_t)(end - s));
-		/* A top-level domain alone is never listed. */
-		if (dot == NULL || memchr(dot + 1, '.', (size_t)(end - dot - 1)) == NULL)
-			return -1;
-		s = dot + 1;
+			if (idx != 0 && (p->dom[idx - 1].roles & roles) != 0)
+				found = (int)p->dom[idx - 1].provider;
+		}
+		if (++labels > p->max_labels || i == 0)
+			break;
+		/* The dot before the label, and on to the next. */
+		h = HASH_STEP(h, '.');
+		i--;
 	}
+	return found;
 }
 
 /* The value starts with the prefix, ASCII case-insensitively, after its leading white space. */
@@ -547,23 +621,32 @@ static bool value_starts(mv_str value, const char *prefix, size_t n)
 	return value.len >= n && strncasecmp(value.p, prefix, n) == 0;
 }
 
+/* The mark is the field's: its name, or a prefix of it, and its value prefix when it has one. */
+static bool mark_matches(const struct mark *m, mv_str name, mv_str value)
+{
+	if (name.len < m->len || mv_ascii_lower(name.p[0]) != mv_ascii_lower(m->name[0]) ||
+	    mv_ascii_lower(name.p[m->len - 1]) != mv_ascii_lower(m->name[m->len - 1]))
+		return false;
+	return strncasecmp(name.p, m->name, m->len) == 0 &&
+	       (m->value == NULL || value_starts(value, m->value, m->value_len));
+}
+
 int providers_by_header(const struct providers *p, mv_str name, mv_str value)
 {
-	unsigned i;
+	unsigned k;
 
-	if (p == NULL || p->n_mark == 0)
+	if (p == NULL || name.len == 0 || !p->first[(unsigned char)name.p[0]])
 		return -1;
-	if (!p->prefix_marks && (p->mark_lengths & ((uint64_t)1 << (name.len < 63 ? name.len : 63))) == 0)
-		return -1;
-	for (i = 0; i < p->n_mark; i++) {
-		const struct mark *m = &p->mark[i];
-
-		if (m->prefix ? name.len < m->len : name.len != m->len)
-			continue;
-		if (strncasecmp(name.p, m->name, m->len) != 0)
-			continue;
-		if (m->value == NULL || value_starts(value, m->value, m->value_len))
-			return (int)m->provider;
+	/* Exact names: only the marks of the field name's length. */
+	if (name.len <= FIELD_MAX_LEN) {
+		for (k = p->exact_at[name.len]; k < p->exact_at[name.len + 1]; k++) {
+			if (mark_matches(&p->mark[p->order[k]], name, value))
+				return (int)p->mark[p->order[k]].provider;
+		}
+	}
+	for (k = p->exact_at[FIELD_MAX_LEN + 1]; k < p->n_mark; k++) {
+		if (mark_matches(&p->mark[p->order[k]], name, value))
+			return (int)p->mark[p->order[k]].provider;
 	}
 	return -1;
 }

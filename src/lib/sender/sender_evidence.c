@@ -33,16 +33,41 @@ const char *sender_kind_name(enum sender_kind kind)
 /* Names that are never an organization's: they are a machine's own or a private network's. */
 static bool private_suffix(const char *name, size_t len)
 {
-	static const char *const last[] = { "localhost", "localdomain", "local", "lan", "internal", "home", "invalid" };
 	const char *dot = memrchr(name, '.', len), *tld = dot != NULL ? dot + 1 : name;
-	size_t n = len - (size_t)(tld - name), i;
+	size_t n = len - (size_t)(tld - name);
 
-	for (i = 0; i < sizeof(last) / sizeof(last[0]); i++) {
-		if (strlen(last[i]) == n && memcmp(tld, last[i], n) == 0)
-			return true;
+	if (len >= 10 && memcmp(name, "localhost.", 10) == 0)
+		return true;
+	switch (n) {
+	case 3:
+		return memcmp(tld, "lan", 3) == 0;
+	case 4:
+		return memcmp(tld, "home", 4) == 0;
+	case 5:
+		return memcmp(tld, "local", 5) == 0;
+	case 7:
+		return memcmp(tld, "invalid", 7) == 0;
+	case 8:
+		return memcmp(tld, "internal", 8) == 0;
+	case 9:
+		return memcmp(tld, "localhost", 9) == 0;
+	case 11:
+		return memcmp(tld, "localdomain", 11) == 0;
+	default:
+		return false;
 	}
-	return len >= 10 && memcmp(name, "localhost.", 10) == 0;
 }
+
+/* Each byte a host name may have, lower-cased, with 0x80 set for a letter, '-' or '_'; 0 for any other byte. */
+static const unsigned char host_byte[256] = {
+	['-'] = '-' | 0x80, ['.'] = '.', ['_'] = '_' | 0x80,
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+#define L(c) [c] = c | 0x80, [c - ('a' - 'A')] = c | 0x80
+	L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'), L('l'), L('m'),
+	L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
+#undef L
+};
 
 /*
  * host as a lower-case name that can name an organization, into buf: a
@@ -52,8 +77,8 @@ static bool private_suffix(const char *name, size_t len)
  */
 static bool host_name(mv_str host, char buf[256], size_t *len_r)
 {
+	unsigned seen = 0;
 	size_t i;
-	bool letter = false;
 
 	host = mv_str_trim(host);
 	if (host.len != 0 && host.p[host.len - 1] == '.')
@@ -61,16 +86,16 @@ static bool host_name(mv_str host, char buf[256], size_t *len_r)
 	if (host.len == 0 || host.len > 253)
 		return false;
 	for (i = 0; i < host.len; i++) {
-		char c = mv_ascii_lower(host.p[i]);
+		unsigned char c = host_byte[(unsigned char)host.p[i]];
 
-		if ((c >= 'a' && c <= 'z') || c == '-' || c == '_')
-			letter = true;
-		else if (!((c >= '0' && c <= '9') || c == '.'))
+		if (c == 0)
 			return false;
-		buf[i] = c;
+		seen |= c;
+		buf[i] = (char)(c & 0x7F);
 	}
 	buf[host.len] = '\0';
-	if (!letter || memchr(buf, '.', host.len) == NULL || buf[0] == '.' || private_suffix(buf, host.len))
+	/* A letter somewhere (not an IPv4 address), a dot, and not a private name. */
+	if (!(seen & 0x80) || memchr(buf, '.', host.len) == NULL || buf[0] == '.' || private_suffix(buf, host.len))
 		return false;
 	*len_r = host.len;
 	return true;

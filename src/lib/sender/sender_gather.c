@@ -233,45 +233,108 @@ static bool list_manager(mv_str field)
 	       local_ends(local, "-bounces") || local_ends(local, "-bounce");
 }
 
+/* The header fields the evidence is read from, found in one pass over the message's header. */
+enum field {
+	F_LIST_ID,
+	F_LIST_POST,
+	F_BEEN_THERE,
+	F_MAILING_LIST,
+	F_LIST_UNSUBSCRIBE,
+	F_FEEDBACK_ID,
+	F_SENDER,
+	F_PRECEDENCE,
+	F_LIST_OTHER,		/* List-Subscribe, List-Help, List-Owner, List-Archive: a list, nothing to read */
+	F_COUNT,
+};
+
+/* The field the name is, ASCII case-insensitively; F_COUNT for none.  By length first: one compare a field. */
+static enum field field_of(mv_str name)
+{
+	static const struct {
+		const char *name;
+		enum field field;
+	} by_len[17][2] = {
+		[6] = { { "Sender", F_SENDER } },
+		[7] = { { "List-Id", F_LIST_ID } },
+		[9] = { { "List-Post", F_LIST_POST }, { "List-Help", F_LIST_OTHER } },
+		[10] = { { "Precedence", F_PRECEDENCE }, { "List-Owner", F_LIST_OTHER } },
+		[11] = { { "X-BeenThere", F_BEEN_THERE }, { "Feedback-ID", F_FEEDBACK_ID } },
+		[12] = { { "Mailing-List", F_MAILING_LIST }, { "List-Archive", F_LIST_OTHER } },
+		[14] = { { "List-Subscribe", F_LIST_OTHER } },
+		[16] = { { "List-Unsubscribe", F_LIST_UNSUBSCRIBE } },
+	};
+	unsigned k;
+
+	if (name.len > 16)
+		return F_COUNT;
+	for (k = 0; k < 2 && by_len[name.len][k].name != NULL; k++) {
+		if (mv_ascii_lower(name.p[0]) == mv_ascii_lower(by_len[name.len][k].name[0]) &&
+		    strncasecmp(name.p, by_len[name.len][k].name, name.len) == 0)
+			return by_len[name.len][k].field;
+	}
+	return F_COUNT;
+}
+
+#define MARKS_READ 4		/* provider header marks kept */
+
+struct fields {
+	const struct mv_header *field[F_COUNT];	/* the first of each; NULL when absent */
+	const struct mv_header *mark[MARKS_READ];
+	int mark_provider[MARKS_READ];
+	unsigned n_marks;
+};
+
+static void read_fields(const struct mv_part *root, const struct providers *p, struct fields *fs)
+{
+	unsigned i;
+
+	memset(fs, 0, sizeof(*fs));
+	for (i = 0; i < root->n_headers; i++) {
+		const struct mv_header *h = &root->headers[i];
+		enum field which = field_of(h->name);
+		int provider;
+
+		if (which != F_COUNT && fs->field[which] == NULL)
+			fs->field[which] = h;
+		if (fs->n_marks < MARKS_READ && (provider = providers_by_header(p, h->name, h->value)) >= 0) {
+			fs->mark[fs->n_marks] = h;
+			fs->mark_provider[fs->n_marks++] = provider;
+		}
+	}
+}
+
 /*
  * A mailing list's identity: List-Id (RFC 2919: "<list-label.domain>"), else
  * List-Post's address, X-BeenThere's (Mailman), Mailing-List's ("list
- * name@domain; contact ...", ezmlm).
+ * name@domain; contact ...", ezmlm).  The other RFC 2369 fields mark a list
+ * too (List-Unsubscribe alone does not: every bulk sender writes it), and so
+ * do "Precedence: list" and a list manager's address in MAIL FROM or Sender.
  */
-static int add_list(struct sender_facts *f, mv_arena *arena, const struct providers *p, const struct mv_part *root,
+static int add_list(struct sender_facts *f, mv_arena *arena, const struct providers *p, const struct fields *fs,
 		    const struct mv_envelope *env)
 {
 	const struct mv_header *h;
 
-	if ((h = mv_part_header(root, "List-Id")) != NULL) {
+	f->mailing_list = true;
+	if ((h = fs->field[F_LIST_ID]) != NULL) {
 		const char *lt = memchr(h->value.p, '<', h->value.len), *gt;
 		mv_str id = mv_str_trim(h->value);
 
 		if (lt != NULL && (gt = memchr(lt, '>', h->value.len - (size_t)(lt - h->value.p))) != NULL)
 			id = mv_str_make(lt + 1, (size_t)(gt - lt - 1));
-		f->mailing_list = true;
 		return add(f, arena, p, SENDER_LIST_ID, id, id, 0);
 	}
-	if ((h = mv_part_header(root, "List-Post")) != NULL) {
-		f->mailing_list = true;
+	if ((h = fs->field[F_LIST_POST]) != NULL)
 		return add_uris(f, arena, p, h->value, SENDER_LIST_ID, 1);
-	}
-	if ((h = mv_part_header(root, "X-BeenThere")) != NULL || (h = mv_part_header(root, "Mailing-List")) != NULL) {
+	if ((h = fs->field[F_BEEN_THERE]) != NULL || (h = fs->field[F_MAILING_LIST]) != NULL) {
 		mv_str d = first_domain(h->value);
 
-		f->mailing_list = true;
 		return add(f, arena, p, SENDER_LIST_ID, d, d, 0);
 	}
-	/*
-	 * The other RFC 2369 fields mark a list too (List-Unsubscribe alone
-	 * does not: every bulk sender writes it), and so do "Precedence: list"
-	 * and a list manager's address in MAIL FROM or Sender.
-	 */
-	h = mv_part_header(root, "Sender");
-	f->mailing_list = mv_part_header(root, "List-Subscribe") != NULL || mv_part_header(root, "List-Help") != NULL ||
-			  mv_part_header(root, "List-Owner") != NULL || mv_part_header(root, "List-Archive") != NULL ||
-			  list_manager(env->txn.mail_from) || (h != NULL && list_manager(h->value)) ||
-			  ((h = mv_part_header(root, "Precedence")) != NULL && mv_str_eq_ci(mv_str_trim(h->value), "list"));
+	f->mailing_list = fs->field[F_LIST_OTHER] != NULL || list_manager(env->txn.mail_from) ||
+			  (fs->field[F_SENDER] != NULL && list_manager(fs->field[F_SENDER]->value)) ||
+			  (fs->field[F_PRECEDENCE] != NULL &&
+			   mv_str_eq_ci(mv_str_trim(fs->field[F_PRECEDENCE]->value), "list"));
 	return 0;
 }
 
@@ -287,24 +350,20 @@ static int add_feedback(struct sender_facts *f, const struct providers *p, const
 	return sender_add_provider(f, p, SENDER_FEEDBACK_ID, providers_by_feedback(p, id), id);
 }
 
-/* One pass over the header fields for the providers' marks. */
-static int add_marks(struct sender_facts *f, mv_arena *arena, const struct providers *p, const struct mv_part *root)
+/* The providers' header marks found: "X-SG-EID: ...". */
+static int add_marks(struct sender_facts *f, mv_arena *arena, const struct providers *p, const struct fields *fs)
 {
 	unsigned i;
 	int rc = 0;
 
-	for (i = 0; i < root->n_headers; i++) {
-		const struct mv_header *h = &root->headers[i];
-		int provider = providers_by_header(p, h->name, h->value);
-		mv_str v;
+	for (i = 0; i < fs->n_marks; i++) {
+		const struct mv_header *h = fs->mark[i];
+		mv_str value = mv_str_trim(h->value);
+		mv_str v = arena_fmt(arena, 100, "%.*s: %.*s", (int)h->name.len, h->name.p, (int)value.len, value.p);
 
-		if (provider < 0)
-			continue;
-		v = arena_fmt(arena, 100, "%.*s: %.*s", (int)h->name.len, h->name.p, (int)mv_str_trim(h->value).len,
-			      mv_str_trim(h->value).p);
 		if (v.p == NULL)
 			return -1;
-		rc |= sender_add_provider(f, p, SENDER_PROVIDER_HEADER, provider, v);
+		rc |= sender_add_provider(f, p, SENDER_PROVIDER_HEADER, fs->mark_provider[i], v);
 	}
 	return rc;
 }
@@ -344,17 +403,43 @@ static bool shows_other_domain(const struct mv_link *link)
 	return !(shown.len == link->url.domain.len && memcmp(shown.p, link->url.domain.p, shown.len) == 0);
 }
 
-/* An image whose path says it counts opens. */
+/* An image whose path says it counts opens: "open", "track", "pixel" or "beacon", in one pass. */
 static bool pixel(const struct mv_link *link)
 {
-	static const char *const words[] = { "open", "track", "pixel", "beacon" };
-	size_t i;
+	static const struct {
+		const char *word;
+		size_t len;
+	} words[] = { { "open", 4 }, { "track", 5 }, { "pixel", 5 }, { "beacon", 6 } };
+	mv_str path = link->url.path;
+	size_t i, k;
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		if (mv_str_find_ci(link->url.path, words[i]) != NULL)
-			return true;
+	for (i = 0; i < path.len; i++) {
+		char c = mv_ascii_lower(path.p[i]);
+
+		if (c != 'o' && c != 't' && c != 'p' && c != 'b')
+			continue;
+		for (k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+			if (words[k].word[0] == c && i + words[k].len <= path.len &&
+			    strncasecmp(path.p + i, words[k].word, words[k].len) == 0)
+				return true;
+		}
 	}
 	return false;
+}
+
+/* The last host asked whether it is a provider's tracker: a message's links repeat a few hosts. */
+struct tracking_memo {
+	mv_str host;
+	bool tracking;
+};
+
+static bool tracking_host(const struct providers *p, mv_str host, struct tracking_memo *memo)
+{
+	if (memo->host.p == NULL || memo->host.len != host.len || memcmp(memo->host.p, host.p, host.len) != 0) {
+		memo->host = host;
+		memo->tracking = providers_by_host(p, host, PROVIDER_TRACKING) >= 0;
+	}
+	return memo->tracking;
 }
 
 /*
@@ -362,12 +447,12 @@ static bool pixel(const struct mv_link *link)
  * when it ran; else a known provider's tracking host, an anchor that shows
  * another domain than it goes to, or an open-counting image.
  */
-static bool tracker(const struct providers *p, const struct mv_link *link)
+static bool tracker(const struct providers *p, const struct mv_link *link, struct tracking_memo *memo)
 {
 	if (link->destination.len != 0)
 		return (link->flags & (MV_LINKF_TRACKER | MV_LINKF_REDIRECT | MV_LINKF_HIDDEN)) != 0 &&
 		       !(link->flags & MV_LINKF_SHORTENER);
-	if (providers_by_host(p, link->url.host, PROVIDER_TRACKING) >= 0)
+	if (tracking_host(p, link->url.host, memo))
 		return true;
 	if (link->source == MV_LINK_HTML_IMAGE)
 		return pixel(link);
@@ -384,13 +469,15 @@ static int add_links(struct sender_facts *f, mv_arena *arena, const struct provi
 		     const struct mv_report *report)
 {
 	struct tracker_seen seen[LINK_DOMAINS];
+	struct tracking_memo memo = { MV_STR_NULL, false };
 	unsigned n = 0, i, k;
 	int rc = 0;
 
 	for (i = 0; i < report->n_links; i++) {
 		const struct mv_link *link = &report->links[i];
 
-		if ((link->url.flags & (MV_URL_BAD | MV_URL_HOST_IP)) || link->url.domain.len == 0 || !tracker(p, link))
+		if ((link->url.flags & (MV_URL_BAD | MV_URL_HOST_IP)) || link->url.domain.len == 0 ||
+		    !tracker(p, link, &memo))
 			continue;
 		for (k = 0; k < n; k++) {
 			if (seen[k].domain.len == link->url.domain.len &&
@@ -429,11 +516,11 @@ static int add_links(struct sender_facts *f, mv_arena *arena, const struct provi
 int sender_gather(struct sender_facts *f, struct mv_msg *msg, const struct mv_report *report,
 		  const struct providers *p, mv_str from)
 {
-	const struct mv_part *root = msg->root;
-	const struct mv_header *h;
 	mv_arena *arena = msg->arena;
+	struct fields fs;
 	int rc = 0;
 
+	read_fields(msg->root, p, &fs);
 	memset(f, 0, sizeof(*f));
 	f->from_domain = from;
 	f->from_org = mv_url_registrable_domain(from);
@@ -442,12 +529,13 @@ int sender_gather(struct sender_facts *f, struct mv_msg *msg, const struct mv_re
 	rc |= add_return_path(f, arena, p, &report->envelope);
 	rc |= add(f, arena, p, SENDER_MESSAGE_ID, address_domain(report->message_id), report->message_id,
 		  PROVIDER_MSGID);
-	rc |= add_list(f, arena, p, root, &report->envelope);
-	if ((h = mv_part_header(root, "List-Unsubscribe")) != NULL)
-		rc |= add_uris(f, arena, p, h->value, SENDER_LIST_UNSUBSCRIBE, UNSUBSCRIBE_URIS);
-	if ((h = mv_part_header(root, "Feedback-ID")) != NULL)
-		rc |= add_feedback(f, p, h);
-	rc |= add_marks(f, arena, p, root);
+	rc |= add_list(f, arena, p, &fs, &report->envelope);
+	if (fs.field[F_LIST_UNSUBSCRIBE] != NULL)
+		rc |= add_uris(f, arena, p, fs.field[F_LIST_UNSUBSCRIBE]->value, SENDER_LIST_UNSUBSCRIBE,
+			       UNSUBSCRIBE_URIS);
+	if (fs.field[F_FEEDBACK_ID] != NULL)
+		rc |= add_feedback(f, p, fs.field[F_FEEDBACK_ID]);
+	rc |= add_marks(f, arena, p, &fs);
 	rc |= add_links(f, arena, p, report);
 	sender_rank(f);
 	return rc != 0 ? -1 : 0;

@@ -22,24 +22,41 @@ struct text {
 	size_t len;
 };
 
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct text *t, const char *fmt, ...)
+/* Appends n bytes of s, cut where the buffer ends (never inside a UTF-8 sequence). */
+static void add(struct text *t, const char *s, size_t n)
 {
-	va_list ap;
-	int n;
+	size_t room = sizeof(t->buf) - 1 - t->len;
 
-	if (t->len >= sizeof(t->buf) - 1)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->len = t->len + (size_t)n < sizeof(t->buf) ? t->len + (size_t)n : sizeof(t->buf) - 1;
+	if (n > room) {
+		n = room;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
 }
 
-/* "%.*s" arguments of a view, at most 100 bytes. */
-#define V(s) (int)((s).len < 100 ? (s).len : 100), (s).p
+/*
+ * Appends the template, each '%' in it replaced by the next mv_str argument
+ * (at most 100 bytes of it): the sentences are built without printf, which
+ * would cost more than the rest of the check.
+ */
+static void say(struct text *t, const char *template, ...)
+{
+	const char *p = template, *q;
+	va_list ap;
+
+	va_start(ap, template);
+	while ((q = strchr(p, '%')) != NULL) {
+		mv_str v = va_arg(ap, mv_str);
+
+		add(t, p, (size_t)(q - p));
+		add(t, v.p, v.len < 100 ? v.len : 100);
+		p = q + 1;
+	}
+	add(t, p, strlen(p));
+	va_end(ap);
+}
 
 static bool same(mv_str a, mv_str b)
 {
@@ -77,28 +94,30 @@ static const char *const said[SENDER_KIND_COUNT] = {
 	[SENDER_LIST_UNSUBSCRIBE] = "List-Unsubscribe",
 };
 
-/* The words for one piece of evidence, into out. */
-static void words_for(const struct sender_facts *f, const struct sender_item *it, char out[64])
+/* Appends the words for one piece of evidence. */
+static void words_for(struct text *t, const struct sender_facts *f, const struct sender_item *it)
 {
 	const char *colon;
+	char n[40];
 
 	switch (it->kind) {
 	case SENDER_RECEIVED:
-		if (it->count < f->received_hops)
-			snprintf(out, 64, "%u of %u Received hops", it->count, f->received_hops);
-		else
-			snprintf(out, 64, f->received_hops == 1 ? "the Received hop" : "every Received hop");
+		if (it->count < f->received_hops) {
+			snprintf(n, sizeof(n), "%u of %u", it->count, f->received_hops);
+			say(t, "% Received hops", mv_str_cstr(n));
+		} else {
+			say(t, f->received_hops == 1 ? "the Received hop" : "every Received hop");
+		}
 		return;
 	case SENDER_LINK:
-		snprintf(out, 64, it->count == 1 ? "a tracking link" : "the tracking links");
+		say(t, it->count == 1 ? "a tracking link" : "the tracking links");
 		return;
 	case SENDER_PROVIDER_HEADER:
 		colon = memchr(it->value.p, ':', it->value.len);
-		snprintf(out, 64, "the %.*s field", colon != NULL ? (int)(colon - it->value.p < 40 ? colon - it->value.p : 40) : 0,
-			 it->value.p);
+		say(t, "the % field", mv_str_make(it->value.p, colon != NULL ? (size_t)(colon - it->value.p) : 0));
 		return;
 	default:
-		snprintf(out, 64, "%s", said[it->kind] != NULL ? said[it->kind] : "");
+		say(t, said[it->kind] != NULL ? said[it->kind] : "");
 		return;
 	}
 }
@@ -106,21 +125,26 @@ static void words_for(const struct sender_facts *f, const struct sender_item *it
 /* " (SPF, Return-Path and every Received hop)": the kinds of evidence naming org, in words. */
 static void why(struct text *t, const struct sender_facts *f, mv_str org)
 {
-	char words[WORDS_MAX][64];
+	const struct sender_item *by_kind[SENDER_KIND_COUNT] = { NULL }, *named[WORDS_MAX];
 	unsigned n = 0, i;
 
+	/* The first piece of each kind that names org, in one pass; then in the order they are said. */
+	for (i = 0; i < f->n; i++) {
+		if (by_kind[f->item[i].kind] == NULL && same(f->item[i].domain, org))
+			by_kind[f->item[i].kind] = &f->item[i];
+	}
 	for (i = 0; i < sizeof(said_order) / sizeof(said_order[0]) && n < WORDS_MAX; i++) {
-		const struct sender_item *it = naming(f, said_order[i], org);
-
-		if (it != NULL)
-			words_for(f, it, words[n++]);
+		if (by_kind[said_order[i]] != NULL)
+			named[n++] = by_kind[said_order[i]];
 	}
 	if (n == 0)
 		return;
-	put(t, " (");
-	for (i = 0; i < n; i++)
-		put(t, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", words[i]);
-	put(t, ")");
+	say(t, " (");
+	for (i = 0; i < n; i++) {
+		say(t, i == 0 ? "" : i + 1 == n ? " and " : ", ");
+		words_for(t, f, named[i]);
+	}
+	say(t, ")");
 }
 
 mv_str sender_provider_name(const struct sender_verdict *v, const struct providers *p)
@@ -141,28 +165,28 @@ static void signature(struct text *t, const struct sender_facts *f, const struct
 			d = &f->item[i];
 	}
 	if (d != NULL)
-		put(t, "; signed by %.*s, not by %.*s", V(d->value), V(f->from_domain));
+		say(t, "; signed by %, not by %", d->value, f->from_domain);
 	else
-		put(t, "; not signed by %.*s", V(f->from_domain));
+		say(t, "; not signed by %", f->from_domain);
 }
 
 static void on_behalf(struct text *t, const struct sender_facts *f, const struct sender_verdict *v, mv_str provider)
 {
 	bool is_org = provider.len != 0 && v->provider_is_org;
 
-	put(t, "From says %.*s; ", V(f->from_domain));
+	say(t, "From says %; ", f->from_domain);
 	if (v->mailing_list)
-		put(t, "resent by a mailing list of %.*s", V(v->org));
+		say(t, "resent by a mailing list of %", v->org);
 	else if (is_org && v->provider >= 0)
-		put(t, "sent by %.*s (%.*s)", V(provider), V(v->org));
+		say(t, "sent by % (%)", provider, v->org);
 	else if (is_org)
-		put(t, "sent by %.*s, a bulk-mail sender,", V(v->org));
+		say(t, "sent by %, a bulk-mail sender,", v->org);
 	else
-		put(t, "sent by %.*s", V(v->org));
-	put(t, " on its behalf");
+		say(t, "sent by %", v->org);
+	say(t, " on its behalf");
 	why(t, f, v->org);
 	if (provider.len != 0 && !is_org)
-		put(t, ", delivered by %.*s", V(provider));
+		say(t, ", delivered by %", provider);
 	signature(t, f, v);
 }
 
@@ -171,19 +195,19 @@ static void own(struct text *t, const struct sender_facts *f, const struct sende
 	const struct sender_item *d = naming(f, SENDER_DKIM, v->org);
 
 	if (provider.len != 0) {
-		put(t, "delivered by %.*s for %.*s", V(provider), V(f->from_domain));
+		say(t, "delivered by % for %", provider, f->from_domain);
 		if (d != NULL)
-			put(t, ", signed by %.*s", V(d->value));
+			say(t, ", signed by %", d->value);
 		else if (v->spf_aligned)
-			put(t, ", which the SPF policy of %.*s allows", V(naming(f, SENDER_SPF, v->org)->value));
+			say(t, ", which the SPF policy of % allows", naming(f, SENDER_SPF, v->org)->value);
 		else
-			put(t, "; not signed by %.*s", V(f->from_domain));
+			say(t, "; not signed by %", f->from_domain);
 		return;
 	}
-	put(t, "From says %.*s; sent by %.*s itself", V(f->from_domain), V(v->org));
+	say(t, "From says %; sent by % itself", f->from_domain, v->org);
 	why(t, f, v->org);
 	if (d == NULL)
-		put(t, "; not signed by %.*s", V(f->from_domain));
+		say(t, "; not signed by %", f->from_domain);
 }
 
 mv_str sender_summary(mv_arena *arena, const struct sender_facts *f, const struct sender_verdict *v,
@@ -194,17 +218,16 @@ mv_str sender_summary(mv_arena *arena, const struct sender_facts *f, const struc
 	char *s;
 
 	t.len = 0;
-	t.buf[0] = '\0';
 	if (v->org.len == 0) {
 		if (f->from_domain.len != 0 && f->spf_failed.len != 0)
-			put(&t, "From says %.*s; nothing shows who sent it: SPF says its server may not send for %.*s",
-			    V(f->from_domain), V(f->spf_failed));
+			say(&t, "From says %; nothing shows who sent it: SPF says its server may not send for %",
+			    f->from_domain, f->spf_failed);
 		else if (f->from_domain.len != 0)
-			put(&t, "From says %.*s; nothing in the message shows who sent it", V(f->from_domain));
+			say(&t, "From says %; nothing in the message shows who sent it", f->from_domain);
 		else
-			put(&t, "The message has no From domain, and nothing in it shows who sent it");
+			say(&t, "The message has no From domain, and nothing in it shows who sent it");
 	} else if (f->from_domain.len == 0) {
-		put(&t, "The message has no From domain; sent by %.*s", V(v->org));
+		say(&t, "The message has no From domain; sent by %", v->org);
 		why(&t, f, v->org);
 	} else if (v->on_behalf) {
 		on_behalf(&t, f, v, provider);
