@@ -84,8 +84,8 @@ struct mv_link {
 
 /* One piece of evidence of who sent a message. */
 struct mv_sender_evidence {
-	const char *kind;	/* "dkim", "spf", "helo", "rdns", "received", "return_path", "message_id",
-				   "list_unsubscribe", "feedback_id", "link", "provider_header" */
+	const char *kind;	/* "dkim", "spf", "rdns", "helo", "received", "return_path", "message_id",
+				   "list_id", "list_unsubscribe", "feedback_id", "link", "provider_header" */
 	mv_str domain;		/* the registrable domain it names */
 	mv_str value;		/* what it was read from: the host, the d= value, the address */
 };
@@ -96,7 +96,8 @@ struct mv_sender {
 	mv_str claimed_name;	/* the From display name, normalized (NFKC, invisible characters removed) */
 	mv_str brand;		/* the brand the message claims (from the brands file, or its DMARC-protected domain) */
 	mv_str org;		/* the registrable domain of who really sent it; empty when nothing says */
-	mv_str provider;	/* that sender's name in the providers file, when it is a known bulk-mail provider */
+	mv_str provider;	/* the bulk-mail provider that delivered it: its name in the providers file, or
+				   the sending domain when the mail's structure shows an unlisted one */
 	bool on_behalf;		/* org is not the From domain's organization */
 	struct mv_sender_evidence *evidence;	/* strongest first; arena */
 	unsigned n_evidence;

@@ -40,53 +40,6 @@ static const char plain[] =
 	"  see you  at noon. \r\n"
 	"\r\n";
 
-/*
- * Signs `rest` (header fields, blank line, body) with `key`: returns the
- * message with "DKIM-Signature: TAGS; bh=...; b=..." on top.  The tags must
- * hold v, a, d, s, h and whatever else the case wants (c, i, l, t, x).
- */
-static char *sign(const char *rest, const char *tags, EVP_PKEY *key)
-{
-	struct mv_msg *msg = NULL;
-	struct dkim_sig sig;
-	const char *error = "";
-	unsigned char bh[64];
-	size_t bh_len = 0;
-	size_t head_size = strlen(tags) + 200;
-	char *head = malloc(head_size), *text, *out, *bh64, *b64sig;
-
-	/* The body hash first, from the tags alone. */
-	snprintf(head, head_size, "DKIM-Signature: %s; bh=AAAA; b=AAAA\r\n", tags);
-	text = concat3(head, rest, "");
-	mv_msg_parse(text, strlen(text), NULL, &msg);
-	CHECK(dkim_sig_parse(msg->arena, mv_part_header(msg->root, "DKIM-Signature")->value, &sig, &error) == 0);
-	if (error[0] != '\0')
-		fprintf(stderr, "sign: %s\n", error);
-	if (dkim_body_hash(&sig, msg->root->body, bh, &bh_len) == 1) {
-		/* l= past the body: hash it all, as a signer that does not check would. */
-		sig.has_l = false;
-		CHECK(dkim_body_hash(&sig, msg->root->body, bh, &bh_len) == 0);
-	}
-	mv_msg_free(&msg);
-	free(text);
-	/* Then the header data, with b= emptied as the verifier will see it. */
-	bh64 = b64(bh, bh_len);
-	snprintf(head, head_size, "DKIM-Signature: %s; bh=%s;\r\n\tb=", tags, bh64);
-	text = concat3(head, "AAAA\r\n", rest);
-	mv_msg_parse(text, strlen(text), NULL, &msg);
-	dkim_sig_parse(msg->arena, mv_part_header(msg->root, "DKIM-Signature")->value, &sig, &error);
-	b64sig = sign_fields(msg, &sig, mv_part_header(msg->root, "DKIM-Signature"), key);
-	mv_msg_free(&msg);
-	free(text);
-	text = concat3(head, b64sig, "\r\n");
-	out = concat3(text, rest, "");
-	free(text);
-	free(b64sig);
-	free(bh64);
-	free(head);
-	return out;
-}
-
 static void add_txt(struct dns_zone *zone, const char *name, const char *prefix, const char *p)
 {
 	char *text = concat3(prefix, p, "");
@@ -195,7 +148,7 @@ static const char *scan(const char *text)
 static const char *sign_scan(const char *tags, EVP_PKEY *key)
 {
 	static char out[8192];
-	char *text = sign(plain, tags, key);
+	char *text = sign_message(plain, tags, key);
 
 	snprintf(out, sizeof(out), "%s", scan(text));
 	free(text);
@@ -222,7 +175,7 @@ static void test_pass_and_key_sizes(void)
 
 static void test_report_fields(void)
 {
-	char *text = sign(plain, "v=1; a=rsa-sha256; d=Example.ORG; s=s1024; h=from; i=alice@example.org", rsa1024);
+	char *text = sign_message(plain, "v=1; a=rsa-sha256; d=Example.ORG; s=s1024; h=from; i=alice@example.org", rsa1024);
 	struct mv_msg *msg = NULL;
 	struct mv_envelope env;
 	struct mv_report report;
@@ -261,7 +214,7 @@ static char *tamper(const char *text, const char *from, const char *to)
 static const char *tamper_scan(const char *tags, EVP_PKEY *key, const char *from, const char *to)
 {
 	static char out[8192];
-	char *text = sign(plain, tags, key), *bad = tamper(text, from, to);
+	char *text = sign_message(plain, tags, key), *bad = tamper(text, from, to);
 
 	snprintf(out, sizeof(out), "%s", scan(bad));
 	free(bad);
@@ -374,7 +327,7 @@ static void test_no_signature_and_broken_ones(void)
 
 static void test_header_section_cut(void)
 {
-	char *text = sign(plain, "v=1; a=rsa-sha256; d=example.org; s=s2048; h=from", rsa2048);
+	char *text = sign_message(plain, "v=1; a=rsa-sha256; d=example.org; s=s2048; h=from", rsa2048);
 	struct mv_limits limits = { 0 };
 
 	limits.max_headers = 3;
@@ -403,7 +356,7 @@ static double now_seconds(void)
 
 static void test_hostile_many_signatures(void)
 {
-	char *one = sign(plain, "v=1; a=rsa-sha256; d=example.org; s=s2048; h=from", rsa2048);
+	char *one = sign_message(plain, "v=1; a=rsa-sha256; d=example.org; s=s2048; h=from", rsa2048);
 	size_t sig_len = (size_t)(strstr(one, "From: ") - one), len = 0;
 	char *text = malloc(sig_len * 100 + sizeof(plain));
 	const char *got;
@@ -451,7 +404,7 @@ static void test_hostile_h_names(void)
 	len = (size_t)snprintf(tags, cap, "v=1; a=rsa-sha256; d=example.org; s=s2048; h=from");
 	for (i = 1; i < DKIM_MAX_H_NAMES; i++)
 		len += (size_t)snprintf(tags + len, cap - len, ":x-h%d", i);
-	text = sign(plain, tags, rsa2048);
+	text = sign_message(plain, tags, rsa2048);
 	t0 = now_seconds();
 	got = scan(text);
 	CHECK(now_seconds() - t0 < time_bound(0.5));
@@ -492,11 +445,11 @@ static void test_hostile_length_and_keys(void)
 	bigp = key_p(big);
 	add_txt(zone, "big._domainkey.example.org", "p=", bigp);
 	e2 = make_engine("", zone);
-	text = sign(plain, "v=1; a=rsa-sha256; d=example.org; s=huge; h=from", rsa2048);
+	text = sign_message(plain, "v=1; a=rsa-sha256; d=example.org; s=huge; h=from", rsa2048);
 	CHECK_SCAN(scan_with(e2, text, NULL),
 		   "permerror (key p= is not valid base64, or too long) | DKIM_PERMERROR[example.org:huge]");
 	free(text);
-	text = sign(plain, "v=1; a=rsa-sha256; d=example.org; s=big; h=from", rsa2048);
+	text = sign_message(plain, "v=1; a=rsa-sha256; d=example.org; s=big; h=from", rsa2048);
 	CHECK_SCAN(scan_with(e2, text, NULL), "permerror (RSA key longer than 8192 bits) | DKIM_PERMERROR[example.org:big]");
 	free(text);
 	mv_engine_unref(&e2);
@@ -514,7 +467,7 @@ static void test_settings(void)
 {
 	struct mv_engine *e2 = make_engine("dkim_min_rsa_bits = 2048\ndkim_weak_rsa_bits = 4096\n"
 					   "dkim_max_signatures = 1\ndkim_clock_skew = 0\n", test_zone());
-	char *text = sign(plain, "v=1; a=rsa-sha256; d=example.org; s=s1024; h=from", rsa1024);
+	char *text = sign_message(plain, "v=1; a=rsa-sha256; d=example.org; s=s1024; h=from", rsa1024);
 	char *two = concat3(text, "", "");
 	char tags[200];
 
@@ -522,15 +475,15 @@ static void test_settings(void)
 		   "policy (RSA key of 1024 bits, under dkim_min_rsa_bits (2048)) | DKIM_WEAK[example.org:s1024]");
 	free(text);
 	free(two);
-	text = sign(plain, "v=1; a=rsa-sha256; d=example.org; s=s2048; h=from", rsa2048);
-	two = sign(text, "v=1; a=ed25519-sha256; d=example.org; s=ed; h=from", ed);
+	text = sign_message(plain, "v=1; a=rsa-sha256; d=example.org; s=s2048; h=from", rsa2048);
+	two = sign_message(text, "v=1; a=ed25519-sha256; d=example.org; s=ed; h=from", ed);
 	CHECK_SCAN(scan_with(e2, two, NULL),
 		   "pass, neutral (not verified: more signatures than dkim_max_signatures) | DKIM_VALID[example.org:ed] | "
 		   "DKIM_PERMERROR[example.org:s2048]");
 	free(two);
 	free(text);
 	snprintf(tags, sizeof(tags), "v=1; a=rsa-sha256; d=example.org; s=s2048; h=from; t=%d", NOW + 60);
-	text = sign(plain, tags, rsa2048);
+	text = sign_message(plain, tags, rsa2048);
 	CHECK_SCAN(scan_with(e2, text, NULL),
 		   "permerror (signature dated in the future (t=)) | DKIM_PERMERROR[example.org:s2048]");
 	free(text);

@@ -16,6 +16,7 @@
 #include "dns/dns.h"
 #include "engine/check.h"
 #include "mailvet/msg.h"
+#include "util/fnv.h"
 
 enum {
 	SYM_DMARC_PASS,
@@ -125,17 +126,13 @@ static enum author author_domain(struct mv_task *task, char out[256], char why_r
 static uint32_t sample_of(struct mv_task *task)
 {
 	mv_str s = task_report(task)->message_id;
-	uint32_t h = 2166136261u;
-	size_t i;
 
 	if (s.len == 0) {
 		const struct mv_header *from = mv_part_header(task_msg(task)->root, "From");
 
 		s = from != NULL ? from->value : MV_STR_NULL;
 	}
-	for (i = 0; i < s.len; i++)
-		h = (h ^ (unsigned char)s.p[i]) * 16777619u;
-	return h % 100;
+	return util_fnv1a32(s.p, s.len) % 100;
 }
 
 /* A domain as the spf and dkim checks stored it, without a trailing dot. */

@@ -35,8 +35,9 @@ static const struct check_symbol symbols[] = {
  * The checks whose symbols make a message junk, phishing or an impersonation
  * must run first: the decision reads the score so far and the DMARC result.
  */
+/* Every check that scores before it: a request in junk is removed, so the junk must be scored first. */
 static const char *const after[] = { "headers", "content", "structure", "helo", "smime", "spf", "dkim", "arc",
-				      "dmarc", "authres", NULL };
+				      "dmarc", "authres", "links", "sender", "bounce", NULL };
 
 static const struct mv_setting_def settings[] = {
 	{ "mdn_enforce", MV_SETTING_BOOL, "yes", 0, 0, NULL,

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dns/dns_int.h"
+#include "util/file_read.h"
 #include "util/thread_exit.h"
 
 #define MAX_SERVERS 8

@@ -7,17 +7,14 @@
  * supported.  Every error names the file and the line and stops the read.
  */
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "dns/dns_int.h"
+#include "util/file_read.h"
 
 #define TOKEN_MAX 65536
 #define TXT_MAX 65535		/* the most rdata one record holds */
@@ -612,45 +609,16 @@ int dns_zone_load_text(struct dns_zone *zone, const char *file, const char *text
 
 int dns_zone_load_file(struct dns_zone *zone, const char *path, char **error_r)
 {
-	struct stat st;
 	char *text = NULL;
-	size_t got = 0;
-	int fd, rc = -1;
+	size_t len = 0;
+	int rc;
 
-	*error_r = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		if (asprintf(error_r, "%s: cannot read: %s", path, strerror(errno)) < 0)
-			*error_r = NULL;
-		goto out;
+	if (util_file_read(path, DNS_ZONE_MAX_FILE, &text, &len, error_r) < 0) {
+		if (*error_r == NULL)
+			*error_r = strdup("out of memory");
+		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > DNS_ZONE_MAX_FILE) {
-		if (asprintf(error_r, "%s: %s", path,
-			     S_ISREG(st.st_mode) ? "larger than 64 MiB" : "not a regular file") < 0)
-			*error_r = NULL;
-		goto out;
-	}
-	text = malloc((size_t)st.st_size + 1);
-	if (text == NULL)
-		goto out;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (asprintf(error_r, "%s: cannot read: %s", path, n < 0 ? strerror(errno) : "it shrank") < 0)
-				*error_r = NULL;
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	rc = dns_zone_load_text(zone, path, text, got, error_r);
-out:
-	if (rc < 0 && *error_r == NULL)
-		*error_r = strdup("out of memory");
-	if (fd >= 0)
-		close(fd);
+	rc = dns_zone_load_text(zone, path, text, len, error_r);
 	free(text);
 	return rc;
 }

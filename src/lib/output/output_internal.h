@@ -42,7 +42,12 @@ char *json_put_fixed2(char *w, double v);
 /* printf to the output, at most 1023 bytes (report_text.c). */
 int report_putf(mv_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int report_vputf(mv_buf *out, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-/* The sentences on sender authentication (report_auth_text.c). */
+/* Appends s with control characters shown as spaces, at most max bytes and "..." (report_text.c). */
+int report_put_clean(mv_buf *out, mv_str s, size_t max);
+/* The sentences on sender authentication, and their one-line verdict (report_auth_text.c). */
 int report_write_auth_text(const struct mv_report *report, mv_buf *out);
+int report_write_auth_verdict(const struct mv_report *report, mv_buf *out);
+/* The opening verdict in words: claims, sender, authentication, links, action (report_verdict.c). */
+int report_write_verdict(const struct mv_report *report, mv_buf *out);
 
 #endif

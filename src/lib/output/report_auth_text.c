@@ -156,3 +156,89 @@ int report_write_auth_text(const struct mv_report *report, mv_buf *out)
 	rc |= smime_sentence(out, &a->smime);
 	return rc;
 }
+
+/* The first DKIM signature with that result, or NULL. */
+static const struct mv_auth_dkim *dkim_with(const struct mv_auth *a, enum mv_auth_result result)
+{
+	unsigned i;
+
+	for (i = 0; i < a->n_dkim; i++) {
+		if (a->dkim[i].result == result)
+			return &a->dkim[i];
+	}
+	return NULL;
+}
+
+/* What DKIM and SPF show when DMARC does not decide: "signed by x.example, SPF passes for y.example". */
+static int dkim_spf_words(mv_buf *out, const struct mv_auth *a)
+{
+	const struct mv_auth_dkim *valid = dkim_with(a, MV_AUTH_PASS), *broken = dkim_with(a, MV_AUTH_FAIL);
+	const struct mv_auth_spf *spf = &a->spf;
+	int rc;
+
+	if (valid != NULL)
+		rc = report_putf(out, "signed by %.*s", V(valid->domain));
+	else if (broken != NULL)
+		rc = report_putf(out, "a signature claiming %.*s does not verify", V(broken->domain));
+	else
+		rc = report_putf(out, a->n_dkim == 0 ? "not signed" : "no signature could be checked");
+	if (spf->domain.len == 0)
+		return rc;
+	switch (spf->result) {
+	case MV_AUTH_PASS:
+		return rc | report_putf(out, ", SPF passes for %.*s", V(spf->domain));
+	case MV_AUTH_FAIL:
+		return rc | report_putf(out, ", SPF fails for %.*s", V(spf->domain));
+	case MV_AUTH_SOFTFAIL:
+		return rc | report_putf(out, ", SPF softfails for %.*s", V(spf->domain));
+	default:
+		return rc;
+	}
+}
+
+static int smime_words(mv_buf *out, const struct mv_auth_smime *sm)
+{
+	switch (sm->result) {
+	case MV_AUTH_PASS:
+		return report_putf(out, "; S/MIME-signed by %.*s with a trusted certificate", V(sm->signer));
+	case MV_AUTH_UNTRUSTED:
+		return report_putf(out, "; S/MIME-signed as %.*s, but no trusted authority issued the certificate",
+				   V(sm->signer));
+	case MV_AUTH_FAIL:
+		return report_putf(out, "; its S/MIME signature is broken");
+	case MV_AUTH_SIGNER_MISMATCH:
+		return report_putf(out, "; S/MIME-signed by %.*s, not by the From address", V(sm->signer));
+	default:
+		return 0;
+	}
+}
+
+int report_write_auth_verdict(const struct mv_report *report, mv_buf *out)
+{
+	const struct mv_auth *a = &report->auth;
+	const struct mv_auth_dmarc *dm = &a->dmarc;
+	const struct mv_auth_dkim *valid = dkim_with(a, MV_AUTH_PASS);
+	int rc = mv_buf_append(out, "  Authentication: ", 18);
+
+	if (!a->checked)
+		return rc | mv_buf_append(out, "not checked.\n", 13);
+	if (dm->result == MV_AUTH_PASS) {
+		rc |= report_putf(out, "the From domain %.*s is confirmed by %s", V(dm->domain),
+				  dm->dkim_aligned && dm->spf_aligned ? "its DKIM signature and SPF"
+				  : dm->dkim_aligned		      ? "its DKIM signature"
+								      : "SPF");
+	} else if (dm->result == MV_AUTH_FAIL) {
+		rc |= report_putf(out, "nothing confirms the From domain %.*s (DMARC fails", V(dm->domain));
+		if (valid != NULL)
+			rc |= report_putf(out, "; only %.*s signed it", V(valid->domain));
+		rc |= report_putf(out, "), and its owner %s such mail", asks(dm->policy));
+	} else {
+		rc |= dkim_spf_words(out, a);
+		if (dm->result == MV_AUTH_NONE && dm->domain.len != 0)
+			rc |= report_putf(out, "; %.*s publishes no DMARC policy", V(dm->domain));
+		else if (dm->result == MV_AUTH_TEMPERROR || dm->result == MV_AUTH_PERMERROR)
+			rc |= report_putf(out, "; DMARC could not be checked");
+	}
+	rc |= smime_words(out, &a->smime);
+	return rc | mv_buf_append(out, ".\n", 2);
+}

@@ -1,6 +1,8 @@
 /*
- * The human form of a report: one summary line, then one indented line per
- * reason, highest score first, then where the links really go.
+ * The human form of a report: one summary line, the verdict in words
+ * (report_verdict.c), then the facts: the envelope, what authentication
+ * means (report_auth_text.c), one indented line per reason, highest score
+ * first, and where the links really go.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,8 +33,7 @@ int report_putf(mv_buf *out, const char *fmt, ...)
 
 #define putf report_putf
 
-/* Appends s with control characters shown as spaces, at most max bytes. */
-static int put_clean(mv_buf *out, mv_str s, size_t max)
+int report_put_clean(mv_buf *out, mv_str s, size_t max)
 {
 	size_t i, n = s.len < max ? s.len : max;
 	int rc = 0;
@@ -52,24 +53,24 @@ static int put_envelope(mv_buf *out, const struct mv_envelope *env)
 {
 	int rc = mv_buf_append(out, "    envelope: client ", 21);
 
-	rc |= put_clean(out, env->conn.client_ip.len != 0 ? env->conn.client_ip : MV_STR_LIT("unknown"), 64);
+	rc |= report_put_clean(out, env->conn.client_ip.len != 0 ? env->conn.client_ip : MV_STR_LIT("unknown"), 64);
 	if (env->conn.client_name.len != 0) {
 		rc |= mv_buf_append(out, " (", 2);
-		rc |= put_clean(out, env->conn.client_name, 100);
+		rc |= report_put_clean(out, env->conn.client_name, 100);
 		rc |= mv_buf_putc(out, ')');
 	}
 	if (env->conn.helo.len != 0) {
 		rc |= mv_buf_append(out, " helo ", 6);
-		rc |= put_clean(out, env->conn.helo, 100);
+		rc |= report_put_clean(out, env->conn.helo, 100);
 	}
 	if (env->txn.has_mail_from) {
 		rc |= mv_buf_append(out, ", mail from <", 13);
-		rc |= put_clean(out, env->txn.mail_from, 120);
+		rc |= report_put_clean(out, env->txn.mail_from, 120);
 		rc |= mv_buf_putc(out, '>');
 	}
 	if (env->conn.sasl_user.len != 0) {
 		rc |= mv_buf_append(out, ", user ", 7);
-		rc |= put_clean(out, env->conn.sasl_user, 80);
+		rc |= report_put_clean(out, env->conn.sasl_user, 80);
 	}
 	rc |= putf(out, ", %s\n", mv_direction_name(env->direction));
 	return rc;
@@ -87,7 +88,7 @@ static int put_options(mv_buf *out, const struct mv_symbol *sym)
 	for (i = 0; i < sym->n_options && i < 5; i++) {
 		if (i != 0)
 			rc |= mv_buf_append(out, ", ", 2);
-		rc |= put_clean(out, sym->options[i], 80);
+		rc |= report_put_clean(out, sym->options[i], 80);
 	}
 	if (sym->n_options > 5)
 		rc |= putf(out, ", %u more", sym->n_options - 5);
@@ -114,15 +115,16 @@ int mv_report_write_text(const struct mv_report *report, const char *file, mv_bu
 		  report->score);
 	rc |= mv_buf_append(out, " from ", 6);
 	if (from != NULL && from->name.len != 0) {
-		rc |= put_clean(out, from->name, 80);
+		rc |= report_put_clean(out, from->name, 80);
 		rc |= mv_buf_putc(out, ' ');
 	}
 	rc |= mv_buf_putc(out, '<');
-	rc |= put_clean(out, from != NULL ? from->address : MV_STR_NULL, 120);
+	rc |= report_put_clean(out, from != NULL ? from->address : MV_STR_NULL, 120);
 	rc |= mv_buf_append(out, "> \"", 3);
-	rc |= put_clean(out, mv_msg_subject(msg), 120);
+	rc |= report_put_clean(out, mv_msg_subject(msg), 120);
 	rc |= mv_buf_append(out, "\"\n", 2);
 
+	rc |= report_write_verdict(report, out);
 	if (report->envelope.source != MV_ENVELOPE_NONE)
 		rc |= put_envelope(out, &report->envelope);
 	rc |= report_write_auth_text(report, out);
@@ -134,7 +136,7 @@ int mv_report_write_text(const struct mv_report *report, const char *file, mv_bu
 	qsort(sorted, report->n_symbols, sizeof(*sorted), by_score_desc);
 	for (i = 0; i < report->n_symbols; i++) {
 		rc |= putf(out, "    %-24s %+6.2f  ", sorted[i]->name, sorted[i]->score);
-		rc |= put_clean(out, sorted[i]->detail, 200);
+		rc |= report_put_clean(out, sorted[i]->detail, 200);
 		rc |= put_options(out, sorted[i]);
 		rc |= mv_buf_putc(out, '\n');
 	}
@@ -145,9 +147,9 @@ int mv_report_write_text(const struct mv_report *report, const char *file, mv_bu
 			continue;
 		shown++;
 		rc |= mv_buf_append(out, "    link: \"", 11);
-		rc |= put_clean(out, link->text, 60);
+		rc |= report_put_clean(out, link->text, 60);
 		rc |= mv_buf_append(out, "\" -> ", 5);
-		rc |= put_clean(out, link->url.host.len != 0 ? link->url.host : link->href, 100);
+		rc |= report_put_clean(out, link->url.host.len != 0 ? link->url.host : link->href, 100);
 		rc |= mv_buf_putc(out, '\n');
 	}
 	if (shown < report->n_links && shown == 10)
