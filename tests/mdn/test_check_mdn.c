@@ -120,7 +120,7 @@ static void test_mdn_request_decisions(void)
 		goto out;
 	/* A request to its sender, in mail that scores at tag_score (SPF none scores 0.5): junk, removed. */
 	o = scan(junk, request(1), "bob@partner.example", false, "alice@example.com");
-	CHECK_CONTAINS(o.detail, "removed: the message is junk by its score");
+	CHECK_CONTAINS(o.detail, "removed: a receipt request in junk (by its score)");
 	CHECK_INT(o.changes, 1);
 	/* Once alice has written to bob, his request is a correspondent's: kept, junk or not. */
 	o = scan(engine, "From: alice@example.com\nTo: bob@partner.example\nSubject: hi\n\nHi Bob.\n",
@@ -138,7 +138,7 @@ static void test_mdn_request_decisions(void)
 	o = scan(engine, "From: carol@example.org\nTo: alice@example.com\nSubject: s\n"
 			 "Disposition-Notification-To: bounce@mailer.example.net\n\nx\n",
 		 "bounce@mailer.example.net", false, "alice@example.com");
-	CHECK_CONTAINS(o.detail, "removed: the message fails DMARC");
+	CHECK_CONTAINS(o.detail, "removed: a receipt request in a message that fails DMARC");
 	/* Bcc: the recipient is in neither To nor Cc; in Cc it is not. */
 	o = scan(engine, "From: bob@partner.example\nTo: x@partner.example\nSubject: s\n"
 			 "Disposition-Notification-To: bob@partner.example\n\nx\n",

@@ -190,11 +190,11 @@ static void decide(struct mv_task *task, const struct mdn_settings *set, struct 
 		return;
 	}
 	if (v->foreign != MDN_FOREIGN_NO) {
-		v->removed_why = "no mail client may answer it by itself (RFC 8098 2.1)";
+		v->removed_why = "a receipt request that no mail client may answer by itself (RFC 8098 2.1)";
 		return;
 	}
 	if (report->auth.dmarc.result == MV_AUTH_FAIL) {
-		v->removed_why = "the message fails DMARC: it is not from who it claims";
+		v->removed_why = "a receipt request in a message that fails DMARC (it is not from who it claims)";
 		return;
 	}
 	if (report->score >= set->tag_score) {
@@ -202,7 +202,7 @@ static void decide(struct mv_task *task, const struct mdn_settings *set, struct 
 			v->kept_why = "junk by its score, but the request is a correspondent's";
 			return;
 		}
-		v->removed_why = "the message is junk by its score";
+		v->removed_why = "a receipt request in junk (by its score)";
 		return;
 	}
 	v->kept_why = "an ordinary request, to its sender";
@@ -235,7 +235,7 @@ static int remove_fields(struct mv_task *task, const struct request_view *v)
 		if (value.p == NULL && f->header->value.len != 0)
 			return MV_NOMEM;
 		if (task_change(task, MV_CHANGE_REMOVE_HEADER, f->header->name, value, MV_STR_NULL, f->index,
-				"receipt request removed: %s%s%s", v->removed_why, v->why[0] != '\0' ? ": " : "",
+				"%s%s%s", v->removed_why, v->why[0] != '\0' ? ": " : "",
 				v->why) < 0)
 			return MV_NOMEM;
 	}

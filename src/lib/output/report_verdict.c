@@ -188,6 +188,42 @@ static int action(const struct mv_report *r, mv_buf *out)
 	return rc | mv_buf_append(out, ".\n", 2);
 }
 
+/*
+ * What mailvet changes and what it answers: "  It removes the Disposition-Notification-To field:
+ * no mail client may answer it by itself."
+ */
+static int changes(const struct mv_report *r, mv_buf *out)
+{
+	unsigned i;
+	int rc = 0;
+
+	for (i = 0; i < r->n_changes; i++) {
+		const struct mv_change *c = &r->changes[i];
+
+		switch (c->op) {
+		case MV_CHANGE_REMOVE_HEADER:
+			rc |= report_putf(out, "  It removes the %.*s field", (int)c->name.len, c->name.p);
+			break;
+		case MV_CHANGE_ADD_HEADER:
+			rc |= report_putf(out, "  It adds a %.*s field", (int)c->name.len, c->name.p);
+			break;
+		case MV_CHANGE_CHANGE_FROM:
+			rc |= report_putf(out, "  It changes the envelope sender to %.*s", (int)c->value.len, c->value.p);
+			break;
+		case MV_CHANGE_CHANGE_RCPT:
+			rc |= report_putf(out, "  It changes the recipient %.*s to %.*s", (int)c->old.len, c->old.p,
+					  (int)c->value.len, c->value.p);
+			break;
+		}
+		if (c->reason.len != 0)
+			rc |= report_putf(out, ": %.*s", (int)c->reason.len, c->reason.p);
+		rc |= mv_buf_append(out, ".\n", 2);
+	}
+	if (r->reply.len != 0 && r->action >= MV_ACTION_TEMPFAIL)
+		rc |= report_putf(out, "  It answers the sender: \"%.*s\"\n", (int)r->reply.len, r->reply.p);
+	return rc;
+}
+
 int report_write_verdict(const struct mv_report *report, mv_buf *out)
 {
 	int rc = claims(report, out);
@@ -196,5 +232,6 @@ int report_write_verdict(const struct mv_report *report, mv_buf *out)
 	rc |= report_write_auth_verdict(report, out);
 	rc |= links(report, out);
 	rc |= action(report, out);
+	rc |= changes(report, out);
 	return rc;
 }
