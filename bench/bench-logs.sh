@@ -19,6 +19,8 @@
 #        MV_BENCH_DATA   where the log is made and kept (default $MV_BENCH_BUILD/bench-logs)
 #        MV_BENCH_LOG_SIZE  bytes of log (default 1100000000), MV_BENCH_SEED (default 13)
 #        MV_BENCH_REPORT_ONLY=1  no runs: the section from the figures of the last runs
+#        MV_BENCH_KEEP_PFLOGSUMM=1  pflogsumm not run again (minutes a run): its figures and
+#                        curve from the last runs, with their date, next to new mailvet runs
 # Needs: cmake, a C compiler, python3, pflogsumm, /usr/bin/time (package time); about 1.2 GB of
 #        disk; about 2 CPU-minutes per mailvet run set and pflogsumm's time (minutes per run).
 set -eu
@@ -68,6 +70,12 @@ bytes=$(stat -c %s "$log")
 lines=$(wc -l <"$log")
 year=${start%%-*}
 
+keep_pf=${MV_BENCH_KEEP_PFLOGSUMM:-}
+if [ "$keep_pf" = 1 ]; then
+	[ -s "$data/runs.tsv.last" ] && [ -s "$data/curve-pflogsumm.tsv" ] && [ -s "$data/out-pflogsumm.txt" ] ||
+		die "no pflogsumm figures of an earlier run in $data"
+fi
+
 mailvet_cmd=("$mailvet" logs --json --year "$year" "$log")
 pflogsumm_cmd=(pflogsumm "$log")
 
@@ -86,17 +94,19 @@ timed() { # TOOL command...
 }
 
 : >"$data/runs.tsv"
+[ "$keep_pf" = 1 ] && awk -F'\t' '$1 == "pflogsumm"' "$data/runs.tsv.last" >"$data/runs.tsv"
 if [ "${MV_BENCH_REPORT_ONLY:-}" = 1 ]; then
 	[ -s "$data/runs.tsv.last" ] || die "no figures of an earlier run in $data"
 	cp "$data/runs.tsv.last" "$data/runs.tsv"
 	runs=$(awk -F'\t' '$1 == "mailvet"' "$data/runs.tsv" | wc -l)
 else
 	for i in $(seq "$runs"); do
-		timed pflogsumm "${pflogsumm_cmd[@]}"
+		[ "$keep_pf" = 1 ] || timed pflogsumm "${pflogsumm_cmd[@]}"
 		timed mailvet "${mailvet_cmd[@]}"
 	done
 	cp "$data/runs.tsv" "$data/runs.tsv.last"
 	cp /proc/loadavg "$data/loadavg"
+	[ "$keep_pf" = 1 ] || date +%F >"$data/pflogsumm.date"
 fi
 
 # RSS against the bytes read, sampled every half second: "seconds rss_kB offset" lines.
@@ -131,7 +141,7 @@ curve() { # TOOL command...
 }
 if [ "${MV_BENCH_REPORT_ONLY:-}" != 1 ]; then
 	curve mailvet "${mailvet_cmd[@]}"
-	curve pflogsumm "${pflogsumm_cmd[@]}"
+	[ "$keep_pf" = 1 ] || curve pflogsumm "${pflogsumm_cmd[@]}"
 fi
 
 med() { # TOOL COLUMN
@@ -182,7 +192,9 @@ section() {
 
 Produced by \`bench/bench-logs.sh\` on $(date +%F) (commit $commit): \`mailvet logs --json\` and
 pflogsumm $(pflogsumm --version 2>/dev/null | awk '{ print $NF; exit }') (Debian's package, its default report) on the same log,
-taking turns run by run, each $pin_text; medians of $runs runs each, from \`/usr/bin/time -v\`.
+taking turns run by run, each $pin_text; medians of $runs runs each, from \`/usr/bin/time -v\`.$(
+	[ "$keep_pf" = 1 ] && printf '\npflogsumm'"'"'s figures and curve are those of its runs of %s (MV_BENCH_KEEP_PFLOGSUMM: only mailvet ran again).' \
+		"$(cat "$data/pflogsumm.date" 2>/dev/null || echo "an earlier day")")
 
 - Machine: $(nproc) CPUs online, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo) (a shared machine: other jobs ran too; load average $(cut -d' ' -f1-3 "$data/loadavg") over the last
   1, 5 and 15 minutes of the timed runs, so CPU seconds are the steadier figure)
@@ -218,9 +230,10 @@ of the log: the file offset of its descriptor):
 
 - mailvet: $(curve_span mailvet). What it keeps is bounded by its limits (open queue ids,
   accounts, client addresses: logs.clients_evicted, logs.queue_ids_evicted and
-  logs.accounts_untracked in the document say when one was reached) and by the hours the log
-  covers, but within those, each account's sets of the addresses and domains it wrote to or heard
-  from (what the new-domain and receipt findings compare with) grow with every new correspondent.
+  logs.accounts_untracked in the document say when one was reached): each account's
+  correspondents are in a filter of a fixed 16 KiB, made at its first one, so once the accounts
+  are all seen what still grows is mostly the accounts' hours the log covers (40 bytes an active
+  account-hour, which the report lists).
 - pflogsumm: $(curve_span pflogsumm).
 
 Commands:

@@ -320,7 +320,7 @@ static void test_logs_merge_in_time_order(void)
 	if (acc != NULL) {
 		CHECK_INT(acc->messages, 1);
 		CHECK_INT(acc->recipients, 2);
-		CHECK_INT(acc->wrote_dom.count, 2);
+		CHECK_INT(acc->domains, 2);
 	}
 	CHECK_INT(lg->start, t);
 	CHECK_INT(lg->end, t + 4);

@@ -94,10 +94,7 @@ void logs_accounts_free(struct logs_accounts *a)
 		struct logs_account *x = &a->v[i];
 
 		free(x->name);
-		logs_set_free(&x->wrote_dom);
-		logs_set_free(&x->wrote_addr);
-		logs_set_free(&x->heard_dom);
-		logs_set_free(&x->heard_addr);
+		logs_known_free(&x->known);
 		logs_set_free(&x->hour_dom);
 		logs_set_free(&x->run.doms);
 		free(x->hours);

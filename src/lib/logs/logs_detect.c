@@ -146,6 +146,16 @@ void logs_account_status(struct mv_logs *lg, struct logs_msg *m, struct logs_rcp
 	apply_status(lg, account_of(lg, m->account), m, new_flags);
 }
 
+/*
+ * An account's addresses and domains share one filter of what it knows
+ * (written to or heard from: they are compared with nothing else); the
+ * domains it wrote to are there once more, under another key, to be counted.
+ */
+static uint64_t wrote_key(uint64_t dom)
+{
+	return logs_mix(dom ^ 0x77726f7465646f6dULL);
+}
+
 /* One recipient of an account's message, the first time it is given. */
 static void count_recipient(struct mv_logs *lg, struct logs_account *a, struct logs_msg *m, struct logs_rcpt *r)
 {
@@ -157,8 +167,8 @@ static void count_recipient(struct mv_logs *lg, struct logs_account *a, struct l
 	if (r->flags & LOGS_R_REJECTED && !(r->flags & (LOGS_R_SENT | LOGS_R_DEFERRED | LOGS_R_BOUNCED)))
 		return;	/* never left: not a recipient */
 	a->recipients++;
-	new_dom = !logs_set_has(&a->wrote_dom, r->dom) && !logs_set_has(&a->heard_dom, r->dom);
-	new_addr = !logs_set_has(&a->wrote_addr, r->addr) && !logs_set_has(&a->heard_addr, r->addr);
+	new_dom = !logs_known_has(&a->known, r->dom);
+	new_addr = !logs_known_has(&a->known, r->addr);
 	if (new_addr) {
 		r->flags |= LOGS_R_NEW_ADDR;
 		m->flags |= LOGS_M_NONCORR;
@@ -172,10 +182,12 @@ static void count_recipient(struct mv_logs *lg, struct logs_account *a, struct l
 			m->flags |= LOGS_M_NEWDOM;
 		}
 	}
-	logs_set_add(&a->wrote_dom, r->dom);
+	if (logs_known_add(&a->known, wrote_key(r->dom)) == 1)
+		a->domains++;
+	logs_known_add(&a->known, r->dom);
 	/* A receipt is no conversation: its recipient stays a stranger. */
 	if (!(m->flags & LOGS_M_RECEIPT))
-		logs_set_add(&a->wrote_addr, r->addr);
+		logs_known_add(&a->known, r->addr);
 	if (hour > a->dom_hour) {
 		logs_set_clear(&a->hour_dom);
 		a->dom_hour = hour;
@@ -597,8 +609,8 @@ void logs_account_heard(struct mv_logs *lg, uint32_t account, uint64_t addr, uin
 {
 	struct logs_account *a = account_of(lg, account);
 
-	logs_set_add(&a->heard_addr, addr);
-	logs_set_add(&a->heard_dom, dom);
+	logs_known_add(&a->known, addr);
+	logs_known_add(&a->known, dom);
 }
 
 void logs_account_login(struct mv_logs *lg, uint32_t account, const struct logs_ip *ip, int64_t t)

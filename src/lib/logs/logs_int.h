@@ -22,7 +22,8 @@
 #define LOGS_QID_MAX 31			/* longer "queue ids" are not queue ids */
 #define LOGS_EVIDENCE_MAX 1000u		/* queue ids kept per finding; the rest are counted */
 #define LOGS_RCPT_MAX 10000u		/* recipients of one message kept for deduplication */
-#define LOGS_SET_MAX (1u << 20)		/* entries in one account's set of domains or addresses */
+#define LOGS_SET_MAX 8192u		/* domains in one account's hour or receipt run */
+#define LOGS_KNOWN_BYTES 16384u		/* one account's correspondents (logs_known.c) */
 #define LOGS_ACCOUNT_CLIENTS 256u	/* client addresses listed per account */
 #define LOGS_DAY 86400
 #define LOGS_HOUR 3600
@@ -55,6 +56,16 @@ int logs_set_add(struct logs_set *s, uint64_t key);
 bool logs_set_has(const struct logs_set *s, uint64_t key);
 void logs_set_clear(struct logs_set *s);
 void logs_set_free(struct logs_set *s);
+
+/* The addresses and domains an account wrote to or heard from: a Bloom filter of fixed size (logs_known.c). */
+struct logs_known {
+	uint64_t *bits;			/* LOGS_KNOWN_BYTES, made at the first key */
+};
+
+/* 1 added, 0 found already (rarely by mistake: logs_known.c), -1 out of memory. */
+int logs_known_add(struct logs_known *k, uint64_t key);
+bool logs_known_has(const struct logs_known *k, uint64_t key);
+void logs_known_free(struct logs_known *k);
 
 /* ---- addresses (logs_ip.c) ---- */
 
@@ -449,7 +460,8 @@ struct logs_account {
 	int64_t first_msg;		/* of its first message; INT64_MIN none */
 	uint64_t messages, recipients, new_domains, receipts, bounced, deferred, rejected;
 	uint64_t logins, notices, hops;
-	struct logs_set wrote_dom, wrote_addr, heard_dom, heard_addr;
+	uint64_t domains;		/* distinct domains written to (as logs_known tells them) */
+	struct logs_known known;	/* correspondents' addresses and domains, and the domains written to */
 	struct logs_hour *hours;
 	uint32_t n_hours, cap_hours;
 	int64_t dom_hour;		/* the hour hour_dom counts */

@@ -50,9 +50,9 @@ static void write_account(struct jw *w, const struct logs_account *a)
 
 	fputs("{\"account\":", o);
 	jstr(w, a->name);
-	fprintf(o, ",\"messages\":%llu,\"recipients\":%llu,\"domains\":%u,\"new_domains\":%llu,\"receipts\":%llu,"
+	fprintf(o, ",\"messages\":%llu,\"recipients\":%llu,\"domains\":%llu,\"new_domains\":%llu,\"receipts\":%llu,"
 		"\"bounced\":%llu,\"deferred\":%llu,\"rejected\":%llu,\"notices\":%llu,\"logins\":%llu,",
-		(unsigned long long)a->messages, (unsigned long long)a->recipients, a->wrote_dom.count,
+		(unsigned long long)a->messages, (unsigned long long)a->recipients, (unsigned long long)a->domains,
 		(unsigned long long)a->new_domains, (unsigned long long)a->receipts, (unsigned long long)a->bounced,
 		(unsigned long long)a->deferred, (unsigned long long)a->rejected, (unsigned long long)a->notices,
 		(unsigned long long)a->logins);

@@ -1,9 +1,9 @@
 /*
- * Keyed hashing of log strings, and sets of their hashes: the domains and
- * addresses an account wrote to or heard from, the domains of an hour.  A set
- * keeps 64-bit hashes only (two strings colliding count as one, about once in
- * 2^64), grows by doubling and stops at LOGS_SET_MAX entries: an account that
- * writes to more addresses than that has its further ones taken as known.
+ * Keyed hashing of log strings, and sets of their hashes: the domains of an
+ * account's hour or receipt run (what it knows over the whole log is in
+ * logs_known.c).  A set keeps 64-bit hashes only (two strings colliding count
+ * as one, about once in 2^64), grows by doubling and stops at LOGS_SET_MAX
+ * entries (128 KiB): further domains of that hour or run are not counted.
  */
 #include <stdlib.h>
 

@@ -157,8 +157,8 @@ static void write_accounts(FILE *o, const struct mv_logs *lg)
 	for (i = 0; i < shown; i++) {
 		const struct logs_account *x = &lg->accounts.v[order[i] - 1];
 
-		fprintf(o, "%-32.64s %9llu %9llu %8u %6llu %8llu %8llu %8llu %7llu  %s", x->name,
-			(unsigned long long)x->messages, (unsigned long long)x->recipients, x->wrote_dom.count,
+		fprintf(o, "%-32.64s %9llu %9llu %8llu %6llu %8llu %8llu %8llu %7llu  %s", x->name,
+			(unsigned long long)x->messages, (unsigned long long)x->recipients, (unsigned long long)x->domains,
 			(unsigned long long)x->new_domains, (unsigned long long)x->receipts,
 			(unsigned long long)x->bounced, (unsigned long long)x->deferred,
 			(unsigned long long)x->logins, x->n_uses != 0 ? logs_ip_text(&x->uses[0].ip, ip) : "-");
