@@ -1,0 +1,82 @@
+/* Brand claims and what stands behind them (claim.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "ident/claim.h"
+
+void claims_add(struct claims *cl, uint32_t brand, enum claim_by by, mv_str evidence)
+{
+	unsigned i;
+
+	for (i = 0; i < cl->n; i++) {
+		if (cl->c[i].brand == brand) {
+			if (by < cl->c[i].by) {
+				cl->c[i].by = by;
+				cl->c[i].evidence = evidence;
+			}
+			return;
+		}
+	}
+	if (cl->n < CLAIMS_MAX)
+		cl->c[cl->n++] = (struct claim){ brand, by, evidence };
+}
+
+const char *claim_by_name(enum claim_by by)
+{
+	switch (by) {
+	case CLAIM_FROM:
+		return "From domain";
+	case CLAIM_NAME:
+		return "display name";
+	case CLAIM_REPLY_TO:
+		return "Reply-To";
+	default:
+		return "footer";
+	}
+}
+
+static mv_str bare(mv_str d)
+{
+	while (d.len != 0 && d.p[d.len - 1] == '.')
+		d.len--;
+	return d;
+}
+
+unsigned claim_missing(const struct brands *b, uint32_t brand, const struct mv_auth *auth, bool smime_pass)
+{
+	unsigned req = b->brand[brand].require, missing = 0, i;
+	enum brand_domain_kind kind;
+
+	if (req & BRAND_REQ_DKIM) {
+		bool signed_by = false;
+
+		for (i = 0; i < auth->n_dkim && !signed_by; i++)
+			signed_by = auth->dkim[i].result == MV_AUTH_PASS &&
+				    brands_signs_for(b, brand, bare(auth->dkim[i].domain));
+		if (!signed_by)
+			missing |= BRAND_REQ_DKIM;
+	}
+	if ((req & BRAND_REQ_SMIME) && !smime_pass)
+		missing |= BRAND_REQ_SMIME;
+	if ((req & BRAND_REQ_DMARC) &&
+	    !(auth->dmarc.result == MV_AUTH_PASS &&
+	      brands_domain(b, bare(auth->dmarc.domain), &kind) == (int)brand && kind == BRAND_DOMAIN_OWN))
+		missing |= BRAND_REQ_DMARC;
+	return missing;
+}
+
+void claim_missing_text(const struct brands *b, uint32_t brand, unsigned missing, char *buf, size_t cap)
+{
+	const struct brand *br = &b->brand[brand];
+	size_t w = 0;
+
+	buf[0] = '\0';
+	if (missing & BRAND_REQ_DKIM)
+		w += (size_t)snprintf(buf + w, cap - w, "no valid DKIM signature of %s%s", br->domains[0],
+				      br->n_domains + br->n_signers > 1 ? " or its other domains and senders" : "");
+	if ((missing & BRAND_REQ_SMIME) && w < cap)
+		w += (size_t)snprintf(buf + w, cap - w, "%sno S/MIME signature that chains to %s's CA",
+				      w != 0 ? ", " : "", br->name);
+	if ((missing & BRAND_REQ_DMARC) && w < cap)
+		snprintf(buf + w, cap - w, "%sno DMARC pass", w != 0 ? ", " : "");
+}
