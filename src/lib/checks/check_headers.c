@@ -118,7 +118,8 @@ static int headers_run(struct mv_task *task, void *state)
 
 const struct check_def check_headers = {
 	.name = "headers",
-	.description = "the fields every message must have (From, Date, Message-ID), a readable Date, a From read as mail clients read it",
+	.description = "the fields every message must have (From, Date, Message-ID), a readable Date, and a From "
+		       "field read as mail clients read it",
 	.symbols = symbols,
 	.n_symbols = sizeof(symbols) / sizeof(symbols[0]),
 	.needs = MV_NEED_HEADERS,
