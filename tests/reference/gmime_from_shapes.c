@@ -133,7 +133,8 @@ static bool gm_from(const char *msg_text, char **addr_r, char **name_r)
 			mb = INTERNET_ADDRESS_MAILBOX(ia);
 	}
 	if (mb != NULL) {
-		const char *a = internet_address_mailbox_get_addr(mb), *nm = internet_address_get_name(INTERNET_ADDRESS(mb));
+		const char *a = internet_address_mailbox_get_addr(mb);
+		const char *nm = internet_address_get_name(INTERNET_ADDRESS(mb));
 		char *at;
 
 		*addr_r = strdup(a != NULL ? a : "");

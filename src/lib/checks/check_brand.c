@@ -11,7 +11,6 @@
  * every protected domain's skeleton) and the brands' S/MIME trust anchors
  * are made once per engine in init; src/lib/ident has the algorithms.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include "engine/check.h"
 #include "engine/engine_int.h"
 #include "ident/claim.h"
+#include "ident/local.h"
 #include "ident/lookalike.h"
 #include "util/data_files.h"
 
@@ -57,25 +57,14 @@ static const struct mv_setting_def settings[] = {
 };
 
 #define LOCAL_TAG UINT32_MAX	/* look-alike target: a local domain */
-#define LOCAL_NAME_WORDS 8
 #define MAX_HOSTS 64		/* distinct link hosts checked for look-alikes */
-#define TAIL_BYTES 3072		/* the end of a text part searched for a brand's footer */
-#define TAIL_PARTS 2		/* text parts searched */
-
-struct local_name {
-	char *text, *match;
-	struct ident_word words[LOCAL_NAME_WORDS];
-	unsigned n_words;
-};
+#define TAIL_PARTS 2		/* text parts searched for a brand's footer */
 
 struct brand_state {
 	struct brands *brands;
 	struct lookalikes *lookalikes;
 	X509_STORE **ca;		/* per brand with smime_ca: its anchors */
-	struct local_name *names;
-	size_t n_names;
-	char **local_domains;
-	size_t n_local_domains;
+	struct ident_local local;
 	bool enforce;
 	/* The smime_ca_file anchors, for brands that name their CA by subject: read when first needed. */
 	pthread_mutex_t lock;
@@ -96,14 +85,7 @@ static void brand_deinit(void *state)
 	free(st->ca);
 	brands_free(&st->brands);
 	lookalikes_free(&st->lookalikes);
-	for (i = 0; i < st->n_names; i++) {
-		free(st->names[i].text);
-		free(st->names[i].match);
-	}
-	free(st->names);
-	for (i = 0; i < st->n_local_domains; i++)
-		free(st->local_domains[i]);
-	free(st->local_domains);
+	ident_local_deinit(&st->local);
 	X509_STORE_free(st->anchors);
 	free(st->anchors_path);
 	pthread_mutex_destroy(&st->lock);
@@ -167,8 +149,8 @@ static int load_lookalikes(struct brand_state *st)
 		for (k = 0; k < br->n_signers && rc >= 0; k++)
 			rc = lookalikes_add(st->lookalikes, br->signers[k], (uint32_t)i, true);
 	}
-	for (i = 0; i < st->n_local_domains && rc >= 0; i++)
-		rc = lookalikes_add(st->lookalikes, st->local_domains[i], LOCAL_TAG, false);
+	for (i = 0; i < st->local.n_domains && rc >= 0; i++)
+		rc = lookalikes_add(st->lookalikes, st->local.domains[i], LOCAL_TAG, false);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -188,8 +170,8 @@ static int load_cas(struct brand_state *st, char **error_r)
 			continue;
 		st->ca[i] = smime_store_load(b->brand[i].smime_ca, &why);
 		if (st->ca[i] == NULL) {
-			*error_r = engine_error(b->file, b->brand[i].smime_line, "smime_ca %s: %s", b->brand[i].smime_ca,
-						why != NULL ? why : "out of memory");
+			*error_r = engine_error(b->file, b->brand[i].smime_line, "smime_ca %s: %s",
+						b->brand[i].smime_ca, why != NULL ? why : "out of memory");
 			free(why);
 			return -1;
 		}
@@ -199,49 +181,20 @@ static int load_cas(struct brand_state *st, char **error_r)
 
 static int load_local(const struct mv_config *cfg, struct brand_state *st, char **error_r)
 {
-	const char *const *names, *const *domains;
-	size_t n, i;
+	const char *const *names, *const *domains, *bad = NULL;
+	size_t n_names, n_domains;
+	unsigned line;
+	int rc;
 
-	names = mv_config_list(cfg, "local_names", &n);
-	st->names = calloc(n + 1, sizeof(*st->names));
-	if (st->names == NULL)
-		return -1;
-	for (i = 0; i < n; i++) {
-		struct local_name *ln = &st->names[st->n_names];
-		char *display;
+	names = mv_config_list(cfg, "local_names", &n_names);
+	domains = mv_config_list(cfg, "local_domains", &n_domains);
+	rc = ident_local_init(&st->local, names, n_names, domains, n_domains, &bad);
+	if (rc > 0) {
+		const char *file = mv_config_where(cfg, "local_names", &line);
 
-		if (ident_name_normalize_heap(mv_str_cstr(names[i]), &display, &ln->match) < 0)
-			return -1;
-		free(display);
-		ln->text = strdup(names[i]);
-		st->n_names++;
-		if (ln->text == NULL)
-			return -1;
-		ln->n_words = ident_words(mv_str_cstr(ln->match), ln->words, LOCAL_NAME_WORDS);
-		if (ln->n_words == 0) {
-			unsigned line;
-			const char *file = mv_config_where(cfg, "local_names", &line);
-
-			*error_r = engine_error(file, line, "local_names: \"%s\" has no letters or digits", names[i]);
-			return -1;
-		}
+		*error_r = engine_error(file, line, "local_names: \"%s\" has no letters or digits", bad);
 	}
-	domains = mv_config_list(cfg, "local_domains", &n);
-	st->local_domains = calloc(n + 1, sizeof(*st->local_domains));
-	if (st->local_domains == NULL)
-		return -1;
-	for (i = 0; i < n; i++) {
-		char d[256];
-
-		/* ".example.org" (any name under it) protects example.org itself too. */
-		if (!lookalike_domain_ascii(domains[i] + (domains[i][0] == '.'), strlen(domains[i] + (domains[i][0] == '.')),
-					    d))
-			continue;
-		st->local_domains[st->n_local_domains] = strdup(d);
-		if (st->local_domains[st->n_local_domains++] == NULL)
-			return -1;
-	}
-	return 0;
+	return rc != 0 ? -1 : 0;
 }
 
 static int brand_init(const struct mv_config *cfg, void **state_r, char **error_r)
@@ -323,7 +276,8 @@ static int smime_is_brands(struct mv_task *task, struct brand_state *st, uint32_
 		return MV_OK;
 	if (br->smime_ca == NULL && br->smime_ca_subject == NULL) {
 		const char *at = sm->signer.len != 0 ? memchr(sm->signer.p, '@', sm->signer.len) : NULL;
-		mv_str d = at != NULL ? mv_str_make(at + 1, sm->signer.len - (size_t)(at + 1 - sm->signer.p)) : MV_STR_NULL;
+		mv_str d = at != NULL ? mv_str_make(at + 1, sm->signer.len - (size_t)(at + 1 - sm->signer.p))
+				      : MV_STR_NULL;
 
 		*pass_r = sm->result == MV_AUTH_PASS && brands_domain(st->brands, d, &kind) == (int)brand &&
 			  kind == BRAND_DOMAIN_OWN;
@@ -335,7 +289,8 @@ static int smime_is_brands(struct mv_task *task, struct brand_state *st, uint32_
 		return MV_OK;
 	if (smime_message(task_msg(task), store, task_envelope(task)->txn.time, &r) < 0)
 		return MV_NOMEM;
-	*pass_r = r.result == MV_AUTH_PASS && (br->smime_ca_subject == NULL || same_subject(r.anchor, br->smime_ca_subject));
+	*pass_r = r.result == MV_AUTH_PASS &&
+		  (br->smime_ca_subject == NULL || same_subject(r.anchor, br->smime_ca_subject));
 	return MV_OK;
 }
 
@@ -345,73 +300,13 @@ static mv_str domain_ascii(mv_str d, char buf[256])
 	return lookalike_domain_ascii(d.p, d.len, buf) ? mv_str_cstr(buf) : MV_STR_NULL;
 }
 
-/* Whether d (A-label) is one of the local domains or under one. */
-static bool local_domain(const struct brand_state *st, mv_str d)
-{
-	size_t i;
-
-	for (i = 0; i < st->n_local_domains; i++) {
-		size_t n = strlen(st->local_domains[i]);
-
-		if (d.len >= n && memcmp(d.p + d.len - n, st->local_domains[i], n) == 0 &&
-		    (d.len == n || d.p[d.len - n - 1] == '.'))
-			return true;
-	}
-	return false;
-}
-
-/* "Re:", "Fwd:" and their kin in other languages: a reply or a forward quotes other mail. */
-static bool reply_or_forward(mv_str subject)
-{
-	static const char *const prefixes[] = { "re:", "fw:", "fwd:", "aw:", "wg:", "tr:", "sv:", "vs:", "rif:" };
-	size_t i;
-
-	subject = mv_str_trim(subject);
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		if (mv_str_prefix_ci(subject, prefixes[i]))
-			return true;
-	}
-	return false;
-}
-
-/*
- * The end of a text part with quoted lines ("> ...") and &nbsp; blanked,
- * into buf: a forwarded brand's footer is no claim of this message.
- */
-static mv_str tail_text(mv_str text, char *buf)
-{
-	size_t start = text.len > TAIL_BYTES ? text.len - TAIL_BYTES : 0, i, n;
-	bool line_start = true, quoted = false;
-
-	while (start < text.len && ((unsigned char)text.p[start] & 0xc0) == 0x80)
-		start++;
-	n = text.len - start;
-	memcpy(buf, text.p + start, n);
-	for (i = 0; i < n; i++) {
-		if (buf[i] == '\n') {
-			line_start = true;
-			quoted = false;
-			continue;
-		}
-		if (line_start && buf[i] != ' ' && buf[i] != '\t') {
-			quoted = buf[i] == '>';
-			line_start = false;
-		}
-		if (quoted)
-			buf[i] = ' ';
-		else if (buf[i] == '&' && n - i >= 6 && memcmp(buf + i, "&nbsp;", 6) == 0)
-			memset(buf + i, ' ', 6);
-	}
-	return mv_str_make(buf, n);
-}
-
 /* The first footer phrase of a brand in the message's first text parts, or -1. */
 static int footer_brand(struct mv_msg *msg, const struct brands *b, const struct brand_phrase **p_r)
 {
-	char buf[TAIL_BYTES];
+	char buf[CLAIM_TAIL_BYTES];
 	unsigned i, seen = 0;
 
-	if (b->n_sigs == 0 || reply_or_forward(mv_msg_subject(msg)))
+	if (b->n_sigs == 0 || claim_reply_or_forward(mv_msg_subject(msg)))
 		return -1;
 	for (i = 0; i < msg->n_parts && seen < TAIL_PARTS; i++) {
 		struct mv_part *part = msg->parts[i];
@@ -420,7 +315,7 @@ static int footer_brand(struct mv_msg *msg, const struct brands *b, const struct
 		if (part->children != NULL || !mv_part_is_text(part) || mv_part_is_attachment(part))
 			continue;
 		seen++;
-		k = brands_in_text(b, tail_text(mv_part_text(msg, part), buf), p_r);
+		k = brands_in_text(b, claim_footer_text(mv_part_text(msg, part), buf), p_r);
 		if (k >= 0)
 			return k;
 	}
@@ -505,79 +400,6 @@ static int report_unsigned(struct mv_task *task, struct brand_state *st, const s
 	return MV_OK;
 }
 
-/* Whether the display name's words hold one of the local names' (either order for two words). */
-static const struct local_name *local_name_in(const struct brand_state *st, const struct ident_word *w, unsigned n)
-{
-	size_t i;
-	unsigned k, j;
-
-	for (i = 0; i < st->n_names; i++) {
-		const struct local_name *ln = &st->names[i];
-
-		for (k = 0; k + ln->n_words <= n; k++) {
-			bool same = true, reversed = ln->n_words == 2;
-
-			for (j = 0; j < ln->n_words && (same || reversed); j++) {
-				same = same && ident_word_eq(w[k + j], ln->words[j].p, ln->words[j].len);
-				reversed = reversed &&
-					   ident_word_eq(w[k + j], ln->words[1 - j].p, ln->words[1 - j].len);
-			}
-			if (same || reversed)
-				return ln;
-		}
-	}
-	return NULL;
-}
-
-/* A local domain written in the display name, word-bounded ("example.org IT desk"); or NULL. */
-static const char *local_domain_in_name(const struct brand_state *st, mv_str match)
-{
-	size_t i;
-
-	for (i = 0; i < st->n_local_domains; i++) {
-		const char *d = st->local_domains[i], *at = match.p, *end = match.p + match.len;
-		size_t n = strlen(d);
-
-		while (at != NULL && (size_t)(end - at) >= n && (at = memmem(at, (size_t)(end - at), d, n)) != NULL) {
-			bool left = at == match.p || !isalnum((unsigned char)at[-1]),
-			     right = at + n == end || !isalnum((unsigned char)at[n]);
-
-			if (left && right)
-				return d;
-			at++;
-		}
-	}
-	return NULL;
-}
-
-/*
- * The domain of the first address-shaped text in a display name (an empty
- * view when none), and whether the name is that address and nothing else
- * but punctuation.
- */
-static mv_str address_in_name(mv_str name, char buf[256], bool *only_r)
-{
-	const char *at = memchr(name.p, '@', name.len), *end = name.p + name.len, *s, *e, *p;
-
-	*only_r = false;
-	if (at == NULL)
-		return MV_STR_NULL;
-	for (s = at; s > name.p && !isspace((unsigned char)s[-1]) && s[-1] != '"' && s[-1] != '(' && s[-1] != '<'; s--)
-		;
-	for (e = at + 1; e < end && (isalnum((unsigned char)*e) || *e == '.' || *e == '-'); e++)
-		;
-	while (e > at + 1 && e[-1] == '.')
-		e--;
-	*only_r = true;
-	for (p = name.p; p < end && *only_r; p++) {
-		if (p == s)
-			p = e - 1;
-		else
-			*only_r = !isalnum((unsigned char)*p);
-	}
-	return domain_ascii(mv_str_make(at + 1, (size_t)(e - at - 1)), buf);
-}
-
 static bool same_registrable(mv_str a, mv_str b)
 {
 	mv_str x = mv_url_registrable_domain(a), y = mv_url_registrable_domain(b);
@@ -601,36 +423,39 @@ static int report_spoof(struct mv_task *task, const struct brand_state *st, cons
 
 	if (from->address.len == 0 || from_domain.len == 0)
 		return MV_OK;
-	named = (from->flags & MV_ADDR_NAME_HAS_ADDR) ? address_in_name(from->name, buf, &only) : MV_STR_NULL;
+	named = (from->flags & MV_ADDR_NAME_HAS_ADDR) ? domain_ascii(ident_name_address(from->name, &only), buf)
+							: MV_STR_NULL;
 	k = brands_named(st->brands, match, &p);
 	if (k >= 0 && !(brands_domain(st->brands, from_domain, &kind) == k && kind == BRAND_DOMAIN_OWN)) {
 		if (named.len != 0 && brands_domain(st->brands, named, &kind) == k)
 			return task_symbol(task, SYM_DISPLAY_NAME_SPOOF,
 					   "the display name \"%.*s\" is an address of %s, but the address is %.*s", wn,
-					   display.p, st->brands->brand[k].name, wa, from->address.p) < 0 ? MV_NOMEM : MV_OK;
-		return task_symbol(task, SYM_DISPLAY_NAME_SPOOF, "the display name \"%.*s\" names %s, but the address is %.*s",
-				   wn, display.p, st->brands->brand[k].name, wa, from->address.p) < 0 ? MV_NOMEM : MV_OK;
+					   display.p, st->brands->brand[k].name, wa, from->address.p) < 0 ? MV_NOMEM
+												  : MV_OK;
+		return task_symbol(task, SYM_DISPLAY_NAME_SPOOF,
+				   "the display name \"%.*s\" names %s, but the address is %.*s", wn, display.p,
+				   st->brands->brand[k].name, wa, from->address.p) < 0 ? MV_NOMEM : MV_OK;
 	}
-	if (local_domain(st, from_domain))
+	if (ident_local_domain(&st->local, from_domain))
 		return MV_OK;
 	n = ident_words(match, w, 32);
-	ln = local_name_in(st, w, n);
+	ln = ident_local_name_in(&st->local, w, n);
 	if (ln != NULL)
 		return task_symbol(task, SYM_DISPLAY_NAME_SPOOF,
-				   "the display name \"%.*s\" is that of %s, one of our people, but the address is %.*s", wn,
-				   display.p, ln->text, wa, from->address.p) < 0 ? MV_NOMEM : MV_OK;
-	ld = local_domain_in_name(st, match);
+				   "the display name \"%.*s\" is that of %s, one of our people; the address is %.*s",
+				   wn, display.p, ln->text, wa, from->address.p) < 0 ? MV_NOMEM : MV_OK;
+	ld = ident_local_domain_in(&st->local, match);
 	if (ld != NULL)
 		return task_symbol(task, SYM_DISPLAY_NAME_SPOOF,
-				   "the display name \"%.*s\" names our domain %s, but the address is %.*s", wn, display.p,
-				   ld, wa, from->address.p) < 0 ? MV_NOMEM : MV_OK;
+				   "the display name \"%.*s\" names our domain %s, but the address is %.*s", wn,
+				   display.p, ld, wa, from->address.p) < 0 ? MV_NOMEM : MV_OK;
 	/*
 	 * An address in the name: a reader takes it for the sender's when it is
 	 * a brand's or ours, or when it is all the name says.  Forwarding
 	 * services and lists that rewrite From write "bob@x.example [list]".
 	 */
 	if (named.len == 0 || same_registrable(named, from_domain) ||
-	    !(only || brands_domain(st->brands, named, &kind) >= 0 || local_domain(st, named)))
+	    !(only || brands_domain(st->brands, named, &kind) >= 0 || ident_local_domain(&st->local, named)))
 		return MV_OK;
 	return task_symbol(task, SYM_DISPLAY_NAME_SPOOF,
 			   "the display name \"%.*s\" holds an address at %.*s, but the address is %.*s", wn, display.p,
@@ -667,8 +492,9 @@ static int lookalike_one(struct mv_task *task, const struct brand_state *st, str
 	if (shown.len == 0 || (shown.len == host.len && memcmp(shown.p, host.p, host.len) == 0))
 		shown = MV_STR_NULL;
 	wh = check_snippet_len(host, 120);
-	snprintf(option, sizeof(option), "%s: %.*s%s%.*s%s looks like %s (%s)", where, wh, host.p, shown.len ? " (" : "",
-		 check_snippet_len(shown, 120), shown.len ? shown.p : "", shown.len ? ")" : "", m.target, m.why);
+	snprintf(option, sizeof(option), "%s: %.*s%s%.*s%s looks like %s (%s)", where, wh, host.p,
+		 shown.len ? " (" : "", check_snippet_len(shown, 120), shown.len ? shown.p : "", shown.len ? ")" : "",
+		 m.target, m.why);
 	if (task_symbol(task, SYM_LOOKALIKE_DOMAIN, "%s %s", where, option + strlen(where) + 2) < 0 ||
 	    task_symbol_option(task, SYM_LOOKALIKE_DOMAIN, mv_str_cstr(option)) < 0)
 		return MV_NOMEM;
@@ -731,7 +557,8 @@ static int report_lookalikes(struct mv_task *task, const struct brand_state *st,
 		char *copy = d.len != 0 ? mv_arena_strndup(arena, d.p, d.len) : NULL;
 
 		if (copy != NULL)
-			rc = lookalike_one(task, st, seen, "envelope sender domain", mv_str_cstr(copy), unicode_form(arena, d));
+			rc = lookalike_one(task, st, seen, "envelope sender domain", mv_str_cstr(copy),
+					   unicode_form(arena, d));
 	}
 	for (i = 0; i < report->n_links && rc == MV_OK; i++) {
 		const struct mv_link *l = &report->links[i];

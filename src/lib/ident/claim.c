@@ -80,3 +80,44 @@ void claim_missing_text(const struct brands *b, uint32_t brand, unsigned missing
 	if ((missing & BRAND_REQ_DMARC) && w < cap)
 		snprintf(buf + w, cap - w, "%sno DMARC pass", w != 0 ? ", " : "");
 }
+
+bool claim_reply_or_forward(mv_str subject)
+{
+	static const char *const prefixes[] = { "re:", "fw:", "fwd:", "aw:", "wg:", "tr:", "sv:", "vs:", "rif:" };
+	size_t i;
+
+	subject = mv_str_trim(subject);
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (mv_str_prefix_ci(subject, prefixes[i]))
+			return true;
+	}
+	return false;
+}
+
+mv_str claim_footer_text(mv_str text, char *buf)
+{
+	size_t start = text.len > CLAIM_TAIL_BYTES ? text.len - CLAIM_TAIL_BYTES : 0, i, n;
+	bool line_start = true, quoted = false;
+
+	while (start < text.len && ((unsigned char)text.p[start] & 0xc0) == 0x80)
+		start++;
+	n = text.len - start;
+	if (n != 0)
+		memcpy(buf, text.p + start, n);
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			line_start = true;
+			quoted = false;
+			continue;
+		}
+		if (line_start && buf[i] != ' ' && buf[i] != '\t') {
+			quoted = buf[i] == '>';
+			line_start = false;
+		}
+		if (quoted)
+			buf[i] = ' ';
+		else if (buf[i] == '&' && n - i >= 6 && memcmp(buf + i, "&nbsp;", 6) == 0)
+			memset(buf + i, ' ', 6);
+	}
+	return mv_str_make(buf, n);
+}

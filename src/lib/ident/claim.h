@@ -48,4 +48,16 @@ unsigned claim_missing(const struct brands *b, uint32_t brand, const struct mv_a
 /* The missing requirements in plain words ("no DKIM signature of its domains or signers"), into buf. */
 void claim_missing_text(const struct brands *b, uint32_t brand, unsigned missing, char *buf, size_t cap);
 
+/* "Re:", "Fwd:" and their kin in other languages: a reply or a forward quotes other mail. */
+bool claim_reply_or_forward(mv_str subject);
+
+#define CLAIM_TAIL_BYTES 3072	/* the end of a text searched for a brand's footer */
+
+/*
+ * The end of a text (CLAIM_TAIL_BYTES at most) with quoted lines ("> ...")
+ * and &nbsp; blanked, into buf (CLAIM_TAIL_BYTES): a quoted brand's footer
+ * is no claim of the message that quotes it.
+ */
+mv_str claim_footer_text(mv_str text, char *buf);
+
 #endif

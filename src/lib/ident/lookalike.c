@@ -263,8 +263,8 @@ int lookalikes_add(struct lookalikes *set, const char *domain, uint32_t tag, boo
 	t->label = t->domain;
 	t->label_len = strcspn(t->domain, ".");
 	u = u_label(t->label, t->label_len);
-	fl = u != NULL ? fold_unicode(set->spoof, u, fold, sizeof(fold)) : fold_ascii(t->label, t->label_len, fold,
-										sizeof(fold));
+	fl = u != NULL ? fold_unicode(set->spoof, u, fold, sizeof(fold))
+		       : fold_ascii(t->label, t->label_len, fold, sizeof(fold));
 	free(u);
 	t->fold = strndup(fold, fl);
 	if (t->fold == NULL) {
@@ -314,8 +314,8 @@ static bool subdomain_trick(const struct lookalikes *set, mv_str host, size_t pr
 			const struct target *t = protected_target(set, index);
 			size_t dl = t != NULL ? strlen(t->domain) : 0;
 
-			if (t != NULL && dl < host.len - i &&
-			    memcmp(host.p + i, t->domain, dl) == 0 && (host.p[i + dl] == '.' || host.p[i + dl] == '-')) {
+			if (t != NULL && dl < host.len - i && memcmp(host.p + i, t->domain, dl) == 0 &&
+			    (host.p[i + dl] == '.' || host.p[i + dl] == '-')) {
 				found(m, LOOKALIKE_SUBDOMAIN, t);
 				snprintf(m->why, sizeof(m->why), "%s placed in front of another domain", t->domain);
 				return true;
@@ -380,8 +380,9 @@ static void unicode_why(const USpoofChecker *spoof, const char *u, char *why, si
 		if (U_SUCCESS(err) && k == 1 && (unsigned char)sk[0] < 0x80) {
 			UScriptCode script = uscript_getScript(c, &err);
 
-			snprintf(why, cap, "%s %.*s (U+%04X) for %c", U_SUCCESS(err) ? uscript_getName(script) : "Unicode",
-				 (int)(i - start), u + start, (unsigned)c, mv_ascii_lower(sk[0]));
+			snprintf(why, cap, "%s %.*s (U+%04X) for %c",
+				 U_SUCCESS(err) ? uscript_getName(script) : "Unicode", (int)(i - start), u + start,
+				 (unsigned)c, mv_ascii_lower(sk[0]));
 			return;
 		}
 	}
@@ -512,7 +513,8 @@ bool lookalikes_check(const struct lookalikes *set, mv_str host, struct lookalik
 	if (strmap_get(&set->by_label, reg.p, label_len, NULL))
 		return false;	/* the same name under another suffix */
 	u = u_label(reg.p, label_len);
-	fl = u != NULL ? fold_unicode(set->spoof, u, fold, sizeof(fold)) : fold_ascii(reg.p, label_len, fold, sizeof(fold));
+	fl = u != NULL ? fold_unicode(set->spoof, u, fold, sizeof(fold))
+		       : fold_ascii(reg.p, label_len, fold, sizeof(fold));
 	while (!hit && fl != 0 && strmap_next(&set->by_fold, fold, fl, &pos, &index)) {
 		const struct target *t = protected_target(set, index);
 

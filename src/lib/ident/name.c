@@ -4,6 +4,7 @@
  * UTF-8 -> UTF-16 -> NFKC -> filtered -> case-folded -> UTF-8, in stack
  * buffers sized for IDENT_NAME_MAX bytes of input.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,4 +272,27 @@ bool ident_word_eq(struct ident_word w, const char *lower, size_t len)
 			return false;
 	}
 	return true;
+}
+
+mv_str ident_name_address(mv_str name, bool *only_r)
+{
+	const char *at = name.len != 0 ? memchr(name.p, '@', name.len) : NULL, *end = name.p + name.len, *s, *e, *p;
+
+	*only_r = false;
+	if (at == NULL)
+		return MV_STR_NULL;
+	for (s = at; s > name.p && !isspace((unsigned char)s[-1]) && s[-1] != '"' && s[-1] != '(' && s[-1] != '<'; s--)
+		;
+	for (e = at + 1; e < end && (isalnum((unsigned char)*e) || *e == '.' || *e == '-'); e++)
+		;
+	while (e > at + 1 && e[-1] == '.')
+		e--;
+	*only_r = true;
+	for (p = name.p; p < end && *only_r; p++) {
+		if (p == s)
+			p = e - 1;
+		else
+			*only_r = !isalnum((unsigned char)*p);
+	}
+	return mv_str_make(at + 1, (size_t)(e - at - 1));
 }

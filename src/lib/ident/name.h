@@ -43,4 +43,12 @@ unsigned ident_words(mv_str text, struct ident_word *words, unsigned max);
 /* Whether a word equals the lower-case ASCII/UTF-8 `lower` (ASCII letters of w compared without case). */
 bool ident_word_eq(struct ident_word w, const char *lower, size_t len);
 
+/*
+ * The domain of the first address-shaped text of a display name, as written
+ * (an empty view when none), and in *only_r whether the name is that address
+ * and nothing else but punctuation ("support@bank.example", not
+ * "bob@x.example [list]").
+ */
+mv_str ident_name_address(mv_str name, bool *only_r);
+
 #endif
