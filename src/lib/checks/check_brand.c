@@ -404,7 +404,7 @@ static bool same_registrable(mv_str a, mv_str b)
 {
 	mv_str x = mv_url_registrable_domain(a), y = mv_url_registrable_domain(b);
 
-	return x.len == y.len && memcmp(x.p, y.p, x.len) == 0;
+	return x.len == y.len && (x.len == 0 || memcmp(x.p, y.p, x.len) == 0);
 }
 
 static int report_spoof(struct mv_task *task, const struct brand_state *st, const struct mv_addr *from,
@@ -508,7 +508,7 @@ static mv_str unicode_form(mv_arena *arena, mv_str host)
 {
 	char tmp[256], *u = NULL, *copy;
 
-	if (host.len >= sizeof(tmp) || memmem(host.p, host.len, "xn--", 4) == NULL)
+	if (host.len < 4 || host.len >= sizeof(tmp) || memmem(host.p, host.len, "xn--", 4) == NULL)
 		return MV_STR_NULL;
 	memcpy(tmp, host.p, host.len);
 	tmp[host.len] = '\0';

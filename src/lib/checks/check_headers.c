@@ -64,7 +64,7 @@ static int check_from(struct mv_task *task, struct mv_msg *msg, const struct mv_
 	int n = 0, i, with_address = 0;
 
 	if (from == NULL || !(from->flags & MV_ADDR_BAD)) {
-		if (from == NULL || memchr(h->value.p, ',', h->value.len) == NULL ||
+		if (from == NULL || h->value.len == 0 || memchr(h->value.p, ',', h->value.len) == NULL ||
 		    mv_part_header(msg->root, "Sender") != NULL)
 			return MV_OK;
 		n = mv_addr_parse_list(task_arena(task), h->value, 0, &list);
