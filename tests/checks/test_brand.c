@@ -134,6 +134,10 @@ static void test_brand_claimed_by_from_domain(void)
 	CHECK_HAS(o.details, "PayPal: From domain");
 	CHECK_STR(mv_str_cstr(o.action), "quarantine");
 	CHECK_STR(mv_str_cstr(o.brand), "PayPal");
+	/* A list's post by an employee: the score alone. */
+	o = scan_h(e, "From: Jane Doe <jane@paypal.com>\nList-Id: <dev.lists.example>\n", "fail:paypal.com");
+	CHECK_STR(mv_str_cstr(o.symbols), "BRAND_UNSIGNED");
+	CHECK_STR(mv_str_cstr(o.action), "tag");
 	/* brand_enforce = no: the score alone (5.5: tag). */
 	o = scan_h(lenient, "From: PayPal <service@paypal.com>\n", "-");
 	CHECK_STR(mv_str_cstr(o.action), "tag");

@@ -58,7 +58,6 @@ static const struct mv_setting_def settings[] = {
 
 #define LOCAL_TAG UINT32_MAX	/* look-alike target: a local domain */
 #define MAX_HOSTS 64		/* distinct link hosts checked for look-alikes */
-#define TAIL_PARTS 2		/* text parts searched for a brand's footer */
 
 struct brand_state {
 	struct brands *brands;
@@ -300,26 +299,30 @@ static mv_str domain_ascii(mv_str d, char buf[256])
 	return lookalike_domain_ascii(d.p, d.len, buf) ? mv_str_cstr(buf) : MV_STR_NULL;
 }
 
-/* The first footer phrase of a brand in the message's first text parts, or -1. */
+/*
+ * The first footer phrase of a brand at the end of the message's text: its
+ * first text/plain part, else its first text part (HTML); one part, since
+ * alternatives say the same.
+ */
 static int footer_brand(struct mv_msg *msg, const struct brands *b, const struct brand_phrase **p_r)
 {
 	char buf[CLAIM_TAIL_BYTES];
-	unsigned i, seen = 0;
+	struct mv_part *text = NULL;
+	unsigned i;
 
 	if (b->n_sigs == 0 || claim_reply_or_forward(mv_msg_subject(msg)))
 		return -1;
-	for (i = 0; i < msg->n_parts && seen < TAIL_PARTS; i++) {
+	for (i = 0; i < msg->n_parts; i++) {
 		struct mv_part *part = msg->parts[i];
-		int k;
 
 		if (part->children != NULL || !mv_part_is_text(part) || mv_part_is_attachment(part))
 			continue;
-		seen++;
-		k = brands_in_text(b, claim_footer_text(mv_part_text(msg, part), buf), p_r);
-		if (k >= 0)
-			return k;
+		if (text == NULL || mv_str_eq_ci(part->ctype.subtype, "plain"))
+			text = part;
+		if (mv_str_eq_ci(text->ctype.subtype, "plain"))
+			break;
 	}
-	return -1;
+	return text != NULL ? brands_in_text(b, claim_footer_text(mv_part_text(msg, text), buf), p_r) : -1;
 }
 
 /* The brands the message claims, strongest claim first within each brand. */
@@ -634,6 +637,13 @@ static int brand_run(struct mv_task *task, void *state)
 		rc = report_spoof(task, st, from, from_domain, display, match);
 	if (rc == MV_OK)
 		rc = report_lookalikes(task, st, from_domain, &from_lookalike);
+	/*
+	 * A mailing list (List-Id) passes on a post from a brand's employee with
+	 * its signature broken by the list's changes: the score tells, without
+	 * the forced quarantine.
+	 */
+	if (from_unsigned && mv_part_header(task_msg(task)->root, "List-Id") != NULL)
+		from_unsigned = false;
 	if (rc == MV_OK && st->enforce && (from_unsigned || from_lookalike))
 		task_require_action(task, MV_ACTION_QUARANTINE);
 	return rc;

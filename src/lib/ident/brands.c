@@ -118,18 +118,18 @@ static bool lower_key(struct ident_word w, char *buf, size_t cap)
 	return true;
 }
 
-/* The first phrase of list (indexed by its first word in map) in words; its brand, or -1. */
-static int find_phrase(const struct strmap *map, const struct brand_phrase *list, const struct ident_word *words,
-		       unsigned n, bool names, const struct brand_phrase **phrase_r)
+/* The first phrase of list (indexed by its first word in map and first[]) in words; its brand, or -1. */
+static int find_phrase(const struct strmap *map, const uint32_t first[128], const struct brand_phrase *list,
+		       const struct ident_word *words, unsigned n, bool names, const struct brand_phrase **phrase_r)
 {
 	char key[64];
-	unsigned i;
+	unsigned i, slot;
 
 	for (i = 0; i < n; i++) {
 		size_t pos = 0;
-		uint32_t k;
+		uint32_t k, bit = brands_first_bit(words[i].p, words[i].len, &slot);
 
-		if (!lower_key(words[i], key, sizeof(key)))
+		if (!(first[slot] & bit) || !lower_key(words[i], key, sizeof(key)))
 			continue;
 		while (strmap_next(map, key, words[i].len, &pos, &k)) {
 			const struct brand_phrase *p = &list[k];
@@ -150,7 +150,7 @@ int brands_named(const struct brands *b, mv_str match, const struct brand_phrase
 	struct ident_word words[NAME_WORDS];
 	unsigned n = ident_words(match, words, NAME_WORDS);
 
-	return find_phrase(&b->by_name_word, b->name, words, n, true, phrase_r);
+	return find_phrase(&b->by_name_word, b->name_first, b->name, words, n, true, phrase_r);
 }
 
 int brands_in_text(const struct brands *b, mv_str text, const struct brand_phrase **phrase_r)
@@ -161,5 +161,5 @@ int brands_in_text(const struct brands *b, mv_str text, const struct brand_phras
 	if (b->n_sigs == 0)
 		return -1;
 	n = ident_words(text, words, TEXT_WORDS);
-	return find_phrase(&b->by_sig_word, b->sig, words, n, false, phrase_r);
+	return find_phrase(&b->by_sig_word, b->sig_first, b->sig, words, n, false, phrase_r);
 }

@@ -69,7 +69,21 @@ struct brands {
 	struct strmap by_domain;	/* domain -> brand << 1 | kind */
 	struct strmap by_name_word;	/* a name's first word -> index in name[] */
 	struct strmap by_sig_word;
+	/*
+	 * Which first words there are, before any hashing: bit (length % 32) of
+	 * [first byte, lower-cased; non-ASCII at 0].  A text's words mostly miss.
+	 */
+	uint32_t name_first[128], sig_first[128];
 };
+
+/* The bit of brands.name_first/sig_first a word would set: its index in *slot_r. */
+static inline uint32_t brands_first_bit(const char *p, size_t len, unsigned *slot_r)
+{
+	unsigned char c = (unsigned char)p[0];
+
+	*slot_r = c >= 0x80 ? 0 : c >= 'A' && c <= 'Z' ? c + 32u : c;
+	return 1u << (len & 31);
+}
 
 /*
  * Reads a brands file: `file` names it in errors, `dir` is where relative

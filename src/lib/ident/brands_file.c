@@ -325,11 +325,15 @@ static int brand_done(struct reader *r)
 	return rc;
 }
 
-static int index_phrases(struct strmap *map, const struct brand_phrase *p, size_t n)
+static int index_phrases(struct strmap *map, uint32_t first[128], const struct brand_phrase *p, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		unsigned slot;
+		uint32_t bit = brands_first_bit(p[i].words[0].p, p[i].words[0].len, &slot);
+
+		first[slot] |= bit;
 		if (strmap_add(map, p[i].words[0].p, p[i].words[0].len, (uint32_t)i) < 0)
 			return -1;
 	}
@@ -384,8 +388,8 @@ int brands_parse(const char *file, const char *dir, mv_str text, struct brands *
 		rc = fail(&r, "larger than %zu MB", BRANDS_MAX_BYTES >> 20);
 	else
 		rc = read_lines(&r, text);
-	if (rc == 0 && (index_phrases(&r.b->by_name_word, r.b->name, r.b->n_names) < 0 ||
-			index_phrases(&r.b->by_sig_word, r.b->sig, r.b->n_sigs) < 0))
+	if (rc == 0 && (index_phrases(&r.b->by_name_word, r.b->name_first, r.b->name, r.b->n_names) < 0 ||
+			index_phrases(&r.b->by_sig_word, r.b->sig_first, r.b->sig, r.b->n_sigs) < 0))
 		rc = nomem(&r);
 	strmap_free(&r.by_name);
 	if (rc < 0) {

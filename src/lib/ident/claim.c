@@ -96,28 +96,28 @@ bool claim_reply_or_forward(mv_str subject)
 
 mv_str claim_footer_text(mv_str text, char *buf)
 {
-	size_t start = text.len > CLAIM_TAIL_BYTES ? text.len - CLAIM_TAIL_BYTES : 0, i, n;
-	bool line_start = true, quoted = false;
+	size_t start = text.len > CLAIM_TAIL_BYTES ? text.len - CLAIM_TAIL_BYTES : 0, n;
+	char *p, *end, *amp;
 
 	while (start < text.len && ((unsigned char)text.p[start] & 0xc0) == 0x80)
 		start++;
 	n = text.len - start;
-	if (n != 0)
-		memcpy(buf, text.p + start, n);
-	for (i = 0; i < n; i++) {
-		if (buf[i] == '\n') {
-			line_start = true;
-			quoted = false;
-			continue;
-		}
-		if (line_start && buf[i] != ' ' && buf[i] != '\t') {
-			quoted = buf[i] == '>';
-			line_start = false;
-		}
-		if (quoted)
-			buf[i] = ' ';
-		else if (buf[i] == '&' && n - i >= 6 && memcmp(buf + i, "&nbsp;", 6) == 0)
-			memset(buf + i, ' ', 6);
+	if (n == 0)
+		return mv_str_make(buf, 0);
+	memcpy(buf, text.p + start, n);
+	end = buf + n;
+	for (p = buf; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *line_end = nl != NULL ? nl : end, *q = p;
+
+		while (q < line_end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < line_end && *q == '>')
+			memset(q, ' ', (size_t)(line_end - q));
+		p = line_end + 1;
+	}
+	for (p = buf; (amp = memchr(p, '&', (size_t)(end - p))) != NULL; p = amp + 1) {
+		if (end - amp >= 6 && memcmp(amp, "&nbsp;", 6) == 0)
+			memset(amp, ' ', 6);
 	}
 	return mv_str_make(buf, n);
 }

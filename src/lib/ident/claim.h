@@ -51,7 +51,7 @@ void claim_missing_text(const struct brands *b, uint32_t brand, unsigned missing
 /* "Re:", "Fwd:" and their kin in other languages: a reply or a forward quotes other mail. */
 bool claim_reply_or_forward(mv_str subject);
 
-#define CLAIM_TAIL_BYTES 3072	/* the end of a text searched for a brand's footer */
+#define CLAIM_TAIL_BYTES 2048	/* the end of a text searched for a brand's footer */
 
 /*
  * The end of a text (CLAIM_TAIL_BYTES at most) with quoted lines ("> ...")

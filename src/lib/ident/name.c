@@ -226,7 +226,19 @@ int ident_name_normalize_heap(mv_str name, char **display_r, char **match_r)
 	return rc;
 }
 
-static bool word_byte(const char *p, const char *end, size_t *len_r)
+/* ASCII letters and digits: the common case of ident_words(), without a call. */
+static const unsigned char ascii_alnum[128] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+	['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+	['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+	['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+	['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+/* Whether the character at p is part of a word (non-ASCII: a letter, digit or mark by ICU); its length. */
+static bool word_char(const char *p, const char *end, size_t *len_r)
 {
 	unsigned char c = (unsigned char)*p;
 	UChar32 cp;
@@ -234,7 +246,7 @@ static bool word_byte(const char *p, const char *end, size_t *len_r)
 
 	if (c < 0x80) {
 		*len_r = 1;
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		return ascii_alnum[c] != 0;
 	}
 	U8_NEXT((const uint8_t *)p, i, (int32_t)(end - p < 8 ? end - p : 8), cp);
 	*len_r = (size_t)i;
@@ -245,18 +257,29 @@ unsigned ident_words(mv_str text, struct ident_word *words, unsigned max)
 {
 	const char *p = text.p, *end = text.p + text.len;
 	unsigned n = 0;
+	size_t len;
 
 	while (p < end && n < max) {
 		const char *start;
-		size_t len;
 
-		while (p < end && !word_byte(p, end, &len))
+		/* ASCII runs in tight loops; a non-ASCII byte asks ICU what its character is. */
+		while (p < end && (unsigned char)*p < 0x80 && !ascii_alnum[(unsigned char)*p])
+			p++;
+		if (p == end)
+			break;
+		if ((unsigned char)*p >= 0x80 && !word_char(p, end, &len)) {
 			p += len;
+			continue;
+		}
 		start = p;
-		while (p < end && word_byte(p, end, &len))
+		for (;;) {
+			while (p < end && (unsigned char)*p < 0x80 && ascii_alnum[(unsigned char)*p])
+				p++;
+			if (p == end || (unsigned char)*p < 0x80 || !word_char(p, end, &len))
+				break;
 			p += len;
-		if (p > start)
-			words[n++] = (struct ident_word){ start, (unsigned)(p - start) };
+		}
+		words[n++] = (struct ident_word){ start, (unsigned)(p - start) };
 	}
 	return n;
 }
