@@ -16,8 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include <idn2.h>
 
@@ -97,7 +95,8 @@ static int load_brands(const struct mv_config *cfg, struct brand_state *st, char
 	const char *path = mv_config_string(cfg, "brands_file");
 	char *text = NULL, *dir = NULL, *slash;
 	unsigned line;
-	size_t len = 0;
+	size_t len = 0, want;
+	long size;
 	int rc;
 	FILE *f;
 
@@ -111,16 +110,26 @@ static int load_brands(const struct mv_config *cfg, struct brand_state *st, char
 		*error_r = engine_error(file, line, "brands_file %s: %s", path, strerror(errno));
 		return -1;
 	}
-	text = malloc(BRANDS_MAX_BYTES + 1);
+	/* One byte more than the parser takes, so that a larger file is refused rather than cut. */
+	size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+	want = size >= 0 && (size_t)size < BRANDS_MAX_BYTES ? (size_t)size + 1 : BRANDS_MAX_BYTES + 1;
+	if (size >= 0 && fseek(f, 0, SEEK_SET) == 0)
+		text = malloc(want);
 	if (text != NULL)
-		len = fread(text, 1, BRANDS_MAX_BYTES + 1, f);
+		len = fread(text, 1, want, f);
 	fclose(f);
-	if (text == NULL)
+	if (text == NULL) {
+		if (size < 0) {
+			const char *file = mv_config_where(cfg, "brands_file", &line);
+
+			*error_r = engine_error(file, line, "brands_file %s: cannot be read", path);
+		}
 		return -1;
+	}
 	dir = strdup(path);
 	slash = dir != NULL ? strrchr(dir, '/') : NULL;
 	if (slash != NULL)
-		*slash = '\0';
+		slash[slash == dir] = '\0';	/* "/brands.conf" is in "/" */
 	rc = dir == NULL ? -1 : brands_parse(path, slash != NULL ? dir : ".", mv_str_make(text, len), &st->brands,
 					     error_r);
 	free(dir);
@@ -331,7 +340,7 @@ static void collect_claims(struct mv_task *task, const struct brand_state *st, m
 {
 	const struct brands *b = st->brands;
 	struct mv_msg *msg = task_msg(task);
-	const struct mv_header *h = NULL;
+	const struct mv_header *h;
 	const struct brand_phrase *p;
 	enum brand_domain_kind kind;
 	int k;
@@ -342,7 +351,7 @@ static void collect_claims(struct mv_task *task, const struct brand_state *st, m
 	k = match.len != 0 ? brands_named(b, match, &p) : -1;
 	if (k >= 0)
 		claims_add(cl, (uint32_t)k, CLAIM_NAME, task_report(task)->sender.claimed_name);
-	while ((h = h == NULL ? mv_part_header(msg->root, "Reply-To") : mv_part_header_next(msg->root, h)) != NULL) {
+	for (h = mv_part_header(msg->root, "Reply-To"); h != NULL; h = mv_part_header_next(msg->root, h)) {
 		struct mv_addr *list;
 		int n = mv_addr_parse_list(task_arena(task), h->value, 4, &list), i;
 
@@ -528,7 +537,7 @@ static int report_lookalikes(struct mv_task *task, const struct brand_state *st,
 	const struct mv_envelope *env = task_envelope(task);
 	struct mv_msg *msg = task_msg(task);
 	mv_arena *arena = task_arena(task);
-	const struct mv_header *h = NULL;
+	const struct mv_header *h;
 	struct seen_hosts *seen = mv_arena_alloc(arena, sizeof(*seen));
 	char buf[256];
 	unsigned i;
@@ -539,8 +548,8 @@ static int report_lookalikes(struct mv_task *task, const struct brand_state *st,
 	seen->n = 0;
 	seen->from_hit = false;
 	rc = lookalike_one(task, st, seen, "From domain", from_domain, unicode_form(arena, from_domain));
-	while (rc == MV_OK &&
-	       (h = h == NULL ? mv_part_header(msg->root, "Reply-To") : mv_part_header_next(msg->root, h)) != NULL) {
+	for (h = mv_part_header(msg->root, "Reply-To"); rc == MV_OK && h != NULL;
+	     h = mv_part_header_next(msg->root, h)) {
 		struct mv_addr *list;
 		int n = mv_addr_parse_list(arena, h->value, 4, &list), k;
 
