@@ -157,6 +157,7 @@ static const struct scan_case cases[] = {
 	/* Signed by the brand, or a domain under it: nothing to say. */
 	{ PLAIN, "From: PayPal <service@paypal.com>\n", NULL, "pass:paypal.com", NULL, "", NULL, "accept", "PayPal" },
 	{ PLAIN, "From: PayPal <service@mail.paypal.com>\n", NULL, "pass:e.paypal.com", NULL, "", NULL, NULL, NULL },
+	{ PLAIN, "From: PayPal <service@paypal.com>\n", NULL, "pass:PayPal.COM", NULL, "", NULL, NULL, NULL },
 	/* A signature that fails, or one by someone else, is not the brand's. */
 	{ PLAIN, "From: service@paypal.com\n", NULL, "fail:paypal.com", NULL, "BRAND_UNSIGNED", NULL, NULL, NULL },
 	{ PLAIN, "From: service@paypal.com\n", NULL, "pass:mailer.example,pass:paypal.com.mailer.example", NULL,

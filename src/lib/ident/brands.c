@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ident/brands.h"
 
@@ -31,12 +32,12 @@ int brands_domain(const struct brands *b, mv_str domain, enum brand_domain_kind 
 	return -1;
 }
 
-/* d is e, or a name under e. */
+/* d is e, or a name under e; d in any case (a d= as written), e in lower case. */
 static bool under(mv_str d, const char *e)
 {
 	size_t n = strlen(e);
 
-	return d.len >= n && memcmp(d.p + d.len - n, e, n) == 0 && (d.len == n || d.p[d.len - n - 1] == '.');
+	return d.len >= n && strncasecmp(d.p + d.len - n, e, n) == 0 && (d.len == n || d.p[d.len - n - 1] == '.');
 }
 
 bool brands_signs_for(const struct brands *b, uint32_t brand, mv_str d)

@@ -58,10 +58,18 @@ unsigned claim_missing(const struct brands *b, uint32_t brand, const struct mv_a
 	}
 	if ((req & BRAND_REQ_SMIME) && !smime_pass)
 		missing |= BRAND_REQ_SMIME;
-	if ((req & BRAND_REQ_DMARC) &&
-	    !(auth->dmarc.result == MV_AUTH_PASS &&
-	      brands_domain(b, bare(auth->dmarc.domain), &kind) == (int)brand && kind == BRAND_DOMAIN_OWN))
-		missing |= BRAND_REQ_DMARC;
+	if (req & BRAND_REQ_DMARC) {
+		mv_str d = bare(auth->dmarc.domain);
+		char lower[256];
+
+		/* A trusted Authentication-Results field may write it in any case. */
+		if (d.len >= sizeof(lower))
+			d.len = 0;
+		mv_ascii_lower_copy(lower, d.p, d.len);
+		if (!(auth->dmarc.result == MV_AUTH_PASS && d.len != 0 &&
+		      brands_domain(b, mv_str_make(lower, d.len), &kind) == (int)brand && kind == BRAND_DOMAIN_OWN))
+			missing |= BRAND_REQ_DMARC;
+	}
 	return missing;
 }
 
