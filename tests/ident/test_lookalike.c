@@ -30,7 +30,8 @@ static const struct pair pairs[] = {
 	{ "mail.micr0soft.net", "microsoft.com", LOOKALIKE_CONFUSABLE, "0 for o", false },
 	{ "exarnple.org", "example.org", LOOKALIKE_CONFUSABLE, "rn for m", true },
 	/* Unicode: skeletons, compared whatever the punycode says. */
-	{ "xn--pypal-4ve.com", "paypal.com", LOOKALIKE_CONFUSABLE, "Cyrillic \xd0\xb0 (U+0430) for a", false },
+	{ "xn--pypal-4ve.com", "paypal.com", LOOKALIKE_CONFUSABLE,
+	  "Cyrillic \xd0\xb0 (U+0430) for a; Latin and Cyrillic mixed", false },
 	{ "xn--l-7sba6dbr.com", "paypal.com", LOOKALIKE_CONFUSABLE, "Cyrillic \xd1\x80 (U+0440) for p", false },
 	{ "xn--micrsoft-qbh.com", "microsoft.com", LOOKALIKE_CONFUSABLE, NULL, false },
 	{ "xn--pple-43d.com", "apple.com", LOOKALIKE_CONFUSABLE, "Cyrillic \xd0\xb0 (U+0430) for a", false },

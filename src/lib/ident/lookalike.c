@@ -361,11 +361,42 @@ static void ascii_why(const char *a, size_t la, const char *b, size_t lb, char *
 	snprintf(why, cap, "characters that look alike");
 }
 
-/* Why a Unicode label folds like the target's: its first character from another script. */
-static void unicode_why(const USpoofChecker *spoof, const char *u, char *why, size_t cap)
+/* The first two scripts of a Unicode label's letters (Common and Inherited aside); USCRIPT_INVALID_CODE: none. */
+static void label_scripts(const char *u, UScriptCode *first_r, UScriptCode *second_r)
 {
 	int32_t i = 0, n = (int32_t)strlen(u);
 
+	*first_r = *second_r = USCRIPT_INVALID_CODE;
+	while (i < n && *second_r == USCRIPT_INVALID_CODE) {
+		UErrorCode err = U_ZERO_ERROR;
+		UScriptCode sc;
+		UChar32 c;
+
+		U8_NEXT((const uint8_t *)u, i, n, c);
+		sc = c >= 0 ? uscript_getScript(c, &err) : USCRIPT_INVALID_CODE;
+		if (U_FAILURE(err) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED || sc == USCRIPT_INVALID_CODE)
+			continue;
+		if (*first_r == USCRIPT_INVALID_CODE)
+			*first_r = sc;
+		else if (sc != *first_r)
+			*second_r = sc;
+	}
+}
+
+/*
+ * Why a Unicode label folds like the target's: its first character from
+ * another script, and whether the label mixes scripts (TR39's mixed-script
+ * confusable: "Latin and Cyrillic mixed").
+ */
+static void unicode_why(const USpoofChecker *spoof, const char *u, char *why, size_t cap)
+{
+	int32_t i = 0, n = (int32_t)strlen(u);
+	UScriptCode first, second;
+	char mixed[80] = "";
+
+	label_scripts(u, &first, &second);
+	if (second != USCRIPT_INVALID_CODE)
+		snprintf(mixed, sizeof(mixed), "; %s and %s mixed", uscript_getName(first), uscript_getName(second));
 	while (i < n) {
 		int32_t start = i;
 		UChar32 c;
@@ -380,13 +411,13 @@ static void unicode_why(const USpoofChecker *spoof, const char *u, char *why, si
 		if (U_SUCCESS(err) && k == 1 && (unsigned char)sk[0] < 0x80) {
 			UScriptCode script = uscript_getScript(c, &err);
 
-			snprintf(why, cap, "%s %.*s (U+%04X) for %c",
+			snprintf(why, cap, "%s %.*s (U+%04X) for %c%s",
 				 U_SUCCESS(err) ? uscript_getName(script) : "Unicode", (int)(i - start), u + start,
-				 (unsigned)c, mv_ascii_lower(sk[0]));
+				 (unsigned)c, mv_ascii_lower(sk[0]), mixed);
 			return;
 		}
 	}
-	snprintf(why, cap, "Unicode characters that look like its letters");
+	snprintf(why, cap, "Unicode characters that look like its letters%s", mixed);
 }
 
 /*
