@@ -149,6 +149,8 @@ static const struct scan_case cases[] = {
 	  "PayPal" },
 	{ PLAIN, "From: PayPal <service@paypal.com>\n", NULL, "-", NULL, "BRAND_UNSIGNED", "PayPal: From domain", NULL,
 	  NULL },
+	{ PLAIN, "From: PayPal <service@paypal.com>\n", NULL, "-", NULL, "BRAND_UNSIGNED",
+	  "paypal.com or its other domains and senders; quarantined whatever the score (brand_enforce)", NULL, NULL },
 	/* brand_enforce = no: the score alone (5.5: tag). */
 	{ LENIENT, "From: PayPal <service@paypal.com>\n", NULL, "-", NULL, "BRAND_UNSIGNED", NULL, "tag", NULL },
 	/* A list's post by an employee: the score alone. */

@@ -379,7 +379,11 @@ static bool dmarc_protected(const struct mv_auth_dmarc *d)
 	       (mv_str_eq(d->policy, "quarantine") || mv_str_eq(d->policy, "reject"));
 }
 
-static int report_unsigned(struct mv_task *task, struct brand_state *st, const struct claims *cl, bool *from_r)
+#define ENFORCED "; quarantined whatever the score (brand_enforce)"
+
+/* BRAND_UNSIGNED for each brand claimed without its authentication; *from_r: one was claimed by the From domain. */
+static int report_unsigned(struct mv_task *task, struct brand_state *st, const struct claims *cl, bool enforce,
+			   bool *from_r)
 {
 	const struct brands *b = st->brands;
 	unsigned i;
@@ -399,10 +403,11 @@ static int report_unsigned(struct mv_task *task, struct brand_state *st, const s
 		if (missing == 0)
 			continue;
 		claim_missing_text(b, c->brand, missing, missing_text, sizeof(missing_text));
-		if (task_symbol(task, SYM_BRAND_UNSIGNED, "claims %s by its %s (%s%.*s%s), but has %s", br->name,
+		if (task_symbol(task, SYM_BRAND_UNSIGNED, "claims %s by its %s (%s%.*s%s), but has %s%s", br->name,
 				claim_by_name(c->by), c->by == CLAIM_FROM || c->by == CLAIM_REPLY_TO ? "" : "\"",
 				check_snippet_len(c->evidence, 100), c->evidence.p,
-				c->by == CLAIM_FROM || c->by == CLAIM_REPLY_TO ? "" : "\"", missing_text) < 0)
+				c->by == CLAIM_FROM || c->by == CLAIM_REPLY_TO ? "" : "\"", missing_text,
+				enforce && c->by == CLAIM_FROM ? ENFORCED : "") < 0)
 			return MV_NOMEM;
 		snprintf(option, sizeof(option), "%s: %s", br->name, claim_by_name(c->by));
 		if (task_symbol_option(task, SYM_BRAND_UNSIGNED, mv_str_cstr(option)) < 0)
@@ -478,6 +483,7 @@ static int report_spoof(struct mv_task *task, const struct brand_state *st, cons
 struct seen_hosts {
 	mv_str host[MAX_HOSTS];
 	unsigned n;
+	bool enforce;		/* a From look-alike is quarantined */
 	bool from_hit;
 };
 
@@ -507,7 +513,8 @@ static int lookalike_one(struct mv_task *task, const struct brand_state *st, str
 	snprintf(option, sizeof(option), "%s: %.*s%s%.*s%s looks like %s (%s)", where, wh, host.p,
 		 shown.len ? " (" : "", check_snippet_len(shown, 120), shown.len ? shown.p : "", shown.len ? ")" : "",
 		 m.target, m.why);
-	if (task_symbol(task, SYM_LOOKALIKE_DOMAIN, "%s %s", where, option + strlen(where) + 2) < 0 ||
+	if (task_symbol(task, SYM_LOOKALIKE_DOMAIN, "%s %s%s", where, option + strlen(where) + 2,
+			seen->enforce && strcmp(where, "From domain") == 0 ? ENFORCED : "") < 0 ||
 	    task_symbol_option(task, SYM_LOOKALIKE_DOMAIN, mv_str_cstr(option)) < 0)
 		return MV_NOMEM;
 	if (strcmp(where, "From domain") == 0)
@@ -546,6 +553,7 @@ static int report_lookalikes(struct mv_task *task, const struct brand_state *st,
 	if (seen == NULL)
 		return MV_NOMEM;
 	seen->n = 0;
+	seen->enforce = st->enforce;
 	seen->from_hit = false;
 	rc = lookalike_one(task, st, seen, "From domain", from_domain, unicode_form(arena, from_domain));
 	for (h = mv_part_header(msg->root, "Reply-To"); rc == MV_OK && h != NULL;
@@ -614,7 +622,7 @@ static int brand_run(struct mv_task *task, void *state)
 	const struct mv_addr *from = mv_msg_from(task_msg(task));
 	struct claims claims = { .n = 0 };
 	mv_str match, from_domain, display;
-	bool from_unsigned = false, from_lookalike = false;
+	bool from_unsigned = false, from_lookalike = false, enforce_from;
 	int rc;
 
 	if (from == NULL)
@@ -641,19 +649,18 @@ static int brand_run(struct mv_task *task, void *state)
 		 */
 		report->sender.brand = d->org_domain.len != 0 ? d->org_domain : d->domain;
 	}
-	rc = report_unsigned(task, st, &claims, &from_unsigned);
-	if (rc == MV_OK)
-		rc = report_spoof(task, st, from, from_domain, display, match);
-	if (rc == MV_OK)
-		rc = report_lookalikes(task, st, from_domain, &from_lookalike);
 	/*
 	 * A mailing list (List-Id) passes on a post from a brand's employee with
 	 * its signature broken by the list's changes: the score tells, without
 	 * the forced quarantine.
 	 */
-	if (from_unsigned && mv_part_header(task_msg(task)->root, "List-Id") != NULL)
-		from_unsigned = false;
-	if (rc == MV_OK && st->enforce && (from_unsigned || from_lookalike))
+	enforce_from = st->enforce && mv_part_header(task_msg(task)->root, "List-Id") == NULL;
+	rc = report_unsigned(task, st, &claims, enforce_from, &from_unsigned);
+	if (rc == MV_OK)
+		rc = report_spoof(task, st, from, from_domain, display, match);
+	if (rc == MV_OK)
+		rc = report_lookalikes(task, st, from_domain, &from_lookalike);
+	if (rc == MV_OK && ((enforce_from && from_unsigned) || (st->enforce && from_lookalike)))
 		task_require_action(task, MV_ACTION_QUARANTINE);
 	return rc;
 }
