@@ -192,6 +192,36 @@ static void test_brands_lookups(void)
 	CHECK_INT(brands_in_text(b, MV_STR_LIT("Regards,\n--\nBig Bank, 1 MONEY street, Springfield"), &p), 0);
 	CHECK(p != NULL && strcmp(p->text, "1 Money Street") == 0);
 	CHECK_INT(brands_in_text(b, MV_STR_LIT("1 Money Streets"), &p), -1);
+	CHECK_INT(brands_in_text(b, MV_STR_LIT("21 Money Street"), &p), -1);
+	CHECK_INT(brands_in_text(b, MV_STR_LIT("Caf\xc3\xa9 \xe2\x80\x94" "1 money street"), &p), 0);
+	CHECK_INT(brands_in_text(b, MV_STR_LIT("1\xc3\xa9 money street"), &p), -1);
+	brands_free(&b);
+}
+
+/* Found wherever it stands: before, across and after each 16-byte block, at the very end. */
+static void test_brands_text_every_offset(void)
+{
+	struct brands *b = parse("brand A\ndomains a.example\nsignature \"One Microsoft Way\"\n");
+	const struct brand_phrase *p = NULL;
+	char text[200];
+	int off;
+
+	if (b == NULL)
+		return;
+	for (off = 0; off < 70; off++) {
+		memset(text, 'x', sizeof(text));
+		memset(text, ' ', (size_t)off);
+		memcpy(text + off, "one MICROSOFT  way", 18);
+		CHECK_INT(brands_in_text(b, mv_str_make(text, (size_t)off + 18), &p), 0);
+		text[off + 18] = '.';
+		CHECK_INT(brands_in_text(b, mv_str_make(text, (size_t)off + 40), &p), 0);
+		text[off + 18] = 's';	/* "ways": another word */
+		CHECK_INT(brands_in_text(b, mv_str_make(text, (size_t)off + 40), &p), -1);
+		if (off > 0) {
+			text[off - 1] = 'z';	/* "zone": another word */
+			CHECK_INT(brands_in_text(b, mv_str_make(text, (size_t)off + 18), &p), -1);
+		}
+	}
 	brands_free(&b);
 }
 
@@ -201,5 +231,6 @@ int main(void)
 	RUN(test_brands_errors_name_file_and_line);
 	RUN(test_brands_long_line_and_relative_ca);
 	RUN(test_brands_lookups);
+	RUN(test_brands_text_every_offset);
 	return test_summary();
 }

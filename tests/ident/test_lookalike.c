@@ -146,9 +146,33 @@ static void test_lookalike_exempt_and_several(void)
 	CHECK(set == NULL);
 }
 
+/* The per-thread cache of hosts that are no look-alike belongs to one set: another set judges anew. */
+static void test_lookalike_cache_per_set(void)
+{
+	struct lookalikes *a = lookalikes_new(), *b = lookalikes_new();
+	struct lookalike_match m;
+	int i;
+
+	CHECK(a != NULL && b != NULL);
+	if (a == NULL || b == NULL)
+		goto done;
+	CHECK_INT(lookalikes_add(a, "paypal.com", 1, false), 0);
+	CHECK_INT(lookalikes_add(b, "microsoft.com", 2, false), 0);
+	for (i = 0; i < 3; i++) {
+		CHECK(!lookalikes_check(b, MV_STR_LIT("paypa1.com"), &m));
+		CHECK(lookalikes_check(a, MV_STR_LIT("paypa1.com"), &m) && m.tag == 1);
+		CHECK(!lookalikes_check(a, MV_STR_LIT("micr0soft.com"), &m));
+		CHECK(lookalikes_check(b, MV_STR_LIT("micr0soft.com"), &m) && m.tag == 2);
+	}
+done:
+	lookalikes_free(&a);
+	lookalikes_free(&b);
+}
+
 int main(void)
 {
 	RUN(test_lookalike_pairs);
 	RUN(test_lookalike_exempt_and_several);
+	RUN(test_lookalike_cache_per_set);
 	return test_summary();
 }

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "ident/brands.h"
+#include "util/simd.h"
 
 #define NAME_WORDS 32		/* words of a display name looked at */
 #define TEXT_WORDS 512		/* words of a text looked at */
@@ -119,14 +120,18 @@ static bool lower_key(struct ident_word w, char *buf, size_t cap)
 	return true;
 }
 
-/* The first phrase of list (indexed by its first word in map and first[]) in words; its brand, or -1. */
+/*
+ * The first phrase of list (indexed by its first word in map and first[])
+ * that starts at one of words[0 .. starts) and fits in words; its brand, or -1.
+ */
 static int find_phrase(const struct strmap *map, const uint32_t first[128], const struct brand_phrase *list,
-		       const struct ident_word *words, unsigned n, bool names, const struct brand_phrase **phrase_r)
+		       const struct ident_word *words, unsigned n, unsigned starts, bool names,
+		       const struct brand_phrase **phrase_r)
 {
 	char key[64];
 	unsigned i, slot;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && i < starts; i++) {
 		size_t pos = 0;
 		uint32_t k, bit = brands_first_bit(words[i].p, words[i].len, &slot);
 
@@ -151,16 +156,85 @@ int brands_named(const struct brands *b, mv_str match, const struct brand_phrase
 	struct ident_word words[NAME_WORDS];
 	unsigned n = ident_words(match, words, NAME_WORDS);
 
-	return find_phrase(&b->by_name_word, b->name_first, b->name, words, n, true, phrase_r);
+	return find_phrase(&b->by_name_word, b->name_first, b->name, words, n, n, true, phrase_r);
 }
 
+static bool ascii_word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * A phrase of the text starting at the word that starts at p: the word's
+ * first byte and length are checked against sig_first before any
+ * tokenizing; then the words from p (as many as a phrase has) are matched.
+ */
+static int phrase_from(const struct brands *b, const char *p, const char *end, const struct brand_phrase **phrase_r)
+{
+	struct ident_word words[BRAND_PHRASE_WORDS];
+	const char *e = p;
+	char key[64];
+	unsigned slot, n;
+	uint32_t bit, k;
+
+	while (e < end && ascii_word_byte((unsigned char)*e))
+		e++;
+	/* A word that runs on in non-ASCII letters is longer: ICU says where it ends. */
+	if (e == end || (unsigned char)*e < 0x80) {
+		bit = brands_first_bit(p, (size_t)(e - p), &slot);
+		if (!(b->sig_first[slot] & bit) ||
+		    !lower_key((struct ident_word){ p, (unsigned)(e - p) }, key, sizeof(key)) ||
+		    !strmap_get(&b->by_sig_word, key, (size_t)(e - p), &k))
+			return -1;
+	}
+	n = ident_words(mv_str_make(p, (size_t)(end - p)), words, BRAND_PHRASE_WORDS);
+	return find_phrase(&b->by_sig_word, b->sig_first, b->sig, words, n, 1, false, phrase_r);
+}
+
+/*
+ * Phrases of a text start at words; words start at an ASCII letter or digit
+ * after any other byte, found 16 bytes at a time, and most are turned down
+ * by sig_first before anything is tokenized.  (After a non-ASCII letter a
+ * start may be found inside a word: "éOne Microsoft Way" matches.)
+ */
 int brands_in_text(const struct brands *b, mv_str text, const struct brand_phrase **phrase_r)
 {
-	struct ident_word words[TEXT_WORDS];
-	unsigned n;
+	const char *p = text.p, *end = text.p + text.len;
+	unsigned prev = 0;	/* the byte before p is an ASCII letter or digit */
+	int k;
 
 	if (b->n_sigs == 0)
 		return -1;
-	n = ident_words(text, words, TEXT_WORDS);
-	return find_phrase(&b->by_sig_word, b->sig_first, b->sig, words, n, false, phrase_r);
+	if (b->sig_first[0] != 0) {
+		/* A phrase that starts with a non-ASCII letter: the words as ICU sees them. */
+		struct ident_word words[TEXT_WORDS];
+		unsigned n = ident_words(text, words, TEXT_WORDS);
+
+		return find_phrase(&b->by_sig_word, b->sig_first, b->sig, words, n, n, false, phrase_r);
+	}
+#ifdef SIMD_SSE2
+	/* Word starts 16 bytes at a time: ASCII letters and digits after anything else. */
+	for (; end - p >= 16; p += 16) {
+		simd_v v = simd_load(p);
+		simd_v alnum = simd_or(simd_in(v, '0', '9'), simd_or(simd_in(v, 'a', 'z'), simd_in(v, 'A', 'Z')));
+		unsigned m = simd_mask(alnum);
+		unsigned starts = m & ~((m << 1) | prev);
+
+		prev = (m >> 15) & 1;
+		for (; starts != 0; starts &= starts - 1) {
+			const char *w = p + __builtin_ctz(starts);
+
+			if (b->sig_start[(unsigned char)*w] && (k = phrase_from(b, w, end, phrase_r)) >= 0)
+				return k;
+		}
+	}
+#endif
+	for (; p < end; p++) {
+		unsigned w = ascii_word_byte((unsigned char)*p);
+
+		if (w && !prev && b->sig_start[(unsigned char)*p] && (k = phrase_from(b, p, end, phrase_r)) >= 0)
+			return k;
+		prev = w;
+	}
+	return -1;
 }

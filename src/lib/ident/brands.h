@@ -74,6 +74,7 @@ struct brands {
 	 * [first byte, lower-cased; non-ASCII at 0].  A text's words mostly miss.
 	 */
 	uint32_t name_first[128], sig_first[128];
+	unsigned char sig_start[256];	/* bytes a footer phrase's first word starts with, in either case */
 };
 
 /* The bit of brands.name_first/sig_first a word would set: its index in *slot_r. */

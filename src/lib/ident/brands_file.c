@@ -375,6 +375,7 @@ static int read_lines(struct reader *r, mv_str text)
 int brands_parse(const char *file, const char *dir, mv_str text, struct brands **brands_r, char **error_r)
 {
 	struct reader r = { .dir = dir, .cur = -1, .error_r = error_r };
+	size_t i;
 	int rc;
 
 	*brands_r = NULL;
@@ -391,6 +392,13 @@ int brands_parse(const char *file, const char *dir, mv_str text, struct brands *
 	if (rc == 0 && (index_phrases(&r.b->by_name_word, r.b->name_first, r.b->name, r.b->n_names) < 0 ||
 			index_phrases(&r.b->by_sig_word, r.b->sig_first, r.b->sig, r.b->n_sigs) < 0))
 		rc = nomem(&r);
+	for (i = 0; rc == 0 && i < r.b->n_sigs; i++) {
+		unsigned char c = (unsigned char)r.b->sig[i].words[0].p[0];
+
+		r.b->sig_start[c] = 1;
+		if (c >= 'a' && c <= 'z')
+			r.b->sig_start[c - 32] = 1;
+	}
 	strmap_free(&r.by_name);
 	if (rc < 0) {
 		brands_free(&r.b);

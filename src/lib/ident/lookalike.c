@@ -10,9 +10,12 @@
  * handful of labels).  A host costs a few hash lookups; only Unicode labels
  * (punycode hosts) call ICU and libidn2.
  */
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <idn2.h>
 #include <unicode/uscript.h>
@@ -23,6 +26,7 @@
 #include "ident/lookalike.h"
 #include "ident/strmap.h"
 #include "mailvet/url.h"
+#include "util/thread_exit.h"
 
 #define LABEL_MAX 63
 #define FOLD_MAX (2 * LABEL_MAX + 8)
@@ -45,7 +49,79 @@ struct lookalikes {
 	uint32_t *bucket[128];	/* targets by the first byte of their label, for the typo test */
 	size_t bucket_n[128];
 	USpoofChecker *spoof;
+	uint64_t id;		/* the set's number for the per-thread cache, never reused */
 };
+
+/*
+ * A per-thread cache of the hosts that are no look-alike of a set: mail
+ * repeats a few hosts (lists, trackers, the big sites), and a miss costs a
+ * registrable-domain lookup, a fold and a Damerau distance or two.  Slots
+ * are keyed by the set's id and the host; a collision only costs the check
+ * again.  Allocated on the thread's first check, freed at its exit.
+ */
+#define CACHE_SLOTS 512
+#define CACHE_HOST 50
+
+struct cache_slot {
+	uint64_t set_id;	/* 0: empty */
+	uint8_t len;
+	char host[CACHE_HOST];
+};
+
+struct lookalike_cache {
+	struct mv_thread_exit exit;	/* first: release() gets it */
+	struct cache_slot *slot;
+	uint64_t seed;
+};
+
+static void cache_free(struct mv_thread_exit *hook);
+
+static _Thread_local struct lookalike_cache cache = { .exit.release = cache_free };
+
+static void cache_free(struct mv_thread_exit *hook)
+{
+	struct lookalike_cache *c = (struct lookalike_cache *)hook;
+
+	free(c->slot);
+	c->slot = NULL;
+}
+
+static _Atomic uint64_t next_set_id = 1;
+
+/* The host's slot, or NULL when it is too long to be kept or the table cannot be had. */
+static struct cache_slot *cache_slot(mv_str host)
+{
+	uint64_t h;
+	size_t i;
+
+	if (host.len > CACHE_HOST)
+		return NULL;
+	if (cache.slot == NULL) {
+		if (!mv_thread_exit_register(&cache.exit))
+			return NULL;
+		cache.slot = calloc(CACHE_SLOTS, sizeof(*cache.slot));
+		if (cache.slot == NULL)
+			return NULL;
+		cache.seed = ((uint64_t)(uintptr_t)cache.slot ^ (uint64_t)time(NULL)) * 0x9e3779b97f4a7c15ULL;
+	}
+	for (h = cache.seed, i = 0; i < host.len; i++)
+		h = (h ^ (unsigned char)host.p[i]) * 0x100000001b3ULL;
+	return &cache.slot[(h ^ (h >> 32)) % CACHE_SLOTS];
+}
+
+static bool cache_holds(const struct cache_slot *s, uint64_t set_id, mv_str host)
+{
+	return s != NULL && s->set_id == set_id && s->len == host.len && memcmp(s->host, host.p, host.len) == 0;
+}
+
+static void cache_put(struct cache_slot *s, uint64_t set_id, mv_str host)
+{
+	if (s == NULL)
+		return;
+	s->set_id = set_id;
+	s->len = (uint8_t)host.len;
+	memcpy(s->host, host.p, host.len);
+}
 
 bool lookalike_domain_ascii(const char *domain, size_t len, char out[256])
 {
@@ -188,6 +264,7 @@ struct lookalikes *lookalikes_new(void)
 	set->spoof = uspoof_open(&err);
 	if (U_FAILURE(err))
 		set->spoof = NULL;
+	set->id = next_set_id++;
 	return set;
 }
 
@@ -518,7 +595,8 @@ static bool typo(const struct lookalikes *set, const char *label, size_t n, stru
 	return false;
 }
 
-bool lookalikes_check(const struct lookalikes *set, mv_str host, struct lookalike_match *m)
+/* lookalikes_check() without the cache. */
+static bool check_host(const struct lookalikes *set, mv_str host, struct lookalike_match *m)
 {
 	char fold[FOLD_MAX], *u;
 	mv_str reg;
@@ -526,11 +604,6 @@ bool lookalikes_check(const struct lookalikes *set, mv_str host, struct lookalik
 	uint32_t index;
 	bool hit = false;
 
-	memset(m, 0, sizeof(*m));
-	while (host.len != 0 && host.p[host.len - 1] == '.')
-		host.len--;
-	if (set == NULL || set->n == 0 || host.len == 0 || host.len > 253)
-		return false;
 	reg = registrable(host);
 	if (strmap_get(&set->by_domain, reg.p, reg.len, NULL))
 		return false;	/* the real one, or exempt */
@@ -564,4 +637,22 @@ bool lookalikes_check(const struct lookalikes *set, mv_str host, struct lookalik
 	if (hit)
 		return true;
 	return typo(set, reg.p, label_len, m);
+}
+
+bool lookalikes_check(const struct lookalikes *set, mv_str host, struct lookalike_match *m)
+{
+	struct cache_slot *slot;
+
+	memset(m, 0, sizeof(*m));
+	while (host.len != 0 && host.p[host.len - 1] == '.')
+		host.len--;
+	if (set == NULL || set->n == 0 || host.len == 0 || host.len > 253)
+		return false;
+	slot = cache_slot(host);
+	if (cache_holds(slot, set->id, host))
+		return false;
+	if (check_host(set, host, m))
+		return true;
+	cache_put(slot, set->id, host);
+	return false;
 }
