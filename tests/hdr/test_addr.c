@@ -54,7 +54,7 @@ static const struct addr_case cases[] = {
 	/* Comments as names, case folding, trailing dots, quoted local parts. */
 	{ "bob@x.example (Bob Smith)", "Bob Smith<bob@x.example>" },
 	{ "(Bob) bob@x.example (home)", "Bob<bob@x.example>" },
-	{ "Bob.Smith@Example.COM.", "<Bob.Smith@example.com>" },
+	{ "Bob.Smith@Example.COM.", "<Bob.Smith@example.com>/B" },
 	{ "\"john doe\"@x.example", "<\"john doe\"@x.example>/Q" },
 	{ "\"john.doe\"@x.example", "<john.doe@x.example>/Q" },
 	{ "\"a\\\"b\"@x.example", "<\"a\\\"b\"@x.example>/Q" },
@@ -101,6 +101,34 @@ static const struct addr_case cases[] = {
 	{ "=?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>", "Andr\xc3\xa9 Pirard<PIRARD@vm1.ulg.ac.be>" },
 	{ "\"=?utf-8?q?support=40paypal=2Ecom?=\" <x@evil.example>", "support@paypal.com<x@evil.example>/H" },
 	{ "J\xc3\xb6rg <j@x.example>", "J\xc3\xb6rg<j@x.example>" },
+	/*
+	 * What mail clients (and GMime, tests/reference/t_from_shapes.sh) read
+	 * in fields that phishing breaks on purpose: a name, a comma and an
+	 * angle-addr are one mailbox; an address only in a comment; doubled
+	 * brackets or '@'; a URL for an address; a trailing dot.
+	 */
+	{ "Microsoft account team ,_<no-reply@x.example>", "Microsoft account team ,_<no-reply@x.example>/B" },
+	{ "Name, <addr@x.example>", "Name,<addr@x.example>/B" },
+	{ "=?utf-8?q?Microsoft?=, Support <a@x.example>", "Microsoft, Support<a@x.example>/B" },
+	{ "Apple ID, Support, <a@x.example>", "Apple ID, Support,<a@x.example>/B" },
+	{ "Smith, John <js@x.example>, Doe, Jane <jd@y.example>",
+	  "Smith, John<js@x.example>/B | Doe, Jane<jd@y.example>/B" },
+	{ "Bob, (Carol) <c@x.example>", "Bob,<c@x.example>/B" },
+	{ "Bob,, <c@x.example>", "<Bob>/N | <c@x.example>" },
+	{ "Bob, Carol", "<Bob>/N | <Carol>/N" },
+	{ "Bob, c@x.example <d@x.example>", "<Bob>/N | c@x.example<d@x.example>/BH" },
+	{ "Bob (bob@x.example)", "Bob<bob@x.example>/B" },
+	{ "\"Bob\" (bob@x.example)", "Bob<bob@x.example>/B" },
+	{ "(bob@x.example)", "<bob@x.example>/B" },
+	{ "Bob (<bob@x.example>)", "Bob<bob@x.example>/B" },
+	{ "a@x.example, (b@y.example)", "<a@x.example> | <b@y.example>/B" },
+	{ "<<a@x.example>>", "<a@x.example>/B" },
+	{ "Bob <mailto:a@x.example>", "Bob<a@x.example>/B" },
+	{ "Bob <a@@x.example>", "Bob<a@x.example>/B" },
+	{ "Bob <a@x..example>", "Bob<a@x..example>/B" },
+	{ "Bob <a.@x.example>", "Bob<\"a.\"@x.example>/B" },
+	{ "Bob <a@x.example.>", "Bob<a@x.example>/B" },
+	{ "a@x.example b@y.example", "<a@x.example>/B" },
 	/* Unterminated constructs. */
 	{ "\"Bob <b@x.example>", "Bob <b@x.example><>/BH" },
 	{ "Bob (comment <b@x.example>", "comment <b@x.example><Bob>/BNH" },
@@ -312,7 +340,8 @@ static void test_addr_domain_lower_case(void)
 /* Pathological inputs of a few MB must stay linear. */
 static void test_addr_pathological_fast(void)
 {
-	static const char *const units[] = { "(", "\"", "a", ",", "<", "a@", "@", "((((((((((", "a ", ":" };
+	static const char *const units[] = { "(", "\"", "a", ",", "<", "a@", "@", "((((((((((", "a ", ":", "a, ",
+					     "a,,", "(a@b.c)", "<<", "a, <" };
 	size_t size = 3u << 20, u, i;
 	char *big = malloc(size);
 

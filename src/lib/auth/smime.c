@@ -203,8 +203,31 @@ static bool same_mailbox(mv_str cert_addr, const struct mv_addr *from)
 	       strncasecmp(at + 1, from->domain.p, domain_len) == 0;
 }
 
-/* X509_V_OK when `signer` chains to a trust anchor for S/MIME signing at `now`, else why not. */
-static int chain_error(X509_STORE *store, CMS_ContentInfo *cms, X509 *signer, int64_t now)
+/* A certificate's subject, one line in RFC 2253 form, in the arena (empty when it cannot be printed). */
+static mv_str subject_text(mv_arena *arena, X509 *cert)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	mv_str out = MV_STR_LIT("");
+	char *p = NULL;
+	long n;
+
+	if (bio != NULL && X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) >= 0 &&
+	    (n = BIO_get_mem_data(bio, &p)) > 0 && n < 4096) {
+		char *copy = mv_arena_strndup(arena, p, (size_t)n);
+
+		if (copy != NULL)
+			out = mv_str_make(copy, (size_t)n);
+	}
+	BIO_free(bio);
+	return out;
+}
+
+/*
+ * X509_V_OK when `signer` chains to a trust anchor for S/MIME signing at
+ * `now` (the anchor's subject then in *anchor_r), else why not.
+ */
+static int chain_error(mv_arena *arena, X509_STORE *store, CMS_ContentInfo *cms, X509 *signer, int64_t now,
+		       mv_str *anchor_r)
 {
 	STACK_OF(X509) *certs = CMS_get1_certs(cms);
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
@@ -215,10 +238,16 @@ static int chain_error(X509_STORE *store, CMS_ContentInfo *cms, X509 *signer, in
 	    X509_STORE_CTX_set_default(ctx, "smime_sign") == 1) {
 		X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)now);
 		X509_VERIFY_PARAM_set_depth(X509_STORE_CTX_get0_param(ctx), SMIME_MAX_CHAIN_DEPTH);
-		if (X509_verify_cert(ctx) == 1)
+		if (X509_verify_cert(ctx) == 1) {
+			STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+			int k = chain != NULL ? sk_X509_num(chain) : 0;
+
 			err = X509_V_OK;
-		else if ((err = X509_STORE_CTX_get_error(ctx)) == X509_V_OK)
+			if (k > 0)
+				*anchor_r = subject_text(arena, sk_X509_value(chain, k - 1));
+		} else if ((err = X509_STORE_CTX_get_error(ctx)) == X509_V_OK) {
 			err = X509_V_ERR_UNSPECIFIED;
+		}
 	}
 	X509_STORE_CTX_free(ctx);
 	sk_X509_pop_free(certs, X509_free);
@@ -239,7 +268,7 @@ static int judge_signer(mv_arena *arena, X509_STORE *store, CMS_ContentInfo *cms
 	r->signer = join_addresses(arena, &addrs);
 	if (r->signer.p == NULL)
 		return -1;
-	err = chain_error(store, cms, signer, now);
+	err = chain_error(arena, store, cms, signer, now, &r->anchor);
 	if (err != X509_V_OK) {
 		r->result = MV_AUTH_UNTRUSTED;
 		r->reason = arena_fmt(arena, 768,
@@ -297,6 +326,7 @@ int smime_verify(mv_arena *arena, X509_STORE *store, mv_str der, mv_str content,
 	r->result = MV_AUTH_FAIL;
 	r->signer = MV_STR_LIT("");
 	r->reason = MV_STR_NULL;
+	r->anchor = MV_STR_LIT("");
 	if (der.len == 0 || der.len > LONG_MAX) {
 		r->reason = mv_str_cstr(der.len == 0 ? "the signature is empty" : "the signature is too large");
 		goto done;

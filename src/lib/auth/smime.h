@@ -35,6 +35,7 @@ struct smime_result {
 	enum mv_auth_result result;	/* none, pass, untrusted, fail, signer_mismatch */
 	mv_str signer;			/* the certificate's addresses, ", " between them; may be empty */
 	mv_str reason;			/* plain words */
+	mv_str anchor;			/* the trust anchor it chains to, its subject in RFC 2253 form; or empty */
 };
 
 /*

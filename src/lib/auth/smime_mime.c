@@ -106,6 +106,7 @@ static void not_verified(struct smime_result *r, const char *why)
 	r->result = MV_AUTH_NONE;
 	r->signer = MV_STR_LIT("");
 	r->reason = mv_str_cstr(why);
+	r->anchor = MV_STR_LIT("");
 }
 
 /*
@@ -131,6 +132,7 @@ static int verify_entity(struct mv_msg *msg, X509_STORE *store, struct mv_part *
 			r->result = MV_AUTH_FAIL;
 			r->signer = MV_STR_LIT("");
 			r->reason = MV_STR_LIT("the signature part is missing");
+			r->anchor = MV_STR_LIT("");
 			return 1;
 		}
 		if (sig->body.len > SMIME_MAX_SIGNATURE_BYTES) {

@@ -37,7 +37,7 @@ static const struct check_symbol symbols[] = {
  */
 /* Every check that scores before it: a request in junk is removed, so the junk must be scored first. */
 static const char *const after[] = { "headers", "content", "structure", "helo", "smime", "spf", "dkim", "arc",
-				      "dmarc", "authres", "links", "sender", "bounce", NULL };
+				      "dmarc", "authres", "links", "brand", "sender", "bounce", NULL };
 
 static const struct mv_setting_def settings[] = {
 	{ "mdn_enforce", MV_SETTING_BOOL, "yes", 0, 0, NULL,

@@ -31,7 +31,7 @@ static const struct check_symbol symbols[] = {
 		"allows" },
 };
 
-static const char *const after[] = { "spf", "dkim", "dmarc", "content", "links", NULL };
+static const char *const after[] = { "spf", "dkim", "dmarc", "content", "links", "brand", NULL };
 
 static const struct mv_setting_def settings[] = {
 	{ "providers_file", MV_SETTING_STRING, "", 0, 0, NULL,

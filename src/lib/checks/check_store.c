@@ -29,8 +29,8 @@ static const struct check_symbol symbols[] = {
 
 /* Every check of this build: the lead adds the others' names at merge. */
 static const char *const after[] = {
-	"headers", "content", "structure", "helo", "smime", "spf", "dkim", "arc", "dmarc", "authres", "links", "sender",
-	"bounce", "mdn", "mdn_out", "outbound", NULL,
+	"headers", "content", "structure", "helo", "smime", "spf", "dkim", "arc", "dmarc", "authres", "links", "brand",
+	"sender", "bounce", "mdn", "mdn_out", "outbound", NULL,
 };
 
 /* Recipients recorded with a message we sent: enough for any real message. */

@@ -25,6 +25,7 @@ struct addr_parser {
 	struct mv_addr *list;
 	unsigned n, cap, max;
 	mv_str group;
+	const char *no_join_before;	/* comma_joins_name() fails from anywhere before this */
 	bool in_group;
 	bool nomem;
 };
@@ -242,6 +243,11 @@ static void domain_words(struct hdr_lex *lx, mv_buf *out, unsigned *flags)
 	struct hdr_tok tok;
 	bool first = true, want = true;
 
+	/* "a@@x.example": the doubled '@' is read through. */
+	for (hdr_lex_peek(lx, &tok); tok.type == HDR_TOK_SPECIAL && tok.c == '@'; hdr_lex_peek(lx, &tok)) {
+		hdr_lex_next(lx, &tok);
+		*flags |= MV_ADDR_BAD;
+	}
 	for (;;) {
 		struct hdr_lex save = *lx;
 
@@ -286,14 +292,21 @@ static void set_address(struct addr_parser *ap, struct mv_addr *a, mv_str local,
 	size_t i, llen = local.len, len;
 	char *w;
 
-	while (domain.len != 0 && domain.p[domain.len - 1] == '.')
+	/* "x.example." (a trailing dot, as in DNS) is not RFC 5322: read as x.example, but flagged. */
+	while (domain.len != 0 && domain.p[domain.len - 1] == '.') {
 		domain.len--;
+		a->flags |= MV_ADDR_BAD;
+	}
+	if (domain.len != 0 && domain.p[0] != '[' && !dots_fit_dot_atom(domain))
+		a->flags |= MV_ADDR_BAD;	/* an empty label: ".x.example", "x..example" */
 	if (quote) {
 		llen += 2;
 		for (i = 0; i < local.len; i++)
 			llen += local.p[i] == '"' || local.p[i] == '\\';
 	}
 	len = llen + (domain.len != 0 ? 1 + domain.len : 0);
+	if (quote && !(a->flags & MV_ADDR_QUOTED_LOCAL))
+		a->flags |= MV_ADDR_BAD;	/* "a.@x.example": words that make no dot-atom, and no quotes */
 	if (domain.len == 0) {
 		a->flags |= MV_ADDR_NO_DOMAIN;
 		if (has_at)
@@ -357,7 +370,11 @@ static void parse_angle(struct addr_parser *ap, struct mv_addr *a)
 
 	mv_buf_init(&local, ap->arena, MV_DEFAULT_MAX_HEADER_VALUE);
 	mv_buf_init(&domain, ap->arena, MV_DEFAULT_MAX_HEADER_VALUE);
-	hdr_lex_peek(&ap->lx, &tok);
+	/* "<<a@x.example>>": clients read through the doubled brackets. */
+	for (hdr_lex_peek(&ap->lx, &tok); tok.type == HDR_TOK_SPECIAL && tok.c == '<'; hdr_lex_peek(&ap->lx, &tok)) {
+		hdr_lex_next(&ap->lx, &tok);
+		a->flags |= MV_ADDR_BAD;
+	}
 	if (tok.type == HDR_TOK_SPECIAL && tok.c == '@') {
 		/* RFC 5322 4.4 obs-route "@a,@b:" is read and dropped. */
 		a->flags |= MV_ADDR_ROUTE;
@@ -377,6 +394,14 @@ static void parse_angle(struct addr_parser *ap, struct mv_addr *a)
 	/* The local part runs to '@' or '>' (or whatever ends it). */
 	local_words(&ap->lx, ap->lx.end, &local, &a->flags);
 	hdr_lex_peek(&ap->lx, &tok);
+	if (tok.type == HDR_TOK_SPECIAL && tok.c == ':' && mv_str_eq_ci(mv_str_make(local.p, local.len), "mailto")) {
+		/* "<mailto:a@x.example>", a URL where the address belongs: the address is after the scheme. */
+		hdr_lex_next(&ap->lx, &tok);
+		a->flags |= MV_ADDR_BAD;
+		mv_buf_init(&local, ap->arena, MV_DEFAULT_MAX_HEADER_VALUE);
+		local_words(&ap->lx, ap->lx.end, &local, &a->flags);
+		hdr_lex_peek(&ap->lx, &tok);
+	}
 	if (tok.type == HDR_TOK_SPECIAL && tok.c == '@') {
 		hdr_lex_next(&ap->lx, &tok);
 		has_at = true;
@@ -406,6 +431,62 @@ static void finish_name(struct addr_parser *ap, struct mv_addr *a)
 		a->name = comment_text(ap, ap->lx.first_comment);
 	if (name_has_addr(a->name))
 		a->flags |= MV_ADDR_NAME_HAS_ADDR;
+}
+
+/*
+ * An element with no domain whose first comment is one address and nothing
+ * else: "Bob (bob@x.example)", "(bob@x.example)".  The address a reader
+ * sees is the comment's; the words before it are the name.  The comment is
+ * read by the single-address reader only, so this does not recurse.  True
+ * when *a took the comment's address (the comment is then no name).
+ */
+static bool comment_address(struct addr_parser *ap, struct mv_addr *a)
+{
+	struct mv_addr *in;
+	mv_str c = ap->lx.first_comment;
+
+	if (a->domain.len != 0 || c.p == NULL || needs_unquoting(c) ||
+	    hdr_addr_parse_single(ap->arena, c, &in) != 1 || in->domain.len == 0 || in->name.len != 0)
+		return false;
+	a->address = in->address;
+	a->local = in->local;
+	a->domain = in->domain;
+	a->flags = (a->flags & ~MV_ADDR_NO_DOMAIN) | (in->flags & MV_ADDR_QUOTED_LOCAL) | MV_ADDR_BAD;
+	return true;
+}
+
+/*
+ * "Name, <addr>", "Smith, John <addr>", "=?utf-8?q?Bank?=, Security <addr>":
+ * a phrase without an address, a comma, then words and an angle-addr.  Mail
+ * clients (GMime among them) show one mailbox whose name runs to the '<',
+ * commas included, and phishing writes such fields on purpose so that a
+ * strict reader finds a name with no address.  The lexer is after the
+ * first comma; each further comma must follow a word ("a,, <b>" stays two
+ * elements).  On a match the lexer is left after the '<'.  A failed look
+ * ahead is remembered, so a long list of bare names stays linear.
+ */
+static bool comma_joins_name(struct addr_parser *ap)
+{
+	struct hdr_lex lx = ap->lx;
+	struct hdr_tok tok;
+	unsigned words = 0;
+
+	if (lx.p < ap->no_join_before)
+		return false;
+	for (;;) {
+		hdr_lex_next(&lx, &tok);
+		if (tok.type == HDR_TOK_ATOM || tok.type == HDR_TOK_QSTR) {
+			words++;
+		} else if (tok.type == HDR_TOK_SPECIAL && tok.c == ',' && words != 0) {
+			words = 0;
+		} else if (tok.type == HDR_TOK_SPECIAL && tok.c == '<') {
+			ap->lx = lx;
+			return true;
+		} else {
+			ap->no_join_before = lx.p;
+			return false;
+		}
+	}
 }
 
 /*
@@ -447,6 +528,11 @@ static void parse_element(struct addr_parser *ap)
 	if (n_words == 0 && (tok.type == HDR_TOK_END ||
 	    (tok.type == HDR_TOK_SPECIAL && (tok.c == ',' || tok.c == ';')))) {
 		lex_restore(&ap->lx, &before_stop);	/* an empty element; the caller eats the delimiter */
+		if (ap->lx.first_comment.p != NULL && (a = new_addr(ap)) != NULL) {
+			/* Nothing but comments: one of them may be the address ("(bob@x.example)"). */
+			if (!comment_address(ap, a))
+				ap->n--;
+		}
 		return;
 	}
 	a = new_addr(ap);
@@ -454,6 +540,10 @@ static void parse_element(struct addr_parser *ap)
 		return;
 	if (tok.type == HDR_TOK_SPECIAL && tok.c == '<') {
 		a->name = phrase_text(ap, &start, tok.text.p);
+		parse_angle(ap, a);
+	} else if (tok.type == HDR_TOK_SPECIAL && tok.c == ',' && comma_joins_name(ap)) {
+		a->name = phrase_text(ap, &start, ap->lx.p - 1);
+		a->flags |= MV_ADDR_BAD;
 		parse_angle(ap, a);
 	} else if (tok.type == HDR_TOK_SPECIAL && tok.c == '@' && n_words != 0) {
 		mv_buf local, domain;
@@ -487,6 +577,13 @@ static void parse_element(struct addr_parser *ap)
 	} else if (tok.type == HDR_TOK_END || (tok.type == HDR_TOK_SPECIAL &&
 		   (tok.c == ',' || (tok.c == ';' && ap->in_group)))) {
 		lex_restore(&ap->lx, &before_stop);
+		if (comment_address(ap, a)) {
+			a->name = phrase_text(ap, &start, tok.text.p);
+			(void)skip_to_delim(ap);
+			if (name_has_addr(a->name))
+				a->flags |= MV_ADDR_NAME_HAS_ADDR;
+			return;
+		}
 		if (n_words == 1 && prev.type == HDR_TOK_ATOM) {
 			/* "To: root": a local part alone. */
 			set_address(ap, a, prev.text, MV_STR_NULL, false, false);
