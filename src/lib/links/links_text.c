@@ -3,7 +3,7 @@
  * the host a link's text shows the reader, executable downloads, and IP
  * addresses the Internet routes to.
  */
-#include <stdio.h>
+#include <string.h>
 #include <strings.h>
 
 #include "envelope/envelope_int.h"
@@ -65,7 +65,7 @@ static bool host_like(mv_str t)
 bool links_text_url(mv_arena *arena, mv_str text, struct mv_url *url_r)
 {
 	mv_str t = trim_text(text);
-	char buf[TEXT_MAX + 8];
+	char *buf;
 	size_t i;
 	bool scheme;
 
@@ -81,8 +81,14 @@ bool links_text_url(mv_arena *arena, mv_str text, struct mv_url *url_r)
 	if (!scheme) {
 		if (!host_like(t))
 			return false;
-		snprintf(buf, sizeof(buf), "http://%.*s", (int)t.len, t.p);
-		t = mv_str_cstr(buf);
+		/* In the arena, not on the stack: the parsed URL's views may point into it. */
+		buf = mv_arena_alloc(arena, t.len + 8);
+		if (buf == NULL)
+			return false;
+		memcpy(buf, "http://", 7);
+		memcpy(buf + 7, t.p, t.len);
+		buf[7 + t.len] = '\0';
+		t = mv_str_make(buf, 7 + t.len);
 	}
 	if (mv_url_parse(arena, t, MV_STR_NULL, url_r) < 0 || url_r->host.len == 0)
 		return false;
